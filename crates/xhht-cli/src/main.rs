@@ -1,0 +1,3 @@
+//! The `xhht` binary.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! `xhht-core` — the domain of the learning-society emulation movement.
