@@ -1,3 +1,228 @@
 //! See <https://github.com/matklad/cargo-xtask/>.
+//!
+//! `xtask` holds the project's development tasks as plain Rust, run with `cargo xtask <task>`
+//! from anywhere in the workspace (it changes to the workspace root first). `ci` runs the whole
+//! gate CI runs, in order and stopping at the first failure: formatting, clippy, tests, doctests,
+//! docs and tidy. `tidy` runs the repository checks (file docs, whitespace, no ignored or
+//! should-panic tests, the dependency boundary of the pure crates, workspace lints, crate roots);
+//! they also run as an ordinary test, so `cargo test` catches them too. `bench`, `demo-data`,
+//! `e2e` and `codegen` are reserved for later issues and fail with exit status 2 until then.
+//!
+//! It has no dependencies, so that it builds in seconds on a fresh machine.
 
-fn main() {}
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "xtask is a terminal program"
+)]
+
+mod ci;
+mod tidy;
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: cargo xtask <task> [options]
+
+Tasks:
+  ci                 Run every CI check in order, stopping at the first failure:
+                       fmt      cargo fmt --all -- --check
+                       clippy   cargo clippy --workspace --all-targets --locked -- -D warnings
+                       test     cargo nextest run --workspace --locked
+                                (cargo test --workspace --locked without cargo-nextest)
+                       doctest  cargo test --workspace --doc --locked
+                       doc      cargo doc --workspace --no-deps --locked, RUSTDOCFLAGS=-D warnings
+                       tidy     the checks of `cargo xtask tidy`
+  tidy               Run the repository checks; every problem is printed as
+                     `path:line: message`. They also run as a test of this crate.
+  help               Print this help (also: -h, --help, or no task).
+
+Not yet available (these exit with status 2 until their issue lands):
+  bench              Run the benchmarks.                             Filled by issue 3.
+  demo-data          Generate the demo data set.                     Filled by issue 6.
+  e2e                Run the end-to-end tests.                       Filled by issue 6.
+  codegen [--check]  Regenerate the generated files; with --check,   Filled by issue 6.
+                     only verify they are up to date.
+
+Exit status: 0 success; 1 a check or step failed; 2 usage error or task not yet available.
+";
+
+/// A task named on the command line.
+#[derive(Debug, PartialEq, Eq)]
+enum Task {
+    Help,
+    Ci,
+    Tidy,
+    /// A task whose implementation is filled by a later issue.
+    NotYet {
+        name: &'static str,
+        issue: u32,
+    },
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let task = match parse_args(&args) {
+        Ok(task) => task,
+        Err(message) => {
+            eprintln!("xtask: {message}\nRun `cargo xtask help` for the tasks.");
+            return ExitCode::from(2);
+        }
+    };
+
+    let root = project_root();
+    if let Err(err) = env::set_current_dir(&root) {
+        eprintln!(
+            "xtask: cannot change to the project root {}: {err}",
+            root.display()
+        );
+        return ExitCode::FAILURE;
+    }
+
+    match task {
+        Task::Help => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Task::Ci => match ci::run(&root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::FAILURE,
+        },
+        Task::Tidy => {
+            let problems = tidy::check(&root);
+            if tidy::report(&problems) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Task::NotYet { name, issue } => {
+            eprintln!("xtask {name}: not yet available: filled by issue {issue}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Parses the arguments after `cargo xtask`.
+fn parse_args(args: &[String]) -> Result<Task, String> {
+    let Some((first, rest)) = args.split_first() else {
+        return Ok(Task::Help);
+    };
+    if rest.iter().any(|arg| arg == "-h" || arg == "--help") {
+        return Ok(Task::Help);
+    }
+    let (task, allowed): (Task, &[&str]) = match first.as_str() {
+        "help" | "-h" | "--help" => (Task::Help, &[]),
+        "ci" => (Task::Ci, &[]),
+        "tidy" => (Task::Tidy, &[]),
+        "bench" => (
+            Task::NotYet {
+                name: "bench",
+                issue: 3,
+            },
+            &[],
+        ),
+        "demo-data" => (
+            Task::NotYet {
+                name: "demo-data",
+                issue: 6,
+            },
+            &[],
+        ),
+        "e2e" => (
+            Task::NotYet {
+                name: "e2e",
+                issue: 6,
+            },
+            &[],
+        ),
+        "codegen" => (
+            Task::NotYet {
+                name: "codegen",
+                issue: 6,
+            },
+            &["--check"],
+        ),
+        other => return Err(format!("unknown task `{other}`")),
+    };
+    if let Some(unexpected) = rest.iter().find(|arg| !allowed.contains(&arg.as_str())) {
+        return Err(format!("unexpected argument `{unexpected}` for `{first}`"));
+    }
+    Ok(task)
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+fn project_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Task, parse_args};
+
+    fn parse(args: &[&str]) -> Result<Task, String> {
+        let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
+        parse_args(&args)
+    }
+
+    #[test]
+    fn help_is_the_default() {
+        assert_eq!(parse(&[]), Ok(Task::Help));
+        assert_eq!(parse(&["help"]), Ok(Task::Help));
+        assert_eq!(parse(&["--help"]), Ok(Task::Help));
+        assert_eq!(parse(&["-h"]), Ok(Task::Help));
+        assert_eq!(parse(&["ci", "--help"]), Ok(Task::Help));
+    }
+
+    #[test]
+    fn tasks_parse() {
+        assert_eq!(parse(&["ci"]), Ok(Task::Ci));
+        assert_eq!(parse(&["tidy"]), Ok(Task::Tidy));
+        assert_eq!(
+            parse(&["bench"]),
+            Ok(Task::NotYet {
+                name: "bench",
+                issue: 3
+            })
+        );
+        assert_eq!(
+            parse(&["demo-data"]),
+            Ok(Task::NotYet {
+                name: "demo-data",
+                issue: 6
+            })
+        );
+        assert_eq!(
+            parse(&["e2e"]),
+            Ok(Task::NotYet {
+                name: "e2e",
+                issue: 6
+            })
+        );
+        let codegen = Task::NotYet {
+            name: "codegen",
+            issue: 6,
+        };
+        assert_eq!(
+            parse(&["codegen"]),
+            Ok(Task::NotYet {
+                name: "codegen",
+                issue: 6
+            })
+        );
+        assert_eq!(parse(&["codegen", "--check"]), Ok(codegen));
+    }
+
+    #[test]
+    fn bad_arguments_are_rejected() {
+        assert!(parse(&["frobnicate"]).is_err());
+        assert!(parse(&["ci", "--check"]).is_err());
+        assert!(parse(&["tidy", "extra"]).is_err());
+    }
+}
