@@ -30,7 +30,7 @@ Tasks:
   ci                 Run every CI check in order, stopping at the first failure:
                        fmt      cargo fmt --all -- --check
                        clippy   cargo clippy --workspace --all-targets --locked -- -D warnings
-                       test     cargo nextest run --workspace --locked
+                       test     cargo nextest run --workspace --locked --no-tests=warn
                                 (cargo test --workspace --locked without cargo-nextest)
                        doctest  cargo test --workspace --doc --locked
                        doc      cargo doc --workspace --no-deps --locked, RUSTDOCFLAGS=-D warnings
