@@ -1,0 +1,722 @@
+//! Yearly records: what happened in a data year.
+//!
+//! Registrations for a title, lifelong-learning commitments, self-study plans and their approval,
+//! assessments (indicator values entered by an evaluator), recognitions, annual report
+//! submissions, reward proposals and their verification. Records whose parts must agree are
+//! built through constructors that refuse inconsistent parts — an approval dated before the
+//! plan was submitted, a recognition valid until before its decision, a verification before the
+//! proposal — with an [`Error::Invalid`] naming the record and the field. Deserializing goes
+//! through the same constructors.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::title::Title;
+
+/// Who a record is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum SubjectRef {
+    /// A person, by id.
+    Person(String),
+    /// An organisation, by code.
+    Organisation(String),
+    /// A household, by id.
+    Household(String),
+    /// A clan, by id.
+    Clan(String),
+    /// A hamlet community, by id.
+    Community(String),
+    /// An administrative area (commune, district, province), by code.
+    Area(String),
+}
+
+impl SubjectRef {
+    /// The id or code.
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Person(s)
+            | Self::Organisation(s)
+            | Self::Household(s)
+            | Self::Clan(s)
+            | Self::Community(s)
+            | Self::Area(s) => s,
+        }
+    }
+}
+
+impl fmt::Display for SubjectRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self {
+            Self::Person(_) => "person",
+            Self::Organisation(_) => "organisation",
+            Self::Household(_) => "household",
+            Self::Clan(_) => "clan",
+            Self::Community(_) => "community",
+            Self::Area(_) => "area",
+        };
+        write!(f, "{kind} {}", self.id())
+    }
+}
+
+fn check_year(entity: &str, year: i32) -> Result<()> {
+    if (2000..=2100).contains(&year) {
+        Ok(())
+    } else {
+        Err(Error::invalid(entity, "year", format!("{year} is not a plausible data year (2000–2100)")))
+    }
+}
+
+/// A registration for a title in a data year (đăng ký).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawRegistration", into = "RawRegistration")]
+pub struct Registration {
+    subject: SubjectRef,
+    title: Title,
+    year: i32,
+    date: NaiveDate,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegistration {
+    subject: SubjectRef,
+    title: Title,
+    year: i32,
+    #[serde(deserialize_with = "crate::date::de_date")]
+    date: NaiveDate,
+}
+
+impl Registration {
+    /// A registration made on `date` for data year `year`. The date must fall in the data year
+    /// or the year before it (registrations open at the start of the year, sometimes late in
+    /// the previous one), and the title must suit the subject.
+    pub fn new(subject: SubjectRef, title: Title, year: i32, date: NaiveDate) -> Result<Self> {
+        let entity = format!("registration of {subject} for {title} {year}");
+        check_year(&entity, year)?;
+        if date.year() != year && date.year() != year - 1 {
+            return Err(Error::invalid(entity, "date", format!("{date} is not in {year} or the year before")));
+        }
+        let fits = matches!(
+            (&subject, title),
+            (SubjectRef::Person(_), Title::CongDanHocTap)
+                | (SubjectRef::Organisation(_), Title::DonViHocTap)
+                | (SubjectRef::Household(_), Title::GiaDinhHocTap)
+                | (SubjectRef::Clan(_), Title::DongHoHocTap)
+                | (SubjectRef::Community(_) | SubjectRef::Area(_), Title::CongDongHocTap)
+        );
+        if !fits {
+            return Err(Error::invalid(entity, "title", format!("a {subject} cannot hold the title {title}")));
+        }
+        Ok(Self { subject, title, year, date })
+    }
+
+    /// Who registered.
+    pub fn subject(&self) -> &SubjectRef {
+        &self.subject
+    }
+
+    /// For which title.
+    pub fn title(&self) -> Title {
+        self.title
+    }
+
+    /// For which data year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// When.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+}
+
+impl TryFrom<RawRegistration> for Registration {
+    type Error = Error;
+    fn try_from(r: RawRegistration) -> Result<Self> {
+        Self::new(r.subject, r.title, r.year, r.date)
+    }
+}
+
+impl From<Registration> for RawRegistration {
+    fn from(r: Registration) -> Self {
+        Self { subject: r.subject, title: r.title, year: r.year, date: r.date }
+    }
+}
+
+/// A person's lifelong-learning commitment for a data year (cam kết học tập suốt đời).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commitment {
+    /// The person.
+    pub person: String,
+    /// The data year.
+    pub year: i32,
+    /// When it was signed.
+    #[serde(deserialize_with = "crate::date::de_date")]
+    pub date: NaiveDate,
+}
+
+/// The approval of a self-study plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// Who approved it (a person id). Whether that person was the head of the right
+    /// organisation on that day is for the rules engine to judge, from the memberships.
+    pub by: String,
+    /// When.
+    #[serde(deserialize_with = "crate::date::de_date")]
+    pub on: NaiveDate,
+}
+
+/// A person's yearly self-study plan (kế hoạch tự học, tự bồi dưỡng).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawSelfStudyPlan", into = "RawSelfStudyPlan")]
+pub struct SelfStudyPlan {
+    person: String,
+    year: i32,
+    submitted: NaiveDate,
+    approval: Option<Approval>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSelfStudyPlan {
+    person: String,
+    year: i32,
+    #[serde(deserialize_with = "crate::date::de_date")]
+    submitted: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    approval: Option<Approval>,
+}
+
+impl SelfStudyPlan {
+    /// A plan submitted on `submitted`, not yet approved.
+    pub fn submitted(person: impl Into<String>, year: i32, submitted: NaiveDate) -> Result<Self> {
+        let person = person.into();
+        check_year(&format!("self-study plan of {person} for {year}"), year)?;
+        Ok(Self { person, year, submitted, approval: None })
+    }
+
+    /// Records the approval; refused when it is dated before the submission or when the plan
+    /// is already approved.
+    pub fn approve(mut self, by: impl Into<String>, on: NaiveDate) -> Result<Self> {
+        let entity = || format!("self-study plan of {} for {}", self.person, self.year);
+        if self.approval.is_some() {
+            return Err(Error::invalid(entity(), "approval", "the plan is already approved"));
+        }
+        if on < self.submitted {
+            return Err(Error::invalid(
+                entity(),
+                "approval",
+                format!("approved on {on}, before it was submitted on {}", self.submitted),
+            ));
+        }
+        self.approval = Some(Approval { by: by.into(), on });
+        Ok(self)
+    }
+
+    /// Whose plan.
+    pub fn person(&self) -> &str {
+        &self.person
+    }
+
+    /// For which data year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// When it was submitted.
+    pub fn submitted_on(&self) -> NaiveDate {
+        self.submitted
+    }
+
+    /// The approval, if any.
+    pub fn approval(&self) -> Option<&Approval> {
+        self.approval.as_ref()
+    }
+}
+
+impl TryFrom<RawSelfStudyPlan> for SelfStudyPlan {
+    type Error = Error;
+    fn try_from(r: RawSelfStudyPlan) -> Result<Self> {
+        let plan = Self::submitted(r.person, r.year, r.submitted)?;
+        match r.approval {
+            Some(a) => plan.approve(a.by, a.on),
+            None => Ok(plan),
+        }
+    }
+}
+
+impl From<SelfStudyPlan> for RawSelfStudyPlan {
+    fn from(p: SelfStudyPlan) -> Self {
+        Self { person: p.person, year: p.year, submitted: p.submitted, approval: p.approval }
+    }
+}
+
+/// A value entered for an indicator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Value {
+    /// A yes/no fact.
+    YesNo(bool),
+    /// A score.
+    Score(Decimal),
+    /// A share as counts: how many of how many.
+    Share {
+        /// Members meeting the condition.
+        numerator: u64,
+        /// Members counted.
+        denominator: u64,
+    },
+    /// A share given directly, in percent.
+    Percent(Decimal),
+    /// A count.
+    Count(u64),
+    /// A date.
+    Date(NaiveDate),
+}
+
+/// One indicator's value in an assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorValue {
+    /// The indicator id in the rulebook.
+    pub indicator: String,
+    /// The value.
+    pub value: Value,
+    /// The evidence (minh chứng) cited for it, e.g. a document number or file name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+}
+
+/// An assessment: indicator values entered by an evaluator for one subject and data year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawAssessment", into = "RawAssessment")]
+pub struct Assessment {
+    subject: SubjectRef,
+    rulebook: String,
+    year: i32,
+    evaluator: String,
+    date: NaiveDate,
+    values: Vec<IndicatorValue>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssessment {
+    subject: SubjectRef,
+    rulebook: String,
+    year: i32,
+    evaluator: String,
+    #[serde(deserialize_with = "crate::date::de_date")]
+    date: NaiveDate,
+    values: Vec<IndicatorValue>,
+}
+
+impl Assessment {
+    /// An assessment; refused when an indicator appears twice or the date is before the data
+    /// year began. Whether the indicators exist in the rulebook, and whether their values are
+    /// in range, is for the rules engine to diagnose.
+    pub fn new(
+        subject: SubjectRef,
+        rulebook: impl Into<String>,
+        year: i32,
+        evaluator: impl Into<String>,
+        date: NaiveDate,
+        values: Vec<IndicatorValue>,
+    ) -> Result<Self> {
+        let rulebook = rulebook.into();
+        let entity = format!("assessment of {subject} ({rulebook}, {year})");
+        check_year(&entity, year)?;
+        if date.year() < year {
+            return Err(Error::invalid(entity, "date", format!("{date} is before the data year {year} began")));
+        }
+        let mut seen = BTreeSet::new();
+        for v in &values {
+            if !seen.insert(v.indicator.as_str()) {
+                return Err(Error::invalid(entity, "values", format!("indicator `{}` is given twice", v.indicator)));
+            }
+        }
+        Ok(Self { subject, rulebook, year, evaluator: evaluator.into(), date, values })
+    }
+
+    /// Who is assessed.
+    pub fn subject(&self) -> &SubjectRef {
+        &self.subject
+    }
+
+    /// Against which rulebook.
+    pub fn rulebook(&self) -> &str {
+        &self.rulebook
+    }
+
+    /// The data year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// Who entered the values.
+    pub fn evaluator(&self) -> &str {
+        &self.evaluator
+    }
+
+    /// When.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// The values.
+    pub fn values(&self) -> &[IndicatorValue] {
+        &self.values
+    }
+
+    /// The value of one indicator.
+    pub fn value(&self, indicator: &str) -> Option<&IndicatorValue> {
+        self.values.iter().find(|v| v.indicator == indicator)
+    }
+}
+
+impl TryFrom<RawAssessment> for Assessment {
+    type Error = Error;
+    fn try_from(r: RawAssessment) -> Result<Self> {
+        Self::new(r.subject, r.rulebook, r.year, r.evaluator, r.date, r.values)
+    }
+}
+
+impl From<Assessment> for RawAssessment {
+    fn from(a: Assessment) -> Self {
+        Self {
+            subject: a.subject,
+            rulebook: a.rulebook,
+            year: a.year,
+            evaluator: a.evaluator,
+            date: a.date,
+            values: a.values,
+        }
+    }
+}
+
+/// A recognition decision (quyết định công nhận).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawRecognition", into = "RawRecognition")]
+pub struct Recognition {
+    subject: SubjectRef,
+    title: Title,
+    level: Option<u8>,
+    year: i32,
+    decision_number: String,
+    decision_date: NaiveDate,
+    authority: String,
+    valid_until: Option<NaiveDate>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecognition {
+    subject: SubjectRef,
+    title: Title,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    level: Option<u8>,
+    year: i32,
+    decision_number: String,
+    #[serde(deserialize_with = "crate::date::de_date")]
+    decision_date: NaiveDate,
+    authority: String,
+    #[serde(default, deserialize_with = "crate::date::de_opt_date", skip_serializing_if = "Option::is_none")]
+    valid_until: Option<NaiveDate>,
+}
+
+impl Recognition {
+    /// A recognition of `subject` for `title` (at `level` when the rulebook has levels) for data
+    /// year `year`, by decision `decision_number` of `decision_date` signed by `authority`.
+    /// Refused when the decision is dated before the data year began, the decision number is
+    /// empty, the level is 0, or `valid_until` is before the decision.
+    #[allow(clippy::too_many_arguments, reason = "a decision has this many parts")]
+    pub fn new(
+        subject: SubjectRef,
+        title: Title,
+        level: Option<u8>,
+        year: i32,
+        decision_number: impl Into<String>,
+        decision_date: NaiveDate,
+        authority: impl Into<String>,
+        valid_until: Option<NaiveDate>,
+    ) -> Result<Self> {
+        let decision_number = decision_number.into();
+        let entity = format!("recognition {decision_number} of {subject}");
+        check_year(&entity, year)?;
+        if decision_number.trim().is_empty() {
+            return Err(Error::invalid(entity, "decision_number", "the decision number is empty"));
+        }
+        if level == Some(0) {
+            return Err(Error::invalid(entity, "level", "levels start at 1"));
+        }
+        if decision_date.year() < year {
+            return Err(Error::invalid(
+                entity,
+                "decision_date",
+                format!("{decision_date} is before the data year {year}"),
+            ));
+        }
+        if let Some(until) = valid_until
+            && until < decision_date
+        {
+            return Err(Error::invalid(
+                entity,
+                "valid_until",
+                format!("{until} is before the decision date {decision_date}"),
+            ));
+        }
+        Ok(Self {
+            subject,
+            title,
+            level,
+            year,
+            decision_number,
+            decision_date,
+            authority: authority.into(),
+            valid_until,
+        })
+    }
+
+    /// Who is recognised.
+    pub fn subject(&self) -> &SubjectRef {
+        &self.subject
+    }
+
+    /// The title.
+    pub fn title(&self) -> Title {
+        self.title
+    }
+
+    /// The level, for titles with levels.
+    pub fn level(&self) -> Option<u8> {
+        self.level
+    }
+
+    /// The data year the recognition is for.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// The decision number and symbol.
+    pub fn decision_number(&self) -> &str {
+        &self.decision_number
+    }
+
+    /// The decision date.
+    pub fn decision_date(&self) -> NaiveDate {
+        self.decision_date
+    }
+
+    /// Who signed.
+    pub fn authority(&self) -> &str {
+        &self.authority
+    }
+
+    /// The last day the recognition holds, when the decision or the rulebook sets one.
+    pub fn valid_until(&self) -> Option<NaiveDate> {
+        self.valid_until
+    }
+}
+
+impl TryFrom<RawRecognition> for Recognition {
+    type Error = Error;
+    fn try_from(r: RawRecognition) -> Result<Self> {
+        Self::new(r.subject, r.title, r.level, r.year, r.decision_number, r.decision_date, r.authority, r.valid_until)
+    }
+}
+
+impl From<Recognition> for RawRecognition {
+    fn from(r: Recognition) -> Self {
+        Self {
+            subject: r.subject,
+            title: r.title,
+            level: r.level,
+            year: r.year,
+            decision_number: r.decision_number,
+            decision_date: r.decision_date,
+            authority: r.authority,
+            valid_until: r.valid_until,
+        }
+    }
+}
+
+/// Which report was submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "phase", rename_all = "kebab-case")]
+pub enum ReportKind {
+    /// The annual evaluation report.
+    Annual,
+    /// A phase review report (by the plan's phase id).
+    PhaseReview(String),
+}
+
+/// A report an actor sent to the standing body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSubmission {
+    /// The plan actor reporting, e.g. `actor.phong-vhtt`.
+    pub actor: String,
+    /// The organisation that sent it (for a collective actor such as the communes, which one).
+    pub organisation: String,
+    /// The data year.
+    pub year: i32,
+    /// Which report.
+    pub kind: ReportKind,
+    /// When it was received.
+    #[serde(deserialize_with = "crate::date::de_date")]
+    pub submitted_on: NaiveDate,
+    /// The document number, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_number: Option<String>,
+}
+
+/// The outcome of a verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VerificationOutcome {
+    /// The dossier is complete and the proposal may go forward.
+    Accepted,
+    /// The dossier is refused.
+    Refused,
+}
+
+/// The verification (thẩm định) of a reward dossier, by the home-affairs office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Verification {
+    /// Who verified.
+    pub by: String,
+    /// When.
+    #[serde(deserialize_with = "crate::date::de_date")]
+    pub on: NaiveDate,
+    /// The outcome.
+    pub outcome: VerificationOutcome,
+    /// Reasons, especially for a refusal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A proposal for a reward (đề xuất khen thưởng) and its verification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawRewardProposal", into = "RawRewardProposal")]
+pub struct RewardProposal {
+    reward: String,
+    subject: SubjectRef,
+    year: i32,
+    proposed_by: String,
+    proposed_on: NaiveDate,
+    verification: Option<Verification>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRewardProposal {
+    reward: String,
+    subject: SubjectRef,
+    year: i32,
+    proposed_by: String,
+    #[serde(deserialize_with = "crate::date::de_date")]
+    proposed_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    verification: Option<Verification>,
+}
+
+impl RewardProposal {
+    /// A proposal of `subject` for reward rule `reward` for data year `year`.
+    pub fn new(
+        reward: impl Into<String>,
+        subject: SubjectRef,
+        year: i32,
+        proposed_by: impl Into<String>,
+        proposed_on: NaiveDate,
+    ) -> Result<Self> {
+        let reward = reward.into();
+        check_year(&format!("proposal of {subject} for {reward}"), year)?;
+        Ok(Self { reward, subject, year, proposed_by: proposed_by.into(), proposed_on, verification: None })
+    }
+
+    /// Records the verification; refused when dated before the proposal or already verified.
+    pub fn verify(mut self, v: Verification) -> Result<Self> {
+        let entity = || format!("proposal of {} for {}", self.subject, self.reward);
+        if self.verification.is_some() {
+            return Err(Error::invalid(entity(), "verification", "the proposal is already verified"));
+        }
+        if v.on < self.proposed_on {
+            return Err(Error::invalid(
+                entity(),
+                "verification",
+                format!("verified on {}, before it was proposed on {}", v.on, self.proposed_on),
+            ));
+        }
+        self.verification = Some(v);
+        Ok(self)
+    }
+
+    /// The reward rule id.
+    pub fn reward(&self) -> &str {
+        &self.reward
+    }
+
+    /// Who is proposed.
+    pub fn subject(&self) -> &SubjectRef {
+        &self.subject
+    }
+
+    /// The data year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// Who proposed.
+    pub fn proposed_by(&self) -> &str {
+        &self.proposed_by
+    }
+
+    /// When.
+    pub fn proposed_on(&self) -> NaiveDate {
+        self.proposed_on
+    }
+
+    /// The verification, if done.
+    pub fn verification(&self) -> Option<&Verification> {
+        self.verification.as_ref()
+    }
+}
+
+impl TryFrom<RawRewardProposal> for RewardProposal {
+    type Error = Error;
+    fn try_from(r: RawRewardProposal) -> Result<Self> {
+        let p = Self::new(r.reward, r.subject, r.year, r.proposed_by, r.proposed_on)?;
+        match r.verification {
+            Some(v) => p.verify(v),
+            None => Ok(p),
+        }
+    }
+}
+
+impl From<RewardProposal> for RawRewardProposal {
+    fn from(p: RewardProposal) -> Self {
+        Self {
+            reward: p.reward,
+            subject: p.subject,
+            year: p.year,
+            proposed_by: p.proposed_by,
+            proposed_on: p.proposed_on,
+            verification: p.verification,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,78 @@
+//! Bilingual text: Vietnamese first, English beside it.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A language a user-facing label can be shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Vietnamese, the first language of every label.
+    #[default]
+    Vi,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Parses `vi` or `en` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.to_ascii_lowercase().as_str() {
+            "vi" => Some(Self::Vi),
+            "en" => Some(Self::En),
+            _ => None,
+        }
+    }
+
+    /// The two-letter code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Vi => "vi",
+            Self::En => "en",
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A text in Vietnamese and English. The Vietnamese text is authoritative.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// The Vietnamese text.
+    pub vi: String,
+    /// The English text.
+    pub en: String,
+}
+
+impl Text {
+    /// Builds a text from its two languages.
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self { vi: vi.into(), en: en.into() }
+    }
+
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+
+    /// True when either language is empty or only whitespace.
+    pub fn is_incomplete(&self) -> bool {
+        self.vi.trim().is_empty() || self.en.trim().is_empty()
+    }
+}
+
+/// Formats a label as "Vietnamese (English)", the form used where both languages are shown.
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.vi == self.en { f.write_str(&self.vi) } else { write!(f, "{} ({})", self.vi, self.en) }
+    }
+}
