@@ -21,10 +21,7 @@ use crate::tidy;
 #[derive(Debug)]
 enum Action {
     /// `cargo <args>`, with extra environment variables.
-    Cargo {
-        args: Vec<String>,
-        env: Vec<(&'static str, OsString)>,
-    },
+    Cargo { args: Vec<String>, env: Vec<(&'static str, OsString)> },
     /// The tidy checks, in-process.
     Tidy,
 }
@@ -57,12 +54,7 @@ fn run_steps(root: &Path) -> Result<(), &'static str> {
     let mut timings = Vec::with_capacity(total);
     for (index, step) in steps.iter().enumerate() {
         eprintln!();
-        eprintln!(
-            "==> xtask ci [{}/{total}] {}: {}",
-            index + 1,
-            step.name,
-            describe(&step.action)
-        );
+        eprintln!("==> xtask ci [{}/{total}] {}: {}", index + 1, step.name, describe(&step.action));
         let step_started = Instant::now();
         let result = execute(root, &step.action);
         let elapsed = step_started.elapsed();
@@ -73,11 +65,7 @@ fn run_steps(root: &Path) -> Result<(), &'static str> {
             }
             Err(reason) => {
                 eprintln!();
-                eprintln!(
-                    "==> xtask ci: FAIL at step `{}` after {}: {reason}",
-                    step.name,
-                    format_duration(elapsed)
-                );
+                eprintln!("==> xtask ci: FAIL at step `{}` after {}: {reason}", step.name, format_duration(elapsed));
                 return Err(step.name);
             }
         }
@@ -86,10 +74,7 @@ fn run_steps(root: &Path) -> Result<(), &'static str> {
     for (name, elapsed) in &timings {
         eprintln!("    {name:<8} {}", format_duration(*elapsed));
     }
-    eprintln!(
-        "==> xtask ci: PASS, {total} steps in {}",
-        format_duration(started.elapsed())
-    );
+    eprintln!("==> xtask ci: PASS, {total} steps in {}", format_duration(started.elapsed()));
     Ok(())
 }
 
@@ -100,10 +85,7 @@ fn plan(root: &Path) -> Vec<Step> {
         let mut args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
         if locked {
             // `--locked` must come before a `--` that passes arguments on to a tool.
-            let at = args
-                .iter()
-                .position(|arg| arg == "--")
-                .unwrap_or(args.len());
+            let at = args.iter().position(|arg| arg == "--").unwrap_or(args.len());
             args.insert(at, "--locked".to_owned());
         }
         args
@@ -125,41 +107,17 @@ fn plan(root: &Path) -> Vec<Step> {
         Step {
             name: "fmt",
             // `cargo fmt` takes no `--locked`.
-            action: Action::Cargo {
-                args: ["fmt", "--all", "--", "--check"]
-                    .map(str::to_owned)
-                    .to_vec(),
-                env: vec![],
-            },
+            action: Action::Cargo { args: ["fmt", "--all", "--", "--check"].map(str::to_owned).to_vec(), env: vec![] },
         },
         Step {
             name: "clippy",
             action: Action::Cargo {
-                args: cargo(&[
-                    "clippy",
-                    "--workspace",
-                    "--all-targets",
-                    "--",
-                    "-D",
-                    "warnings",
-                ]),
+                args: cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
                 env: vec![],
             },
         },
-        Step {
-            name: "test",
-            action: Action::Cargo {
-                args: test_args,
-                env: vec![],
-            },
-        },
-        Step {
-            name: "doctest",
-            action: Action::Cargo {
-                args: cargo(&["test", "--workspace", "--doc"]),
-                env: vec![],
-            },
-        },
+        Step { name: "test", action: Action::Cargo { args: test_args, env: vec![] } },
+        Step { name: "doctest", action: Action::Cargo { args: cargo(&["test", "--workspace", "--doc"]), env: vec![] } },
         Step {
             name: "doc",
             action: Action::Cargo {
@@ -167,10 +125,7 @@ fn plan(root: &Path) -> Vec<Step> {
                 env: vec![("RUSTDOCFLAGS", rustdocflags)],
             },
         },
-        Step {
-            name: "tidy",
-            action: Action::Tidy,
-        },
+        Step { name: "tidy", action: Action::Tidy },
     ]
 }
 
@@ -213,24 +168,15 @@ fn execute(root: &Path, action: &Action) -> Result<(), String> {
             for (key, value) in env {
                 command.env(key, value);
             }
-            let status = command
-                .status()
-                .map_err(|err| format!("cannot run `{}`: {err}", describe(action)))?;
-            if status.success() {
-                Ok(())
-            } else {
-                Err(format!("`{}` {status}", describe(action)))
-            }
+            let status = command.status().map_err(|err| format!("cannot run `{}`: {err}", describe(action)))?;
+            if status.success() { Ok(()) } else { Err(format!("`{}` {status}", describe(action))) }
         }
         Action::Tidy => {
             let problems = tidy::check(root);
             if tidy::report(&problems) {
                 Ok(())
             } else {
-                Err(format!(
-                    "tidy found {} problem(s), listed above",
-                    problems.len()
-                ))
+                Err(format!("tidy found {} problem(s), listed above", problems.len()))
             }
         }
     }
@@ -269,9 +215,10 @@ mod tests {
         let Action::Cargo { env, .. } = &steps[4].action else {
             panic!("doc runs cargo");
         };
-        assert!(env.iter().any(|(key, value)| {
-            *key == "RUSTDOCFLAGS" && value.to_string_lossy().ends_with("-D warnings")
-        }));
+        assert!(
+            env.iter()
+                .any(|(key, value)| { *key == "RUSTDOCFLAGS" && value.to_string_lossy().ends_with("-D warnings") })
+        );
     }
 
     #[test]

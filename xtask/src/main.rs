@@ -10,11 +10,7 @@
 //!
 //! It has no dependencies, so that it builds in seconds on a fresh machine.
 
-#![allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "xtask is a terminal program"
-)]
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "xtask is a terminal program")]
 
 mod ci;
 mod tidy;
@@ -63,10 +59,7 @@ enum Task {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = env::args_os()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
+    let args: Vec<String> = env::args_os().skip(1).map(|arg| arg.to_string_lossy().into_owned()).collect();
     let task = match parse_args(&args) {
         Ok(task) => task,
         Err(message) => {
@@ -77,10 +70,7 @@ fn main() -> ExitCode {
 
     let root = project_root();
     if let Err(err) = env::set_current_dir(&root) {
-        eprintln!(
-            "xtask: cannot change to the project root {}: {err}",
-            root.display()
-        );
+        eprintln!("xtask: cannot change to the project root {}: {err}", root.display());
         return ExitCode::FAILURE;
     }
 
@@ -95,11 +85,7 @@ fn main() -> ExitCode {
         },
         Task::Tidy => {
             let problems = tidy::check(&root);
-            if tidy::report(&problems) {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
+            if tidy::report(&problems) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         Task::NotYet { name, issue } => {
             eprintln!("xtask {name}: not yet available: filled by issue {issue}");
@@ -120,34 +106,10 @@ fn parse_args(args: &[String]) -> Result<Task, String> {
         "help" | "-h" | "--help" => (Task::Help, &[]),
         "ci" => (Task::Ci, &[]),
         "tidy" => (Task::Tidy, &[]),
-        "bench" => (
-            Task::NotYet {
-                name: "bench",
-                issue: 3,
-            },
-            &[],
-        ),
-        "demo-data" => (
-            Task::NotYet {
-                name: "demo-data",
-                issue: 6,
-            },
-            &[],
-        ),
-        "e2e" => (
-            Task::NotYet {
-                name: "e2e",
-                issue: 6,
-            },
-            &[],
-        ),
-        "codegen" => (
-            Task::NotYet {
-                name: "codegen",
-                issue: 6,
-            },
-            &["--check"],
-        ),
+        "bench" => (Task::NotYet { name: "bench", issue: 3 }, &[]),
+        "demo-data" => (Task::NotYet { name: "demo-data", issue: 6 }, &[]),
+        "e2e" => (Task::NotYet { name: "e2e", issue: 6 }, &[]),
+        "codegen" => (Task::NotYet { name: "codegen", issue: 6 }, &["--check"]),
         other => return Err(format!("unknown task `{other}`")),
     };
     if let Some(unexpected) = rest.iter().find(|arg| !allowed.contains(&arg.as_str())) {
@@ -184,38 +146,11 @@ mod tests {
     fn tasks_parse() {
         assert_eq!(parse(&["ci"]), Ok(Task::Ci));
         assert_eq!(parse(&["tidy"]), Ok(Task::Tidy));
-        assert_eq!(
-            parse(&["bench"]),
-            Ok(Task::NotYet {
-                name: "bench",
-                issue: 3
-            })
-        );
-        assert_eq!(
-            parse(&["demo-data"]),
-            Ok(Task::NotYet {
-                name: "demo-data",
-                issue: 6
-            })
-        );
-        assert_eq!(
-            parse(&["e2e"]),
-            Ok(Task::NotYet {
-                name: "e2e",
-                issue: 6
-            })
-        );
-        let codegen = Task::NotYet {
-            name: "codegen",
-            issue: 6,
-        };
-        assert_eq!(
-            parse(&["codegen"]),
-            Ok(Task::NotYet {
-                name: "codegen",
-                issue: 6
-            })
-        );
+        assert_eq!(parse(&["bench"]), Ok(Task::NotYet { name: "bench", issue: 3 }));
+        assert_eq!(parse(&["demo-data"]), Ok(Task::NotYet { name: "demo-data", issue: 6 }));
+        assert_eq!(parse(&["e2e"]), Ok(Task::NotYet { name: "e2e", issue: 6 }));
+        let codegen = Task::NotYet { name: "codegen", issue: 6 };
+        assert_eq!(parse(&["codegen"]), Ok(Task::NotYet { name: "codegen", issue: 6 }));
         assert_eq!(parse(&["codegen", "--check"]), Ok(codegen));
     }
 

@@ -35,11 +35,7 @@ pub(crate) struct Problem {
 
 impl Problem {
     fn new(path: &str, line: usize, message: impl Into<String>) -> Self {
-        Self {
-            path: path.to_owned(),
-            line,
-            message: message.into(),
-        }
+        Self { path: path.to_owned(), line, message: message.into() }
     }
 }
 
@@ -113,9 +109,7 @@ impl SourceFile {
 
     /// Whether this is Rust code the code checks apply to.
     fn is_checked_code(&self) -> bool {
-        self.extension() == Some("rs")
-            && matches!(self.top_dir(), Some("crates" | "xtask"))
-            && !is_test_data(&self.rel)
+        self.extension() == Some("rs") && matches!(self.top_dir(), Some("crates" | "xtask")) && !is_test_data(&self.rel)
     }
 }
 
@@ -166,17 +160,11 @@ fn is_test_data(rel: &Path) -> bool {
                 .collect()
         })
         .unwrap_or_default();
-    dirs.iter().any(|dir| *dir == "fixtures")
-        || dirs
-            .windows(2)
-            .any(|pair| pair[0] == "tests" && pair[1] == "data")
+    dirs.iter().any(|dir| *dir == "fixtures") || dirs.windows(2).any(|pair| pair[0] == "tests" && pair[1] == "data")
 }
 
 fn display_path(rel: &Path) -> String {
-    rel.components()
-        .map(|component| component.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|component| component.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// The `.rs`, `.toml` and `.md` files under `crates/`, `xtask/`, `docs/` and at the root.
@@ -192,10 +180,7 @@ fn collect_files(root: &Path, problems: &mut Vec<Problem>) -> Vec<SourceFile> {
 
     let mut files = Vec::new();
     for rel in paths {
-        let is_text = matches!(
-            rel.extension().and_then(|ext| ext.to_str()),
-            Some("rs" | "toml" | "md")
-        );
+        let is_text = matches!(rel.extension().and_then(|ext| ext.to_str()), Some("rs" | "toml" | "md"));
         if !is_text {
             continue;
         }
@@ -212,21 +197,11 @@ fn collect_files(root: &Path, problems: &mut Vec<Problem>) -> Vec<SourceFile> {
 }
 
 /// Lists the files of `root/dir` (relative to `root`), sorted, recursing if asked.
-fn list_dir(
-    root: &Path,
-    dir: &Path,
-    recursive: bool,
-    out: &mut Vec<PathBuf>,
-    problems: &mut Vec<Problem>,
-) {
+fn list_dir(root: &Path, dir: &Path, recursive: bool, out: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
     let entries = match fs::read_dir(root.join(dir)) {
         Ok(entries) => entries,
         Err(err) => {
-            problems.push(Problem::new(
-                &display_path(dir),
-                1,
-                format!("cannot list directory: {err}"),
-            ));
+            problems.push(Problem::new(&display_path(dir), 1, format!("cannot list directory: {err}")));
             return;
         }
     };
@@ -257,38 +232,21 @@ fn is_skipped_dir(name: &OsString) -> bool {
 /// (a) The file starts with a `//!` doc saying what it is.
 fn check_file_doc(path: &str, text: &str) -> Option<Problem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Some((index, first)) = text
-        .lines()
-        .enumerate()
-        .find(|(_, line)| !line.trim().is_empty())
-    else {
-        return Some(Problem::new(
-            path,
-            1,
-            "empty file: start it with a `//!` doc saying what it is",
-        ));
+    let Some((index, first)) = text.lines().enumerate().find(|(_, line)| !line.trim().is_empty()) else {
+        return Some(Problem::new(path, 1, "empty file: start it with a `//!` doc saying what it is"));
     };
     let line = index + 1;
     let first = first.trim();
     let Some(doc) = first.strip_prefix("//!") else {
-        return Some(Problem::new(
-            path,
-            line,
-            "the first line must be a `//!` doc saying what this file is",
-        ));
+        return Some(Problem::new(path, line, "the first line must be a `//!` doc saying what this file is"));
     };
     let doc = doc.trim();
     if doc.is_empty() {
-        return Some(Problem::new(
-            path,
-            line,
-            "the first `//!` doc line is empty: say what this file is",
-        ));
+        return Some(Problem::new(path, line, "the first `//!` doc line is empty: say what this file is"));
     }
     for marker in ["FIXME", "TODO"] {
-        let is_marker = doc
-            .strip_prefix(marker)
-            .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'));
+        let is_marker =
+            doc.strip_prefix(marker).is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'));
         if is_marker {
             return Some(Problem::new(
                 path,
@@ -305,11 +263,7 @@ fn check_trailing_whitespace(path: &str, text: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (index, line) in text.split('\n').enumerate() {
         if line.ends_with('\r') {
-            problems.push(Problem::new(
-                path,
-                index + 1,
-                "carriage return: use LF line endings",
-            ));
+            problems.push(Problem::new(path, index + 1, "carriage return: use LF line endings"));
         } else if line.ends_with([' ', '\t']) {
             problems.push(Problem::new(path, index + 1, "trailing whitespace"));
         }
@@ -335,9 +289,7 @@ fn check_test_attributes(path: &str, text: &str) -> Vec<Problem> {
             problems.push(Problem::new(
                 path,
                 index + 1,
-                format!(
-                    "`{SHOULD_PANIC_ATTR}]` is not allowed: return a `Result` and assert on the error"
-                ),
+                format!("`{SHOULD_PANIC_ATTR}]` is not allowed: return a `Result` and assert on the error"),
             ));
         }
     }
@@ -347,10 +299,7 @@ fn check_test_attributes(path: &str, text: &str) -> Vec<Problem> {
 /// Whether `line` has the attribute opened by `needle` (`#[name`), not a longer name.
 fn has_attribute(line: &str, needle: &str) -> bool {
     line.match_indices(needle).any(|(at, _)| {
-        line[at + needle.len()..]
-            .chars()
-            .next()
-            .is_none_or(|next| !(next.is_alphanumeric() || next == '_'))
+        line[at + needle.len()..].chars().next().is_none_or(|next| !(next.is_alphanumeric() || next == '_'))
     })
 }
 
@@ -391,10 +340,7 @@ fn check_lints_table(path: &str, text: &str) -> Option<Problem> {
     for (index, raw) in text.lines().enumerate() {
         let line = raw.split('#').next().unwrap_or_default().trim();
         if line.starts_with('[') {
-            section = line
-                .trim_matches(|c| c == '[' || c == ']')
-                .trim()
-                .to_owned();
+            section = line.trim_matches(|c| c == '[' || c == ']').trim().to_owned();
             if section == "lints" {
                 lints_line = Some(index + 1);
             }
@@ -407,23 +353,17 @@ fn check_lints_table(path: &str, text: &str) -> Option<Problem> {
             }
         }
     }
-    let message =
-        "the crate must inherit the workspace lints: add `[lints]` with `workspace = true`";
+    let message = "the crate must inherit the workspace lints: add `[lints]` with `workspace = true`";
     Some(Problem::new(path, lints_line.unwrap_or(1), message))
 }
 
 /// (f) Every crate under `crates/` has a `src/lib.rs` (its doc is checked by (a)).
 fn check_crate_roots(root: &Path) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for dir in member_dirs(root)
-        .into_iter()
-        .filter(|dir| dir.starts_with("crates"))
-    {
+    for dir in member_dirs(root).into_iter().filter(|dir| dir.starts_with("crates")) {
         let src = root.join(&dir).join("src");
         let has_lib = src.join("lib.rs").is_file();
-        let is_binary_only = dir
-            .file_name()
-            .is_some_and(|name| name == BINARY_ONLY_CRATE);
+        let is_binary_only = dir.file_name().is_some_and(|name| name == BINARY_ONLY_CRATE);
         let manifest = display_path(&dir.join("Cargo.toml"));
         if is_binary_only {
             if !has_lib && !src.join("main.rs").is_file() {
@@ -465,15 +405,8 @@ fn check_dependency_boundary(root: &Path) -> Vec<Problem> {
             let (Some(direct), Some(forbidden)) = (chain.get(1), chain.last()) else {
                 continue;
             };
-            let what = FORBIDDEN
-                .iter()
-                .find(|(name, _)| name == forbidden)
-                .map_or("forbidden", |(_, what)| what);
-            let how = if chain.len() == 2 {
-                "directly".to_owned()
-            } else {
-                format!("through {}", chain.join(" -> "))
-            };
+            let what = FORBIDDEN.iter().find(|(name, _)| name == forbidden).map_or("forbidden", |(_, what)| what);
+            let how = if chain.len() == 2 { "directly".to_owned() } else { format!("through {}", chain.join(" -> ")) };
             problems.push(Problem::new(
                 &manifest_rel,
                 dependency_line(&manifest_text, direct).unwrap_or(1),
@@ -491,25 +424,14 @@ fn check_dependency_boundary(root: &Path) -> Vec<Problem> {
 fn cargo_tree(root: &Path, krate: &str) -> Result<String, String> {
     let mut command = Command::new(env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo")));
     command
-        .args([
-            "tree",
-            "-p",
-            krate,
-            "-e",
-            "normal",
-            "--all-features",
-            "--prefix",
-            "depth",
-        ])
+        .args(["tree", "-p", krate, "-e", "normal", "--all-features", "--prefix", "depth"])
         .args(["--format", "{p}"])
         .current_dir(root)
         .stdin(Stdio::null());
     if root.join("Cargo.lock").is_file() {
         command.arg("--locked");
     }
-    let output = command
-        .output()
-        .map_err(|err| format!("cannot run cargo tree: {err}"))?;
+    let output = command.output().map_err(|err| format!("cannot run cargo tree: {err}"))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(format!("cargo tree {}: {}", output.status, stderr.trim()));
@@ -534,9 +456,7 @@ fn forbidden_chains(tree: &str) -> Vec<Vec<String>> {
         stack.truncate(depth);
         stack.push(name.to_owned());
         let is_forbidden = FORBIDDEN.iter().any(|(forbidden, _)| *forbidden == name);
-        let seen = chains
-            .iter()
-            .any(|chain| chain.last().is_some_and(|last| last == name));
+        let seen = chains.iter().any(|chain| chain.last().is_some_and(|last| last == name));
         if depth > 0 && is_forbidden && !seen {
             chains.push(stack.clone());
         }
@@ -551,17 +471,14 @@ fn dependency_line(manifest: &str, name: &str) -> Option<usize> {
         let line = raw.trim();
         if line.starts_with('[') {
             let section = line.trim_matches(|c| c == '[' || c == ']');
-            in_dependencies = section == "dependencies"
-                || section.ends_with(".dependencies")
-                || section.starts_with("dependencies.");
+            in_dependencies =
+                section == "dependencies" || section.ends_with(".dependencies") || section.starts_with("dependencies.");
             if section == format!("dependencies.{name}") {
                 return Some(index + 1);
             }
             continue;
         }
-        let declares = line
-            .strip_prefix(name)
-            .is_some_and(|after| after.starts_with([' ', '=', '.']));
+        let declares = line.strip_prefix(name).is_some_and(|after| after.starts_with([' ', '=', '.']));
         if in_dependencies && declares {
             return Some(index + 1);
         }
@@ -572,9 +489,8 @@ fn dependency_line(manifest: &str, name: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::{
-        IGNORE_ATTR, Problem, SHOULD_PANIC_ATTR, check, check_file_doc, check_lints_table,
-        check_test_attributes, check_trailing_whitespace, dependency_line, forbidden_chains,
-        is_test_data,
+        IGNORE_ATTR, Problem, SHOULD_PANIC_ATTR, check, check_file_doc, check_lints_table, check_test_attributes,
+        check_trailing_whitespace, dependency_line, forbidden_chains, is_test_data,
     };
     use std::path::Path;
 
@@ -600,10 +516,7 @@ mod tests {
     fn file_doc_is_required() {
         assert_eq!(check_file_doc("a.rs", "//! The thing.\nfn f() {}\n"), None);
         assert_eq!(check_file_doc("a.rs", "\n\n//! The thing.\n"), None);
-        assert_eq!(
-            check_file_doc("a.rs", "//! TODOs, tracked: the list type.\n"),
-            None
-        );
+        assert_eq!(check_file_doc("a.rs", "//! TODOs, tracked: the list type.\n"), None);
         let missing = check_file_doc("a.rs", "\nfn f() {}\n");
         assert_eq!(missing.map(|problem| problem.line), Some(2));
         assert!(check_file_doc("a.rs", "/// Item doc.\nfn f() {}\n").is_some());
@@ -618,10 +531,7 @@ mod tests {
         let problem = check_file_doc("crates/x/src/lib.rs", "fn f() {}\n");
         assert_eq!(
             problem.map(|problem| problem.to_string()),
-            Some(
-                "crates/x/src/lib.rs:1: the first line must be a `//!` doc saying what this file is"
-                    .to_owned()
-            )
+            Some("crates/x/src/lib.rs:1: the first line must be a `//!` doc saying what this file is".to_owned())
         );
     }
 
@@ -674,17 +584,10 @@ mod tests {
 1tokio v1.0.0 (*)
 1clap v4.6.0
 ";
-        let chains: Vec<String> = forbidden_chains(tree)
-            .iter()
-            .map(|chain| chain.join(" -> "))
-            .collect();
+        let chains: Vec<String> = forbidden_chains(tree).iter().map(|chain| chain.join(" -> ")).collect();
         assert_eq!(
             chains,
-            [
-                "xhht-core -> helper -> hyper",
-                "xhht-core -> helper -> hyper -> tokio",
-                "xhht-core -> clap",
-            ]
+            ["xhht-core -> helper -> hyper", "xhht-core -> helper -> hyper -> tokio", "xhht-core -> clap",]
         );
         assert!(forbidden_chains("0xhht-core v0.1.0\n1serde v1.0.0\n").is_empty());
     }

@@ -56,5 +56,5 @@ pub mod text;
 pub mod title;
 
 pub use error::{Error, Result};
-pub use text::{Lang, Text};
+pub use text::{Lang, Text, format_date};
 pub use title::Title;

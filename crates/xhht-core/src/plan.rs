@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::decimal::de_decimal;
 use crate::error::{Error, Result};
-use crate::text::Text;
+use crate::text::{Lang, Text, format_date};
 
 /// The embedded plan of the Cần Đước district steering committee.
 const CAN_DUOC_2024: &str = include_str!("../data/plans/can-duoc-2024.toml");
@@ -262,13 +262,44 @@ pub struct Actor {
 }
 
 /// How an annual deadline is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeadlineReading {
     /// "trước ngày D": the report must arrive strictly before day D (D itself is late).
+    #[default]
     Before,
     /// "đến ngày D" / "chậm nhất ngày D": day D itself is on time.
     OnOrBefore,
+}
+
+impl DeadlineReading {
+    /// True when something dated `on` meets `deadline` under this reading.
+    pub fn is_met(self, on: NaiveDate, deadline: NaiveDate) -> bool {
+        match self {
+            Self::Before => on < deadline,
+            Self::OnOrBefore => on <= deadline,
+        }
+    }
+
+    /// The last day that meets `deadline` under this reading.
+    pub fn last_day(self, deadline: NaiveDate) -> NaiveDate {
+        match self {
+            Self::Before => deadline.pred_opt().unwrap_or(deadline),
+            Self::OnOrBefore => deadline,
+        }
+    }
+
+    /// Says the deadline in words: "trước 10/12/2026" / "before 2026-12-10", or
+    /// "đến hết 10/12/2026" / "by 2026-12-10 inclusive".
+    pub fn describe(self, deadline: NaiveDate, lang: Lang) -> String {
+        let d = format_date(deadline, lang);
+        match (self, lang) {
+            (Self::Before, Lang::Vi) => format!("trước {d}"),
+            (Self::Before, Lang::En) => format!("before {d}"),
+            (Self::OnOrBefore, Lang::Vi) => format!("đến hết {d}"),
+            (Self::OnOrBefore, Lang::En) => format!("by {d} inclusive"),
+        }
+    }
 }
 
 /// A day of the year, relative to a data year.

@@ -94,6 +94,14 @@ impl Provenance {
     pub fn is_assumed(&self) -> bool {
         matches!(self, Self::Assumed { .. })
     }
+
+    /// The note of an assumed element.
+    pub fn note(&self) -> Option<&Text> {
+        match self {
+            Self::Verified => None,
+            Self::Assumed { note } => Some(note),
+        }
+    }
 }
 
 /// A document a rulebook or plan rests on.

@@ -76,3 +76,31 @@ impl fmt::Display for Text {
         if self.vi == self.en { f.write_str(&self.vi) } else { write!(f, "{} ({})", self.vi, self.en) }
     }
 }
+
+/// Formats a date the way each language's officials write it: `dd/mm/yyyy` in Vietnamese,
+/// ISO `yyyy-mm-dd` in English.
+pub fn format_date(date: chrono::NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => date.format("%d/%m/%Y").to_string(),
+        Lang::En => date.format("%Y-%m-%d").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_follow_the_language() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+        assert_eq!(format_date(d, Lang::Vi), "10/12/2026");
+        assert_eq!(format_date(d, Lang::En), "2026-12-10");
+    }
+
+    #[test]
+    fn display_shows_both_languages() {
+        assert_eq!(Text::new("Đạt", "Achieved").to_string(), "Đạt (Achieved)");
+        assert_eq!(Text::new("x", "x").to_string(), "x");
+        assert!(Text::new("Đạt", " ").is_incomplete());
+    }
+}

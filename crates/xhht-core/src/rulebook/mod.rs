@@ -11,6 +11,7 @@
 //! What this module does not do: evaluate anything. Scoring lives in `xhht-scoring`.
 
 mod builtin;
+mod diff;
 mod fact;
 mod model;
 mod validate;
@@ -22,6 +23,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 pub use builtin::BUILTIN_FILES;
+pub use diff::{Change, ChangeKind, diff, diff_versions};
 pub use fact::FactSource;
 pub use model::*;
 pub use validate::{validate, validate_set};

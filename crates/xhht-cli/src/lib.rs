@@ -1,0 +1,31 @@
+//! `xhht-cli` — the `xhht` command line.
+//!
+//! Thin by design: [`Cli`] is the clap definition, [`run`] dispatches each subcommand to the
+//! libraries (`xhht-core` for the plan and rulebooks) and prints what they return as a table,
+//! CSV or JSON. No rule is decided here.
+//!
+//! What it is not: a library for other programs — embed `xhht-core` and `xhht-scoring` instead.
+
+mod cli;
+mod cmd;
+mod output;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+pub use cli::{Cli, Command, Format, PlanCommand, RulebookCommand};
+
+/// Runs one command, writing its output to `out`. Returns the exit code for outcomes that are
+/// not errors of xhht itself (e.g. `rulebook check` finding problems exits 1 after printing them).
+pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    let mut o = output::Out::new(out, cli.lang.into(), cli.format);
+    match cli.command {
+        Command::Plan { command } => cmd::plan::run(&mut o, command),
+        Command::Rulebook { command } => cmd::rulebook::run(&mut o, command),
+    }
+}
+
+/// True when the error is a closed pipe (`xhht … | head`), which is not a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}

@@ -1,0 +1,63 @@
+//! `xhht plan …`
+
+use super::{stdout, xhht};
+
+#[test]
+fn targets_show_the_plan_and_the_national_references() {
+    let o = xhht(&["plan", "targets", "--format", "csv"]);
+    assert!(o.status.success());
+    let s = stdout(&o);
+    assert!(s.starts_with("id,scope,year,share,what,source,provenance\n"), "{s}");
+    assert!(s.contains("target.unit-title,kế hoạch,2030,100,"), "{s}");
+    assert!(s.contains("target.citizen-title,kế hoạch,2030,100,"), "{s}");
+    assert!(s.contains("quốc gia (tham chiếu),2025,"), "{s}");
+}
+
+#[test]
+fn the_timeline_gives_each_year_its_deadline_in_both_languages() {
+    let vi = stdout(&xhht(&["plan", "timeline", "--format", "json"]));
+    let rows: serde_json::Value = serde_json::from_str(&vi).unwrap();
+    let y2025 = rows.as_array().unwrap().iter().find(|r| r["year"] == "2025").unwrap();
+    assert_eq!(y2025["annual_report_due"], "trước 10/12/2025");
+    assert_eq!(y2025["review"], "sơ kết giai đoạn 1");
+    let y2023 = rows.as_array().unwrap().iter().find(|r| r["year"] == "2023").unwrap();
+    assert!(y2023["learning_unit_dossier_due"].as_str().unwrap().contains("don-vi-hoc-tap.tt22-2020"));
+    let y2024 = rows.as_array().unwrap().iter().find(|r| r["year"] == "2024").unwrap();
+    assert_eq!(y2024["learning_unit_dossier_due"], "trước 15/01/2025 (don-vi-hoc-tap.tt24-2023)");
+    let en = stdout(&xhht(&["--lang", "en", "plan", "timeline", "--format", "json"]));
+    assert!(en.contains("\"before 2030-12-10\""), "{en}");
+    assert!(en.contains("final review 2023–2030"), "{en}");
+}
+
+#[test]
+fn actors_list_ten_and_one_actor_shows_its_duties() {
+    let o = xhht(&["plan", "actors", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 10);
+    let one = stdout(&xhht(&["plan", "actors", "phong-noivu"]));
+    assert!(one.starts_with("actor.phong-noivu — Phòng Nội vụ"), "{one}");
+    assert!(one.contains("khen thưởng"), "{one}");
+    let missing = xhht(&["plan", "actors", "nobody"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(super::stderr(&missing).contains("no actor `nobody`"));
+}
+
+#[test]
+fn show_prints_every_section_with_ids() {
+    let s = stdout(&xhht(&["plan", "show"]));
+    for id in [
+        "[basis.qd-1315]",
+        "[target.citizen-title]",
+        "[content.6]",
+        "[criterion.individual.2]",
+        "[solution.5]",
+        "[phase.2]",
+        "[funding.3]",
+        "[actor.ubnd-xa]",
+        "[reporting.annual]",
+    ] {
+        assert!(s.contains(id), "{id} missing");
+    }
+    let json: serde_json::Value = serde_json::from_str(&stdout(&xhht(&["plan", "show", "--format", "json"]))).unwrap();
+    assert_eq!(json["actors"].as_array().unwrap().len(), 10);
+}
