@@ -88,13 +88,10 @@ pub enum PlanCommand {
 pub enum RulebookCommand {
     /// Liệt kê các bộ tiêu chí đi kèm / list the shipped rulebooks.
     List,
-    /// Xem một bộ tiêu chí (mã hoặc đường dẫn) / show one rulebook (id or path).
+    /// Xem một bộ tiêu chí (mã, mã@phiên-bản hoặc đường dẫn) / show one rulebook (id, id@version or path).
     Show {
-        /// Mã bộ tiêu chí hoặc đường dẫn tệp TOML / a rulebook id or a TOML file path.
+        /// Mã bộ tiêu chí, mã@phiên-bản, hoặc đường dẫn tệp TOML / a rulebook id, id@version, or a TOML file path.
         id: String,
-        /// Chỉ xem phiên bản này / only this version.
-        #[arg(long)]
-        version: Option<String>,
     },
     /// Kiểm tra tĩnh; không có PATH thì kiểm tra các bộ đi kèm / static check; without PATH, the shipped rulebooks.
     ///
@@ -110,4 +107,14 @@ pub enum RulebookCommand {
         /// Bên phải / right.
         right: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -17,7 +17,7 @@ use crate::output::{Out, col};
 pub(crate) fn run(o: &mut Out<'_>, cmd: RulebookCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         RulebookCommand::List => list(o).map(|()| ExitCode::SUCCESS),
-        RulebookCommand::Show { id, version } => show(o, &id, version.as_deref()).map(|()| ExitCode::SUCCESS),
+        RulebookCommand::Show { id } => show(o, &id).map(|()| ExitCode::SUCCESS),
         RulebookCommand::Check { paths } => check(o, &paths),
         RulebookCommand::Diff { left, right } => diff_cmd(o, &left, &right).map(|()| ExitCode::SUCCESS),
     }
@@ -89,9 +89,8 @@ fn list(o: &mut Out<'_>) -> anyhow::Result<()> {
     o.table(&cols, &rows)
 }
 
-fn show(o: &mut Out<'_>, spec: &str, version: Option<&str>) -> anyhow::Result<()> {
-    let (book, at) = resolve(spec)?;
-    let version = version.map(str::to_owned).or(at);
+fn show(o: &mut Out<'_>, spec: &str) -> anyhow::Result<()> {
+    let (book, version) = resolve(spec)?;
     let r = &book.rulebook;
     if o.format == Format::Json {
         let indicators: Vec<_> = r

@@ -50,7 +50,7 @@ fn check_fails_on_a_broken_rulebook_naming_file_and_rule() {
     assert_eq!(o.status.code(), Some(1));
     let s = stdout(&o);
     assert!(s.contains("points-sum.toml: error[points-sum]: thu/groups/G1:"), "{s}");
-    assert!(s.contains("1 rulebooks: 3 errors"), "{s}");
+    assert!(s.contains("1 rulebooks: 5 errors"), "{s}");
     let parse = xhht(&["rulebook", "check", &core_test_data("unknown-field.toml")]);
     assert_eq!(parse.status.code(), Some(1));
     assert!(stdout(&parse).contains("unknown-field.toml:20:1: unknown field `kindd`"), "{}", stdout(&parse));

@@ -1,0 +1,4 @@
+//! The integration tests of `xhht-scoring`: data-driven cases (`tests/data/cases/*.toml`) and
+//! property tests of the engine's invariants.
+
+mod cases;
