@@ -6,6 +6,8 @@
 //! derives an organisation's tags from its kind, ownership and level, and [`is_known_tag`] is the
 //! vocabulary the rulebook validator accepts.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -356,30 +358,42 @@ pub struct Membership {
     pub period: DateRange,
 }
 
-/// Memberships of one population, with queries by day.
+/// Memberships of one population, indexed by person and by organisation, with queries by day.
 #[derive(Debug, Clone, Default)]
 pub struct Memberships<'a> {
-    all: Vec<&'a Membership>,
+    by_person: HashMap<&'a str, Vec<&'a Membership>>,
+    by_org: HashMap<&'a str, Vec<&'a Membership>>,
 }
 
 impl<'a> Memberships<'a> {
     /// Indexes `memberships`. Rejects a person with two overlapping memberships of the same
     /// organisation in the same role, and two heads of one organisation on the same day.
     pub fn new(memberships: impl IntoIterator<Item = &'a Membership>) -> Result<Self> {
-        let all: Vec<&Membership> = memberships.into_iter().collect();
-        for (n, a) in all.iter().enumerate() {
-            for b in all.iter().skip(n + 1) {
-                if a.organisation != b.organisation || !a.period.overlaps(&b.period) {
-                    continue;
-                }
-                if a.person == b.person && a.role == b.role {
+        let mut by_person: HashMap<&str, Vec<&Membership>> = HashMap::new();
+        let mut by_org: HashMap<&str, Vec<&Membership>> = HashMap::new();
+        for m in memberships {
+            by_person.entry(m.person.as_str()).or_default().push(m);
+            by_org.entry(m.organisation.as_str()).or_default().push(m);
+        }
+        for list in by_org.values_mut() {
+            list.sort_by(|a, b| {
+                (&a.person, a.role as u8, a.period.from()).cmp(&(&b.person, b.role as u8, b.period.from()))
+            });
+            for w in list.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if a.person == b.person && a.role == b.role && a.period.overlaps(&b.period) {
                     return Err(Error::invalid(
                         format!("membership of {} in {}", a.person, a.organisation),
                         "period",
                         format!("{} overlaps {}", a.period, b.period),
                     ));
                 }
-                if a.role == MemberRole::Head && b.role == MemberRole::Head {
+            }
+            let mut heads: Vec<&Membership> = list.iter().copied().filter(|m| m.role == MemberRole::Head).collect();
+            heads.sort_by_key(|m| m.period.from());
+            for w in heads.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if a.period.overlaps(&b.period) {
                     return Err(Error::invalid(
                         format!("head of {}", a.organisation),
                         "period",
@@ -388,37 +402,47 @@ impl<'a> Memberships<'a> {
                 }
             }
         }
-        Ok(Self { all })
+        Ok(Self { by_person, by_org })
     }
 
     /// The organisation `person` belongs to on `day` (as a member or head), if any. When the
     /// records show several, the one whose membership started last wins.
     pub fn organisation_of(&self, person: &str, day: NaiveDate) -> Option<&'a str> {
-        self.all
+        self.by_person
+            .get(person)?
             .iter()
-            .filter(|m| m.person == person && m.period.contains(day))
+            .filter(|m| m.period.contains(day))
             .max_by_key(|m| m.period.from())
             .map(|m| m.organisation.as_str())
     }
 
     /// The head of `organisation` on `day`, if recorded.
     pub fn head_of(&self, organisation: &str, day: NaiveDate) -> Option<&'a str> {
-        self.all
+        self.by_org
+            .get(organisation)?
             .iter()
-            .find(|m| m.organisation == organisation && m.role == MemberRole::Head && m.period.contains(day))
+            .find(|m| m.role == MemberRole::Head && m.period.contains(day))
             .map(|m| m.person.as_str())
     }
 
     /// The people who belong to `organisation` on `day`, sorted and without repeats.
     pub fn members_of(&self, organisation: &str, day: NaiveDate) -> Vec<&'a str> {
         let mut v: Vec<&str> = self
-            .all
-            .iter()
-            .filter(|m| m.organisation == organisation && m.period.contains(day))
-            .map(|m| m.person.as_str())
-            .collect();
+            .by_org
+            .get(organisation)
+            .map(|l| l.iter().filter(|m| m.period.contains(day)).map(|m| m.person.as_str()).collect())
+            .unwrap_or_default();
         v.sort_unstable();
         v.dedup();
+        v
+    }
+
+    /// Every person with a membership on `day`, with the organisation they belong to then
+    /// (see [`Self::organisation_of`]).
+    pub fn all_on(&self, day: NaiveDate) -> Vec<(&'a str, &'a str)> {
+        let mut v: Vec<(&str, &str)> =
+            self.by_person.keys().filter_map(|p| self.organisation_of(p, day).map(|o| (*p, o))).collect();
+        v.sort_unstable();
         v
     }
 }

@@ -49,7 +49,8 @@ impl Citation {
     }
 }
 
-/// Formats as `document, article [plan id]`, e.g. `TT 24/2023/TT-BGDĐT, Điều 6 [target.unit-title]`.
+/// Formats as `document, article §plan-id`, e.g. `TT 24/2023/TT-BGDĐT, Điều 6` or
+/// `§criterion.individual.2`.
 impl fmt::Display for Citation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut wrote = false;
@@ -68,7 +69,7 @@ impl fmt::Display for Citation {
             if wrote {
                 f.write_str(" ")?;
             }
-            write!(f, "[{plan}]")?;
+            write!(f, "§{plan}")?;
         }
         Ok(())
     }

@@ -71,6 +71,8 @@ pub struct Step {
     pub value: Option<String>,
     /// Whether evidence was given.
     pub evidence: bool,
+    /// Why a value derived from the records is what it is.
+    pub reason: Option<Text>,
     /// Points scored (points shapes).
     pub points: Option<Decimal>,
     /// Maximum points (points shapes).
@@ -92,6 +94,8 @@ pub enum Gap {
     PointsShort {
         /// The band aimed at.
         target: String,
+        /// Its label.
+        target_label: Text,
         /// The total now.
         total: Decimal,
         /// The band's minimum.
@@ -103,6 +107,8 @@ pub enum Gap {
     BelowFloor {
         /// The band aimed at.
         target: String,
+        /// Its label.
+        target_label: Text,
         /// The indicator.
         indicator: String,
         /// Its value.
@@ -114,6 +120,8 @@ pub enum Gap {
     Fails {
         /// The level aimed at.
         target: String,
+        /// Its label.
+        target_label: Text,
         /// The indicator.
         indicator: String,
         /// Its value, if any.
@@ -125,6 +133,8 @@ pub enum Gap {
     NoEvidence {
         /// The level aimed at.
         target: String,
+        /// Its label.
+        target_label: Text,
         /// The indicator.
         indicator: String,
     },
@@ -261,6 +271,7 @@ impl Engine {
                 title: def.title.clone(),
                 value: show_value(value),
                 evidence: facts.has_evidence(n),
+                reason: facts.reason(n).cloned(),
                 points,
                 max: ind.max.map(from_scaled),
                 checks,
@@ -315,11 +326,14 @@ impl Engine {
                 };
                 let Some(t) = target else { return gaps };
                 let (Some(band), Some(total)) = (bands.get(t), eval.total) else { return gaps };
-                let target_id =
-                    self.outcome_id(eval.version, Outcome::Band(u8::try_from(t).unwrap_or(u8::MAX))).to_owned();
+                let target_outcome = Outcome::Band(u8::try_from(t).unwrap_or(u8::MAX));
+                let target_id = self.outcome_id(eval.version, target_outcome).to_owned();
+                let target_label =
+                    self.outcome_label(eval.version, target_outcome).cloned().unwrap_or_else(|| Text::new("", ""));
                 if total < band.min_total {
                     gaps.push(Gap::PointsShort {
                         target: target_id.clone(),
+                        target_label: target_label.clone(),
                         total: from_scaled(total),
                         needed: from_scaled(band.min_total),
                         short: from_scaled(band.min_total - total),
@@ -334,6 +348,7 @@ impl Engine {
                             if v < floor {
                                 gaps.push(Gap::BelowFloor {
                                     target: target_id.clone(),
+                                    target_label: target_label.clone(),
                                     indicator: ind.id.clone(),
                                     value: from_scaled(v),
                                     floor: from_scaled(floor),
@@ -353,6 +368,10 @@ impl Engine {
                     return gaps;
                 }
                 let target = self.outcome_id(eval.version, Outcome::Level(next)).to_owned();
+                let target_label = self
+                    .outcome_label(eval.version, Outcome::Level(next))
+                    .cloned()
+                    .unwrap_or_else(|| Text::new("", ""));
                 for (n, ind) in self.indicators.iter().enumerate() {
                     if ind.subject != facts.subject {
                         continue;
@@ -363,6 +382,7 @@ impl Engine {
                             Check::Fail => {
                                 gaps.push(Gap::Fails {
                                     target: target.clone(),
+                                    target_label: target_label.clone(),
                                     indicator: ind.id.clone(),
                                     value: show_value(facts.value(n)),
                                     requirement: requirement(ind, Some(next), year),
@@ -370,7 +390,11 @@ impl Engine {
                                 break;
                             }
                             Check::NoEvidence => {
-                                gaps.push(Gap::NoEvidence { target: target.clone(), indicator: ind.id.clone() });
+                                gaps.push(Gap::NoEvidence {
+                                    target: target.clone(),
+                                    target_label: target_label.clone(),
+                                    indicator: ind.id.clone(),
+                                });
                                 break;
                             }
                             Check::Undetermined if k == next => {
@@ -484,8 +508,9 @@ impl Explanation {
             let assumed =
                 if s.provenance.is_assumed() { if vi { " [giả định]" } else { " [assumed]" } } else { "" };
             let label = if vi { "Chỉ tiêu" } else { "Indicator" };
+            let reason = s.reason.as_ref().map_or_else(String::new, |r| format!(" ({})", r.get(lang)));
             out.push(format!(
-                "  {label} {} — {title}: {value} — {} [{}]{assumed}",
+                "  {label} {} — {title}: {value}{reason} — {} [{}]{assumed}",
                 s.indicator,
                 checks.join("; "),
                 s.citation
@@ -561,22 +586,24 @@ impl Explanation {
                         )
                     }
                 }
-                Gap::Fails { target, indicator, value, requirement } => {
-                    let v = value.as_deref().map_or_else(String::new, |v| show_in(v, lang));
+                Gap::Fails { target_label, indicator, value, requirement, .. } => {
+                    let v = value.as_deref().map_or_else(String::new, |v| format!(" ({})", show_in(v, lang)));
                     let r =
                         requirement.as_deref().filter(|r| *r != "true").map_or_else(String::new, |r| show_req(r, lang));
+                    let goal = target_label.get(lang);
                     match (vi, r.is_empty()) {
-                        (true, false) => format!("chỉ tiêu {indicator} ({v}) chưa đạt {r} cho {target}"),
-                        (true, true) => format!("chỉ tiêu {indicator} ({v}) chưa đạt cho {target}"),
-                        (false, false) => format!("indicator {indicator} ({v}) does not meet {r} for {target}"),
-                        (false, true) => format!("indicator {indicator} ({v}) is not met for {target}"),
+                        (true, false) => format!("chỉ tiêu {indicator}{v} chưa đạt {r} (cần cho “{goal}”)"),
+                        (true, true) => format!("chỉ tiêu {indicator}{v} chưa đạt (cần cho “{goal}”)"),
+                        (false, false) => format!("indicator {indicator}{v} does not meet {r} (needed for “{goal}”)"),
+                        (false, true) => format!("indicator {indicator}{v} is not met (needed for “{goal}”)"),
                     }
                 }
-                Gap::NoEvidence { target, indicator } => {
+                Gap::NoEvidence { target_label, indicator, .. } => {
+                    let goal = target_label.get(lang);
                     if vi {
-                        format!("chỉ tiêu {indicator} thiếu minh chứng cho {target}")
+                        format!("chỉ tiêu {indicator} thiếu minh chứng (cần cho “{goal}”)")
                     } else {
-                        format!("indicator {indicator} lacks evidence for {target}")
+                        format!("indicator {indicator} lacks evidence (needed for “{goal}”)")
                     }
                 }
                 Gap::Missing { indicator } => {

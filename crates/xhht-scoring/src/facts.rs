@@ -4,6 +4,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use xhht_core::Text;
 use xhht_core::record::{IndicatorValue, Value};
 use xhht_core::rulebook::{IndicatorKind, Subject};
 
@@ -97,6 +98,7 @@ pub struct Facts {
     pub(crate) evidence: Vec<bool>,
     pub(crate) tags: Vec<String>,
     pub(crate) diagnostics: Vec<EntityDiagnostic>,
+    pub(crate) reasons: Vec<(usize, Text)>,
 }
 
 impl Facts {
@@ -109,6 +111,7 @@ impl Facts {
             evidence: vec![false; n],
             tags: Vec::new(),
             diagnostics: Vec::new(),
+            reasons: Vec::new(),
         }
     }
 
@@ -159,6 +162,18 @@ impl Facts {
 
     fn diag(&mut self, kind: DiagnosticKind, indicator: &str, message: String) {
         self.diagnostics.push(EntityDiagnostic { kind, indicator: indicator.to_owned(), message });
+    }
+
+    /// Records why a derived value is what it is (shown in the explanation), e.g. who approved
+    /// a self-study plan and who the head was that day.
+    pub fn set_reason(&mut self, index: usize, reason: Text) {
+        self.reasons.retain(|(i, _)| *i != index);
+        self.reasons.push((index, reason));
+    }
+
+    /// The reason recorded for the indicator at `index`.
+    pub fn reason(&self, index: usize) -> Option<&Text> {
+        self.reasons.iter().find(|(i, _)| *i == index).map(|(_, t)| t)
     }
 
     /// Sets an already-checked value by position (used by derived facts and batch paths).

@@ -53,7 +53,11 @@ mod error;
 mod eval;
 mod explain;
 mod facts;
+pub mod recognition;
+pub mod rewards;
 pub mod scale;
+pub mod targets;
+pub mod year;
 
 pub use batch::{BatchResult, OutcomeCode, ScoreTable};
 pub use engine::{Engine, Outcome};

@@ -2,3 +2,4 @@
 //! property tests of the engine's invariants.
 
 mod cases;
+mod year;

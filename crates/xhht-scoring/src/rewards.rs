@@ -1,0 +1,143 @@
+//! Reward eligibility: who meets the conditions for the annual Giấy khen and the phase reviews,
+//! and why or why not. The proposal itself stays a human decision.
+
+use serde::Serialize;
+use xhht_core::Text;
+use xhht_core::record::SubjectRef;
+use xhht_core::rulebook::{RewardCondition, RewardRule, RewardWhen, Rulebook, Subject};
+
+use crate::engine::Engine;
+use crate::eval::Evaluation;
+use crate::year::YearResults;
+
+/// Whether a subject may be proposed for a reward, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Eligibility {
+    /// The reward rule id.
+    pub reward: String,
+    /// Who.
+    pub subject: SubjectRef,
+    /// Whether every condition holds.
+    pub eligible: bool,
+    /// One line per condition: "because …" or "not because …".
+    pub reasons: Vec<Text>,
+    /// What stays a human judgement.
+    pub judgement: Option<Text>,
+}
+
+fn meets(engine: &Engine, e: &Evaluation) -> bool {
+    e.outcome.is_some_and(|o| engine.confers_title(e.version, o))
+}
+
+struct Row<'a> {
+    subject: SubjectRef,
+    criteria: &'a Evaluation,
+    holds: bool,
+}
+
+fn rows(results: &YearResults, subject: Subject) -> Vec<Row<'_>> {
+    match subject {
+        Subject::Person => results
+            .people
+            .iter()
+            .map(|p| Row { subject: SubjectRef::Person(p.id.clone()), criteria: &p.criteria, holds: p.holds_title })
+            .collect(),
+        Subject::Organisation => results
+            .organisations
+            .iter()
+            .map(|o| Row {
+                subject: SubjectRef::Organisation(o.code.clone()),
+                criteria: &o.criteria,
+                holds: o.title_level.is_some(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Eligibility under every annual reward rule of the plan rulebook, for one year's results.
+///
+/// A `meets-group` condition is judged on the subject's whole emulation-criteria result: the plan
+/// rulebook has one group per subject (IV.1.1 for collectives, IV.1.2 for individuals).
+pub fn annual(plan: &Rulebook, engine: &Engine, results: &YearResults) -> Vec<Eligibility> {
+    let mut out = Vec::new();
+    for rule in plan.rewards.iter().filter(|r| r.when == RewardWhen::Annual) {
+        for row in rows(results, rule.subject) {
+            out.push(judge(rule, engine, row.subject.clone(), &[(results.year, row.criteria, row.holds)]));
+        }
+    }
+    out
+}
+
+/// Eligibility under the reward rules of a phase, given the results of the phase's years
+/// (the last one is the review year).
+pub fn phase(plan: &Rulebook, engine: &Engine, phase_id: &str, years: &[YearResults]) -> Vec<Eligibility> {
+    let mut out = Vec::new();
+    for rule in plan.rewards.iter().filter(|r| matches!(&r.when, RewardWhen::Phase { phase } if phase == phase_id)) {
+        let Some(last) = years.last() else { continue };
+        for row in rows(last, rule.subject) {
+            let history: Vec<(i32, &Evaluation, bool)> = years
+                .iter()
+                .filter_map(|y| {
+                    rows(y, rule.subject)
+                        .into_iter()
+                        .find(|r| r.subject == row.subject)
+                        .map(|r| (y.year, r.criteria, r.holds))
+                })
+                .collect();
+            out.push(judge(rule, engine, row.subject.clone(), &history));
+        }
+    }
+    out
+}
+
+/// Judges one subject under one rule, given (year, criteria result, holds title) for each year
+/// considered; the last entry is the year of the reward.
+fn judge(rule: &RewardRule, engine: &Engine, subject: SubjectRef, history: &[(i32, &Evaluation, bool)]) -> Eligibility {
+    let mut eligible = true;
+    let mut reasons = Vec::new();
+    for cond in &rule.conditions {
+        match cond {
+            RewardCondition::MeetsGroup { group } => {
+                let failed: Vec<i32> =
+                    history.iter().filter(|(_, e, _)| !meets(engine, e)).map(|(y, _, _)| *y).collect();
+                let years: Vec<String> = history.iter().map(|(y, _, _)| y.to_string()).collect();
+                if failed.is_empty() && !history.is_empty() {
+                    reasons.push(Text::new(
+                        format!("đạt đủ tiêu chí thi đua {group} các năm {}", years.join(", ")),
+                        format!("meets every emulation criterion of {group} in {}", years.join(", ")),
+                    ));
+                } else {
+                    eligible = false;
+                    let f: Vec<String> = failed.iter().map(ToString::to_string).collect();
+                    reasons.push(Text::new(
+                        format!("chưa đạt tiêu chí thi đua {group} năm {}", f.join(", ")),
+                        format!("does not meet the emulation criteria of {group} in {}", f.join(", ")),
+                    ));
+                }
+            }
+            RewardCondition::HoldsTitle { title } => {
+                let holds = history.last().is_some_and(|(_, _, h)| *h);
+                let year = history.last().map_or(0, |(y, _, _)| *y);
+                let name = title.label();
+                if holds {
+                    reasons.push(Text::new(
+                        format!("đạt danh hiệu “{}” năm {year}", name.vi),
+                        format!("holds the title “{}” in {year}", name.en),
+                    ));
+                } else {
+                    eligible = false;
+                    reasons.push(Text::new(
+                        format!("chưa đạt danh hiệu “{}” năm {year}", name.vi),
+                        format!("does not hold the title “{}” in {year}", name.en),
+                    ));
+                }
+            }
+            _ => {
+                eligible = false;
+                reasons.push(Text::new("điều kiện chưa được hỗ trợ", "a condition this engine does not know"));
+            }
+        }
+    }
+    Eligibility { reward: rule.id.clone(), subject, eligible, reasons, judgement: rule.judgement.clone() }
+}

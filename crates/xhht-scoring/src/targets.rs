@@ -1,0 +1,309 @@
+//! Target attainment: how far a population is from a plan target, year by year.
+//!
+//! [`tally`] counts, for a data year, the members of each target's population and those who
+//! meet it — in total, by area and by organisation kind — from [`YearResults`].
+//! [`attainment`] compares a year's share with the target, with a straight path from the first
+//! data year to the target year, and with the national milestones the rulebook references, and
+//! projects the series to the target year.
+//!
+//! Decisions (on track or not, milestone met or not) compare exact rationals. Shares, gaps,
+//! path values and projections are *shown* as decimals rounded to 2 places, half away from zero.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+use xhht_core::entity::{Organisation, Person};
+use xhht_core::rulebook::{MilestoneScope, Population, Target, TargetCondition};
+
+use crate::year::YearResults;
+
+/// How many are counted and how many meet the target.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// How many meet the target.
+    pub numerator: u64,
+    /// How many are counted.
+    pub denominator: u64,
+}
+
+impl Tally {
+    fn add(&mut self, meets: bool) {
+        self.denominator += 1;
+        self.numerator += u64::from(meets);
+    }
+
+    /// The share in percent, rounded to 2 places half away from zero; `None` for an empty
+    /// population.
+    pub fn share(&self) -> Option<Decimal> {
+        (self.denominator > 0)
+            .then(|| round2(Decimal::from(self.numerator) * Decimal::ONE_HUNDRED / Decimal::from(self.denominator)))
+    }
+}
+
+/// A target's count for one data year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetTally {
+    /// The target id.
+    pub target: String,
+    /// The data year.
+    pub year: i32,
+    /// The whole population.
+    pub total: Tally,
+    /// By area code (the organisation's area).
+    pub by_area: BTreeMap<String, Tally>,
+    /// By organisation kind id (`school`, `agency`, …).
+    pub by_kind: BTreeMap<String, Tally>,
+}
+
+/// Counts every target of `targets` for the year of `results`.
+pub fn tally(
+    targets: &[Target],
+    results: &YearResults,
+    organisations: &[Organisation],
+    people: &[Person],
+) -> Vec<TargetTally> {
+    let orgs: BTreeMap<&str, &Organisation> = organisations.iter().map(|o| (o.code.as_str(), o)).collect();
+    let categories: BTreeMap<&str, bool> = people.iter().map(|p| (p.id.as_str(), p.category.is_staff())).collect();
+    let mut out = Vec::new();
+    for t in targets {
+        let mut tt = TargetTally {
+            target: t.id.clone(),
+            year: results.year,
+            total: Tally::default(),
+            by_area: BTreeMap::new(),
+            by_kind: BTreeMap::new(),
+        };
+        let mut count = |org: Option<&Organisation>, meets: bool| {
+            tt.total.add(meets);
+            if let Some(o) = org {
+                tt.by_area.entry(o.area.clone()).or_default().add(meets);
+                tt.by_kind.entry(o.kind.id().to_owned()).or_default().add(meets);
+            }
+        };
+        match t.population {
+            Population::Organisations => {
+                for r in &results.organisations {
+                    let meets = match t.condition {
+                        TargetCondition::HoldsTitle | TargetCondition::RegisteredAndHolds => r.title_level.is_some(),
+                        _ => false,
+                    };
+                    count(orgs.get(r.code.as_str()).copied(), meets);
+                }
+            }
+            Population::Staff => {
+                for r in &results.people {
+                    let Some(org) = r.organisation.as_deref() else { continue };
+                    if !categories.get(r.id.as_str()).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    let meets = match t.condition {
+                        TargetCondition::HoldsTitle => r.holds_title,
+                        TargetCondition::RegisteredAndHolds => r.registered && r.holds_title,
+                        _ => false,
+                    };
+                    count(orgs.get(org).copied(), meets);
+                }
+            }
+            _ => continue,
+        }
+        out.push(tt);
+    }
+    out
+}
+
+/// A milestone compared with a year's share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MilestoneCheck {
+    /// The milestone's year.
+    pub year: i32,
+    /// Its share, in percent.
+    pub share: Decimal,
+    /// Whose milestone.
+    pub scope: MilestoneScope,
+    /// Whether the share meets it (`None` when the milestone's year has not come yet).
+    pub met: Option<bool>,
+}
+
+/// A target's attainment in one data year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attainment {
+    /// The target id.
+    pub target: String,
+    /// The data year.
+    pub year: i32,
+    /// The count.
+    pub tally: Tally,
+    /// The share now, rounded to 2 places.
+    pub share: Option<Decimal>,
+    /// The target share.
+    pub target_share: Decimal,
+    /// The target year.
+    pub by_year: i32,
+    /// Percentage points still missing (0 when reached).
+    pub gap: Option<Decimal>,
+    /// The share a straight path from the first data year to the target would have reached by now.
+    pub path: Option<Decimal>,
+    /// Whether the share is at or above the straight path.
+    pub on_track: Option<bool>,
+    /// Milestones of the target compared with this year's share: those of this year and
+    /// earlier are met or not; later ones are shown as upcoming.
+    pub milestones: Vec<MilestoneCheck>,
+    /// The share projected for the target year from the yearly series (least squares),
+    /// clamped to 0–100; `None` with fewer than two years.
+    pub projection: Option<Decimal>,
+    /// Whether the projection reaches the target.
+    pub projected_to_reach: Option<bool>,
+}
+
+fn round2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero).normalize()
+}
+
+/// A fraction of integers, compared exactly.
+#[derive(Debug, Clone, Copy)]
+struct Ratio {
+    n: i128,
+    d: i128,
+}
+
+impl Ratio {
+    fn percent(t: Tally) -> Option<Self> {
+        (t.denominator > 0).then(|| Self { n: i128::from(t.numerator) * 100, d: i128::from(t.denominator) })
+    }
+
+    fn of(d: Decimal) -> Self {
+        // Decimals in rulebooks have at most a few places: mantissa / 10^scale is exact.
+        Self { n: d.mantissa(), d: 10i128.pow(d.scale()) }
+    }
+
+    fn ge(self, o: Self) -> bool {
+        self.n * o.d >= o.n * self.d
+    }
+
+    fn to_decimal(self) -> Option<Decimal> {
+        let n = Decimal::try_from_i128_with_scale(self.n, 0).ok()?;
+        let d = Decimal::try_from_i128_with_scale(self.d, 0).ok()?;
+        n.checked_div(d)
+    }
+}
+
+/// The attainment of `target` in data year `year`, given the tallies of every year so far
+/// (`series`, any order; years after `year` are ignored).
+pub fn attainment(target: &Target, series: &[(i32, Tally)], year: i32) -> Attainment {
+    let mut past: Vec<(i32, Tally)> = series.iter().copied().filter(|(y, t)| *y <= year && t.denominator > 0).collect();
+    past.sort_by_key(|(y, _)| *y);
+    let tally = series.iter().find(|(y, _)| *y == year).map(|(_, t)| *t).unwrap_or_default();
+    let now = Ratio::percent(tally);
+    let goal = Ratio::of(target.share);
+    let share = tally.share();
+    let gap = share.map(|s| (target.share - s).max(Decimal::ZERO));
+
+    // The straight path from the first year with data to the target.
+    let path_ratio = past.first().and_then(|&(y0, t0)| {
+        let s0 = Ratio::percent(t0)?;
+        let span = i128::from(target.by_year - y0);
+        if span <= 0 || year < y0 {
+            return None;
+        }
+        let k = i128::from(year.min(target.by_year) - y0);
+        // s0 + (goal − s0) × k / span, over a common denominator.
+        let n = s0.n * goal.d * span + (goal.n * s0.d - s0.n * goal.d) * k;
+        Some(Ratio { n, d: s0.d * goal.d * span })
+    });
+    let path = path_ratio.and_then(Ratio::to_decimal).map(round2);
+    let on_track = now.zip(path_ratio).map(|(n, p)| n.ge(p));
+
+    let milestones = target
+        .milestones
+        .iter()
+        .map(|m| MilestoneCheck {
+            year: m.year,
+            share: m.share,
+            scope: m.scope,
+            met: (m.year <= year).then(|| now.is_some_and(|n| n.ge(Ratio::of(m.share)))),
+        })
+        .collect();
+
+    let projection = project(&past, target.by_year);
+    Attainment {
+        target: target.id.clone(),
+        year,
+        tally,
+        share,
+        target_share: target.share,
+        by_year: target.by_year,
+        gap,
+        path,
+        on_track,
+        milestones,
+        projection,
+        projected_to_reach: projection.map(|p| p >= target.share),
+    }
+}
+
+/// The least-squares line through the yearly shares, read at `at`, clamped to 0–100 and
+/// rounded to 2 places.
+fn project(past: &[(i32, Tally)], at: i32) -> Option<Decimal> {
+    if past.len() < 2 {
+        return None;
+    }
+    let pts: Vec<(Decimal, Decimal)> =
+        past.iter().filter_map(|&(y, t)| Some((Decimal::from(y), Ratio::percent(t)?.to_decimal()?))).collect();
+    let n = Decimal::from(pts.len());
+    let mx = pts.iter().map(|p| p.0).sum::<Decimal>() / n;
+    let my = pts.iter().map(|p| p.1).sum::<Decimal>() / n;
+    let sxx: Decimal = pts.iter().map(|p| (p.0 - mx) * (p.0 - mx)).sum();
+    let sxy: Decimal = pts.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let slope = sxy.checked_div(sxx)?;
+    let v = my + slope * (Decimal::from(at) - mx);
+    Some(round2(v.clamp(Decimal::ZERO, Decimal::ONE_HUNDRED)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xhht_core::rulebook::RulebookSet;
+
+    fn citizen_target() -> Target {
+        let rb = &RulebookSet::builtin().get("ke-hoach.can-duoc-2024").unwrap().rulebook;
+        rb.targets.iter().find(|t| t.id == "target.citizen-title").unwrap().clone()
+    }
+
+    fn t(n: u64, d: u64) -> Tally {
+        Tally { numerator: n, denominator: d }
+    }
+
+    #[test]
+    fn on_the_straight_path_exactly_is_on_track() {
+        let target = citizen_target();
+        // 2023: 30%; the path to 100% in 2030 rises 10 points a year: 2025 needs 50%.
+        let series = [(2023, t(30, 100)), (2024, t(40, 100)), (2025, t(50, 100))];
+        let a = attainment(&target, &series, 2025);
+        assert_eq!(a.share, Some(Decimal::from(50)));
+        assert_eq!(a.path, Some(Decimal::from(50)));
+        assert_eq!(a.on_track, Some(true));
+        assert_eq!(a.gap, Some(Decimal::from(50)));
+        assert_eq!(a.projection, Some(Decimal::from(100)));
+        assert_eq!(a.projected_to_reach, Some(true));
+        let behind = attainment(&target, &[(2023, t(30, 100)), (2025, t(4999, 10000))], 2025);
+        assert_eq!(behind.on_track, Some(false), "49.99% is behind a path at 50%");
+    }
+
+    #[test]
+    fn national_milestones_are_checked_once_their_year_comes() {
+        let target = citizen_target();
+        let a = attainment(&target, &[(2025, t(59, 100))], 2025);
+        let m2025 = a.milestones.iter().find(|m| m.year == 2025).unwrap();
+        assert_eq!(m2025.met, Some(false), "60% of officials by 2025 (QĐ 677)");
+        let m2030 = a.milestones.iter().find(|m| m.year == 2030).unwrap();
+        assert_eq!(m2030.met, None);
+        assert_eq!(a.projection, None, "one year is not a series");
+    }
+
+    #[test]
+    fn an_empty_population_has_no_share() {
+        let a = attainment(&citizen_target(), &[(2024, t(0, 0))], 2024);
+        assert_eq!((a.share, a.on_track, a.gap), (None, None, None));
+    }
+}
