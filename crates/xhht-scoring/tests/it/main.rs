@@ -2,4 +2,5 @@
 //! property tests of the engine's invariants.
 
 mod cases;
+mod props;
 mod year;
