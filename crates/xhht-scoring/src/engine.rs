@@ -24,6 +24,8 @@ pub(crate) struct CThreshold {
 #[derive(Debug, Clone)]
 pub(crate) struct CIndicator {
     pub(crate) id: String,
+    /// Position of the group and of the indicator in it, in the rulebook.
+    pub(crate) at: (usize, usize),
     pub(crate) subject: Subject,
     pub(crate) kind: IndicatorKind,
     pub(crate) max: Option<i64>,
@@ -123,9 +125,13 @@ impl Engine {
     pub fn new(book: &LoadedRulebook) -> Result<Self> {
         let rb = &book.rulebook;
         let mut indicators = Vec::new();
-        for (g, i) in rb.indicators() {
-            let rule = format!("{}/groups/{}/indicators/{}", rb.id(), g.id, i.id);
-            indicators.push(compile_indicator(book, &rule, rb.subject_of(g), i)?);
+        for (gn, g) in rb.groups.iter().enumerate() {
+            for (n, i) in g.indicators.iter().enumerate() {
+                let rule = format!("{}/groups/{}/indicators/{}", rb.id(), g.id, i.id);
+                let mut c = compile_indicator(book, &rule, rb.subject_of(g), i)?;
+                c.at = (gn, n);
+                indicators.push(c);
+            }
         }
         let by_id = indicators.iter().enumerate().map(|(n, i)| (i.id.clone(), n)).collect();
         let shapes = rb.versions.iter().map(|v| compile_shape(book, v)).collect::<Result<Vec<_>>>()?;
@@ -177,6 +183,13 @@ impl Engine {
             .iter()
             .position(|v| v.id == id)
             .ok_or_else(|| Error::NoVersion { rulebook: rb.id().to_owned(), what: format!("has the id `{id}`") })
+    }
+
+    /// The rulebook's definition of the indicator at position `index`, with its group.
+    pub fn definition(&self, index: usize) -> Option<(&xhht_core::rulebook::Group, &Indicator)> {
+        let (g, i) = self.indicators.get(index)?.at;
+        let group = self.book.rulebook.groups.get(g)?;
+        Some((group, group.indicators.get(i)?))
     }
 
     /// The version at a position.
@@ -241,6 +254,7 @@ fn compile_indicator(book: &LoadedRulebook, rule: &str, subject: Option<Subject>
         .collect::<Result<Vec<_>>>()?;
     Ok(CIndicator {
         id: i.id.clone(),
+        at: (0, 0),
         subject,
         kind: i.kind,
         max,

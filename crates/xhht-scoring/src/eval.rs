@@ -166,10 +166,10 @@ impl Engine {
             }
             if !undetermined.is_empty() {
                 for n in undetermined {
-                    if let Some(ind) = self.indicators.get(n) {
-                        if facts.value(n) == FactValue::Missing {
-                            diagnostics.push(missing(ind, Some(k)));
-                        }
+                    if let Some(ind) = self.indicators.get(n)
+                        && facts.value(n) == FactValue::Missing
+                    {
+                        diagnostics.push(missing(ind, Some(k)));
                     }
                 }
                 if reached == 0 {

@@ -5,9 +5,15 @@
 //! whether it passed, and its citation and provenance; [`Gap`]s say what is missing between the
 //! outcome and the next grade or level ("total 78/80: 2 points short; indicator 7 at 4 is below
 //! the floor of 5").
+//!
+//! An explanation borrows the rulebook's texts and citations from the engine instead of copying
+//! them, and keeps values and requirements as numbers until it is rendered: building one costs a
+//! few allocations, so explaining a whole population stays cheap.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use xhht_core::plan::DeadlineReading;
 use xhht_core::rulebook::{IndicatorKind, Scoring, Subject};
 use xhht_core::source::{Citation, Provenance};
 use xhht_core::{Lang, Text, format_date};
@@ -47,32 +53,102 @@ impl From<Check> for StepResult {
     }
 }
 
+/// What an indicator requires, kept as numbers until it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// A yes/no fact must be true.
+    True,
+    /// At least this share, in ten-thousandths of a percent.
+    AtLeastPercent(i64),
+    /// At least this value (a score floor or a count), in ten-thousandths.
+    AtLeast(i64),
+    /// A date meeting this deadline under this reading.
+    Deadline(NaiveDate, DeadlineReading),
+}
+
+impl Requirement {
+    /// The requirement in words.
+    pub fn show(self, lang: Lang) -> String {
+        match self {
+            Self::True => match lang {
+                Lang::Vi => "có".to_owned(),
+                Lang::En => "yes".to_owned(),
+            },
+            Self::AtLeastPercent(m) => format!("≥ {}%", num(from_scaled(m), lang)),
+            Self::AtLeast(m) => format!("≥ {}", num(from_scaled(m), lang)),
+            Self::Deadline(d, r) => r.describe(d, lang),
+        }
+    }
+}
+
+impl Serialize for Requirement {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.show(Lang::En))
+    }
+}
+
+/// A value as the explanation shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown(pub FactValue);
+
+impl Shown {
+    /// The value in words, `None` when there is none.
+    pub fn show(self, lang: Lang) -> Option<String> {
+        Some(match self.0 {
+            FactValue::Missing | FactValue::Invalid => return None,
+            FactValue::Bool(b) => match (b, lang) {
+                (true, Lang::Vi) => "có".to_owned(),
+                (false, Lang::Vi) => "không".to_owned(),
+                (true, Lang::En) => "yes".to_owned(),
+                (false, Lang::En) => "no".to_owned(),
+            },
+            FactValue::Scaled(x) => num(from_scaled(x), lang),
+            FactValue::Ratio { numerator, denominator } => {
+                let pct = percent_scaled(numerator, denominator)
+                    .map_or_else(|| "—".to_owned(), |p| num(from_scaled(p).round_dp(2), lang));
+                format!("{numerator}/{denominator} ({pct}%)")
+            }
+            FactValue::Count(c) => c.to_string(),
+            FactValue::Date(d) => format_date(d, lang),
+        })
+    }
+}
+
+impl Serialize for Shown {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.show(Lang::En) {
+            Some(v) => s.serialize_str(&v),
+            None => s.serialize_none(),
+        }
+    }
+}
+
 /// An indicator checked at one level.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct LevelCheck {
     /// The level (absent for points shapes).
     pub level: Option<u8>,
-    /// The requirement, e.g. `≥ 90%`, or `≥ 5` for a floor; absent when none.
-    pub requirement: Option<String>,
+    /// The requirement; absent when none applies.
+    pub requirement: Option<Requirement>,
     /// The result.
     pub result: StepResult,
 }
 
 /// One step of an explanation: one indicator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Step {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step<'a> {
     /// The indicator id.
-    pub indicator: String,
+    pub indicator: &'a str,
     /// Its group id.
-    pub group: String,
+    pub group: &'a str,
     /// What it checks.
-    pub title: Text,
-    /// The value, as shown to people (language-neutral: numbers, dates ISO, `true`/`false`).
-    pub value: Option<String>,
+    pub title: &'a Text,
+    /// The value.
+    pub value: Shown,
     /// Whether evidence was given.
     pub evidence: bool,
     /// Why a value derived from the records is what it is.
-    pub reason: Option<Text>,
+    pub reason: Option<&'a Text>,
     /// Points scored (points shapes).
     pub points: Option<Decimal>,
     /// Maximum points (points shapes).
@@ -80,22 +156,22 @@ pub struct Step {
     /// The checks, per level (one for points shapes).
     pub checks: Vec<LevelCheck>,
     /// The source of the indicator.
-    pub citation: Citation,
+    pub citation: &'a Citation,
     /// Verified or assumed.
-    pub provenance: Provenance,
+    pub provenance: &'a Provenance,
 }
 
 /// What stands between the outcome and the next better one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 #[non_exhaustive]
-pub enum Gap {
+pub enum Gap<'a> {
     /// The total is short of the next band's minimum.
     PointsShort {
         /// The band aimed at.
-        target: String,
+        target: &'a str,
         /// Its label.
-        target_label: Text,
+        target_label: Option<&'a Text>,
         /// The total now.
         total: Decimal,
         /// The band's minimum.
@@ -106,11 +182,11 @@ pub enum Gap {
     /// An indicator is below the next band's floor.
     BelowFloor {
         /// The band aimed at.
-        target: String,
+        target: &'a str,
         /// Its label.
-        target_label: Text,
+        target_label: Option<&'a Text>,
         /// The indicator.
-        indicator: String,
+        indicator: &'a str,
         /// Its value.
         value: Decimal,
         /// The floor.
@@ -119,185 +195,161 @@ pub enum Gap {
     /// An indicator does not meet its requirement at the next level.
     Fails {
         /// The level aimed at.
-        target: String,
+        target: &'a str,
         /// Its label.
-        target_label: Text,
+        target_label: Option<&'a Text>,
         /// The indicator.
-        indicator: String,
-        /// Its value, if any.
-        value: Option<String>,
+        indicator: &'a str,
+        /// Its value.
+        value: Shown,
         /// The requirement.
-        requirement: Option<String>,
+        requirement: Option<Requirement>,
     },
     /// An indicator meets its requirement but has no evidence.
     NoEvidence {
         /// The level aimed at.
-        target: String,
+        target: &'a str,
         /// Its label.
-        target_label: Text,
+        target_label: Option<&'a Text>,
         /// The indicator.
-        indicator: String,
+        indicator: &'a str,
     },
     /// A value is missing, so the outcome cannot be decided or raised.
     Missing {
         /// The indicator.
-        indicator: String,
+        indicator: &'a str,
     },
 }
 
-/// Why an entity-year got its outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Explanation {
+/// Why an entity-year got its outcome. It borrows from the engine, the facts and the result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation<'a> {
     /// The schema version of this structure, for stored explanations.
     pub schema: u32,
     /// Rulebook id.
-    pub rulebook: String,
+    pub rulebook: &'a str,
     /// Rulebook title.
-    pub rulebook_title: Text,
+    pub rulebook_title: &'a Text,
     /// SHA-256 of the rulebook file.
-    pub content_hash: String,
+    pub content_hash: &'a str,
     /// Version id.
-    pub version: String,
+    pub version: &'a str,
     /// The version's citation.
-    pub version_citation: Citation,
+    pub version_citation: Option<&'a Citation>,
     /// The scoring's citation.
-    pub scoring_citation: Citation,
+    pub scoring_citation: Option<&'a Citation>,
     /// The version's provenance.
-    pub provenance: Provenance,
+    pub provenance: Option<&'a Provenance>,
     /// Who was evaluated.
     pub subject: Subject,
     /// The data year.
     pub year: i32,
     /// The outcome id, if decided.
-    pub outcome: Option<String>,
+    pub outcome: Option<&'a str>,
     /// The outcome label, if decided.
-    pub label: Option<Text>,
+    pub label: Option<&'a Text>,
     /// The total (points shapes).
     pub total: Option<Decimal>,
     /// The maximum total (points shapes).
     pub max_total: Option<Decimal>,
     /// One step per indicator of the subject, in source order.
-    pub steps: Vec<Step>,
+    pub steps: Vec<Step<'a>>,
     /// What would change the outcome; empty at the top outcome.
-    pub gaps: Vec<Gap>,
+    pub gaps: Vec<Gap<'a>>,
     /// Problems with the facts.
-    pub diagnostics: Vec<String>,
+    pub diagnostics: &'a [EntityDiagnostic],
 }
 
 /// The schema version of [`Explanation`].
-pub const EXPLANATION_SCHEMA: u32 = 1;
+pub const EXPLANATION_SCHEMA: u32 = 2;
 
-fn show_value(v: FactValue) -> Option<String> {
-    match v {
-        FactValue::Missing | FactValue::Invalid => None,
-        FactValue::Bool(b) => Some(b.to_string()),
-        FactValue::Scaled(x) => Some(from_scaled(x).to_string()),
-        FactValue::Ratio { numerator, denominator } => {
-            let pct = percent_scaled(numerator, denominator)
-                .map_or_else(|| "—".to_owned(), |p| from_scaled(p).round_dp(2).to_string());
-            Some(format!("{numerator}/{denominator} ({pct}%)"))
-        }
-        FactValue::Count(c) => Some(c.to_string()),
-        FactValue::Date(d) => Some(d.to_string()),
-    }
-}
-
-fn requirement(ind: &CIndicator, level: Option<u8>, year: i32) -> Option<String> {
+fn requirement(ind: &CIndicator, level: Option<u8>, year: i32) -> Option<Requirement> {
     match ind.kind {
-        IndicatorKind::YesNo => Some("true".to_owned()),
-        IndicatorKind::Share => ind.min_at(level).map(|m| format!("≥ {}%", from_scaled(m))),
-        IndicatorKind::Score | IndicatorKind::Count => ind.min_at(level).map(|m| format!("≥ {}", from_scaled(m))),
-        IndicatorKind::Deadline => ind.deadline.and_then(|d| d.in_year(year)).map(|d| match ind.reading {
-            xhht_core::plan::DeadlineReading::Before => format!("< {d}"),
-            xhht_core::plan::DeadlineReading::OnOrBefore => format!("≤ {d}"),
-        }),
+        IndicatorKind::YesNo => Some(Requirement::True),
+        IndicatorKind::Share => ind.min_at(level).map(Requirement::AtLeastPercent),
+        IndicatorKind::Score | IndicatorKind::Count => ind.min_at(level).map(Requirement::AtLeast),
+        IndicatorKind::Deadline => {
+            ind.deadline.and_then(|d| d.in_year(year)).map(|d| Requirement::Deadline(d, ind.reading))
+        }
         _ => None,
     }
 }
 
 impl Engine {
     /// Explains an evaluation of `facts` for data year `year`.
-    pub fn explain(&self, facts: &Facts, year: i32, eval: &Evaluation) -> Explanation {
+    pub fn explain<'a>(&'a self, facts: &'a Facts, year: i32, eval: &'a Evaluation) -> Explanation<'a> {
         let rb = &self.book.rulebook;
         let version = self.version(eval.version);
         let shape = self.shapes.get(eval.version);
-        let groups: Vec<(&str, &xhht_core::rulebook::Indicator)> =
-            rb.indicators().map(|(g, i)| (g.id.as_str(), i)).collect();
-        let levels: Vec<Option<u8>> = match shape {
-            Some(CShape::Levels { levels }) => (1..=*levels).map(Some).collect(),
-            _ => vec![None],
+        let levels: u8 = match shape {
+            Some(CShape::Levels { levels }) => *levels,
+            _ => 0,
         };
         let points_floor = match shape {
             Some(CShape::Points { bands, .. }) => bands.iter().filter_map(|b| b.floor).min(),
             _ => None,
         };
-        let mut steps = Vec::new();
+        let mut steps = Vec::with_capacity(self.indicators.len());
         for (n, ind) in self.indicators.iter().enumerate() {
             if ind.subject != facts.subject {
                 continue;
             }
-            let Some((group, def)) = groups.get(n) else { continue };
+            let Some((group, def)) = self.definition(n) else { continue };
             let value = facts.value(n);
-            let checks = match shape {
-                Some(CShape::Points { .. }) => {
-                    let result = match (value, points_floor) {
-                        (FactValue::Missing | FactValue::Invalid, _) => StepResult::Missing,
-                        (FactValue::Scaled(v), Some(f)) if v < f => StepResult::Fail,
-                        (_, Some(_)) => StepResult::Pass,
-                        (_, None) => StepResult::Scored,
-                    };
-                    vec![LevelCheck {
-                        level: None,
-                        requirement: points_floor.map(|f| format!("≥ {}", from_scaled(f))),
-                        result,
-                    }]
-                }
-                _ => levels
-                    .iter()
-                    .map(|&k| LevelCheck {
-                        level: k,
-                        requirement: requirement(ind, k, year),
-                        result: check_at(ind, facts, n, k, year).into(),
+            let checks = if levels == 0 {
+                let result = match (value, points_floor) {
+                    (FactValue::Missing | FactValue::Invalid, _) => StepResult::Missing,
+                    (FactValue::Scaled(v), Some(f)) if v < f => StepResult::Fail,
+                    (_, Some(_)) => StepResult::Pass,
+                    (_, None) => StepResult::Scored,
+                };
+                vec![LevelCheck { level: None, requirement: points_floor.map(Requirement::AtLeast), result }]
+            } else {
+                (1..=levels)
+                    .map(|k| LevelCheck {
+                        level: Some(k),
+                        requirement: requirement(ind, Some(k), year),
+                        result: check_at(ind, facts, n, Some(k), year).into(),
                     })
-                    .collect(),
+                    .collect()
             };
-            let points = match (shape, value) {
-                (Some(CShape::Points { .. }), FactValue::Scaled(v)) => Some(from_scaled(v)),
+            let points = match (levels, value) {
+                (0, FactValue::Scaled(v)) => Some(from_scaled(v)),
                 _ => None,
             };
             steps.push(Step {
-                indicator: ind.id.clone(),
-                group: (*group).to_owned(),
-                title: def.title.clone(),
-                value: show_value(value),
+                indicator: &ind.id,
+                group: &group.id,
+                title: &def.title,
+                value: Shown(value),
                 evidence: facts.has_evidence(n),
-                reason: facts.reason(n).cloned(),
+                reason: facts.reason(n),
                 points,
                 max: ind.max.map(from_scaled),
                 checks,
-                citation: def.citation.clone(),
-                provenance: def.provenance.clone(),
+                citation: &def.citation,
+                provenance: &def.provenance,
             });
         }
         let gaps = self.gaps(facts, year, eval, &steps);
         let scoring_citation = match version.map(|v| &v.scoring) {
-            Some(Scoring::Points(p)) => p.citation.clone(),
-            Some(Scoring::Levels(l)) => l.citation.clone(),
-            _ => Citation::default(),
+            Some(Scoring::Points(p)) => Some(&p.citation),
+            Some(Scoring::Levels(l)) => Some(&l.citation),
+            _ => None,
         };
         Explanation {
             schema: EXPLANATION_SCHEMA,
-            rulebook: rb.id().to_owned(),
-            rulebook_title: rb.rulebook.title.clone(),
-            content_hash: self.book.content_hash.clone(),
-            version: version.map(|v| v.id.clone()).unwrap_or_default(),
-            version_citation: version.map(|v| v.citation.clone()).unwrap_or_default(),
+            rulebook: rb.id(),
+            rulebook_title: &rb.rulebook.title,
+            content_hash: &self.book.content_hash,
+            version: version.map_or("", |v| v.id.as_str()),
+            version_citation: version.map(|v| &v.citation),
             scoring_citation,
-            provenance: version.map(|v| v.provenance.clone()).unwrap_or_default(),
+            provenance: version.map(|v| &v.provenance),
             subject: facts.subject,
             year,
-            outcome: eval.outcome.map(|o| self.outcome_id(eval.version, o).to_owned()),
-            label: eval.outcome.and_then(|o| self.outcome_label(eval.version, o).cloned()),
+            outcome: eval.outcome.map(|o| self.outcome_id(eval.version, o)),
+            label: eval.outcome.and_then(|o| self.outcome_label(eval.version, o)),
             total: eval.total.map(from_scaled),
             max_total: match shape {
                 Some(CShape::Points { max_total, .. }) => Some(from_scaled(*max_total)),
@@ -305,16 +357,16 @@ impl Engine {
             },
             steps,
             gaps,
-            diagnostics: eval.diagnostics.iter().map(EntityDiagnostic::to_string).collect(),
+            diagnostics: &eval.diagnostics,
         }
     }
 
     /// What stands between the outcome and the next better one.
-    fn gaps(&self, facts: &Facts, year: i32, eval: &Evaluation, steps: &[Step]) -> Vec<Gap> {
-        let mut gaps: Vec<Gap> = steps
+    fn gaps<'a>(&'a self, facts: &Facts, year: i32, eval: &Evaluation, steps: &[Step<'a>]) -> Vec<Gap<'a>> {
+        let mut gaps: Vec<Gap<'a>> = steps
             .iter()
             .filter(|s| s.checks.iter().all(|c| c.result == StepResult::Missing))
-            .map(|s| Gap::Missing { indicator: s.indicator.clone() })
+            .map(|s| Gap::Missing { indicator: s.indicator })
             .collect();
         let Some(outcome) = eval.outcome else { return gaps };
         match self.shapes.get(eval.version) {
@@ -326,14 +378,13 @@ impl Engine {
                 };
                 let Some(t) = target else { return gaps };
                 let (Some(band), Some(total)) = (bands.get(t), eval.total) else { return gaps };
-                let target_outcome = Outcome::Band(u8::try_from(t).unwrap_or(u8::MAX));
-                let target_id = self.outcome_id(eval.version, target_outcome).to_owned();
-                let target_label =
-                    self.outcome_label(eval.version, target_outcome).cloned().unwrap_or_else(|| Text::new("", ""));
+                let goal = Outcome::Band(u8::try_from(t).unwrap_or(u8::MAX));
+                let target = self.outcome_id(eval.version, goal);
+                let target_label = self.outcome_label(eval.version, goal);
                 if total < band.min_total {
                     gaps.push(Gap::PointsShort {
-                        target: target_id.clone(),
-                        target_label: target_label.clone(),
+                        target,
+                        target_label,
                         total: from_scaled(total),
                         needed: from_scaled(band.min_total),
                         short: from_scaled(band.min_total - total),
@@ -344,16 +395,16 @@ impl Engine {
                         if ind.subject != facts.subject {
                             continue;
                         }
-                        if let FactValue::Scaled(v) = facts.value(n) {
-                            if v < floor {
-                                gaps.push(Gap::BelowFloor {
-                                    target: target_id.clone(),
-                                    target_label: target_label.clone(),
-                                    indicator: ind.id.clone(),
-                                    value: from_scaled(v),
-                                    floor: from_scaled(floor),
-                                });
-                            }
+                        if let FactValue::Scaled(v) = facts.value(n)
+                            && v < floor
+                        {
+                            gaps.push(Gap::BelowFloor {
+                                target,
+                                target_label,
+                                indicator: &ind.id,
+                                value: from_scaled(v),
+                                floor: from_scaled(floor),
+                            });
                         }
                     }
                 }
@@ -367,11 +418,8 @@ impl Engine {
                 if next > *levels {
                     return gaps;
                 }
-                let target = self.outcome_id(eval.version, Outcome::Level(next)).to_owned();
-                let target_label = self
-                    .outcome_label(eval.version, Outcome::Level(next))
-                    .cloned()
-                    .unwrap_or_else(|| Text::new("", ""));
+                let target = self.outcome_id(eval.version, Outcome::Level(next));
+                let target_label = self.outcome_label(eval.version, Outcome::Level(next));
                 for (n, ind) in self.indicators.iter().enumerate() {
                     if ind.subject != facts.subject {
                         continue;
@@ -381,27 +429,25 @@ impl Engine {
                         match check_at(ind, facts, n, Some(k), year) {
                             Check::Fail => {
                                 gaps.push(Gap::Fails {
-                                    target: target.clone(),
-                                    target_label: target_label.clone(),
-                                    indicator: ind.id.clone(),
-                                    value: show_value(facts.value(n)),
+                                    target,
+                                    target_label,
+                                    indicator: &ind.id,
+                                    value: Shown(facts.value(n)),
                                     requirement: requirement(ind, Some(next), year),
                                 });
                                 break;
                             }
                             Check::NoEvidence => {
-                                gaps.push(Gap::NoEvidence {
-                                    target: target.clone(),
-                                    target_label: target_label.clone(),
-                                    indicator: ind.id.clone(),
-                                });
+                                gaps.push(Gap::NoEvidence { target, target_label, indicator: &ind.id });
                                 break;
                             }
-                            Check::Undetermined if k == next => {
-                                if !gaps.iter().any(|g| matches!(g, Gap::Missing { indicator } if *indicator == ind.id))
-                                {
-                                    gaps.push(Gap::Missing { indicator: ind.id.clone() });
-                                }
+                            Check::Undetermined
+                                if k == next
+                                    && !gaps
+                                        .iter()
+                                        .any(|g| matches!(g, Gap::Missing { indicator } if *indicator == ind.id)) =>
+                            {
+                                gaps.push(Gap::Missing { indicator: &ind.id });
                             }
                             _ => {}
                         }
@@ -411,16 +457,6 @@ impl Engine {
             None => {}
         }
         gaps
-    }
-}
-
-fn yes_no(v: &str, lang: Lang) -> String {
-    match (v, lang) {
-        ("true", Lang::Vi) => "có".to_owned(),
-        ("false", Lang::Vi) => "không".to_owned(),
-        ("true", Lang::En) => "yes".to_owned(),
-        ("false", Lang::En) => "no".to_owned(),
-        (other, _) => other.to_owned(),
     }
 }
 
@@ -441,54 +477,47 @@ fn result_word(r: StepResult, lang: Lang) -> &'static str {
     }
 }
 
-fn show_in(value: &str, lang: Lang) -> String {
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
-        return format_date(d, lang);
-    }
-    let v = yes_no(value, lang);
-    if lang == Lang::Vi { v.replace('.', ",") } else { v }
-}
-
+/// A decimal as each language writes it: `79,5` in Vietnamese, `79.5` in English.
 fn num(d: Decimal, lang: Lang) -> String {
     let s = d.normalize().to_string();
     if lang == Lang::Vi { s.replace('.', ",") } else { s }
 }
 
-impl Explanation {
+fn cite(c: Option<&Citation>) -> String {
+    c.map_or_else(String::new, ToString::to_string)
+}
+
+impl Explanation<'_> {
     /// The explanation as lines of text in `lang`: the rulebook and version, one line per
     /// indicator with its value, requirement, result and citation, the outcome, and what would
     /// change it.
     pub fn lines(&self, lang: Lang) -> Vec<String> {
         let vi = lang == Lang::Vi;
-        let mut out = Vec::new();
-        let assumed =
-            if self.provenance.is_assumed() { if vi { " [giả định]" } else { " [assumed]" } } else { "" };
+        let tag_assumed = |p: &Provenance| match (p.is_assumed(), vi) {
+            (false, _) => "",
+            (true, true) => " [giả định]",
+            (true, false) => " [assumed]",
+        };
+        let mut out = Vec::with_capacity(self.steps.len() + 4);
+        let assumed = self.provenance.map_or("", tag_assumed);
+        let vc = cite(self.version_citation);
         out.push(if vi {
             format!(
-                "Bộ tiêu chí {} ({}), phiên bản {} [{}]{assumed}, năm dữ liệu {}",
-                self.rulebook, self.rulebook_title.vi, self.version, self.version_citation, self.year
+                "Bộ tiêu chí {} ({}), phiên bản {} [{vc}]{assumed}, năm dữ liệu {}",
+                self.rulebook, self.rulebook_title.vi, self.version, self.year
             )
         } else {
             format!(
-                "Rulebook {} ({}), version {} [{}]{assumed}, data year {}",
-                self.rulebook, self.rulebook_title.en, self.version, self.version_citation, self.year
+                "Rulebook {} ({}), version {} [{vc}]{assumed}, data year {}",
+                self.rulebook, self.rulebook_title.en, self.version, self.year
             )
         });
         for s in &self.steps {
             let title = s.title.get(lang);
-            let value = s.value.as_deref().map_or_else(
-                || if vi { "không có giá trị".to_owned() } else { "no value".to_owned() },
-                |v| show_in(v, lang),
-            );
             let value = match (&s.points, &s.max) {
-                (Some(p), Some(m)) => {
-                    if vi {
-                        format!("{} / {} điểm", num(*p, lang), num(*m, lang))
-                    } else {
-                        format!("{} of {} points", num(*p, lang), num(*m, lang))
-                    }
-                }
-                _ => value,
+                (Some(p), Some(m)) if vi => format!("{} / {} điểm", num(*p, lang), num(*m, lang)),
+                (Some(p), Some(m)) => format!("{} of {} points", num(*p, lang), num(*m, lang)),
+                _ => s.value.show(lang).unwrap_or_else(|| if vi { "không có giá trị" } else { "no value" }.to_owned()),
             };
             let checks: Vec<String> = s
                 .checks
@@ -499,49 +528,38 @@ impl Explanation {
                         .map_or_else(String::new, |k| if vi { format!("mức {k}: ") } else { format!("level {k}: ") });
                     let req = c
                         .requirement
-                        .as_deref()
-                        .filter(|r| *r != "true")
-                        .map_or_else(String::new, |r| format!(" ({})", show_req(r, lang)));
+                        .filter(|r| *r != Requirement::True)
+                        .map_or_else(String::new, |r| format!(" ({})", r.show(lang)));
                     format!("{lvl}{}{req}", result_word(c.result, lang))
                 })
                 .collect();
-            let assumed =
-                if s.provenance.is_assumed() { if vi { " [giả định]" } else { " [assumed]" } } else { "" };
             let label = if vi { "Chỉ tiêu" } else { "Indicator" };
-            let reason = s.reason.as_ref().map_or_else(String::new, |r| format!(" ({})", r.get(lang)));
+            let reason = s.reason.map_or_else(String::new, |r| format!(" ({})", r.get(lang)));
             out.push(format!(
-                "  {label} {} — {title}: {value}{reason} — {} [{}]{assumed}",
+                "  {label} {} — {title}: {value}{reason} — {} [{}]{}",
                 s.indicator,
                 checks.join("; "),
-                s.citation
+                s.citation,
+                tag_assumed(s.provenance)
             ));
         }
-        let outcome = match (&self.label, &self.outcome) {
+        let outcome = match (self.label, self.outcome) {
             (Some(l), Some(id)) => format!("{} ({id})", l.get(lang)),
-            _ => {
-                if vi {
-                    "chưa xác định được (thiếu dữ liệu)".to_owned()
-                } else {
-                    "undetermined (missing data)".to_owned()
-                }
-            }
+            _ if vi => "chưa xác định được (thiếu dữ liệu)".to_owned(),
+            _ => "undetermined (missing data)".to_owned(),
         };
         let total = match (self.total, self.max_total) {
-            (Some(t), Some(m)) => {
-                if vi {
-                    format!("tổng {}/{} điểm; ", num(t, lang), num(m, lang))
-                } else {
-                    format!("total {}/{} points; ", num(t, lang), num(m, lang))
-                }
-            }
+            (Some(t), Some(m)) if vi => format!("tổng {}/{} điểm; ", num(t, lang), num(m, lang)),
+            (Some(t), Some(m)) => format!("total {}/{} points; ", num(t, lang), num(m, lang)),
             _ => String::new(),
         };
+        let sc = cite(self.scoring_citation);
         out.push(if vi {
-            format!("Kết quả: {total}{outcome} [{}]", self.scoring_citation)
+            format!("Kết quả: {total}{outcome} [{sc}]")
         } else {
-            format!("Outcome: {total}{outcome} [{}]", self.scoring_citation)
+            format!("Outcome: {total}{outcome} [{sc}]")
         });
-        for d in &self.diagnostics {
+        for d in self.diagnostics {
             out.push(if vi { format!("  Lỗi dữ liệu: {d}") } else { format!("  Data problem: {d}") });
         }
         let missing = self.missing_sentence(lang);
@@ -587,19 +605,18 @@ impl Explanation {
                     }
                 }
                 Gap::Fails { target_label, indicator, value, requirement, .. } => {
-                    let v = value.as_deref().map_or_else(String::new, |v| format!(" ({})", show_in(v, lang)));
-                    let r =
-                        requirement.as_deref().filter(|r| *r != "true").map_or_else(String::new, |r| show_req(r, lang));
-                    let goal = target_label.get(lang);
-                    match (vi, r.is_empty()) {
-                        (true, false) => format!("chỉ tiêu {indicator}{v} chưa đạt {r} (cần cho “{goal}”)"),
-                        (true, true) => format!("chỉ tiêu {indicator}{v} chưa đạt (cần cho “{goal}”)"),
-                        (false, false) => format!("indicator {indicator}{v} does not meet {r} (needed for “{goal}”)"),
-                        (false, true) => format!("indicator {indicator}{v} is not met (needed for “{goal}”)"),
+                    let v = value.show(lang).map_or_else(String::new, |v| format!(" ({v})"));
+                    let r = requirement.filter(|r| *r != Requirement::True).map(|r| r.show(lang));
+                    let goal = target_label.map_or("", |t| t.get(lang));
+                    match (vi, r) {
+                        (true, Some(r)) => format!("chỉ tiêu {indicator}{v} chưa đạt {r} (cần cho “{goal}”)"),
+                        (true, None) => format!("chỉ tiêu {indicator}{v} chưa đạt (cần cho “{goal}”)"),
+                        (false, Some(r)) => format!("indicator {indicator}{v} does not meet {r} (needed for “{goal}”)"),
+                        (false, None) => format!("indicator {indicator}{v} is not met (needed for “{goal}”)"),
                     }
                 }
                 Gap::NoEvidence { target_label, indicator, .. } => {
-                    let goal = target_label.get(lang);
+                    let goal = target_label.map_or("", |t| t.get(lang));
                     if vi {
                         format!("chỉ tiêu {indicator} thiếu minh chứng (cần cho “{goal}”)")
                     } else {
@@ -616,17 +633,5 @@ impl Explanation {
             })
             .collect();
         parts.join("; ")
-    }
-}
-
-fn show_req(r: &str, lang: Lang) -> String {
-    let (op, rest) = r.split_once(' ').unwrap_or(("", r));
-    let rest = show_in(rest.trim_end_matches('%'), lang) + if r.ends_with('%') { "%" } else { "" };
-    match (op, lang) {
-        ("<", Lang::Vi) => format!("trước {rest}"),
-        ("<", Lang::En) => format!("before {rest}"),
-        ("≤", Lang::Vi) => format!("đến hết {rest}"),
-        ("≤", Lang::En) => format!("by {rest}"),
-        (op, _) => format!("{op} {rest}"),
     }
 }

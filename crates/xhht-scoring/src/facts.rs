@@ -38,7 +38,8 @@ pub enum FactValue {
 
 /// What is wrong with an entity's facts. Bad input is not a panic and not a silent zero: it is
 /// one of these on the entity's result, and the outcome is left undetermined where it matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum DiagnosticKind {
     /// The rulebook has no indicator with this id.
@@ -55,6 +56,8 @@ pub enum DiagnosticKind {
     Missing,
     /// The indicator was given twice.
     Duplicate,
+    /// A share counts nobody (0 of 0): there is nothing to take a share of.
+    EmptyShare,
 }
 
 impl DiagnosticKind {
@@ -68,12 +71,13 @@ impl DiagnosticKind {
             Self::TooPrecise => "too-precise",
             Self::Missing => "missing",
             Self::Duplicate => "duplicate",
+            Self::EmptyShare => "empty-share",
         }
     }
 }
 
 /// A problem with one entity's facts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct EntityDiagnostic {
     /// What kind of problem.
     pub kind: DiagnosticKind,
@@ -244,6 +248,9 @@ fn check(
             Ok(FactValue::Scaled(v))
         }
         (IndicatorKind::Share, Value::Share { numerator, denominator }) => {
+            if *denominator == 0 {
+                return Err((DiagnosticKind::EmptyShare, "0 of 0: the share counts nobody".to_owned()));
+            }
             if numerator > denominator {
                 return Err((DiagnosticKind::OutOfRange, format!("{numerator} of {denominator} is more than all")));
             }

@@ -175,7 +175,7 @@ fn timeline(o: &mut Out<'_>, plan: &Plan) -> anyhow::Result<()> {
         o.line(format!(
             "{}: {}",
             o.tr("Cách đọc hạn", "Deadline reading"),
-            reporting.provenance.note().map_or_else(|| String::new(), |n| n.get(lang).to_owned())
+            reporting.provenance.note().map_or_else(String::new, |n| n.get(lang).to_owned())
         ))?;
     }
     Ok(())

@@ -45,11 +45,11 @@ fn resolve(spec: &str) -> anyhow::Result<(LoadedRulebook, Option<String>)> {
             })?
             .clone()
     };
-    if let Some(v) = &version {
-        if book.rulebook.version(v).is_none() {
-            let ids: Vec<&str> = book.rulebook.versions.iter().map(|v| v.id.as_str()).collect();
-            bail!("rulebook `{}` has no version `{v}`; its versions: {}", book.rulebook.id(), ids.join(", "));
-        }
+    if let Some(v) = &version
+        && book.rulebook.version(v).is_none()
+    {
+        let ids: Vec<&str> = book.rulebook.versions.iter().map(|v| v.id.as_str()).collect();
+        bail!("rulebook `{}` has no version `{v}`; its versions: {}", book.rulebook.id(), ids.join(", "));
     }
     Ok((book, version))
 }

@@ -1,6 +1,13 @@
 //! End-to-end tests of the `xhht` binary: each runs the built program and checks what it prints
 //! and its exit code.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a failing test should stop with its message"
+)]
+
 mod plan;
 mod rulebook;
 

@@ -70,6 +70,10 @@ struct Expect {
 fn to_value(kind: IndicatorKind, v: &toml::Value) -> Result<Value, String> {
     let dec = |s: &str| s.parse::<Decimal>().map_err(|e| format!("{s}: {e}"));
     Ok(match (kind, v) {
+        // Deliberately mismatched input, to test the diagnostics.
+        (_, toml::Value::String(s)) if s.starts_with("date:") => {
+            Value::Date(s.trim_start_matches("date:").parse().map_err(|e| format!("{s}: {e}"))?)
+        }
         (IndicatorKind::YesNo, toml::Value::Boolean(b)) => Value::YesNo(*b),
         (IndicatorKind::Score, toml::Value::Integer(i)) => Value::Score(Decimal::from(*i)),
         (IndicatorKind::Score, toml::Value::String(s)) => Value::Score(dec(s)?),
@@ -83,10 +87,6 @@ fn to_value(kind: IndicatorKind, v: &toml::Value) -> Result<Value, String> {
         (IndicatorKind::Count, toml::Value::Integer(i)) => Value::Count(u64::try_from(*i).map_err(|e| e.to_string())?),
         (IndicatorKind::Deadline, toml::Value::Datetime(d)) => {
             Value::Date(d.to_string().parse().map_err(|e| format!("{d}: {e}"))?)
-        }
-        // Deliberately mismatched input, to test the diagnostics.
-        (_, toml::Value::String(s)) if s.starts_with("date:") => {
-            Value::Date(s.trim_start_matches("date:").parse().map_err(|e| format!("{s}: {e}"))?)
         }
         (kind, v) => return Err(format!("cannot give {v} to a {} indicator", kind.id())),
     })
@@ -137,10 +137,10 @@ fn check(case: &Case) -> Vec<String> {
         }
     }
     let version_id = engine.version(result.version).map(|v| v.id.clone()).unwrap_or_default();
-    if let Some(v) = &case.expect.version {
-        if *v != version_id {
-            bad.push(format!("version: expected {v}, got {version_id}"));
-        }
+    if let Some(v) = &case.expect.version
+        && *v != version_id
+    {
+        bad.push(format!("version: expected {v}, got {version_id}"));
     }
     let diags: Vec<String> = result.diagnostics.iter().map(|d| format!("{} {}", d.kind.code(), d.indicator)).collect();
     if diags != case.expect.diagnostics {

@@ -22,7 +22,10 @@ fn tenths() -> impl Strategy<Value = Vec<i64>> {
 
 fn facts_of(engine: &Engine, subject: Subject, tenths: &[i64]) -> Facts {
     let mut f = Facts::new(engine, subject);
-    let ids: Vec<String> = engine.indicators_of(subject).map(|n| engine.rulebook().rulebook.indicators().nth(n).unwrap().1.id.clone()).collect();
+    let ids: Vec<String> = engine
+        .indicators_of(subject)
+        .map(|n| engine.rulebook().rulebook.indicators().nth(n).unwrap().1.id.clone())
+        .collect();
     for (id, t) in ids.iter().zip(tenths) {
         f.set(engine, id, &Value::Score(Decimal::new(*t, 1)), false);
     }
