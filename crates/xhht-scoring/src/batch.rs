@@ -183,36 +183,38 @@ impl Engine {
             }
         });
 
-        // The slow path, only for rows with problems: say what is wrong.
+        // The slow path, only for rows with problems: evaluate them one at a time, so a row
+        // with a missing or bad value gets exactly the one-entity result and diagnostics.
         let mut diagnostics = Vec::new();
-        for (row, _) in outcomes.iter().enumerate().filter(|(_, o)| **o == BatchResult::UNDETERMINED) {
-            for (col, (&n, &max)) in table.columns.iter().zip(inds.iter().zip(&maxima)) {
+        let scale = 10i64.pow(SCALE_DIGITS - p);
+        for (row, out) in outcomes.iter_mut().enumerate().filter(|(_, o)| **o == BatchResult::UNDETERMINED) {
+            let mut facts = Facts::new(self, subject);
+            for (col, &n) in table.columns.iter().zip(&inds) {
                 let v = col.get(row).copied().unwrap_or(-1);
-                let id = self.indicators.get(n).map(|i| i.id.clone()).unwrap_or_default();
+                let Some(ind) = self.indicators.get(n) else { continue };
                 if v < 0 {
-                    diagnostics.push((
-                        row,
-                        EntityDiagnostic {
-                            kind: DiagnosticKind::Missing,
-                            indicator: id,
-                            message: "no usable value".to_owned(),
-                        },
-                    ));
-                } else if v > max {
+                    continue;
+                }
+                let value = i64::from(v) * scale;
+                if ind.max.is_some_and(|m| value > m) {
                     let shown = rust_decimal::Decimal::new(i64::from(v), p);
-                    diagnostics.push((
-                        row,
-                        EntityDiagnostic {
-                            kind: DiagnosticKind::OutOfRange,
-                            indicator: id,
-                            message: format!(
-                                "{shown} is outside [0, {}]",
-                                rust_decimal::Decimal::new(i64::from(max), p)
-                            ),
-                        },
-                    ));
+                    facts.set_at(n, crate::facts::FactValue::Invalid, false);
+                    facts.diagnostics.push(EntityDiagnostic {
+                        kind: DiagnosticKind::OutOfRange,
+                        indicator: ind.id.clone(),
+                        message: format!("{shown} is outside [0, {}]", from_scaled(ind.max.unwrap_or(0))),
+                    });
+                } else {
+                    facts.set_at(n, crate::facts::FactValue::Scaled(value), false);
                 }
             }
+            let single = self.evaluate_version(&facts, 0, version);
+            *out = match single.outcome {
+                None => BatchResult::UNDETERMINED,
+                Some(Outcome::Band(b)) => b,
+                Some(_) => BatchResult::FAIL,
+            };
+            diagnostics.extend(single.diagnostics.into_iter().map(|d| (row, d)));
         }
         Ok(BatchResult { version, outcomes, totals, diagnostics })
     }

@@ -284,7 +284,16 @@ fn compile_shape(book: &LoadedRulebook, v: &Version) -> Result<CShape> {
                 })
                 .collect::<Result<Vec<_>>>()?,
         },
-        Scoring::Levels(l) => CShape::Levels { levels: u8::try_from(l.levels.len()).unwrap_or(u8::MAX) },
+        Scoring::Levels(l) if l.levels.len() <= crate::explain::MAX_LEVELS => {
+            CShape::Levels { levels: u8::try_from(l.levels.len()).unwrap_or(u8::MAX) }
+        }
+        Scoring::Levels(_) => {
+            return Err(Error::Unusable {
+                rulebook: book.rulebook.id().to_owned(),
+                rule,
+                message: format!("a levels shape may have at most {} levels", crate::explain::MAX_LEVELS),
+            });
+        }
         _ => {
             return Err(Error::Unusable {
                 rulebook: book.rulebook.id().to_owned(),

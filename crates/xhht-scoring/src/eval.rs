@@ -105,8 +105,9 @@ impl Engine {
         let mut diagnostics = facts.diagnostics.clone();
         let (outcome, total) = match self.shapes.get(version) {
             Some(CShape::Points { bands, .. }) => {
-                let mut total: i64 = 0;
-                let mut lowest = i64::MAX;
+                // Present values, and the range the missing ones could take ([0, max]).
+                let (mut total, mut best_total) = (0i64, 0i64);
+                let (mut lowest, mut best_lowest) = (i64::MAX, i64::MAX);
                 let mut complete = true;
                 for (n, ind) in self.indicators.iter().enumerate() {
                     if ind.subject != facts.subject {
@@ -115,23 +116,37 @@ impl Engine {
                     match facts.value(n) {
                         FactValue::Scaled(v) => {
                             total += v;
+                            best_total += v;
                             lowest = lowest.min(v);
+                            best_lowest = best_lowest.min(v);
                         }
-                        FactValue::Invalid => complete = false,
-                        _ => {
+                        other => {
                             complete = false;
-                            diagnostics.push(missing(ind, None));
+                            let max = ind.max.unwrap_or(0);
+                            best_total += max;
+                            best_lowest = best_lowest.min(max);
+                            lowest = 0;
+                            if other != FactValue::Invalid {
+                                diagnostics.push(missing(ind, None));
+                            }
                         }
                     }
                 }
-                if complete {
-                    let band = bands
+                let band_of = |t: i64, l: i64| {
+                    bands
                         .iter()
-                        .position(|b| total >= b.min_total && b.floor.is_none_or(|f| lowest >= f))
-                        .and_then(|b| u8::try_from(b).ok());
-                    (Some(band.map_or(Outcome::Fail, Outcome::Band)), Some(total))
+                        .position(|b| t >= b.min_total && b.floor.is_none_or(|f| l >= f))
+                        .and_then(|b| u8::try_from(b).ok())
+                        .map_or(Outcome::Fail, Outcome::Band)
+                };
+                let worst = band_of(total, lowest);
+                if complete {
+                    (Some(worst), Some(total))
                 } else {
-                    (None, None)
+                    // Decided anyway when no value of the missing ones could change the outcome
+                    // (e.g. already below a floor and short of every band at their maximum).
+                    let best = band_of(best_total, best_lowest);
+                    ((best == worst).then_some(worst), None)
                 }
             }
             Some(CShape::Levels { levels }) => (self.levels_outcome(facts, year, *levels, &mut diagnostics), None),

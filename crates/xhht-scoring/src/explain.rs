@@ -89,12 +89,21 @@ impl Serialize for Requirement {
 
 /// A value as the explanation shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shown(pub FactValue);
+pub struct Shown {
+    /// The value.
+    pub value: FactValue,
+    /// True when a scaled value is a percentage (a share given directly).
+    pub percent: bool,
+}
 
 impl Shown {
+    fn of(ind: &CIndicator, value: FactValue) -> Self {
+        Self { value, percent: ind.kind == IndicatorKind::Share }
+    }
+
     /// The value in words, `None` when there is none.
     pub fn show(self, lang: Lang) -> Option<String> {
-        Some(match self.0 {
+        Some(match self.value {
             FactValue::Missing | FactValue::Invalid => return None,
             FactValue::Bool(b) => match (b, lang) {
                 (true, Lang::Vi) => "có".to_owned(),
@@ -102,6 +111,7 @@ impl Shown {
                 (true, Lang::En) => "yes".to_owned(),
                 (false, Lang::En) => "no".to_owned(),
             },
+            FactValue::Scaled(x) if self.percent => format!("{}%", num(from_scaled(x), lang)),
             FactValue::Scaled(x) => num(from_scaled(x), lang),
             FactValue::Ratio { numerator, denominator } => {
                 let pct = percent_scaled(numerator, denominator)
@@ -134,6 +144,62 @@ pub struct LevelCheck {
     pub result: StepResult,
 }
 
+/// The most levels a levels shape may have (the engine refuses more when compiling).
+pub const MAX_LEVELS: usize = 4;
+
+/// An indicator's checks, one per level, held inline (no allocation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LevelChecks {
+    len: u8,
+    items: [LevelCheck; MAX_LEVELS],
+}
+
+impl LevelChecks {
+    const EMPTY: LevelCheck = LevelCheck { level: None, requirement: None, result: StepResult::Missing };
+
+    fn new() -> Self {
+        Self { len: 0, items: [Self::EMPTY; MAX_LEVELS] }
+    }
+
+    fn push(&mut self, c: LevelCheck) {
+        if let Some(slot) = self.items.get_mut(usize::from(self.len)) {
+            *slot = c;
+            self.len += 1;
+        }
+    }
+}
+
+impl std::ops::Deref for LevelChecks {
+    type Target = [LevelCheck];
+
+    fn deref(&self) -> &[LevelCheck] {
+        self.items.get(..usize::from(self.len)).unwrap_or(&[])
+    }
+}
+
+impl Serialize for LevelChecks {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+/// Points in ten-thousandths, shown as a decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Points(pub i64);
+
+impl Points {
+    /// As a decimal, without trailing zeros.
+    pub fn decimal(self) -> Decimal {
+        from_scaled(self.0)
+    }
+}
+
+impl Serialize for Points {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.decimal().to_string())
+    }
+}
+
 /// One step of an explanation: one indicator.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step<'a> {
@@ -150,11 +216,11 @@ pub struct Step<'a> {
     /// Why a value derived from the records is what it is.
     pub reason: Option<&'a Text>,
     /// Points scored (points shapes).
-    pub points: Option<Decimal>,
+    pub points: Option<Points>,
     /// Maximum points (points shapes).
-    pub max: Option<Decimal>,
+    pub max: Option<Points>,
     /// The checks, per level (one for points shapes).
-    pub checks: Vec<LevelCheck>,
+    pub checks: LevelChecks,
     /// The source of the indicator.
     pub citation: &'a Citation,
     /// Verified or assumed.
@@ -296,36 +362,37 @@ impl Engine {
             }
             let Some((group, def)) = self.definition(n) else { continue };
             let value = facts.value(n);
-            let checks = if levels == 0 {
+            let mut checks = LevelChecks::new();
+            if levels == 0 {
                 let result = match (value, points_floor) {
                     (FactValue::Missing | FactValue::Invalid, _) => StepResult::Missing,
                     (FactValue::Scaled(v), Some(f)) if v < f => StepResult::Fail,
                     (_, Some(_)) => StepResult::Pass,
                     (_, None) => StepResult::Scored,
                 };
-                vec![LevelCheck { level: None, requirement: points_floor.map(Requirement::AtLeast), result }]
+                checks.push(LevelCheck { level: None, requirement: points_floor.map(Requirement::AtLeast), result });
             } else {
-                (1..=levels)
-                    .map(|k| LevelCheck {
+                for k in 1..=levels {
+                    checks.push(LevelCheck {
                         level: Some(k),
                         requirement: requirement(ind, Some(k), year),
                         result: check_at(ind, facts, n, Some(k), year).into(),
-                    })
-                    .collect()
-            };
+                    });
+                }
+            }
             let points = match (levels, value) {
-                (0, FactValue::Scaled(v)) => Some(from_scaled(v)),
+                (0, FactValue::Scaled(v)) => Some(Points(v)),
                 _ => None,
             };
             steps.push(Step {
                 indicator: &ind.id,
                 group: &group.id,
                 title: &def.title,
-                value: Shown(value),
+                value: Shown::of(ind, value),
                 evidence: facts.has_evidence(n),
                 reason: facts.reason(n),
                 points,
-                max: ind.max.map(from_scaled),
+                max: ind.max.map(Points),
                 checks,
                 citation: &def.citation,
                 provenance: &def.provenance,
@@ -377,11 +444,11 @@ impl Engine {
                     Outcome::Level(_) => None,
                 };
                 let Some(t) = target else { return gaps };
-                let (Some(band), Some(total)) = (bands.get(t), eval.total) else { return gaps };
+                let Some(band) = bands.get(t) else { return gaps };
                 let goal = Outcome::Band(u8::try_from(t).unwrap_or(u8::MAX));
                 let target = self.outcome_id(eval.version, goal);
                 let target_label = self.outcome_label(eval.version, goal);
-                if total < band.min_total {
+                if let Some(total) = eval.total.filter(|t| *t < band.min_total) {
                     gaps.push(Gap::PointsShort {
                         target,
                         target_label,
@@ -432,7 +499,7 @@ impl Engine {
                                     target,
                                     target_label,
                                     indicator: &ind.id,
-                                    value: Shown(facts.value(n)),
+                                    value: Shown::of(ind, facts.value(n)),
                                     requirement: requirement(ind, Some(next), year),
                                 });
                                 break;
@@ -515,8 +582,8 @@ impl Explanation<'_> {
         for s in &self.steps {
             let title = s.title.get(lang);
             let value = match (&s.points, &s.max) {
-                (Some(p), Some(m)) if vi => format!("{} / {} điểm", num(*p, lang), num(*m, lang)),
-                (Some(p), Some(m)) => format!("{} of {} points", num(*p, lang), num(*m, lang)),
+                (Some(p), Some(m)) if vi => format!("{} / {} điểm", num(p.decimal(), lang), num(m.decimal(), lang)),
+                (Some(p), Some(m)) => format!("{} of {} points", num(p.decimal(), lang), num(m.decimal(), lang)),
                 _ => s.value.show(lang).unwrap_or_else(|| if vi { "không có giá trị" } else { "no value" }.to_owned()),
             };
             let checks: Vec<String> = s

@@ -63,5 +63,8 @@ pub use batch::{BatchResult, OutcomeCode, ScoreTable};
 pub use engine::{Engine, Outcome};
 pub use error::{Error, Result};
 pub use eval::Evaluation;
-pub use explain::{EXPLANATION_SCHEMA, Explanation, Gap, LevelCheck, Requirement, Shown, Step, StepResult};
+pub use explain::{
+    EXPLANATION_SCHEMA, Explanation, Gap, LevelCheck, LevelChecks, MAX_LEVELS, Points, Requirement, Shown, Step,
+    StepResult,
+};
 pub use facts::{DiagnosticKind, EntityDiagnostic, FactValue, Facts};
