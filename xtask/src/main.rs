@@ -5,8 +5,9 @@
 //! gate CI runs, in order and stopping at the first failure: formatting, clippy, tests, doctests,
 //! docs and tidy. `tidy` runs the repository checks (file docs, whitespace, no ignored or
 //! should-panic tests, the dependency boundary of the pure crates, workspace lints, crate roots);
-//! they also run as an ordinary test, so `cargo test` catches them too. `bench`, `demo-data`,
-//! `e2e` and `codegen` are reserved for later issues and fail with exit status 2 until then.
+//! they also run as an ordinary test, so `cargo test` catches them too. `bench` runs the
+//! benchmarks. `demo-data`, `e2e` and `codegen` are reserved for later issues and fail with exit
+//! status 2 until then.
 //!
 //! It has no dependencies, so that it builds in seconds on a fresh machine.
 
@@ -33,10 +34,11 @@ Tasks:
                        tidy     the checks of `cargo xtask tidy`
   tidy               Run the repository checks; every problem is printed as
                      `path:line: message`. They also run as a test of this crate.
+  bench              Run the benchmarks in release mode (criterion), and the 10-million-person
+                     memory run; results go to target/criterion. Figures: docs/benchmarks.md.
   help               Print this help (also: -h, --help, or no task).
 
 Not yet available (these exit with status 2 until their issue lands):
-  bench              Run the benchmarks.                             Filled by issue 3.
   demo-data          Generate the demo data set.                     Filled by issue 6.
   e2e                Run the end-to-end tests.                       Filled by issue 6.
   codegen [--check]  Regenerate the generated files; with --check,   Filled by issue 6.
@@ -51,6 +53,7 @@ enum Task {
     Help,
     Ci,
     Tidy,
+    Bench,
     /// A task whose implementation is filled by a later issue.
     NotYet {
         name: &'static str,
@@ -87,6 +90,19 @@ fn main() -> ExitCode {
             let problems = tidy::check(&root);
             if tidy::report(&problems) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
+        Task::Bench => {
+            let status = std::process::Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+                .args(["bench", "-p", "xhht-scoring", "--bench", "engine"])
+                .status();
+            match status {
+                Ok(s) if s.success() => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::FAILURE,
+                Err(err) => {
+                    eprintln!("xtask bench: cannot run cargo: {err}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Task::NotYet { name, issue } => {
             eprintln!("xtask {name}: not yet available: filled by issue {issue}");
             ExitCode::from(2)
@@ -106,7 +122,7 @@ fn parse_args(args: &[String]) -> Result<Task, String> {
         "help" | "-h" | "--help" => (Task::Help, &[]),
         "ci" => (Task::Ci, &[]),
         "tidy" => (Task::Tidy, &[]),
-        "bench" => (Task::NotYet { name: "bench", issue: 3 }, &[]),
+        "bench" => (Task::Bench, &[]),
         "demo-data" => (Task::NotYet { name: "demo-data", issue: 6 }, &[]),
         "e2e" => (Task::NotYet { name: "e2e", issue: 6 }, &[]),
         "codegen" => (Task::NotYet { name: "codegen", issue: 6 }, &["--check"]),
@@ -146,7 +162,7 @@ mod tests {
     fn tasks_parse() {
         assert_eq!(parse(&["ci"]), Ok(Task::Ci));
         assert_eq!(parse(&["tidy"]), Ok(Task::Tidy));
-        assert_eq!(parse(&["bench"]), Ok(Task::NotYet { name: "bench", issue: 3 }));
+        assert_eq!(parse(&["bench"]), Ok(Task::Bench));
         assert_eq!(parse(&["demo-data"]), Ok(Task::NotYet { name: "demo-data", issue: 6 }));
         assert_eq!(parse(&["e2e"]), Ok(Task::NotYet { name: "e2e", issue: 6 }));
         let codegen = Task::NotYet { name: "codegen", issue: 6 };

@@ -59,12 +59,40 @@ pub enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
+    /// Chấm điểm một tệp CSV theo bộ tiêu chí, không cần cơ sở dữ liệu / score a CSV of assessments, no database needed.
+    Score(ScoreArgs),
     /// Bộ tiêu chí (rulebook): liệt kê, xem, kiểm tra, so sánh / rulebooks: list, show, check, diff.
     Rulebook {
         /// Việc cần làm / what to do.
         #[command(subcommand)]
         command: RulebookCommand,
     },
+}
+
+/// `xhht score …`
+#[derive(Debug, clap::Args)]
+pub struct ScoreArgs {
+    /// Mã bộ tiêu chí / the rulebook id, e.g. cong-dan-hoc-tap.
+    #[arg(long)]
+    pub rulebook: String,
+    /// Năm dữ liệu (mặc định: năm nay) / the data year (default: this year).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Dùng phiên bản này thay cho phiên bản hiệu lực của năm / use this version instead of the one in force.
+    #[arg(long = "rulebook-version")]
+    pub rulebook_version: Option<String>,
+    /// Đối tượng đánh giá khi bộ tiêu chí có nhiều cấp / who is evaluated, when the rulebook has several tiers.
+    #[arg(long, value_parser = ["person", "organisation", "household", "clan", "community", "commune", "district", "province"])]
+    pub subject: Option<String>,
+    /// Kèm giải thích và điều còn thiếu / include the explanation and what is missing.
+    #[arg(long)]
+    pub explain: bool,
+    /// In dòng tiêu đề CSV cần có rồi thoát / print the expected CSV header line and exit.
+    #[arg(long)]
+    pub template: bool,
+    /// Tệp CSV: cột `id` rồi một cột cho mỗi chỉ tiêu / a CSV file: an `id` column, then one column per indicator.
+    #[arg(required_unless_present = "template")]
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// `xhht plan …`

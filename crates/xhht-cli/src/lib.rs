@@ -13,7 +13,7 @@ mod output;
 use std::io::Write;
 use std::process::ExitCode;
 
-pub use cli::{Cli, Command, Format, PlanCommand, RulebookCommand};
+pub use cli::{Cli, Command, Format, PlanCommand, RulebookCommand, ScoreArgs};
 
 /// Runs one command, writing its output to `out`. Returns the exit code for outcomes that are
 /// not errors of xhht itself (e.g. `rulebook check` finding problems exits 1 after printing them).
@@ -22,6 +22,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Plan { command } => cmd::plan::run(&mut o, command),
         Command::Rulebook { command } => cmd::rulebook::run(&mut o, command),
+        Command::Score(args) => cmd::score::run(&mut o, &args),
     }
 }
 

@@ -73,3 +73,11 @@ mod tests {
         assert!(toml::from_str::<T>("d = \"2024-02-30\"").unwrap_err().to_string().contains("YYYY-MM-DD"));
     }
 }
+
+/// Parses a date written `dd/mm/yyyy` (Vietnamese usage, also `d/m/yyyy`) or `yyyy-mm-dd`.
+pub fn parse_date_text(s: &str) -> Result<NaiveDate, String> {
+    let t = s.trim();
+    NaiveDate::parse_from_str(t, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
+        .map_err(|_| format!("`{t}` is not a date (write dd/mm/yyyy or yyyy-mm-dd, a day that exists)"))
+}

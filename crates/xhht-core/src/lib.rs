@@ -43,7 +43,7 @@
 //! async runtime, web framework, CLI parser or database driver (a tidy test enforces this).
 
 pub mod area;
-mod date;
+pub mod date;
 pub mod decimal;
 pub mod entity;
 pub mod error;

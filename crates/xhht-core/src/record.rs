@@ -720,3 +720,64 @@ impl From<RewardProposal> for RawRewardProposal {
 
 #[cfg(test)]
 mod tests;
+
+/// Parses a cell of a spreadsheet or CSV file as a value for an indicator of `kind`, the way
+/// officials write it:
+///
+/// - yes/no: `1`, `0`, `có`, `không`, `x` (ticked), `đạt`, `không đạt`, `yes`, `no`, `true`, `false`;
+/// - score: a decimal with `.` or `,` (`7.5`, `7,5`);
+/// - share: counts `45/50`, or a percentage `90%` / `90` (`,` allowed);
+/// - count: a whole number;
+/// - deadline: a date `dd/mm/yyyy` or `yyyy-mm-dd`.
+///
+/// The error says what was expected.
+pub fn parse_value(kind: crate::rulebook::IndicatorKind, text: &str) -> std::result::Result<Value, String> {
+    use crate::rulebook::IndicatorKind as K;
+    let t = text.trim();
+    let dec = |s: &str| crate::decimal::parse_decimal(s).ok_or_else(|| format!("`{s}` is not a number"));
+    match kind {
+        K::YesNo => match t.to_lowercase().as_str() {
+            "1" | "có" | "co" | "x" | "đạt" | "dat" | "yes" | "true" => Ok(Value::YesNo(true)),
+            "0" | "không" | "khong" | "không đạt" | "khong dat" | "no" | "false" => Ok(Value::YesNo(false)),
+            _ => Err(format!("`{t}` is not yes/no (write 1 or 0, có or không)")),
+        },
+        K::Score => dec(t).map(Value::Score),
+        K::Share => match t.split_once('/') {
+            Some((n, d)) => {
+                let n = n.trim().parse().map_err(|_| format!("`{t}`: the part before / is not a whole number"))?;
+                let d = d.trim().parse().map_err(|_| format!("`{t}`: the part after / is not a whole number"))?;
+                Ok(Value::Share { numerator: n, denominator: d })
+            }
+            None => dec(t.trim_end_matches('%').trim()).map(Value::Percent),
+        },
+        K::Count => t.parse().map(Value::Count).map_err(|_| format!("`{t}` is not a whole number")),
+        K::Deadline => crate::date::parse_date_text(t).map(Value::Date),
+    }
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+    use crate::rulebook::IndicatorKind as K;
+
+    #[test]
+    fn cells_parse_the_way_officials_write_them() {
+        assert_eq!(parse_value(K::YesNo, "Có"), Ok(Value::YesNo(true)));
+        assert_eq!(parse_value(K::YesNo, "0"), Ok(Value::YesNo(false)));
+        assert_eq!(parse_value(K::Score, "7,5"), Ok(Value::Score(Decimal::new(75, 1))));
+        assert_eq!(parse_value(K::Share, "45/50"), Ok(Value::Share { numerator: 45, denominator: 50 }));
+        assert_eq!(parse_value(K::Share, "89,99%"), Ok(Value::Percent(Decimal::new(8999, 2))));
+        assert_eq!(parse_value(K::Count, "3"), Ok(Value::Count(3)));
+        assert_eq!(
+            parse_value(K::Deadline, "09/12/2024"),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(2024, 12, 9).unwrap()))
+        );
+        assert_eq!(
+            parse_value(K::Deadline, "2024-12-09"),
+            Ok(Value::Date(NaiveDate::from_ymd_opt(2024, 12, 9).unwrap()))
+        );
+        assert!(parse_value(K::Score, "tám").unwrap_err().contains("not a number"));
+        assert!(parse_value(K::Deadline, "31/02/2024").unwrap_err().contains("not a date"));
+        assert!(parse_value(K::YesNo, "maybe").is_err());
+    }
+}

@@ -652,8 +652,9 @@ impl Explanation<'_> {
                     if vi {
                         format!("tổng {}/{}: thiếu {} điểm", num(*total, lang), num(*needed, lang), num(*short, lang))
                     } else {
+                        let unit = if *short == Decimal::ONE { "point" } else { "points" };
                         format!(
-                            "total {}/{}: {} points short",
+                            "total {}/{}: {} {unit} short",
                             num(*total, lang),
                             num(*needed, lang),
                             num(*short, lang)

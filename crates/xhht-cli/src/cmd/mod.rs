@@ -2,3 +2,4 @@
 
 pub(crate) mod plan;
 pub(crate) mod rulebook;
+pub(crate) mod score;

@@ -10,6 +10,7 @@
 
 mod plan;
 mod rulebook;
+mod score;
 
 use std::process::{Command, Output};
 
