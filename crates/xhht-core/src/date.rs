@@ -1,7 +1,7 @@
 //! Dates in data files.
 //!
 //! A date in a TOML file is written as a TOML date (`valid_from = 2024-01-26`) or a string
-//! (`"2024-01-26"`); JSON uses the string. [`de_date`] accepts both, so one type reads both.
+//! (`"2024-01-26"`); JSON uses the string. `de_date` accepts both, so one type reads both.
 
 use std::fmt;
 
@@ -54,6 +54,14 @@ impl<'de> Visitor<'de> for DateVisitor {
     }
 }
 
+/// Parses a date written `dd/mm/yyyy` (Vietnamese usage, also `d/m/yyyy`) or `yyyy-mm-dd`.
+pub fn parse_date_text(s: &str) -> Result<NaiveDate, String> {
+    let t = s.trim();
+    NaiveDate::parse_from_str(t, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
+        .map_err(|_| format!("`{t}` is not a date (write dd/mm/yyyy or yyyy-mm-dd, a day that exists)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,12 +80,4 @@ mod tests {
         assert!(toml::from_str::<T>("d = 2024-01-26T10:00:00").unwrap_err().to_string().contains("plain date"));
         assert!(toml::from_str::<T>("d = \"2024-02-30\"").unwrap_err().to_string().contains("YYYY-MM-DD"));
     }
-}
-
-/// Parses a date written `dd/mm/yyyy` (Vietnamese usage, also `d/m/yyyy`) or `yyyy-mm-dd`.
-pub fn parse_date_text(s: &str) -> Result<NaiveDate, String> {
-    let t = s.trim();
-    NaiveDate::parse_from_str(t, "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
-        .map_err(|_| format!("`{t}` is not a date (write dd/mm/yyyy or yyyy-mm-dd, a day that exists)"))
 }

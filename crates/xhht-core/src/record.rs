@@ -718,9 +718,6 @@ impl From<RewardProposal> for RawRewardProposal {
     }
 }
 
-#[cfg(test)]
-mod tests;
-
 /// Parses a cell of a spreadsheet or CSV file as a value for an indicator of `kind`, the way
 /// officials write it:
 ///
@@ -781,3 +778,6 @@ mod parse_tests {
         assert!(parse_value(K::YesNo, "maybe").is_err());
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -196,7 +196,7 @@ pub struct Indicator {
     /// Which subjects the indicator applies to; others are "not applicable" and not required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applies_to: Option<Applicability>,
-    /// Where the value comes from when it is not entered by an evaluator (see [`FactSource`]).
+    /// Where the value comes from when it is not entered by an evaluator (see [`super::FactSource`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Shares: who the denominator counts and what the numerator meets.
@@ -242,7 +242,7 @@ pub struct Threshold {
     pub provenance: Option<Provenance>,
 }
 
-/// Which subjects an indicator applies to, by tags (see [`crate::entity::OrgKind::tags`]).
+/// Which subjects an indicator applies to, by tags (see [`crate::entity::Organisation::tags`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Applicability {
