@@ -41,7 +41,7 @@ impl fmt::Display for Lang {
 }
 
 /// A text in Vietnamese and English. The Vietnamese text is authoritative.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Text {
     /// The Vietnamese text.

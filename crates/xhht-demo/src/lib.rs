@@ -1,0 +1,740 @@
+//! `xhht-demo` — **synthetic** data for xhht: a district shaped like Cần Đước (the township and
+//! its 16 communes by their real names, the departments and organisations the plan names,
+//! schools by level, a few thousand staff) or a province-sized population, with yearly records
+//! from 2023 to the year of "today" and the 2025 reorganisation.
+//!
+//! Every person, score, date and decision here is invented by a seeded pseudo-random generator:
+//! the same [`Options`] give the same [`Dataset`], byte for byte. The mapping of the old communes
+//! to the communes formed on 2025-07-01 is **illustrative** (the real one, NQ 1656/NQ-UBTVQH15,
+//! is not in the sources) and every such succession is marked `assumed`. [`Dataset::notice`]
+//! says so in both languages; reports built from it repeat it.
+//!
+//! What it is not: a source of facts about any real district, or a test oracle — tests that
+//! need exact expectations build their own small worlds.
+
+mod names;
+mod rng;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use xhht_core::area::{AdminArea, AreaLevel, Succession, SuccessionKind};
+use xhht_core::entity::{
+    MemberRole, Membership, OrgKind, OrgLevel, Organisation, Ownership, Person, PersonCategory, SchoolLevel,
+};
+use xhht_core::period::DateRange;
+use xhht_core::record::{
+    Assessment, Commitment, IndicatorValue, Recognition, Registration, ReportKind, ReportSubmission, SelfStudyPlan,
+    SubjectRef, Value,
+};
+use xhht_core::rulebook::Subject;
+use xhht_core::source::Provenance;
+use xhht_core::{Text, Title};
+use xhht_scoring::year::{YearEngines, YearInput, evaluate_year};
+
+pub use rng::Rng;
+
+/// How big a population to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// One district: 17 communes, ~150 organisations, ~3,000 staff.
+    District,
+    /// A province: 100 communes in 15 districts, ~15,000 organisations, ~3.3 million people
+    /// (for benchmarks; generating it takes a while).
+    Province,
+    /// A tiny world for fast tests: 2 communes, a dozen organisations, ~150 people.
+    Tiny,
+}
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The size.
+    pub size: Size,
+    /// The seed of the pseudo-random generator.
+    pub seed: u64,
+    /// "Today": records dated after it are not generated (the current year is in progress).
+    pub today: NaiveDate,
+}
+
+/// A generated population with its records.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// What this data is, in both languages (it is synthetic).
+    pub notice: Text,
+    /// The first data year.
+    pub first_year: i32,
+    /// The last data year (the year of "today").
+    pub last_year: i32,
+    /// Administrative areas, before and after 2025-07-01.
+    pub areas: Vec<AdminArea>,
+    /// How the old areas passed into the new ones.
+    pub successions: Vec<Succession>,
+    /// Organisations.
+    pub organisations: Vec<Organisation>,
+    /// People.
+    pub people: Vec<Person>,
+    /// Memberships.
+    pub memberships: Vec<Membership>,
+    /// Registrations.
+    pub registrations: Vec<Registration>,
+    /// Lifelong-learning commitments.
+    pub commitments: Vec<Commitment>,
+    /// Self-study plans.
+    pub self_study_plans: Vec<SelfStudyPlan>,
+    /// Assessments.
+    pub assessments: Vec<Assessment>,
+    /// Recognition decisions.
+    pub recognitions: Vec<Recognition>,
+    /// Annual report submissions.
+    pub report_submissions: Vec<ReportSubmission>,
+}
+
+impl Dataset {
+    /// The records as a [`YearInput`] for `year`.
+    pub fn input(&self, year: i32) -> YearInput<'_> {
+        YearInput {
+            year,
+            organisations: &self.organisations,
+            people: &self.people,
+            memberships: &self.memberships,
+            registrations: &self.registrations,
+            commitments: &self.commitments,
+            self_study_plans: &self.self_study_plans,
+            assessments: &self.assessments,
+            recognitions: &self.recognitions,
+        }
+    }
+}
+
+/// What can go wrong while generating (a bug in the generator, reported rather than panicking).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A domain constructor refused a generated record.
+    Domain(xhht_core::Error),
+    /// The engine refused to evaluate a generated year.
+    Scoring(xhht_scoring::Error),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Domain(e) => write!(f, "the demo generator built an invalid record: {e}"),
+            Self::Scoring(e) => write!(f, "the demo generator could not evaluate a year: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<xhht_core::Error> for Error {
+    fn from(e: xhht_core::Error) -> Self {
+        Self::Domain(e)
+    }
+}
+
+impl From<xhht_scoring::Error> for Error {
+    fn from(e: xhht_scoring::Error) -> Self {
+        Self::Scoring(e)
+    }
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN)
+}
+
+/// The day the district tier ended.
+pub const REFORM: (i32, u32, u32) = (2025, 7, 1);
+
+fn reform() -> NaiveDate {
+    d(REFORM.0, REFORM.1, REFORM.2)
+}
+
+fn illustrative() -> Provenance {
+    Provenance::Assumed {
+        note: Text::new(
+            "Phân bổ minh họa: việc sắp xếp thực tế (NQ 1656/NQ-UBTVQH15) chưa có trong nguồn.",
+            "Illustrative mapping: the real arrangement (NQ 1656/NQ-UBTVQH15) is not in the sources.",
+        ),
+    }
+}
+
+/// Generates a dataset.
+pub fn generate(opts: Options) -> Result<Dataset, Error> {
+    let mut g = Gen {
+        rng: Rng::new(opts.seed),
+        today: opts.today,
+        ds: Dataset::default(),
+        next_person: 0,
+        quality: std::collections::HashMap::new(),
+    };
+    g.ds.notice = Text::new(
+        "Dữ liệu mô phỏng (tổng hợp ngẫu nhiên có hạt giống), không phải số liệu thật của địa phương nào. \
+         Tên xã, thị trấn của Cần Đước là thật; việc sắp xếp xã sau ngày 01/07/2025 là minh họa.",
+        "Synthetic data (seeded pseudo-random), not the figures of any real place. The names of Cần Đước's \
+         communes are real; the mapping of communes after 01/07/2025 is illustrative.",
+    );
+    g.ds.first_year = 2023;
+    g.ds.last_year = opts.today.year().max(2023);
+    let communes = g.areas(opts.size)?;
+    g.organisations(opts.size, &communes);
+    g.people();
+    for year in g.ds.first_year..=g.ds.last_year {
+        g.year(year)?;
+    }
+    Ok(g.ds)
+}
+
+struct Gen {
+    rng: Rng,
+    today: NaiveDate,
+    ds: Dataset,
+    next_person: u64,
+    /// How committed each organisation is to the movement, 0–99: the top quarter are model units.
+    quality: std::collections::HashMap<String, u64>,
+}
+
+/// A commune before the reform, with the code of the commune it passed into.
+struct Commune {
+    code: String,
+    name: String,
+    town: bool,
+}
+
+impl Gen {
+    fn areas(&mut self, size: Size) -> Result<Vec<Commune>, Error> {
+        let origin = d(2000, 1, 1);
+        let before = d(2025, 6, 30);
+        let range = |from, to| DateRange::new(from, to);
+        let mut areas = vec![
+            AdminArea {
+                code: "80".into(),
+                name: "Tỉnh Long An".into(),
+                level: AreaLevel::Province,
+                parent: None,
+                valid: range(origin, Some(before))?,
+            },
+            AdminArea {
+                code: "72".into(),
+                name: "Tỉnh Tây Ninh".into(),
+                level: AreaLevel::Province,
+                parent: None,
+                valid: range(origin, None)?,
+            },
+        ];
+        let mut successions = vec![Succession {
+            from: "80".into(),
+            to: "72".into(),
+            date: reform(),
+            kind: SuccessionKind::Merged,
+            provenance: Provenance::Verified,
+        }];
+        let districts: Vec<(String, String)> = match size {
+            Size::Province => {
+                (0..15).map(|i| (format!("8{:02}", i + 1), format!("Huyện mô phỏng {:02}", i + 1))).collect()
+            }
+            _ => vec![("806".into(), "Huyện Cần Đước".into())],
+        };
+        let mut communes = Vec::new();
+        for (dn, (dcode, dname)) in districts.iter().enumerate() {
+            areas.push(AdminArea {
+                code: dcode.clone(),
+                name: dname.clone(),
+                level: AreaLevel::District,
+                parent: Some("80".into()),
+                valid: range(origin, Some(before))?,
+            });
+            successions.push(Succession {
+                from: dcode.clone(),
+                to: "72".into(),
+                date: reform(),
+                kind: SuccessionKind::TierAbolished,
+                provenance: Provenance::Verified,
+            });
+            let names: Vec<(String, bool)> = match size {
+                Size::District => names::CAN_DUOC_COMMUNES.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect(),
+                Size::Tiny => names::CAN_DUOC_COMMUNES.iter().take(2).map(|(n, t)| ((*n).to_owned(), *t)).collect(),
+                Size::Province => {
+                    let per = if dn < 10 { 7 } else { 6 };
+                    (0..per).map(|i| (format!("Xã mô phỏng {dcode}-{:02}", i + 1), false)).collect()
+                }
+            };
+            for (i, (name, town)) in names.into_iter().enumerate() {
+                let code = format!("{dcode}{:02}", i + 1);
+                areas.push(AdminArea {
+                    code: code.clone(),
+                    name: name.clone(),
+                    level: AreaLevel::Commune,
+                    parent: Some(dcode.clone()),
+                    valid: range(origin, Some(before))?,
+                });
+                communes.push(Commune { code, name, town });
+            }
+        }
+        // After the reform: roughly three old communes form one new commune (illustrative).
+        let mut new_codes = Vec::new();
+        for (n, chunk) in communes.chunks(3).enumerate() {
+            let code = format!("72{:03}", n + 1);
+            let name = match (size, n) {
+                (Size::Province, _) => format!("Xã mô phỏng mới {:03}", n + 1),
+                (_, 0) => "Xã Cần Đước".to_owned(),
+                _ => format!("Xã {}", chunk[0].name.trim_start_matches("Xã ").trim_start_matches("Thị trấn ")),
+            };
+            areas.push(AdminArea {
+                code: code.clone(),
+                name,
+                level: AreaLevel::Commune,
+                parent: Some("72".into()),
+                valid: range(reform(), None)?,
+            });
+            for c in chunk {
+                successions.push(Succession {
+                    from: c.code.clone(),
+                    to: code.clone(),
+                    date: reform(),
+                    kind: SuccessionKind::Merged,
+                    provenance: illustrative(),
+                });
+            }
+            new_codes.push(code);
+        }
+        // Check the history is consistent before handing it out.
+        xhht_core::area::AreaRegistry::new(areas.clone(), successions.clone())?;
+        self.ds.areas = areas;
+        self.ds.successions = successions;
+        Ok(communes)
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "an organisation has this many parts")]
+    fn org(
+        &mut self,
+        code: String,
+        name: String,
+        kind: OrgKind,
+        level: OrgLevel,
+        area: &str,
+        actor: Option<&str>,
+        until: Option<NaiveDate>,
+    ) {
+        let q = self.rng.below(100);
+        self.quality.insert(code.clone(), q);
+        self.ds.organisations.push(Organisation {
+            code,
+            name,
+            kind,
+            ownership: Ownership::Public,
+            level,
+            area: area.to_owned(),
+            parent: None,
+            actor: actor.map(str::to_owned),
+            valid: DateRange::new(d(2000, 1, 1), until).unwrap_or_else(|_| DateRange::starting(d(2000, 1, 1))),
+        });
+    }
+
+    fn organisations(&mut self, size: Size, communes: &[Commune]) {
+        let district_codes: Vec<String> =
+            self.ds.areas.iter().filter(|a| a.level == AreaLevel::District).map(|a| a.code.clone()).collect();
+        for dcode in &district_codes {
+            let short = if dcode == "806" { "CANDUOC".to_owned() } else { format!("H{dcode}") };
+            let place = if dcode == "806" {
+                "huyện Cần Đước".to_owned()
+            } else {
+                format!("huyện mô phỏng {dcode}")
+            };
+            for (suffix, name, kind, actor) in names::DISTRICT_BODIES {
+                self.org(
+                    format!("{suffix}-{short}"),
+                    format!("{name} {place}"),
+                    *kind,
+                    OrgLevel::District,
+                    dcode,
+                    Some(actor),
+                    None,
+                );
+            }
+        }
+        let tiny = size == Size::Tiny;
+        for c in communes {
+            let short = c.code.clone();
+            self.org(
+                format!("UBND-{short}"),
+                format!("UBND {}", c.name.replacen("Xã ", "xã ", 1).replacen("Thị trấn ", "thị trấn ", 1)),
+                OrgKind::CommuneCommittee,
+                OrgLevel::District,
+                &c.code,
+                Some("actor.ubnd-xa"),
+                None,
+            );
+            let plain = c.name.trim_start_matches("Xã ").trim_start_matches("Thị trấn ").to_owned();
+            let schools: &[(SchoolLevel, &str, &str)] = if tiny {
+                &[(SchoolLevel::Primary, "TH", "Trường Tiểu học")]
+            } else if c.town {
+                &[
+                    (SchoolLevel::Preschool, "MN", "Trường Mầm non"),
+                    (SchoolLevel::Primary, "TH", "Trường Tiểu học"),
+                    (SchoolLevel::Primary, "TH2", "Trường Tiểu học số 2"),
+                    (SchoolLevel::LowerSecondary, "THCS", "Trường THCS"),
+                    (SchoolLevel::UpperSecondary, "THPT", "Trường THPT"),
+                ]
+            } else {
+                &[
+                    (SchoolLevel::Preschool, "MN", "Trường Mầm non"),
+                    (SchoolLevel::Primary, "TH", "Trường Tiểu học"),
+                    (SchoolLevel::LowerSecondary, "THCS", "Trường THCS"),
+                ]
+            };
+            for (level, code, label) in schools {
+                let managed =
+                    if *level == SchoolLevel::UpperSecondary { OrgLevel::Province } else { OrgLevel::District };
+                self.org(
+                    format!("{code}-{short}"),
+                    format!("{label} {plain}"),
+                    OrgKind::School(*level),
+                    managed,
+                    &c.code,
+                    None,
+                    None,
+                );
+            }
+            if size == Size::Province {
+                // A province has many more units per commune: schools of every level and agencies.
+                for i in 0..140 {
+                    let (kind, label) = if i % 4 == 0 {
+                        (OrgKind::Centre, "Đơn vị sự nghiệp")
+                    } else {
+                        (OrgKind::School(SchoolLevel::Primary), "Điểm trường")
+                    };
+                    self.org(
+                        format!("DV{i:03}-{short}"),
+                        format!("{label} mô phỏng {i:03} {plain}"),
+                        kind,
+                        OrgLevel::Commune,
+                        &c.code,
+                        None,
+                        None,
+                    );
+                }
+            }
+        }
+    }
+
+    fn person(&mut self, category: PersonCategory) -> String {
+        self.next_person += 1;
+        let id = format!("CB{:07}", self.next_person);
+        let name = names::full_name(&mut self.rng);
+        let birth = 1965 + i32::try_from(self.rng.below(37)).unwrap_or(0);
+        self.ds.people.push(Person {
+            id: id.clone(),
+            full_name: name,
+            birth_year: Some(birth),
+            citizen_id: None,
+            category,
+            area: None,
+        });
+        id
+    }
+
+    fn people(&mut self) {
+        let orgs: Vec<(String, OrgKind)> = self.ds.organisations.iter().map(|o| (o.code.clone(), o.kind)).collect();
+        let start = d(2015, 1, 1);
+        let province = self.ds.organisations.len() > 5_000;
+        for (code, kind) in orgs {
+            let (n, category) = match kind {
+                OrgKind::School(SchoolLevel::Preschool) => (18 + self.rng.below(12), PersonCategory::GiaoVien),
+                OrgKind::School(SchoolLevel::UpperSecondary) => (60 + self.rng.below(30), PersonCategory::GiaoVien),
+                OrgKind::School(_) => (30 + self.rng.below(25), PersonCategory::GiaoVien),
+                OrgKind::CommuneCommittee => (18 + self.rng.below(8), PersonCategory::CongChuc),
+                OrgKind::Agency => (8 + self.rng.below(10), PersonCategory::CongChuc),
+                OrgKind::Centre => (10 + self.rng.below(10), PersonCategory::VienChuc),
+                _ => (6 + self.rng.below(6), PersonCategory::CanBo),
+            };
+            let n = if province { n * 8 } else { n };
+            let head = self.person(if category == PersonCategory::GiaoVien {
+                PersonCategory::VienChuc
+            } else {
+                PersonCategory::CanBo
+            });
+            self.ds.memberships.push(Membership {
+                person: head,
+                organisation: code.clone(),
+                role: MemberRole::Head,
+                period: DateRange::starting(start),
+            });
+            for i in 0..n {
+                let cat = if i % 9 == 8 { PersonCategory::NguoiLaoDong } else { category };
+                let p = self.person(cat);
+                self.ds.memberships.push(Membership {
+                    person: p,
+                    organisation: code.clone(),
+                    role: MemberRole::Member,
+                    period: DateRange::starting(start),
+                });
+            }
+        }
+    }
+
+    /// The share of people who register in `year`: rising towards the plan's 100% by 2030.
+    fn rate(year: i32, base: u64, step: u64) -> u64 {
+        let k = u64::try_from((year - 2023).max(0)).unwrap_or(0);
+        (base + step * k).min(99)
+    }
+
+    fn year(&mut self, year: i32) -> Result<(), Error> {
+        let today = self.today;
+        let people: Vec<(String, PersonCategory)> = self.ds.people.iter().map(|p| (p.id.clone(), p.category)).collect();
+        let heads: std::collections::HashMap<String, String> = self
+            .ds
+            .memberships
+            .iter()
+            .filter(|m| m.role == MemberRole::Head)
+            .map(|m| (m.organisation.clone(), m.person.clone()))
+            .collect();
+        let org_of: std::collections::HashMap<String, String> =
+            self.ds.memberships.iter().map(|m| (m.person.clone(), m.organisation.clone())).collect();
+        let assessed_by = |day: NaiveDate| day <= today;
+        let reg_rate = Self::rate(year, 72, 9);
+        for (id, _) in &people {
+            let subject = SubjectRef::Person(id.clone());
+            let reg_day = d(year, 1, 5 + u32::try_from(self.rng.below(50)).unwrap_or(0) % 25);
+            if reg_day > today {
+                continue;
+            }
+            let q = org_of.get(id).and_then(|o| self.quality.get(o)).copied().unwrap_or(50);
+            let model = q >= 75;
+            let registered = self.rng.below(100) < if model { 99 } else { reg_rate };
+            if registered {
+                self.ds.registrations.push(Registration::new(subject.clone(), Title::CongDanHocTap, year, reg_day)?);
+            }
+            if registered && self.rng.below(100) < 97 {
+                self.ds.commitments.push(Commitment { person: id.clone(), year, date: reg_day });
+            }
+            // The self-study plan: usually approved by the head; sometimes by someone else.
+            if self.rng.below(100) < 90 {
+                let submitted = d(year, 2, 1 + u32::try_from(self.rng.below(20)).unwrap_or(0));
+                if submitted <= today {
+                    let plan = SelfStudyPlan::submitted(id.clone(), year, submitted)?;
+                    let approve_on = d(year, 3, 1 + u32::try_from(self.rng.below(25)).unwrap_or(0));
+                    let org = org_of.get(id).cloned().unwrap_or_default();
+                    let plan = match (self.rng.below(100), heads.get(&org)) {
+                        (0..=92, Some(h)) if approve_on <= today => plan.approve(h.clone(), approve_on)?,
+                        (93..=95, _) if approve_on <= today => plan.approve("CB0000001", approve_on)?,
+                        _ => plan,
+                    };
+                    self.ds.self_study_plans.push(plan);
+                }
+            }
+            // Taking part (criterion IV.1.2, 3), recorded by the unit at the year's end.
+            let day = d(year, 11, 25);
+            if assessed_by(day) {
+                let v = IndicatorValue {
+                    indicator: "i3".into(),
+                    value: Value::YesNo(self.rng.below(100) < 94),
+                    evidence: None,
+                };
+                self.ds.assessments.push(Assessment::new(
+                    subject.clone(),
+                    "ke-hoach.can-duoc-2024",
+                    year,
+                    "UNIT",
+                    day,
+                    vec![v],
+                )?);
+            }
+            // "Công dân học tập" self-assessment, in November, for those who registered.
+            let day = d(year, 11, 10 + u32::try_from(self.rng.below(15)).unwrap_or(0));
+            if registered && assessed_by(day) {
+                let ability = 62 + self.rng.below(30) + q / 5 + u64::try_from((year - 2023).max(0)).unwrap_or(0) * 2;
+                let values = (1..=10)
+                    .map(|i| {
+                        let spread = self.rng.below(25);
+                        let t = (ability + spread).saturating_sub(12).min(100);
+                        let t = if !model && self.rng.below(100) < 2 { t.min(45) } else { t };
+                        IndicatorValue {
+                            indicator: i.to_string(),
+                            value: Value::Score(Decimal::new(i64::try_from(t).unwrap_or(0), 1)),
+                            evidence: None,
+                        }
+                    })
+                    .collect();
+                self.ds.assessments.push(Assessment::new(subject, "cong-dan-hoc-tap", year, "HKH", day, values)?);
+            }
+        }
+        self.org_year(year)?;
+        Ok(())
+    }
+
+    fn org_year(&mut self, year: i32) -> Result<(), Error> {
+        let today = self.today;
+        let orgs: Vec<Organisation> = self.ds.organisations.clone();
+        let reg_rate = Self::rate(year, 80, 7);
+        let unit_rulebook = if year <= 2023 { "don-vi-hoc-tap.tt22-2020" } else { "don-vi-hoc-tap.tt24-2023" };
+        let engines = YearEngines::builtin()?;
+        let unit_engine = engines.unit_for(year);
+        for o in &orgs {
+            let subject = SubjectRef::Organisation(o.code.clone());
+            let day = d(year, 1, 8);
+            if day <= today && self.rng.below(100) < reg_rate {
+                self.ds.registrations.push(Registration::new(subject.clone(), Title::DonViHocTap, year, day)?);
+            }
+            let day = d(year, 11, 28);
+            if day > today {
+                continue;
+            }
+            let c3 = IndicatorValue {
+                indicator: "c3".into(),
+                value: Value::YesNo(self.rng.below(100) < 96),
+                evidence: None,
+            };
+            self.ds.assessments.push(Assessment::new(
+                subject.clone(),
+                "ke-hoach.can-duoc-2024",
+                year,
+                "PGD",
+                day,
+                vec![c3],
+            )?);
+            // The unit's self-assessment for "Đơn vị học tập".
+            let Some(engine) = unit_engine else { continue };
+            let tags = o.tags();
+            let q = self.quality.get(&o.code).copied().unwrap_or(50);
+            let strong = q >= 60 || self.rng.below(100) < 50 + u64::try_from((year - 2023).max(0)).unwrap_or(0) * 5;
+            let mut values = Vec::new();
+            for n in engine.indicators_of(Subject::Organisation).collect::<Vec<_>>() {
+                let Some((_, def)) = engine.definition(n) else { continue };
+                if def.source.as_deref().is_some_and(|s| s != "recorded") {
+                    continue; // derived from the records by the engine
+                }
+                if def.applies_to.as_ref().is_some_and(|a| !a.covers(&tags)) {
+                    continue;
+                }
+                let value = match def.kind {
+                    xhht_core::rulebook::IndicatorKind::Score => {
+                        let max = def.max.unwrap_or(Decimal::TEN);
+                        let pct = if strong { 80 + self.rng.below(21) } else { 55 + self.rng.below(30) };
+                        let v = (max * Decimal::from(pct) / Decimal::ONE_HUNDRED).round_dp(1);
+                        Value::Score(v)
+                    }
+                    xhht_core::rulebook::IndicatorKind::Share => {
+                        let den = 20 + self.rng.below(30);
+                        let miss = if strong { self.rng.below(2) } else { self.rng.below(6) };
+                        Value::Share { numerator: den - miss.min(den), denominator: den }
+                    }
+                    xhht_core::rulebook::IndicatorKind::Count => {
+                        Value::Count(1 + u64::from(strong && self.rng.below(2) == 0))
+                    }
+                    xhht_core::rulebook::IndicatorKind::Deadline => Value::Date(d(year, 12, 1)),
+                    _ => Value::YesNo(strong || self.rng.below(100) < 80),
+                };
+                let evidence = (self.rng.below(100) < 97).then(|| format!("MC-{}-{year}-{}", o.code, def.id));
+                values.push(IndicatorValue { indicator: def.id.clone(), value, evidence });
+            }
+            self.ds.assessments.push(Assessment::new(subject, unit_rulebook, year, "TO-DANH-GIA", day, values)?);
+        }
+        // Recognition decisions for the year, issued on 10 February of the next year.
+        let decided = d(year + 1, 2, 10);
+        if decided <= today {
+            let results = evaluate_year(&engines, self.ds.input(year))?;
+            let mut n = 0;
+            for r in &results.organisations {
+                let (Some(e), Some(rb)) = (&r.unit, &r.unit_rulebook) else { continue };
+                let Some(engine) = engines.unit.get(rb) else { continue };
+                let Some(outcome) = e.outcome.filter(|o| engine.confers_title(e.version, *o)) else { continue };
+                let level = match outcome {
+                    xhht_scoring::Outcome::Level(k) => Some(k),
+                    _ => None,
+                };
+                if r.title_level.is_some() && level <= r.title_level {
+                    continue; // still holds the title at that level
+                }
+                n += 1;
+                self.ds.recognitions.push(Recognition::new(
+                    SubjectRef::Organisation(r.code.clone()),
+                    Title::DonViHocTap,
+                    level,
+                    year,
+                    format!("{n}/QĐ-UBND"),
+                    decided,
+                    "Chủ tịch UBND (mô phỏng)",
+                    None,
+                )?);
+            }
+        }
+        // Annual reports of the plan's actors, due before 10 December.
+        for o in orgs.iter().filter(|o| o.actor.as_deref().is_some_and(|a| a != "actor.phong-gddt")) {
+            let roll = self.rng.below(100);
+            let day = match roll {
+                0..=69 => d(year, 11, 20 + u32::try_from(self.rng.below(10)).unwrap_or(0)),
+                70..=79 => d(year, 12, 1 + u32::try_from(self.rng.below(9)).unwrap_or(0)),
+                80..=91 => d(year, 12, 10 + u32::try_from(self.rng.below(12)).unwrap_or(0)),
+                _ => continue, // never sent
+            };
+            if day > today {
+                continue;
+            }
+            self.ds.report_submissions.push(ReportSubmission {
+                actor: o.actor.clone().unwrap_or_default(),
+                organisation: o.code.clone(),
+                year,
+                kind: ReportKind::Annual,
+                submitted_on: day,
+                document_number: Some(format!("{}/BC-{}", 10 + self.rng.below(90), o.code)),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Dataset {
+        generate(Options { size: Size::Tiny, seed: 7, today: d(2026, 11, 28) }).unwrap()
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_data() {
+        let a = tiny();
+        let b = tiny();
+        assert_eq!(a.people, b.people);
+        assert_eq!(a.assessments, b.assessments);
+        assert_eq!(a.recognitions, b.recognitions);
+        let c = generate(Options { size: Size::Tiny, seed: 8, today: d(2026, 11, 28) }).unwrap();
+        assert_ne!(a.people, c.people);
+    }
+
+    #[test]
+    fn nothing_is_dated_after_today_and_the_current_year_is_in_progress() {
+        let today = d(2026, 11, 28);
+        let ds = tiny();
+        assert!(ds.registrations.iter().all(|r| r.date() <= today));
+        assert!(ds.assessments.iter().all(|a| a.date() <= today));
+        assert!(ds.report_submissions.iter().all(|s| s.submitted_on <= today));
+        assert!(ds.recognitions.iter().all(|r| r.decision_date() <= today && r.year() <= 2025));
+        assert!(ds.report_submissions.iter().any(|s| s.year == 2026), "some 2026 reports are in");
+        assert!(ds.report_submissions.iter().any(|s| s.submitted_on >= d(s.year, 12, 10)), "some are late");
+        assert_eq!((ds.first_year, ds.last_year), (2023, 2026));
+    }
+
+    #[test]
+    fn the_district_has_the_real_commune_names_and_the_reform() {
+        let ds = generate(Options { size: Size::District, seed: 1, today: d(2026, 11, 28) }).unwrap();
+        let communes: Vec<&str> = ds
+            .areas
+            .iter()
+            .filter(|a| a.level == AreaLevel::Commune && a.valid.to().is_some())
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(communes.len(), 17);
+        assert!(communes.contains(&"Thị trấn Cần Đước") && communes.contains(&"Xã Long Hựu Tây"));
+        assert!(ds.successions.iter().any(|s| s.from == "80" && s.to == "72"));
+        assert!(ds.successions.iter().filter(|s| s.provenance.is_assumed()).count() >= 17);
+        assert!((2_000..6_000).contains(&ds.people.len()), "{}", ds.people.len());
+        assert!(ds.notice.en.starts_with("Synthetic data"));
+        let engines = YearEngines::builtin().unwrap();
+        let r = evaluate_year(&engines, ds.input(2025)).unwrap();
+        let holding = r.people.iter().filter(|p| p.holds_title).count();
+        assert!(holding * 100 / r.people.len() > 30, "a realistic share holds the title: {holding}");
+        assert!(r.organisations.iter().any(|o| o.title_level.is_some()), "some units are recognised");
+    }
+}
