@@ -581,6 +581,26 @@ pub struct ReportSubmission {
     pub document_number: Option<String>,
 }
 
+/// One field of an actor's annual report, for one of its duties in the plan (e.g. the labour
+/// office's "rural workers in vocational training" under duty `actor.phong-ldtbxh.3`). The
+/// synthesis report quotes these duty by duty and flags duties nobody reported on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DutyReport {
+    /// The plan actor, e.g. `actor.phong-ldtbxh`.
+    pub actor: String,
+    /// The organisation that reported.
+    pub organisation: String,
+    /// The data year.
+    pub year: i32,
+    /// The duty id in the plan, e.g. `actor.phong-ldtbxh.3`.
+    pub duty: String,
+    /// The field id within the duty (see `xhht_core::plan::ReportField`).
+    pub field: String,
+    /// What was reported (a number for numeric fields).
+    pub value: String,
+}
+
 /// The outcome of a verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -610,7 +610,7 @@ impl Gen {
                 let value = match def.kind {
                     xhht_core::rulebook::IndicatorKind::Score => {
                         let max = def.max.unwrap_or(Decimal::TEN);
-                        let pct = if strong { 80 + self.rng.below(21) } else { 55 + self.rng.below(30) };
+                        let pct = if strong { 78 + self.rng.below(23) } else { 20 + self.rng.below(45) };
                         let v = (max * Decimal::from(pct) / Decimal::ONE_HUNDRED).round_dp(1);
                         Value::Score(v)
                     }

@@ -264,6 +264,34 @@ pub struct PersonResult {
     pub holds_title: bool,
     /// The plan's individual criteria (IV.1.2).
     pub criteria: Evaluation,
+    /// The criteria not met, with the reason where the records give one (empty when met).
+    pub criteria_unmet: Vec<Unmet>,
+}
+
+/// A plan criterion (an indicator of the plan rulebook) that is not met, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmet {
+    /// The indicator id, e.g. `i2`.
+    pub indicator: String,
+    /// Why, when the records say (e.g. who approved the plan and who the head was).
+    pub reason: Option<Text>,
+}
+
+/// The plan criteria an evaluation does not meet, from its explanation (built only on failure).
+fn unmet(engine: &Engine, facts: &Facts, year: i32, e: &Evaluation) -> Vec<Unmet> {
+    if e.outcome.is_some_and(|o| engine.confers_title(e.version, o)) {
+        return Vec::new();
+    }
+    let why = engine.explain(facts, year, e);
+    why.steps
+        .iter()
+        .filter(|s| {
+            s.checks.iter().any(|c| {
+                matches!(c.result, crate::StepResult::Fail | crate::StepResult::NoEvidence | crate::StepResult::Missing)
+            })
+        })
+        .map(|s| Unmet { indicator: s.indicator.to_owned(), reason: s.reason.cloned() })
+        .collect()
 }
 
 /// An organisation's results for the year.
@@ -280,8 +308,14 @@ pub struct OrgResult {
     pub title_level: Option<u8>,
     /// True when the held recognition covers this year for the last time.
     pub title_expires_after_year: bool,
+    /// The last data year the held recognition covers.
+    pub title_held_until: Option<i32>,
+    /// The decision number of the held recognition.
+    pub title_decision: Option<String>,
     /// The plan's collective criteria (IV.1.1).
     pub criteria: Evaluation,
+    /// The criteria not met (empty when met).
+    pub criteria_unmet: Vec<Unmet>,
 }
 
 /// Every result of a data year.
@@ -377,6 +411,7 @@ pub fn person_result(
         title_status(engines.set, index.input.recognitions, &subject, Title::CongDanHocTap, year).held.is_some();
     let f = index.facts(&engines.plan, Subject::Person, &subject, tags, holds);
     let criteria = engines.plan.evaluate(&f, year)?;
+    let criteria_unmet = unmet(&engines.plan, &f, year, &criteria);
     Ok(PersonResult {
         id: person.id.clone(),
         organisation: index.organisation_of(&person.id).map(str::to_owned),
@@ -384,6 +419,7 @@ pub fn person_result(
         holds_title: by_assessment || by_decision,
         citizen,
         criteria,
+        criteria_unmet,
     })
 }
 
@@ -408,12 +444,16 @@ pub fn org_result(
     let status = title_status(engines.set, index.input.recognitions, &subject, Title::DonViHocTap, year);
     let f = index.facts(&engines.plan, Subject::Organisation, &subject, tags, holds);
     let criteria = engines.plan.evaluate(&f, year)?;
+    let criteria_unmet = unmet(&engines.plan, &f, year, &criteria);
     Ok(OrgResult {
         code: org.code.clone(),
         unit_rulebook: unit_engine.map(|e| e.rulebook().rulebook.id().to_owned()),
         unit,
         title_level: status.level(),
         title_expires_after_year: status.expires_after(year),
+        title_held_until: status.held_until,
+        title_decision: status.held.map(|r| r.decision_number().to_owned()),
         criteria,
+        criteria_unmet,
     })
 }

@@ -1,0 +1,682 @@
+//! Building a report model from records and evaluation results.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+use xhht_core::area::{AdminArea, AreaRegistry, Succession};
+use xhht_core::entity::{Organisation, Person};
+use xhht_core::plan::{DutyRole, Plan};
+use xhht_core::record::{DutyReport, Recognition, ReportKind as SubmissionKind, ReportSubmission, SubjectRef};
+use xhht_core::rulebook::{MilestoneScope, RewardWhen, Rulebook, Subject};
+use xhht_core::{Lang, Text, Title};
+use xhht_scoring::targets::{Tally, attainment, tally};
+use xhht_scoring::year::{PLAN_RULEBOOK, YearEngines, YearResults};
+use xhht_scoring::{Engine, rewards};
+
+use crate::error::{Error, Result};
+use crate::model::*;
+
+/// The records a report reads (all years; the builder picks what it needs).
+#[derive(Debug, Clone, Copy)]
+pub struct Records<'a> {
+    /// Administrative areas.
+    pub areas: &'a [AdminArea],
+    /// Successions between areas.
+    pub successions: &'a [Succession],
+    /// Organisations.
+    pub organisations: &'a [Organisation],
+    /// People.
+    pub people: &'a [Person],
+    /// Recognitions.
+    pub recognitions: &'a [Recognition],
+    /// Report submissions.
+    pub submissions: &'a [ReportSubmission],
+    /// What actors reported, duty by duty.
+    pub duty_reports: &'a [DutyReport],
+}
+
+/// What report to build.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Annual or a phase review.
+    pub kind: ReportKind,
+    /// The data year (for a phase review, the phase's last year).
+    pub year: i32,
+    /// The day deadlines are judged on ("today", given explicitly).
+    pub as_of: NaiveDate,
+    /// What to cover.
+    pub scope: Scope,
+    /// A notice to print first (e.g. that the data is synthetic).
+    pub notice: Option<Text>,
+}
+
+fn share(met: u64, of: u64) -> Option<Decimal> {
+    (of > 0).then(|| {
+        (Decimal::from(met) * Decimal::ONE_HUNDRED / Decimal::from(of))
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+    })
+}
+
+fn count(met: u64, of: u64) -> Count {
+    Count { met, of, share: share(met, of) }
+}
+
+fn from_tally(t: Tally) -> Count {
+    count(t.numerator, t.denominator)
+}
+
+/// Which organisations a scope covers.
+struct ScopeFilter<'a> {
+    orgs: HashSet<&'a str>,
+}
+
+impl<'a> ScopeFilter<'a> {
+    fn new(scope: &Scope, records: &Records<'a>, registry: &AreaRegistry, day: NaiveDate) -> Self {
+        let orgs = records
+            .organisations
+            .iter()
+            .filter(|o| match scope {
+                Scope::District => true,
+                Scope::Organisation { code } => o.code == *code,
+                Scope::Actor { id } => o.actor.as_deref() == Some(id.as_str()),
+                Scope::Area { code } => {
+                    o.area == *code || registry.resolve_on(&o.area, day).iter().any(|a| a.code == *code)
+                }
+            })
+            .map(|o| o.code.as_str())
+            .collect();
+        Self { orgs }
+    }
+
+    fn org(&self, code: &str) -> bool {
+        self.orgs.contains(code)
+    }
+}
+
+/// Keeps the results of a year that fall in the scope.
+fn scoped(results: &YearResults, filter: &ScopeFilter<'_>) -> YearResults {
+    YearResults {
+        year: results.year,
+        people: results
+            .people
+            .iter()
+            .filter(|p| p.organisation.as_deref().is_some_and(|o| filter.org(o)))
+            .cloned()
+            .collect(),
+        organisations: results.organisations.iter().filter(|o| filter.org(&o.code)).cloned().collect(),
+    }
+}
+
+/// Builds a report. `results` holds the evaluation of every data year from the first one up to
+/// the report's year (any order); the builder uses each year's for the series.
+pub fn build(
+    records: &Records<'_>,
+    results: &[YearResults],
+    engines: &YearEngines,
+    plan: &Plan,
+    opts: &Options,
+) -> Result<Report> {
+    let year = opts.year;
+    let registry = AreaRegistry::new(records.areas.to_vec(), records.successions.to_vec())
+        .map_err(|e| Error::Input(format!("areas: {e}")))?;
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::Input(format!("year {year}")))?;
+    let filter = ScopeFilter::new(&opts.scope, records, &registry, year_end);
+    let mut by_year: Vec<YearResults> = results.iter().filter(|r| r.year <= year).map(|r| scoped(r, &filter)).collect();
+    by_year.sort_by_key(|r| r.year);
+    let this = by_year
+        .iter()
+        .find(|r| r.year == year)
+        .ok_or_else(|| Error::Input(format!("no evaluation results for {year}")))?;
+    let set = engines.set;
+    let rules = &set.get(PLAN_RULEBOOK).map_err(|e| Error::Input(e.to_string()))?.rulebook;
+    let from_year = match opts.kind {
+        ReportKind::Annual => year,
+        _ => plan
+            .phase_of(year)
+            .map_or(year, |p| if opts.kind == ReportKind::PhaseFinal { plan.meta.years[0] } else { p.from_year }),
+    };
+    let orgs: HashMap<&str, &Organisation> = records.organisations.iter().map(|o| (o.code.as_str(), o)).collect();
+    let people: HashMap<&str, &Person> = records.people.iter().map(|p| (p.id.as_str(), p)).collect();
+
+    let targets = target_sections(rules, &by_year, this, records, &registry, year)?;
+    let criteria = criteria_section(engines, rules, this, &orgs, &people);
+    let titles = titles_section(records, this, &filter, &orgs, year);
+    let rewards = rewards_section(rules, &engines.plan, opts, &by_year, this, &orgs, &people, plan, from_year);
+    let deadlines = deadline_section(plan, rules, records, &filter, year, opts.as_of, engines)?;
+    let actors = actor_sections(plan, records, &filter, year);
+    let areas = records
+        .successions
+        .iter()
+        .map(|s| AreaChange {
+            from: s.from.clone(),
+            from_name: registry.get(&s.from).map_or_else(String::new, |a| a.name.clone()),
+            to: s.to.clone(),
+            to_name: registry.get(&s.to).map_or_else(String::new, |a| a.name.clone()),
+            date: s.date,
+            kind: match s.kind {
+                xhht_core::area::SuccessionKind::Merged => "merged",
+                xhht_core::area::SuccessionKind::Renamed => "renamed",
+                xhht_core::area::SuccessionKind::Split => "split",
+                xhht_core::area::SuccessionKind::TierAbolished => "tier-abolished",
+            }
+            .to_owned(),
+            assumed: s.provenance.is_assumed(),
+        })
+        .collect();
+    let mut rulebooks = Vec::new();
+    for id in [PLAN_RULEBOOK, "cong-dan-hoc-tap"] {
+        if let Ok(b) = set.get(id) {
+            rulebooks.push(RulebookRef {
+                id: id.to_owned(),
+                version: b.rulebook.version_for_year(year).map(|v| v.id.clone()).unwrap_or_default(),
+                content_hash: b.content_hash.clone(),
+            });
+        }
+    }
+    if let Some(b) = set.regime_for(Title::DonViHocTap, Subject::Organisation, year) {
+        rulebooks.push(RulebookRef {
+            id: b.rulebook.id().to_owned(),
+            version: b.rulebook.version_for_year(year).map(|v| v.id.clone()).unwrap_or_default(),
+            content_hash: b.content_hash.clone(),
+        });
+    }
+    Ok(Report {
+        schema: SCHEMA_VERSION,
+        kind: opts.kind,
+        year,
+        from_year,
+        as_of: opts.as_of,
+        scope_name: scope_name(&opts.scope, plan, &registry, &orgs, year_end),
+        scope: opts.scope.clone(),
+        plan: (plan.meta.id.clone(), plan.meta.number.clone(), plan.meta.title.clone()),
+        issuer: plan.meta.issuer.clone(),
+        notice: opts.notice.clone(),
+        rulebooks,
+        targets,
+        criteria,
+        titles,
+        rewards,
+        deadlines,
+        actors,
+        areas,
+    })
+}
+
+fn scope_name(
+    scope: &Scope,
+    plan: &Plan,
+    registry: &AreaRegistry,
+    orgs: &HashMap<&str, &Organisation>,
+    _day: NaiveDate,
+) -> Text {
+    match scope {
+        Scope::District => {
+            let name =
+                registry.get(&plan.meta.area_code).map_or_else(|| plan.meta.area_code.clone(), |a| a.name.clone());
+            let lower = name.replacen("Huyện ", "huyện ", 1).replacen("Tỉnh ", "tỉnh ", 1);
+            Text::new(format!("Toàn {lower}"), format!("All of {name}"))
+        }
+        Scope::Area { code } => {
+            let n = registry.get(code).map_or_else(|| code.clone(), |a| a.name.clone());
+            Text::new(n.clone(), n)
+        }
+        Scope::Organisation { code } => {
+            let n = orgs.get(code.as_str()).map_or_else(|| code.clone(), |o| o.name.clone());
+            Text::new(n.clone(), n)
+        }
+        Scope::Actor { id } => plan.actor(id).map_or_else(|| Text::new(id.clone(), id.clone()), |a| a.name.clone()),
+    }
+}
+
+fn target_sections(
+    rules: &Rulebook,
+    by_year: &[YearResults],
+    this: &YearResults,
+    records: &Records<'_>,
+    registry: &AreaRegistry,
+    year: i32,
+) -> Result<Vec<TargetSection>> {
+    let mut series: BTreeMap<String, Vec<(i32, Tally)>> = BTreeMap::new();
+    for r in by_year {
+        for t in tally(&rules.targets, r, records.organisations, records.people) {
+            series.entry(t.target.clone()).or_default().push((r.year, t.total));
+        }
+    }
+    let now = tally(&rules.targets, this, records.organisations, records.people);
+    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::Input(format!("year {year}")))?;
+    let mut out = Vec::new();
+    for t in &rules.targets {
+        let s = series.get(&t.id).cloned().unwrap_or_default();
+        let a = attainment(t, &s, year);
+        let points = s
+            .iter()
+            .map(|&(y, tl)| SeriesPoint { year: y, count: from_tally(tl), path: attainment(t, &s, y).path })
+            .collect();
+        let current = now.iter().find(|x| x.target == t.id);
+        // By area, as the areas stood at the end of the year: an old commune merged in 2025 is
+        // counted in its successor, with a note.
+        let mut areas: BTreeMap<String, (Tally, Vec<String>)> = BTreeMap::new();
+        for (code, tl) in current.map(|c| c.by_area.iter().collect::<Vec<_>>()).unwrap_or_default() {
+            let now_codes = registry.resolve_on(code, year_end);
+            let key = now_codes.first().map_or_else(|| code.clone(), |a| a.code.clone());
+            let e = areas.entry(key.clone()).or_default();
+            e.0.numerator += tl.numerator;
+            e.0.denominator += tl.denominator;
+            if key != *code {
+                e.1.push(registry.get(code).map_or_else(|| code.clone(), |a| a.name.clone()));
+            }
+        }
+        let by_area = areas
+            .into_iter()
+            .map(|(code, (tl, merged))| {
+                let name = registry.get(&code).map_or_else(|| code.clone(), |a| a.name.clone());
+                let note = (!merged.is_empty()).then(|| {
+                    Text::new(
+                        format!("gồm {} (sáp nhập 01/07/2025)", merged.join(", ")),
+                        format!("includes {} (merged on 2025-07-01)", merged.join(", ")),
+                    )
+                });
+                BreakdownRow { key: code, label: Text::new(name.clone(), name), note, count: from_tally(tl) }
+            })
+            .collect();
+        let by_kind = current
+            .map(|c| {
+                c.by_kind
+                    .iter()
+                    .map(|(k, tl)| BreakdownRow {
+                        key: k.clone(),
+                        label: kind_label(k),
+                        note: None,
+                        count: from_tally(*tl),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let milestones = t
+            .milestones
+            .iter()
+            .zip(&a.milestones)
+            .map(|(m, check)| MilestoneRow {
+                year: m.year,
+                share: m.share,
+                scope: match m.scope {
+                    MilestoneScope::Plan => "plan",
+                    MilestoneScope::Provincial => "provincial",
+                    MilestoneScope::National => "national",
+                }
+                .to_owned(),
+                met: check.met,
+                note: m.note.clone(),
+                citation: m.citation.to_string(),
+                assumed: m.provenance.is_assumed(),
+            })
+            .collect();
+        out.push(TargetSection {
+            id: t.id.clone(),
+            title: t.title.clone(),
+            target: t.share,
+            by_year: t.by_year,
+            count: from_tally(a.tally),
+            gap: a.gap,
+            on_track: a.on_track,
+            path: a.path,
+            projection: a.projection,
+            series: points,
+            milestones,
+            by_area,
+            by_kind,
+        });
+    }
+    Ok(out)
+}
+
+/// The bilingual name of an organisation kind id.
+pub fn kind_label(k: &str) -> Text {
+    let (vi, en) = match k {
+        "agency" => ("Cơ quan, phòng ban", "Departments and agencies"),
+        "mass-organisation" => ("Mặt trận, đoàn thể, hội", "Front and mass organisations"),
+        "school" => ("Trường học", "Schools"),
+        "commune-committee" => ("UBND xã, thị trấn", "Commune People's Committees"),
+        "centre" => ("Trung tâm, đơn vị sự nghiệp", "Centres and public service units"),
+        "enterprise" => ("Doanh nghiệp", "Enterprises"),
+        other => (other, other),
+    };
+    Text::new(vi, en)
+}
+
+fn criteria_section(
+    engines: &YearEngines,
+    rules: &Rulebook,
+    this: &YearResults,
+    orgs: &HashMap<&str, &Organisation>,
+    people: &HashMap<&str, &Person>,
+) -> CriteriaSection {
+    let plan = &engines.plan;
+    let meets = |e: &xhht_scoring::Evaluation| e.outcome.is_some_and(|o| plan.confers_title(e.version, o));
+    let rows = |subject: Subject, unmet: &dyn Fn(&str) -> u64, of: u64| -> Vec<CriterionRow> {
+        rules
+            .indicators()
+            .filter(|(g, _)| rules.subject_of(g) == Some(subject))
+            .map(|(_, i)| CriterionRow {
+                indicator: i.id.clone(),
+                cites: i.citation.plan.clone().unwrap_or_default(),
+                title: i.title.clone(),
+                count: count(of - unmet(&i.id).min(of), of),
+            })
+            .collect()
+    };
+    let mut org_unmet: HashMap<&str, u64> = HashMap::new();
+    for o in &this.organisations {
+        for u in &o.criteria_unmet {
+            *org_unmet.entry(u.indicator.as_str()).or_default() += 1;
+        }
+    }
+    let mut person_unmet: HashMap<&str, u64> = HashMap::new();
+    for p in &this.people {
+        for u in &p.criteria_unmet {
+            *person_unmet.entry(u.indicator.as_str()).or_default() += 1;
+        }
+    }
+    let n_orgs = this.organisations.len() as u64;
+    let n_people = this.people.len() as u64;
+    let label = |id: &str| -> Text { rules.indicator(id).map_or_else(|| Text::new(id, id), |(_, i)| i.title.clone()) };
+    let mut unmet = Vec::new();
+    let mut unmet_total = 0u64;
+    for o in this.organisations.iter().filter(|o| !meets(&o.criteria)) {
+        unmet_total += 1;
+        if unmet.len() < UNMET_LIMIT {
+            unmet.push(Unmet {
+                subject: "organisation".into(),
+                id: o.code.clone(),
+                name: orgs.get(o.code.as_str()).map_or_else(String::new, |x| x.name.clone()),
+                organisation: None,
+                reasons: o.criteria_unmet.iter().map(|u| reason(&label(&u.indicator), u)).collect(),
+            });
+        }
+    }
+    for p in this.people.iter().filter(|p| !meets(&p.criteria)) {
+        unmet_total += 1;
+        if unmet.len() < UNMET_LIMIT {
+            unmet.push(Unmet {
+                subject: "person".into(),
+                id: p.id.clone(),
+                name: people.get(p.id.as_str()).map_or_else(String::new, |x| x.full_name.clone()),
+                organisation: p.organisation.clone(),
+                reasons: p.criteria_unmet.iter().map(|u| reason(&label(&u.indicator), u)).collect(),
+            });
+        }
+    }
+    CriteriaSection {
+        collectives_meeting_all: count(this.organisations.iter().filter(|o| meets(&o.criteria)).count() as u64, n_orgs),
+        individuals_meeting_all: count(this.people.iter().filter(|p| meets(&p.criteria)).count() as u64, n_people),
+        collective: rows(Subject::Organisation, &|id| org_unmet.get(id).copied().unwrap_or(0), n_orgs),
+        individual: rows(Subject::Person, &|id| person_unmet.get(id).copied().unwrap_or(0), n_people),
+        unmet,
+        unmet_total,
+    }
+}
+
+fn reason(title: &Text, u: &xhht_scoring::year::Unmet) -> Text {
+    match &u.reason {
+        Some(r) => Text::new(
+            format!("{}: {} — {}", u.indicator, title.vi, r.vi),
+            format!("{}: {} — {}", u.indicator, title.en, r.en),
+        ),
+        None => Text::new(format!("{}: {}", u.indicator, title.vi), format!("{}: {}", u.indicator, title.en)),
+    }
+}
+
+fn titles_section(
+    records: &Records<'_>,
+    this: &YearResults,
+    filter: &ScopeFilter<'_>,
+    orgs: &HashMap<&str, &Organisation>,
+    year: i32,
+) -> TitlesSection {
+    let mut recognised: BTreeMap<(Title, Option<u8>), u64> = BTreeMap::new();
+    for r in records.recognitions.iter().filter(|r| r.year() == year) {
+        let inside = match r.subject() {
+            SubjectRef::Organisation(c) => filter.org(c),
+            _ => true,
+        };
+        if inside {
+            *recognised.entry((r.title(), r.level())).or_default() += 1;
+        }
+    }
+    let mut held: BTreeMap<Option<u8>, u64> = BTreeMap::new();
+    for o in &this.organisations {
+        if let Some(l) = o.title_level {
+            *held.entry(Some(l)).or_default() += 1;
+        }
+    }
+    let people_holding = this.people.iter().filter(|p| p.holds_title).count() as u64;
+    let to_rows = |m: BTreeMap<(Title, Option<u8>), u64>| {
+        m.into_iter()
+            .map(|((t, l), n)| TitleCount { title: t.id().to_owned(), label: t.label(), level: l, count: n })
+            .collect::<Vec<_>>()
+    };
+    let mut held_rows: Vec<TitleCount> = held
+        .into_iter()
+        .map(|(l, n)| TitleCount {
+            title: Title::DonViHocTap.id().into(),
+            label: Title::DonViHocTap.label(),
+            level: l,
+            count: n,
+        })
+        .collect();
+    held_rows.push(TitleCount {
+        title: Title::CongDanHocTap.id().into(),
+        label: Title::CongDanHocTap.label(),
+        level: None,
+        count: people_holding,
+    });
+    let expiring_next_year = this
+        .organisations
+        .iter()
+        .filter(|o| o.title_held_until == Some(year + 1))
+        .map(|o| Expiring {
+            code: o.code.clone(),
+            name: orgs.get(o.code.as_str()).map_or_else(String::new, |x| x.name.clone()),
+            level: o.title_level,
+            decision: o.title_decision.clone().unwrap_or_default(),
+            last_year: year + 1,
+        })
+        .collect();
+    TitlesSection { recognised: to_rows(recognised), held: held_rows, expiring_next_year }
+}
+
+#[allow(clippy::too_many_arguments, reason = "the section needs every input")]
+fn rewards_section(
+    rules: &Rulebook,
+    plan_engine: &Engine,
+    opts: &Options,
+    by_year: &[YearResults],
+    this: &YearResults,
+    orgs: &HashMap<&str, &Organisation>,
+    people: &HashMap<&str, &Person>,
+    plan: &Plan,
+    from_year: i32,
+) -> RewardsSection {
+    let list = match opts.kind {
+        ReportKind::Annual => rewards::annual(rules, plan_engine, this),
+        _ => {
+            let phase = plan.phase_of(opts.year).map(|p| p.id.clone()).unwrap_or_default();
+            let years: Vec<YearResults> = by_year.iter().filter(|r| r.year >= from_year).cloned().collect();
+            rewards::phase(rules, plan_engine, &phase, &years)
+        }
+    };
+    let considered: Vec<&xhht_core::rulebook::RewardRule> = rules
+        .rewards
+        .iter()
+        .filter(|r| match (&r.when, opts.kind) {
+            (RewardWhen::Annual, ReportKind::Annual) => true,
+            (RewardWhen::Phase { phase }, k) if k != ReportKind::Annual => {
+                plan.phase_of(opts.year).is_some_and(|p| p.id == *phase)
+            }
+            _ => false,
+        })
+        .collect();
+    let rule_rows = considered
+        .iter()
+        .map(|r| {
+            let of = list.iter().filter(|e| e.reward == r.id).count() as u64;
+            let met = list.iter().filter(|e| e.reward == r.id && e.eligible).count() as u64;
+            RewardRule { id: r.id.clone(), title: r.title.clone(), form: r.form.clone(), count: count(met, of) }
+        })
+        .collect();
+    let eligible = list
+        .iter()
+        .filter(|e| e.eligible)
+        .map(|e| {
+            let (subject, id, name) = match &e.subject {
+                SubjectRef::Person(p) => {
+                    ("person", p.clone(), people.get(p.as_str()).map_or_else(String::new, |x| x.full_name.clone()))
+                }
+                SubjectRef::Organisation(o) => {
+                    ("organisation", o.clone(), orgs.get(o.as_str()).map_or_else(String::new, |x| x.name.clone()))
+                }
+                other => ("other", other.id().to_owned(), String::new()),
+            };
+            RewardRow {
+                reward: e.reward.clone(),
+                subject: subject.into(),
+                id,
+                name,
+                eligible: true,
+                reasons: e.reasons.clone(),
+            }
+        })
+        .collect();
+    RewardsSection { rules: rule_rows, eligible, judgement: considered.first().and_then(|r| r.judgement.clone()) }
+}
+
+fn deadline_section(
+    plan: &Plan,
+    rules: &Rulebook,
+    records: &Records<'_>,
+    filter: &ScopeFilter<'_>,
+    year: i32,
+    as_of: NaiveDate,
+    engines: &YearEngines,
+) -> Result<DeadlineSection> {
+    let rule = rules
+        .reporting
+        .iter()
+        .find(|r| r.id == "reporting.annual")
+        .ok_or_else(|| Error::Input("the plan rulebook has no reporting.annual rule".into()))?;
+    let due = rule.deadline.in_year(year).ok_or_else(|| Error::Input(format!("no deadline in {year}")))?;
+    let last_on_time = rule.reading.last_day(due);
+    let reporters: HashSet<&str> = plan.reporting.annual.reporters.iter().map(String::as_str).collect();
+    let year_start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(due);
+    let mut rows = Vec::new();
+    for o in records.organisations.iter().filter(|o| {
+        filter.org(&o.code)
+            && o.actor.as_deref().is_some_and(|a| reporters.contains(a))
+            && o.valid.overlaps(&xhht_core::period::DateRange::new(year_start, Some(due)).unwrap_or(o.valid))
+    }) {
+        let actor = o.actor.clone().unwrap_or_default();
+        let sub = records
+            .submissions
+            .iter()
+            .filter(|s| {
+                s.organisation == o.code
+                    && s.year == year
+                    && s.kind == SubmissionKind::Annual
+                    && s.submitted_on <= as_of
+            })
+            .min_by_key(|s| s.submitted_on);
+        let status = match sub {
+            Some(s) if rule.reading.is_met(s.submitted_on, due) => DeadlineStatus::OnTime,
+            Some(s) => DeadlineStatus::Late { days: (s.submitted_on - last_on_time).num_days() },
+            None if as_of > last_on_time => DeadlineStatus::Missing,
+            None => DeadlineStatus::NotYetDue,
+        };
+        rows.push(DeadlineRow {
+            actor,
+            code: o.code.clone(),
+            name: o.name.clone(),
+            submitted_on: sub.map(|s| s.submitted_on),
+            status,
+        });
+    }
+    let n = |f: fn(&DeadlineStatus) -> bool| rows.iter().filter(|r| f(&r.status)).count() as u64;
+    let note = rule.provenance.note();
+    let reading = Text::new(
+        format!(
+            "“{}”: hạn {}; {}",
+            plan.reporting.annual.wording.vi,
+            rule.reading.describe(due, Lang::Vi),
+            note.map_or("", |t| t.vi.as_str())
+        ),
+        format!(
+            "“{}”: due {}; {}",
+            plan.reporting.annual.wording.en,
+            rule.reading.describe(due, Lang::En),
+            note.map_or("", |t| t.en.as_str())
+        ),
+    );
+    let dossier = engines
+        .set
+        .regime_for(Title::DonViHocTap, Subject::Organisation, year)
+        .and_then(|b| b.rulebook.version_for_year(year))
+        .and_then(|v| v.recognition.as_ref())
+        .and_then(|r| r.dossier_deadline)
+        .and_then(|d| d.in_year(year));
+    Ok(DeadlineSection {
+        as_of,
+        due,
+        last_on_time,
+        reading,
+        on_time: n(|s| matches!(s, DeadlineStatus::OnTime)),
+        late: n(|s| matches!(s, DeadlineStatus::Late { .. })),
+        missing: n(|s| matches!(s, DeadlineStatus::Missing)),
+        not_yet_due: n(|s| matches!(s, DeadlineStatus::NotYetDue)),
+        rows,
+        learning_unit_dossier_due: dossier,
+    })
+}
+
+fn actor_sections(plan: &Plan, records: &Records<'_>, filter: &ScopeFilter<'_>, year: i32) -> Vec<ActorSection> {
+    plan.actors
+        .iter()
+        .filter(|a| {
+            records.organisations.iter().any(|o| filter.org(&o.code) && o.actor.as_deref() == Some(a.id.as_str()))
+        })
+        .map(|a| {
+            let duties: Vec<DutyRow> = a
+                .duties
+                .iter()
+                .map(|d| {
+                    let reported = records
+                        .duty_reports
+                        .iter()
+                        .filter(|r| r.year == year && r.duty == d.id && filter.org(&r.organisation))
+                        .map(|r| {
+                            let label = d
+                                .report_fields
+                                .iter()
+                                .find(|f| f.id == r.field)
+                                .map_or_else(|| Text::new(r.field.clone(), r.field.clone()), |f| f.label.clone());
+                            (r.organisation.clone(), label, r.value.clone())
+                        })
+                        .collect();
+                    DutyRow {
+                        id: d.id.clone(),
+                        role: match d.role {
+                            DutyRole::Lead => "lead",
+                            DutyRole::Coordinate => "coordinate",
+                            DutyRole::Perform => "perform",
+                        }
+                        .to_owned(),
+                        text: d.text.clone(),
+                        reported,
+                    }
+                })
+                .collect();
+            let unreported = duties.iter().filter(|d| d.reported.is_empty()).map(|d| d.id.clone()).collect();
+            ActorSection { id: a.id.clone(), name: a.name.clone(), duties, unreported }
+        })
+        .collect()
+}

@@ -1,0 +1,415 @@
+//! The report model: data first, rendering second.
+//!
+//! Every figure a renderer prints is in these types; renderers only lay them out. The model
+//! serialises to JSON as is (that is the JSON renderer), so its field names are a versioned,
+//! documented schema ([`SCHEMA_VERSION`], `docs/report-schema.md`).
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use xhht_core::Text;
+
+/// The version of the report JSON schema. Bump it when a field changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Which report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReportKind {
+    /// The annual report of a data year.
+    Annual,
+    /// The preliminary review of phase 1 (sơ kết 2023–2025).
+    PhasePreliminary,
+    /// The final review of the movement (tổng kết 2023–2030).
+    PhaseFinal,
+}
+
+/// What the report covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Scope {
+    /// The whole plan area (the district, and its successors after 2025).
+    District,
+    /// One area (a commune), by code: its organisations and their people.
+    Area {
+        /// The area code.
+        code: String,
+    },
+    /// One organisation and its people.
+    Organisation {
+        /// The organisation code.
+        code: String,
+    },
+    /// The organisations acting as one plan actor.
+    Actor {
+        /// The actor id, e.g. `actor.ubnd-xa`.
+        id: String,
+    },
+}
+
+/// A rulebook a report's figures rest on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RulebookRef {
+    /// Rulebook id.
+    pub id: String,
+    /// The version applied to the report's year.
+    pub version: String,
+    /// SHA-256 of the rulebook file.
+    pub content_hash: String,
+}
+
+/// A count: how many meet something, of how many.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Count {
+    /// How many meet it.
+    pub met: u64,
+    /// How many are counted.
+    pub of: u64,
+    /// The share in percent, 2 places, half away from zero; absent when nobody is counted.
+    pub share: Option<Decimal>,
+}
+
+/// One year of a target's series.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SeriesPoint {
+    /// The data year.
+    pub year: i32,
+    /// The count.
+    pub count: Count,
+    /// The straight path's value for the year (from the first data year to the target).
+    pub path: Option<Decimal>,
+}
+
+/// A row of a breakdown (by area or by kind of organisation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BreakdownRow {
+    /// The key: an area code or a kind id.
+    pub key: String,
+    /// The label.
+    pub label: Text,
+    /// A note, e.g. "merged into Xã Cần Đước on 01/07/2025".
+    pub note: Option<Text>,
+    /// The count.
+    pub count: Count,
+}
+
+/// A milestone beside the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MilestoneRow {
+    /// The year.
+    pub year: i32,
+    /// The share.
+    pub share: Decimal,
+    /// `plan`, `provincial` or `national`.
+    pub scope: String,
+    /// Whether this year's share meets it (absent before its year).
+    pub met: Option<bool>,
+    /// What it measures.
+    pub note: Option<Text>,
+    /// Its source.
+    pub citation: String,
+    /// Whether it is assumed.
+    pub assumed: bool,
+}
+
+/// Progress on one plan target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetSection {
+    /// The target id, e.g. `target.citizen-title`.
+    pub id: String,
+    /// Its title.
+    pub title: Text,
+    /// The target share.
+    pub target: Decimal,
+    /// The target year.
+    pub by_year: i32,
+    /// This year's count.
+    pub count: Count,
+    /// Percentage points still missing.
+    pub gap: Option<Decimal>,
+    /// Whether the share is at or above the straight path.
+    pub on_track: Option<bool>,
+    /// The straight path's value this year.
+    pub path: Option<Decimal>,
+    /// The projection to the target year from the series.
+    pub projection: Option<Decimal>,
+    /// The series since the first data year.
+    pub series: Vec<SeriesPoint>,
+    /// The national (and other) milestones.
+    pub milestones: Vec<MilestoneRow>,
+    /// By area (the area of the person's or unit's organisation).
+    pub by_area: Vec<BreakdownRow>,
+    /// By kind of organisation.
+    pub by_kind: Vec<BreakdownRow>,
+}
+
+/// How many meet one emulation criterion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CriterionRow {
+    /// The indicator id in the plan rulebook.
+    pub indicator: String,
+    /// The plan section it cites.
+    pub cites: String,
+    /// What it asks.
+    pub title: Text,
+    /// The count.
+    pub count: Count,
+}
+
+/// Someone who does not meet the criteria, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unmet {
+    /// `person` or `organisation`.
+    pub subject: String,
+    /// The id or code.
+    pub id: String,
+    /// The name (personal data: shown only in reports for roles that may see it).
+    pub name: String,
+    /// The organisation (for a person).
+    pub organisation: Option<String>,
+    /// The reasons, from the explanation.
+    pub reasons: Vec<Text>,
+}
+
+/// The emulation criteria of the plan (IV.1.1 and IV.1.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CriteriaSection {
+    /// Collectives meeting every criterion.
+    pub collectives_meeting_all: Count,
+    /// Individuals meeting every criterion.
+    pub individuals_meeting_all: Count,
+    /// Each collective criterion.
+    pub collective: Vec<CriterionRow>,
+    /// Each individual criterion.
+    pub individual: Vec<CriterionRow>,
+    /// Who does not meet them (collectives first), at most [`UNMET_LIMIT`] rows.
+    pub unmet: Vec<Unmet>,
+    /// How many do not meet them in all (the list may be cut).
+    pub unmet_total: u64,
+}
+
+/// The longest "who does not meet the criteria" list a report carries.
+pub const UNMET_LIMIT: usize = 200;
+
+/// Titles recognised for the year, by kind and level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TitleCount {
+    /// The title id.
+    pub title: String,
+    /// The title's name.
+    pub label: Text,
+    /// The level (absent for titles without levels).
+    pub level: Option<u8>,
+    /// How many.
+    pub count: u64,
+}
+
+/// A unit whose title ends after next year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Expiring {
+    /// The organisation's code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// The level held.
+    pub level: Option<u8>,
+    /// The decision.
+    pub decision: String,
+    /// The last data year it covers.
+    pub last_year: i32,
+}
+
+/// Titles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TitlesSection {
+    /// Recognised for the report's data year (decisions for that year), by title and level.
+    pub recognised: Vec<TitleCount>,
+    /// Held in the year (by a decision of this or an earlier year), by title and level.
+    pub held: Vec<TitleCount>,
+    /// Units whose title covers next year for the last time: they must apply again after it.
+    pub expiring_next_year: Vec<Expiring>,
+}
+
+/// One subject's eligibility for a reward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RewardRow {
+    /// The reward rule id.
+    pub reward: String,
+    /// `person` or `organisation`.
+    pub subject: String,
+    /// Id or code.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Whether every condition holds.
+    pub eligible: bool,
+    /// Why or why not.
+    pub reasons: Vec<Text>,
+}
+
+/// Reward eligibility.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RewardsSection {
+    /// Each rule with its counts.
+    pub rules: Vec<RewardRule>,
+    /// The eligible, per rule (the proposal itself stays a human decision).
+    pub eligible: Vec<RewardRow>,
+    /// What stays a human judgement.
+    pub judgement: Option<Text>,
+}
+
+/// A reward rule and how many are eligible.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RewardRule {
+    /// The rule id.
+    pub id: String,
+    /// Its title.
+    pub title: Text,
+    /// The form (Giấy khen).
+    pub form: Text,
+    /// Eligible of considered.
+    pub count: Count,
+}
+
+/// A reporter's standing against the deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum DeadlineStatus {
+    /// Received in time.
+    OnTime,
+    /// Received late by this many days (counted from the last day that was on time).
+    Late {
+        /// Days late.
+        days: i64,
+    },
+    /// Not received, and the deadline has passed.
+    Missing,
+    /// Not received yet, and the deadline has not passed.
+    NotYetDue,
+}
+
+/// One expected reporter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeadlineRow {
+    /// The plan actor.
+    pub actor: String,
+    /// The organisation expected to report.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// When it was received.
+    pub submitted_on: Option<NaiveDate>,
+    /// The standing.
+    pub status: DeadlineStatus,
+}
+
+/// Deadline compliance as of a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeadlineSection {
+    /// The day the standing is judged on.
+    pub as_of: NaiveDate,
+    /// The deadline of the annual report.
+    pub due: NaiveDate,
+    /// The last day that is on time under the reading used.
+    pub last_on_time: NaiveDate,
+    /// The reading used, in words, with its provenance.
+    pub reading: Text,
+    /// Every expected reporter.
+    pub rows: Vec<DeadlineRow>,
+    /// On time, late, missing, not yet due.
+    pub on_time: u64,
+    /// Late.
+    pub late: u64,
+    /// Missing.
+    pub missing: u64,
+    /// Not yet due.
+    pub not_yet_due: u64,
+    /// The TT 24/2023 dossier deadline for the year's learning-unit recognition, if it applies.
+    pub learning_unit_dossier_due: Option<NaiveDate>,
+}
+
+/// A duty of an actor and what was reported on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DutyRow {
+    /// The duty id.
+    pub id: String,
+    /// `lead`, `coordinate` or `perform`.
+    pub role: String,
+    /// The duty.
+    pub text: Text,
+    /// What was reported: (organisation, field label, value).
+    pub reported: Vec<(String, Text, String)>,
+}
+
+/// An actor's duties and reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActorSection {
+    /// The actor id.
+    pub id: String,
+    /// Its name.
+    pub name: Text,
+    /// Its duties, with what was reported.
+    pub duties: Vec<DutyRow>,
+    /// Duties nobody reported on.
+    pub unreported: Vec<String>,
+}
+
+/// An area that changed in the 2025 reorganisation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AreaChange {
+    /// The old code.
+    pub from: String,
+    /// The old name.
+    pub from_name: String,
+    /// The new code.
+    pub to: String,
+    /// The new name.
+    pub to_name: String,
+    /// When.
+    pub date: NaiveDate,
+    /// How (`merged`, `tier-abolished`, …).
+    pub kind: String,
+    /// Whether the mapping is illustrative (assumed).
+    pub assumed: bool,
+}
+
+/// An annual report, or a phase review (which adds the phase comparison).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The schema version.
+    pub schema: u32,
+    /// Which report.
+    pub kind: ReportKind,
+    /// The data year (for a phase review, its last year).
+    pub year: i32,
+    /// The first year covered (phase reviews).
+    pub from_year: i32,
+    /// The day deadlines are judged on.
+    pub as_of: NaiveDate,
+    /// What is covered.
+    pub scope: Scope,
+    /// The scope's name.
+    pub scope_name: Text,
+    /// The plan: id, number, title.
+    pub plan: (String, String, Text),
+    /// The issuing body and signer (for the administrative layout).
+    pub issuer: Text,
+    /// A notice to print first (synthetic data, illustrative mappings).
+    pub notice: Option<Text>,
+    /// The rulebooks used.
+    pub rulebooks: Vec<RulebookRef>,
+    /// Progress on each target.
+    pub targets: Vec<TargetSection>,
+    /// The emulation criteria.
+    pub criteria: CriteriaSection,
+    /// Titles.
+    pub titles: TitlesSection,
+    /// Reward eligibility (annual; the phase rewards in a phase review).
+    pub rewards: RewardsSection,
+    /// Deadline compliance.
+    pub deadlines: DeadlineSection,
+    /// The actors' duties and reports.
+    pub actors: Vec<ActorSection>,
+    /// Areas changed in 2025, mapped to their successors.
+    pub areas: Vec<AreaChange>,
+}

@@ -1,0 +1,1 @@
+//! DOCX (to be filled: a Vietnamese administrative report).

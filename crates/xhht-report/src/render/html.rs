@@ -1,0 +1,83 @@
+//! Self-contained HTML: inline CSS and inline SVG charts, no scripts, no external files.
+
+use crate::doc::{Cell, Document};
+use crate::render::svg;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+const STYLE: &str = "body{font-family:'Times New Roman',Times,serif;max-width:960px;margin:2em auto;padding:0 1em;color:#111;line-height:1.45}\
+header{display:flex;justify-content:space-between;gap:1em;font-weight:bold;font-size:.95em}\
+h1{font-size:1.35em;text-align:center;margin:1.2em 0 .4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid #999}\
+.notice{border:2px solid #b45309;background:#fffbeb;padding:.6em 1em;margin:1em 0}\
+table{border-collapse:collapse;width:100%;margin:.4em 0 1.2em;font-size:.92em}caption{text-align:left;font-weight:bold;padding:.3em 0}\
+th,td{border:1px solid #999;padding:.25em .45em;vertical-align:top}th{background:#f1f5f9}td.n{text-align:right;white-space:nowrap}\
+.chart{width:100%;max-width:640px;height:auto;display:block;margin:.6em 0}.chart .grid{stroke:#ddd}.chart .axis{font-size:11px;fill:#444}\
+.chart .value{font-size:10px;fill:#111}.chart .series{fill:none;stroke:#1d4ed8;stroke-width:2.5}.chart .path{fill:none;stroke:#9ca3af;stroke-dasharray:5 4;stroke-width:1.5}\
+.chart .target{stroke:#dc2626;stroke-width:1.5;stroke-dasharray:2 3}.chart .dot{fill:#1d4ed8}.chart .track{fill:#eef2f7}.chart .bar{fill:#1d4ed8}\
+.chart .legend text{font-size:11px}.series-key{fill:#1d4ed8}.path-key{fill:#9ca3af}.target-key{fill:#dc2626}\
+.st-ok{fill:#16a34a}.st-late{fill:#f59e0b}.st-missing{fill:#dc2626}.st-pending{fill:#94a3b8}\
+footer{margin-top:2em;text-align:right;font-style:italic}@media (max-width:600px){header{flex-direction:column}body{margin:1em auto}}";
+
+/// The document as one self-contained HTML page.
+pub fn render(doc: &Document) -> String {
+    let lang = doc.lang;
+    let mut out = String::new();
+    out.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>\n",
+        lang.code(),
+        esc(&doc.title)
+    ));
+    let motto = match lang {
+        xhht_core::Lang::Vi => "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br>Độc lập - Tự do - Hạnh phúc",
+        xhht_core::Lang::En => "SOCIALIST REPUBLIC OF VIETNAM<br>Independence - Freedom - Happiness",
+    };
+    out.push_str(&format!(
+        "<header><div>{}</div><div style=\"text-align:center\">{motto}</div></header>\n",
+        esc(&doc.issuer)
+    ));
+    out.push_str(&format!("<h1>{}</h1>\n", esc(&doc.title)));
+    if let Some(n) = &doc.notice {
+        out.push_str(&format!("<p class=\"notice\">{}</p>\n", esc(n)));
+    }
+    out.push_str("<ul>");
+    for l in &doc.subtitle {
+        out.push_str(&format!("<li>{}</li>", esc(l)));
+    }
+    out.push_str("</ul>\n");
+    for s in &doc.sections {
+        out.push_str(&format!("<section><h2>{}</h2>\n", esc(&s.heading)));
+        for p in &s.paragraphs {
+            out.push_str(&format!("<p>{}</p>\n", esc(p)));
+        }
+        for c in &s.charts {
+            out.push_str(&svg::render(c, lang));
+            out.push('\n');
+        }
+        for t in &s.tables {
+            out.push_str(&format!(
+                "<table data-name=\"{}\"><caption>{}</caption><thead><tr>",
+                esc(&t.name),
+                esc(&t.caption)
+            ));
+            for l in &t.labels {
+                out.push_str(&format!("<th>{}</th>", esc(l)));
+            }
+            out.push_str("</tr></thead><tbody>");
+            for r in &t.rows {
+                out.push_str("<tr>");
+                for c in r {
+                    let class =
+                        if matches!(c, Cell::Int(_) | Cell::Dec(_) | Cell::Pct(_)) { " class=\"n\"" } else { "" };
+                    out.push_str(&format!("<td{class}>{}</td>", esc(&c.show(lang))));
+                }
+                out.push_str("</tr>");
+            }
+            out.push_str("</tbody></table>\n");
+        }
+        out.push_str("</section>\n");
+    }
+    out.push_str(&format!("<footer>{}</footer>\n</body></html>\n", esc(&doc.place_date)));
+    out
+}

@@ -1,0 +1,1 @@
+//! XLSX (to be filled: one sheet per table with native charts).

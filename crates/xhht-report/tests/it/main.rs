@@ -1,0 +1,52 @@
+//! The integration tests of `xhht-report`: a fixed synthetic district (seeded), its reports in
+//! every format, snapshots of the text formats, and the invariants of the tables.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a failing test should stop with its message"
+)]
+
+mod model;
+mod render;
+
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use xhht_core::plan::Plan;
+use xhht_demo::{Dataset, Options, Size, generate};
+use xhht_report::build::{Options as BuildOptions, Records, build};
+use xhht_report::model::{Report, ReportKind, Scope};
+use xhht_scoring::year::{YearEngines, YearResults, evaluate_year};
+
+/// "Today" for every test: fixed, never the clock.
+pub(crate) fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+}
+
+/// The fixed data set: a tiny synthetic district, seed 2024.
+pub(crate) fn world() -> &'static (Dataset, Vec<YearResults>, YearEngines) {
+    static W: OnceLock<(Dataset, Vec<YearResults>, YearEngines)> = OnceLock::new();
+    W.get_or_init(|| {
+        let ds = generate(Options { size: Size::Tiny, seed: 2024, today: today() }).unwrap();
+        let engines = YearEngines::builtin().unwrap();
+        let results = (ds.first_year..=ds.last_year).map(|y| evaluate_year(&engines, ds.input(y)).unwrap()).collect();
+        (ds, results, engines)
+    })
+}
+
+pub(crate) fn report(kind: ReportKind, year: i32, scope: Scope) -> Report {
+    let (ds, results, engines) = world();
+    let records = Records {
+        areas: &ds.areas,
+        successions: &ds.successions,
+        organisations: &ds.organisations,
+        people: &ds.people,
+        recognitions: &ds.recognitions,
+        submissions: &ds.report_submissions,
+        duty_reports: &[],
+    };
+    let opts = BuildOptions { kind, year, as_of: today(), scope, notice: Some(ds.notice.clone()) };
+    build(&records, results, engines, Plan::can_duoc_2024(), &opts).unwrap()
+}

@@ -1,0 +1,95 @@
+//! The report model: counts add up, deadlines are judged as of the given day, phases compare.
+
+use proptest::prelude::*;
+use xhht_report::model::{DeadlineStatus, ReportKind, Scope};
+
+use super::{report, today, world};
+
+#[test]
+fn every_breakdown_adds_up_to_its_total() {
+    for year in 2023..=2026 {
+        let r = report(ReportKind::Annual, year, Scope::District);
+        for t in &r.targets {
+            let (met, of) = t.by_area.iter().fold((0, 0), |a, b| (a.0 + b.count.met, a.1 + b.count.of));
+            assert_eq!((met, of), (t.count.met, t.count.of), "{} {year} by area", t.id);
+            let (met, of) = t.by_kind.iter().fold((0, 0), |a, b| (a.0 + b.count.met, a.1 + b.count.of));
+            assert_eq!((met, of), (t.count.met, t.count.of), "{} {year} by kind", t.id);
+            assert_eq!(t.series.last().map(|p| p.count), Some(t.count), "the series ends with the year");
+        }
+        let c = &r.criteria;
+        for row in c.collective.iter() {
+            assert_eq!(row.count.of, c.collectives_meeting_all.of);
+            assert!(row.count.met >= c.collectives_meeting_all.met, "meeting all implies meeting each");
+        }
+        for row in c.individual.iter() {
+            assert_eq!(row.count.of, c.individuals_meeting_all.of);
+        }
+        assert_eq!(
+            c.unmet_total,
+            (c.collectives_meeting_all.of - c.collectives_meeting_all.met)
+                + (c.individuals_meeting_all.of - c.individuals_meeting_all.met)
+        );
+        let d = &r.deadlines;
+        assert_eq!(d.on_time + d.late + d.missing + d.not_yet_due, d.rows.len() as u64);
+    }
+}
+
+#[test]
+fn deadlines_are_judged_as_of_the_day_given() {
+    let r = report(ReportKind::Annual, 2026, Scope::District);
+    assert_eq!(r.deadlines.due.to_string(), "2026-12-10");
+    assert_eq!(r.deadlines.last_on_time.to_string(), "2026-12-09", "“trước ngày 10/12” read strictly");
+    assert_eq!(r.deadlines.missing, 0, "nothing is overdue on 28/11/2026");
+    assert!(r.deadlines.not_yet_due > 0, "some reports are not in yet");
+    assert!(r.deadlines.rows.iter().all(|row| !matches!(row.status, DeadlineStatus::Late { .. })));
+    let last = report(ReportKind::Annual, 2025, Scope::District);
+    assert_eq!(last.deadlines.not_yet_due, 0, "2025's deadline has passed");
+    for row in &last.deadlines.rows {
+        if let (Some(on), DeadlineStatus::Late { days }) = (row.submitted_on, row.status) {
+            assert_eq!(days, (on - last.deadlines.last_on_time).num_days());
+            assert!(days >= 1);
+        }
+    }
+    assert_eq!(last.deadlines.learning_unit_dossier_due.map(|d| d.to_string()).as_deref(), Some("2026-01-15"));
+    let _ = today();
+}
+
+#[test]
+fn a_commune_scope_counts_only_its_units_and_people() {
+    let (ds, _, _) = world();
+    let commune = ds.areas.iter().find(|a| a.name == "Xã Long Định").unwrap();
+    let all = report(ReportKind::Annual, 2024, Scope::District);
+    let one = report(ReportKind::Annual, 2024, Scope::Area { code: commune.code.clone() });
+    assert_eq!(one.scope_name.vi, "Xã Long Định");
+    for (a, o) in all.targets.iter().zip(&one.targets) {
+        assert!(o.count.of < a.count.of && o.count.of > 0, "{}", a.id);
+    }
+    let after = report(ReportKind::Annual, 2026, Scope::District);
+    let row = after.targets[0].by_area.iter().find(|b| b.note.is_some()).expect("merged communes carry a note");
+    assert!(row.note.as_ref().unwrap().vi.contains("sáp nhập 01/07/2025"), "{row:?}");
+}
+
+#[test]
+fn the_preliminary_review_compares_the_phase_and_lists_phase_rewards() {
+    let r = report(ReportKind::PhasePreliminary, 2025, Scope::District);
+    assert_eq!((r.from_year, r.year), (2023, 2025));
+    assert_eq!(r.targets[0].series.first().map(|p| p.year), Some(2023));
+    assert!(r.rewards.rules.iter().all(|x| x.id.starts_with("reward.phase-1")), "{:?}", r.rewards.rules);
+    assert!(!r.rewards.rules.is_empty());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+    #[test]
+    fn shares_are_percentages_of_their_counts(year in 2023i32..=2026) {
+        let r = report(ReportKind::Annual, year, Scope::District);
+        for t in &r.targets {
+            for p in &t.series {
+                if let Some(s) = p.count.share {
+                    prop_assert!(s >= 0.into() && s <= 100.into());
+                    prop_assert!(p.count.met <= p.count.of);
+                }
+            }
+        }
+    }
+}
