@@ -231,6 +231,21 @@ fn targets_section(r: &Report, lang: Lang) -> Section {
             target.by_year,
             pct(target.projection, lang),
         ));
+        if r.kind != ReportKind::Annual
+            && let (Some(first), Some(last)) = (target.series.first(), target.series.last())
+        {
+            s.paragraphs.push(format!(
+                "{} {}: {} {} ({}) {} {} ({}).",
+                l("So sánh đầu và cuối giai đoạn", "Phase start and end"),
+                id,
+                l("từ", "from"),
+                pct(first.count.share, lang),
+                first.year,
+                l("đến", "to"),
+                pct(last.count.share, lang),
+                last.year,
+            ));
+        }
         s.charts.push(Chart::Progress {
             caption: format!("{} — {}", tx(lang, &target.title), l("tỷ lệ theo năm", "share by year")),
             points: target.series.iter().map(|p| (p.year, p.count.share, p.path)).collect(),
