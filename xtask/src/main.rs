@@ -34,6 +34,8 @@ Tasks:
                        tidy     the checks of `cargo xtask tidy`
   tidy               Run the repository checks; every problem is printed as
                      `path:line: message`. They also run as a test of this crate.
+  codegen [--check]  Regenerate docs/cli.md from the CLI's definition; with --check, only
+                     verify it is up to date (exit 1 when stale).
   bench              Run the benchmarks in release mode (criterion), and the 10-million-person
                      memory run; results go to target/criterion. Figures: docs/benchmarks.md.
   help               Print this help (also: -h, --help, or no task).
@@ -41,8 +43,6 @@ Tasks:
 Not yet available (these exit with status 2 until their issue lands):
   demo-data          Generate the demo data set.                     Filled by issue 6.
   e2e                Run the end-to-end tests.                       Filled by issue 6.
-  codegen [--check]  Regenerate the generated files; with --check,   Filled by issue 6.
-                     only verify they are up to date.
 
 Exit status: 0 success; 1 a check or step failed; 2 usage error or task not yet available.
 ";
@@ -54,6 +54,9 @@ enum Task {
     Ci,
     Tidy,
     Bench,
+    Codegen {
+        check: bool,
+    },
     /// A task whose implementation is filled by a later issue.
     NotYet {
         name: &'static str,
@@ -103,9 +106,51 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Task::Codegen { check } => codegen(&root, check),
         Task::NotYet { name, issue } => {
             eprintln!("xtask {name}: not yet available: filled by issue {issue}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Regenerates `docs/cli.md` from the CLI (`xhht help-markdown`), or checks it.
+fn codegen(root: &Path, check: bool) -> ExitCode {
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = std::process::Command::new(cargo)
+        .args(["run", "--quiet", "--package", "xhht-cli", "--bin", "xhht", "--", "help-markdown"])
+        .output();
+    let generated = match output {
+        Ok(o) if o.status.success() => o.stdout,
+        Ok(o) => {
+            eprintln!("xtask codegen: xhht help-markdown failed:\n{}", String::from_utf8_lossy(&o.stderr));
+            return ExitCode::FAILURE;
+        }
+        Err(err) => {
+            eprintln!("xtask codegen: cannot run cargo: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let path = root.join("docs/cli.md");
+    if check {
+        let on_disk = std::fs::read(&path).unwrap_or_default();
+        if on_disk == generated {
+            println!("docs/cli.md is up to date");
+            ExitCode::SUCCESS
+        } else {
+            eprintln!("docs/cli.md is stale: run `cargo xtask codegen`");
+            ExitCode::FAILURE
+        }
+    } else {
+        match std::fs::write(&path, generated) {
+            Ok(()) => {
+                println!("wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("xtask codegen: cannot write {}: {err}", path.display());
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -125,7 +170,7 @@ fn parse_args(args: &[String]) -> Result<Task, String> {
         "bench" => (Task::Bench, &[]),
         "demo-data" => (Task::NotYet { name: "demo-data", issue: 6 }, &[]),
         "e2e" => (Task::NotYet { name: "e2e", issue: 6 }, &[]),
-        "codegen" => (Task::NotYet { name: "codegen", issue: 6 }, &["--check"]),
+        "codegen" => (Task::Codegen { check: rest.iter().any(|a| a == "--check") }, &["--check"]),
         other => return Err(format!("unknown task `{other}`")),
     };
     if let Some(unexpected) = rest.iter().find(|arg| !allowed.contains(&arg.as_str())) {
@@ -165,9 +210,8 @@ mod tests {
         assert_eq!(parse(&["bench"]), Ok(Task::Bench));
         assert_eq!(parse(&["demo-data"]), Ok(Task::NotYet { name: "demo-data", issue: 6 }));
         assert_eq!(parse(&["e2e"]), Ok(Task::NotYet { name: "e2e", issue: 6 }));
-        let codegen = Task::NotYet { name: "codegen", issue: 6 };
-        assert_eq!(parse(&["codegen"]), Ok(Task::NotYet { name: "codegen", issue: 6 }));
-        assert_eq!(parse(&["codegen", "--check"]), Ok(codegen));
+        assert_eq!(parse(&["codegen"]), Ok(Task::Codegen { check: false }));
+        assert_eq!(parse(&["codegen", "--check"]), Ok(Task::Codegen { check: true }));
     }
 
     #[test]

@@ -67,6 +67,14 @@ pub enum Command {
         #[command(subcommand)]
         command: RulebookCommand,
     },
+    /// In mã tự hoàn thành lệnh cho shell / print shell completions.
+    Completions {
+        /// Shell: bash, zsh, fish, powershell, elvish.
+        shell: clap_complete::Shell,
+    },
+    /// In tài liệu lệnh dạng Markdown (docs/cli.md) / print the command reference as Markdown.
+    #[command(hide = true)]
+    HelpMarkdown,
 }
 
 /// `xhht score …`

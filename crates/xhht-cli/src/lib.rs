@@ -8,6 +8,7 @@
 
 mod cli;
 mod cmd;
+pub mod help;
 mod output;
 
 use std::io::Write;
@@ -18,11 +19,24 @@ pub use cli::{Cli, Command, Format, PlanCommand, RulebookCommand, ScoreArgs};
 /// Runs one command, writing its output to `out`. Returns the exit code for outcomes that are
 /// not errors of xhht itself (e.g. `rulebook check` finding problems exits 1 after printing them).
 pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Completions { shell } => {
+            let mut c = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut c, "xhht", out);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::HelpMarkdown => {
+            out.write_all(help::markdown().as_bytes())?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let mut o = output::Out::new(out, cli.lang.into(), cli.format);
     match cli.command {
         Command::Plan { command } => cmd::plan::run(&mut o, command),
         Command::Rulebook { command } => cmd::rulebook::run(&mut o, command),
         Command::Score(args) => cmd::score::run(&mut o, &args),
+        Command::Completions { .. } | Command::HelpMarkdown => Ok(ExitCode::SUCCESS),
     }
 }
 

@@ -8,6 +8,7 @@
     reason = "a failing test should stop with its message"
 )]
 
+mod docs;
 mod plan;
 mod rulebook;
 mod score;
