@@ -42,6 +42,7 @@
 //! and evaluates nothing: scoring is `xhht-scoring`, persistence `xhht-store`. It depends on no
 //! async runtime, web framework, CLI parser or database driver (a tidy test enforces this).
 
+pub mod access;
 pub mod area;
 pub mod date;
 pub mod decimal;

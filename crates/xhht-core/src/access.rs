@@ -1,0 +1,273 @@
+//! Access control as data: who may do what to which record.
+//!
+//! One pure function, [`decide`], answers every question, so the CLI and the HTTP server apply
+//! the same rules. Roles follow the plan's division of duties:
+//!
+//! | role | who | may |
+//! |---|---|---|
+//! | `admin` | the education office (Phòng GD&ĐT, standing body) | everything |
+//! | `reviewer` | the study-promotion association (Hội Khuyến học) | read all; write recognitions (it inspects and recognises the learning models) and assessments |
+//! | `verifier` | the home-affairs office (Phòng Nội vụ) | read all; verify reward proposals |
+//! | `unit` | one organisation | read and write its own organisation's records and report; approve self-study plans only as that organisation's head; propose rewards for its own people |
+//! | `viewer` | anyone else with an account | read figures, no personal data |
+//!
+//! Personal data (names, birth years, citizen ids) is readable only by `admin`, `reviewer`,
+//! `verifier`, and by a `unit` for its own people (Nghị định 13/2023/NĐ-CP: only roles that need
+//! it).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Role {
+    /// The education office: everything.
+    Admin,
+    /// The study-promotion association: recognises titles.
+    Reviewer,
+    /// The home-affairs office: verifies reward dossiers.
+    Verifier,
+    /// One organisation: its own records.
+    Unit,
+    /// Read-only, without personal data.
+    Viewer,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 5] = [Self::Admin, Self::Reviewer, Self::Verifier, Self::Unit, Self::Viewer];
+
+    /// The id used in files and the API.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Reviewer => "reviewer",
+            Self::Verifier => "verifier",
+            Self::Unit => "unit",
+            Self::Viewer => "viewer",
+        }
+    }
+
+    /// Parses an id.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.id() == s)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    /// The user name or token name.
+    pub user: String,
+    /// The role.
+    pub role: Role,
+    /// For a `unit`, its organisation's code.
+    pub organisation: Option<String>,
+}
+
+/// What is being done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Action {
+    /// Read figures and records without personal data.
+    Read,
+    /// Read or export personal data (names, birth years, citizen ids).
+    ReadPersonal,
+    /// Create or change a record.
+    Write,
+    /// Approve a self-study plan.
+    Approve,
+    /// Verify a reward dossier.
+    Verify,
+    /// Decide (recognise a title, decide a reward).
+    Decide,
+    /// Manage users, restore backups, run evaluations.
+    Administer,
+}
+
+/// What it is done to. Records that belong to an organisation say which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "organisation", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Resource {
+    /// The plan, rulebooks, areas: reference data.
+    Reference,
+    /// An organisation's own record.
+    Organisation(String),
+    /// A record belonging to an organisation: its people, memberships, registrations,
+    /// commitments, self-study plans, assessments, report submissions and duty reports.
+    OrganisationRecord(String),
+    /// A recognition decision.
+    Recognition,
+    /// A reward proposal for someone of an organisation.
+    RewardProposal(String),
+    /// Evaluation results and reports.
+    Results,
+    /// The audit log.
+    Audit,
+    /// Users and tokens.
+    Users,
+}
+
+/// The answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Allowed.
+    Allow,
+    /// Refused, with the reason (for the error message; it names no personal data).
+    Deny(&'static str),
+}
+
+impl Decision {
+    /// True for [`Decision::Allow`].
+    pub fn allowed(&self) -> bool {
+        matches!(self, Self::Allow)
+    }
+}
+
+/// Whether `who` may do `action` to `what`. `is_head` says whether `who` is, on the day that
+/// matters (the approval date), the head of the organisation the record belongs to — only
+/// [`Action::Approve`] uses it.
+pub fn decide(who: &Principal, action: Action, what: &Resource, is_head: bool) -> Decision {
+    use Action as A;
+    use Resource as R;
+    use Role as Ro;
+    let own = |org: &str| who.organisation.as_deref() == Some(org);
+    match (who.role, action, what) {
+        (Ro::Admin, _, _) => Decision::Allow,
+        (_, A::Administer, _) | (_, _, R::Users) => {
+            Decision::Deny("only an administrator manages users, evaluations and backups")
+        }
+        (_, A::Read, R::Audit) if who.role != Ro::Viewer => Decision::Allow,
+        (_, A::Read, R::Audit) => Decision::Deny("the audit log is not open to viewers"),
+        (_, A::Read, _) => Decision::Allow,
+        (Ro::Reviewer | Ro::Verifier, A::ReadPersonal, _) => Decision::Allow,
+        (Ro::Unit, A::ReadPersonal, R::OrganisationRecord(o) | R::Organisation(o) | R::RewardProposal(o)) if own(o) => {
+            Decision::Allow
+        }
+        (_, A::ReadPersonal, _) => Decision::Deny("personal data is open only to the roles that need it"),
+        (Ro::Reviewer, A::Write, R::Recognition | R::OrganisationRecord(_)) => Decision::Allow,
+        (Ro::Reviewer, A::Decide, R::Recognition) => Decision::Allow,
+        (Ro::Verifier, A::Verify, R::RewardProposal(_)) => Decision::Allow,
+        (Ro::Unit, A::Write, R::Organisation(o) | R::OrganisationRecord(o) | R::RewardProposal(o)) if own(o) => {
+            Decision::Allow
+        }
+        (Ro::Unit, A::Write, R::Organisation(_) | R::OrganisationRecord(_) | R::RewardProposal(_)) => {
+            Decision::Deny("a unit may write only its own organisation's records")
+        }
+        (Ro::Unit, A::Approve, R::OrganisationRecord(o)) if own(o) && is_head => Decision::Allow,
+        (Ro::Unit, A::Approve, R::OrganisationRecord(o)) if own(o) => {
+            Decision::Deny("a self-study plan is approved only by the head of the person's organisation")
+        }
+        (_, A::Approve, _) => {
+            Decision::Deny("a self-study plan is approved only by the head of the person's organisation")
+        }
+        (_, A::Verify, _) => Decision::Deny("reward dossiers are verified by the home-affairs office"),
+        (_, A::Decide, _) => Decision::Deny("this decision belongs to another body"),
+        (Ro::Viewer, _, _) => Decision::Deny("a viewer cannot change anything"),
+        _ => Decision::Deny("this role may not change this record"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(role: Role, org: Option<&str>) -> Principal {
+        Principal { user: "u".into(), role, organisation: org.map(Into::into) }
+    }
+
+    const ACTIONS: [Action; 7] = [
+        Action::Read,
+        Action::ReadPersonal,
+        Action::Write,
+        Action::Approve,
+        Action::Verify,
+        Action::Decide,
+        Action::Administer,
+    ];
+
+    fn resources() -> Vec<Resource> {
+        vec![
+            Resource::Reference,
+            Resource::Organisation("A".into()),
+            Resource::OrganisationRecord("A".into()),
+            Resource::Organisation("B".into()),
+            Resource::OrganisationRecord("B".into()),
+            Resource::Recognition,
+            Resource::RewardProposal("A".into()),
+            Resource::RewardProposal("B".into()),
+            Resource::Results,
+            Resource::Audit,
+            Resource::Users,
+        ]
+    }
+
+    #[test]
+    fn a_viewer_never_changes_anything_nor_reads_personal_data() {
+        let v = p(Role::Viewer, None);
+        for r in resources() {
+            for a in ACTIONS {
+                let d = decide(&v, a, &r, true);
+                assert_eq!(
+                    d.allowed(),
+                    a == Action::Read && r != Resource::Audit && r != Resource::Users,
+                    "{a:?} {r:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_unit_writes_only_its_own_records_and_approves_only_as_head() {
+        let u = p(Role::Unit, Some("A"));
+        assert!(decide(&u, Action::Write, &Resource::OrganisationRecord("A".into()), false).allowed());
+        assert!(!decide(&u, Action::Write, &Resource::OrganisationRecord("B".into()), true).allowed());
+        assert!(!decide(&u, Action::Write, &Resource::Recognition, true).allowed());
+        assert!(decide(&u, Action::Approve, &Resource::OrganisationRecord("A".into()), true).allowed());
+        assert_eq!(
+            decide(&u, Action::Approve, &Resource::OrganisationRecord("A".into()), false),
+            Decision::Deny("a self-study plan is approved only by the head of the person's organisation")
+        );
+        assert!(!decide(&u, Action::Approve, &Resource::OrganisationRecord("B".into()), true).allowed());
+        assert!(decide(&u, Action::ReadPersonal, &Resource::OrganisationRecord("A".into()), false).allowed());
+        assert!(!decide(&u, Action::ReadPersonal, &Resource::OrganisationRecord("B".into()), false).allowed());
+    }
+
+    #[test]
+    fn the_reviewer_recognises_and_the_verifier_verifies() {
+        let r = p(Role::Reviewer, None);
+        let v = p(Role::Verifier, None);
+        assert!(decide(&r, Action::Decide, &Resource::Recognition, false).allowed());
+        assert!(!decide(&v, Action::Decide, &Resource::Recognition, false).allowed());
+        assert!(decide(&v, Action::Verify, &Resource::RewardProposal("A".into()), false).allowed());
+        assert!(!decide(&r, Action::Verify, &Resource::RewardProposal("A".into()), false).allowed());
+        for who in [&r, &v, &p(Role::Unit, Some("A"))] {
+            assert!(!decide(who, Action::Administer, &Resource::Users, true).allowed());
+        }
+        assert!(decide(&p(Role::Admin, None), Action::Administer, &Resource::Users, false).allowed());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_unit_can_change_another_units_records(own in "[A-Z]{1,3}", other in "[A-Z]{1,3}", head: bool) {
+            proptest::prop_assume!(own != other);
+            let u = p(Role::Unit, Some(&own));
+            for res in [Resource::Organisation(other.clone()), Resource::OrganisationRecord(other.clone()), Resource::RewardProposal(other.clone())] {
+                for a in [Action::Write, Action::Approve, Action::Verify, Action::Decide, Action::Administer, Action::ReadPersonal] {
+                    proptest::prop_assert!(!decide(&u, a, &res, head).allowed());
+                }
+            }
+        }
+    }
+}
