@@ -1,0 +1,22 @@
+-- xhht store, schema version 2 (SQLite): a log of bulk imports, and indexes for loading a
+-- data year in bulk.
+
+CREATE TABLE imports (
+    id             INTEGER PRIMARY KEY,
+    at             TEXT NOT NULL,
+    actor          TEXT NOT NULL,
+    kind           TEXT NOT NULL,
+    file_name      TEXT NOT NULL,
+    file_sha256    TEXT NOT NULL,
+    rows_added     INTEGER NOT NULL,
+    rows_changed   INTEGER NOT NULL,
+    rows_unchanged INTEGER NOT NULL,
+    rows_rejected  INTEGER NOT NULL
+);
+
+CREATE INDEX registrations_year ON registrations (year);
+CREATE INDEX commitments_year ON commitments (year);
+CREATE INDEX self_study_plans_year ON self_study_plans (year);
+CREATE INDEX assessments_year ON assessments (year);
+CREATE INDEX recognitions_year ON recognitions (year);
+CREATE INDEX memberships_organisation ON memberships (organisation);

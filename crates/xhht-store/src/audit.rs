@@ -1,0 +1,292 @@
+//! The audit trail: an append-only, hash-chained log of every change.
+//!
+//! Each entry says who (`actor`), when (`at`, the database's clock at the start of the
+//! transaction, UTC), what (`table_name`, `row_key`, `action` = `insert` | `update` | `delete`,
+//! and the row `before` and `after` as JSON), and carries `prev_hash`, the hash of the entry
+//! before it (64 zeros for the first), and its own `hash`:
+//!
+//! ```text
+//! hash = SHA-256( "xhht-audit-v1\n" ‖ f(seq) ‖ f(at) ‖ f(actor) ‖ f(table_name) ‖ f(row_key)
+//!                 ‖ f(action) ‖ f(before) ‖ f(after) ‖ f(prev_hash) )
+//! f(text) = decimal byte length ‖ ":" ‖ UTF-8 bytes ‖ "\n";   f(NULL) = "-\n"
+//! ```
+//!
+//! in lower-case hex. The length prefixes make the serialisation unambiguous, and the JSON is
+//! hashed exactly as stored (it is kept as text, never re-encoded). Entries are numbered from 1
+//! with no gaps. [`verify`] walks the chain in order and reports the first entry whose hash, link
+//! or number does not match. Writers serialise on the chain: SQLite has one writer; PostgreSQL
+//! takes a transaction-scoped advisory lock before reading the last entry.
+//!
+//! The database also refuses `UPDATE` and `DELETE` on the table (triggers), so changing an entry
+//! needs deliberate effort — and the chain shows it. Removing entries at the end of the chain is
+//! only visible against a copy of the last hash kept elsewhere ([`AuditReport::last_hash`]).
+
+use xhht_core::rulebook::sha256_hex;
+
+use crate::db::{Conn, Ty, Val, tuples};
+use crate::error::Result;
+use crate::schema::AUDIT_LOG;
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The advisory lock key PostgreSQL writers take (any fixed number; "xhht" in ASCII).
+const PG_LOCK_KEY: i64 = 0x7868_6874;
+
+/// One audit entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// The entry's number, from 1.
+    pub seq: i64,
+    /// When (UTC, ISO 8601, from the database).
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// The table changed.
+    pub table_name: String,
+    /// The natural key of the row, parts joined by `/`.
+    pub row_key: String,
+    /// `insert`, `update` or `delete`.
+    pub action: String,
+    /// The row before, as JSON (none for an insert).
+    pub before: Option<String>,
+    /// The row after, as JSON (none for a delete).
+    pub after: Option<String>,
+    /// The hash of the entry before.
+    pub prev_hash: String,
+    /// This entry's hash.
+    pub hash: String,
+}
+
+impl AuditEntry {
+    /// The hash this entry should carry, computed from its fields.
+    pub fn compute_hash(&self) -> String {
+        let mut buf = Vec::with_capacity(
+            128 + self.before.as_ref().map_or(0, String::len) + self.after.as_ref().map_or(0, String::len),
+        );
+        buf.extend_from_slice(b"xhht-audit-v1\n");
+        let seq = self.seq.to_string();
+        for f in [
+            Some(seq.as_str()),
+            Some(self.at.as_str()),
+            Some(self.actor.as_str()),
+            Some(self.table_name.as_str()),
+            Some(self.row_key.as_str()),
+            Some(self.action.as_str()),
+            self.before.as_deref(),
+            self.after.as_deref(),
+            Some(self.prev_hash.as_str()),
+        ] {
+            match f {
+                Some(s) => {
+                    buf.extend_from_slice(s.len().to_string().as_bytes());
+                    buf.push(b':');
+                    buf.extend_from_slice(s.as_bytes());
+                    buf.push(b'\n');
+                }
+                None => buf.extend_from_slice(b"-\n"),
+            }
+        }
+        sha256_hex(&buf)
+    }
+
+    fn vals(self) -> Vec<Val> {
+        vec![
+            Val::int(self.seq),
+            Val::text(self.at),
+            Val::text(self.actor),
+            Val::text(self.table_name),
+            Val::text(self.row_key),
+            Val::text(self.action),
+            Val::Text(self.before),
+            Val::Text(self.after),
+            Val::text(self.prev_hash),
+            Val::text(self.hash),
+        ]
+    }
+
+    fn from_vals(v: Vec<Val>) -> AuditEntry {
+        let mut it = v.into_iter();
+        let mut text = || match it.next() {
+            Some(Val::Text(s)) => s,
+            Some(Val::Int(i)) => i.map(|i| i.to_string()),
+            _ => None,
+        };
+        let seq = text().and_then(|s| s.parse().ok()).unwrap_or(0);
+        AuditEntry {
+            seq,
+            at: text().unwrap_or_default(),
+            actor: text().unwrap_or_default(),
+            table_name: text().unwrap_or_default(),
+            row_key: text().unwrap_or_default(),
+            action: text().unwrap_or_default(),
+            before: text(),
+            after: text(),
+            prev_hash: text().unwrap_or_default(),
+            hash: text().unwrap_or_default(),
+        }
+    }
+}
+
+/// The entries a transaction appends, chained as they are added and written in batches.
+#[derive(Debug)]
+pub(crate) struct Audit {
+    actor: String,
+    pub(crate) at: String,
+    last_seq: i64,
+    last_hash: String,
+    pending: Vec<AuditEntry>,
+}
+
+impl Audit {
+    /// Starts the entries of a write transaction: takes the chain lock (PostgreSQL), reads the
+    /// database's clock and the last entry.
+    pub(crate) async fn begin<C: Conn>(c: &mut C, actor: &str) -> Result<Audit> {
+        let now_sql = match c.backend() {
+            crate::Backend::Sqlite => "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            crate::Backend::Postgres => {
+                c.exec(format!("SELECT pg_advisory_xact_lock({PG_LOCK_KEY})"), vec![]).await?;
+                "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+            }
+        };
+        let at = c.fetch(now_sql.to_owned(), vec![], vec![Ty::Text]).await?;
+        let at = at.first().and_then(|r| r.first()).and_then(Val::as_str).unwrap_or_default().to_owned();
+        let last = c
+            .fetch(
+                "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1".to_owned(),
+                vec![],
+                vec![Ty::Int, Ty::Text],
+            )
+            .await?;
+        let (last_seq, last_hash) = match last.first() {
+            Some(r) => (
+                r.first().and_then(Val::as_int).unwrap_or(0),
+                r.get(1).and_then(Val::as_str).unwrap_or(GENESIS).to_owned(),
+            ),
+            None => (0, GENESIS.to_owned()),
+        };
+        Ok(Audit { actor: actor.to_owned(), at, last_seq, last_hash, pending: Vec::new() })
+    }
+
+    /// Appends an entry to the chain (written by [`Audit::flush`]).
+    pub(crate) fn push(
+        &mut self,
+        table: &str,
+        row_key: String,
+        action: &str,
+        before: Option<String>,
+        after: Option<String>,
+    ) {
+        let mut e = AuditEntry {
+            seq: self.last_seq + 1,
+            at: self.at.clone(),
+            actor: self.actor.clone(),
+            table_name: table.to_owned(),
+            row_key,
+            action: action.to_owned(),
+            before,
+            after,
+            prev_hash: std::mem::take(&mut self.last_hash),
+            hash: String::new(),
+        };
+        e.hash = e.compute_hash();
+        self.last_seq = e.seq;
+        self.last_hash.clone_from(&e.hash);
+        self.pending.push(e);
+    }
+
+    /// The number of entries not yet written.
+    pub(crate) fn pending(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Writes the pending entries.
+    pub(crate) async fn flush<C: Conn>(&mut self, c: &mut C) -> Result<()> {
+        const PER_STATEMENT: usize = 1000;
+        let width = AUDIT_LOG.cols.len();
+        let pending = std::mem::take(&mut self.pending);
+        let mut it = pending.into_iter().peekable();
+        while it.peek().is_some() {
+            let chunk: Vec<AuditEntry> = it.by_ref().take(PER_STATEMENT).collect();
+            let sql = format!("INSERT INTO audit_log ({}) VALUES {}", AUDIT_LOG.col_list(), tuples(chunk.len(), width));
+            let args = chunk.into_iter().flat_map(AuditEntry::vals).collect();
+            c.exec(sql, args).await?;
+        }
+        Ok(())
+    }
+}
+
+/// A link of the chain that does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    /// The number of the first entry that does not verify.
+    pub seq: i64,
+    /// What the entry should carry: the hash recomputed from its fields (for a bad hash), the
+    /// previous entry's hash (for a bad link), or the next number (for a gap).
+    pub expected: String,
+    /// What it carries.
+    pub actual: String,
+    /// Which check failed, in English: `hash`, `prev_hash` or `seq`.
+    pub check: &'static str,
+}
+
+/// The outcome of walking the audit chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditReport {
+    /// How many entries were checked (up to and including a broken one).
+    pub entries: u64,
+    /// The hash of the last entry checked (the genesis value for an empty log): keep a copy
+    /// elsewhere to detect entries removed from the end later.
+    pub last_hash: String,
+    /// The first link that does not hold, if any.
+    pub broken: Option<BrokenLink>,
+}
+
+impl AuditReport {
+    /// True when every entry verified.
+    pub fn is_ok(&self) -> bool {
+        self.broken.is_none()
+    }
+}
+
+/// Walks the chain in order, a page at a time.
+pub(crate) async fn verify<C: Conn>(c: &mut C) -> Result<AuditReport> {
+    const PAGE: i64 = 10_000;
+    let mut expected_seq = 1i64;
+    let mut prev = GENESIS.to_owned();
+    let mut entries = 0u64;
+    loop {
+        let sql = format!("SELECT {} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT {PAGE}", AUDIT_LOG.col_list());
+        let rows = c.fetch(sql, vec![Val::int(expected_seq)], AUDIT_LOG.types()).await?;
+        let n = rows.len();
+        for row in rows {
+            let e = AuditEntry::from_vals(row);
+            entries += 1;
+            let broken = |expected: String, actual: String, check| BrokenLink { seq: e.seq, expected, actual, check };
+            let found = if e.seq != expected_seq {
+                Some(broken(expected_seq.to_string(), e.seq.to_string(), "seq"))
+            } else if e.prev_hash != prev {
+                Some(broken(prev.clone(), e.prev_hash.clone(), "prev_hash"))
+            } else {
+                let h = e.compute_hash();
+                (h != e.hash).then(|| broken(h, e.hash.clone(), "hash"))
+            };
+            if let Some(b) = found {
+                return Ok(AuditReport { entries, last_hash: prev, broken: Some(b) });
+            }
+            prev = e.hash;
+            expected_seq += 1;
+        }
+        if i64::try_from(n).unwrap_or(0) < PAGE {
+            return Ok(AuditReport { entries, last_hash: prev, broken: None });
+        }
+    }
+}
+
+/// Every entry about one row of one table, oldest first.
+pub(crate) async fn history<C: Conn>(c: &mut C, table: &str, row_key: &str) -> Result<Vec<AuditEntry>> {
+    let sql =
+        format!("SELECT {} FROM audit_log WHERE table_name = $1 AND row_key = $2 ORDER BY seq", AUDIT_LOG.col_list());
+    let rows = c.fetch(sql, vec![Val::text(table), Val::text(row_key)], AUDIT_LOG.types()).await?;
+    Ok(rows.into_iter().map(AuditEntry::from_vals).collect())
+}

@@ -1,0 +1,233 @@
+//! The portable layer over the two backends: values as the store holds them ([`Val`]), column
+//! types ([`Ty`]) and one trait, [`Conn`], that runs a statement with bound values on either
+//! SQLite or PostgreSQL.
+//!
+//! SQL is written once, in the subset both engines accept: `$N` placeholders, `ON CONFLICT …
+//! DO UPDATE`, row values `(a, b) IN (VALUES …)`. Statement text is built only from the static
+//! table and column names of [`crate::schema`] and placeholders; every value is bound. That is
+//! why the dynamic strings are wrapped in [`AssertSqlSafe`].
+
+use std::future::Future;
+
+use chrono::NaiveDate;
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::error::{Error, Result};
+
+/// Which database a [`crate::Store`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// SQLite, one file, embedded.
+    Sqlite,
+    /// PostgreSQL 15 or newer.
+    Postgres,
+}
+
+impl Backend {
+    /// `sqlite` or `postgres`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// The type of a column, as both engines store it: text, a 64-bit integer (also booleans as
+/// 0/1 and decimals as ten-thousandths), or a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ty {
+    Text,
+    Int,
+    Date,
+}
+
+/// One value of a column; `None` is SQL `NULL`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Val {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Date(Option<NaiveDate>),
+}
+
+impl Val {
+    pub(crate) fn text(s: impl Into<String>) -> Val {
+        Val::Text(Some(s.into()))
+    }
+
+    pub(crate) fn opt_text(s: Option<impl Into<String>>) -> Val {
+        Val::Text(s.map(Into::into))
+    }
+
+    pub(crate) fn int(i: impl Into<i64>) -> Val {
+        Val::Int(Some(i.into()))
+    }
+
+    pub(crate) fn date(d: NaiveDate) -> Val {
+        Val::Date(Some(d))
+    }
+
+    /// The value as JSON, for the audit trail and the PostgreSQL dump.
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        match self {
+            Val::Text(Some(s)) => serde_json::Value::String(s.clone()),
+            Val::Int(Some(i)) => serde_json::Value::from(*i),
+            Val::Date(Some(d)) => serde_json::Value::String(d.format("%Y-%m-%d").to_string()),
+            _ => serde_json::Value::Null,
+        }
+    }
+
+    /// Reads a value of type `ty` back from [`Val::to_json`].
+    pub(crate) fn from_json(ty: Ty, v: &serde_json::Value) -> Option<Val> {
+        Some(match (ty, v) {
+            (Ty::Text, serde_json::Value::Null) => Val::Text(None),
+            (Ty::Int, serde_json::Value::Null) => Val::Int(None),
+            (Ty::Date, serde_json::Value::Null) => Val::Date(None),
+            (Ty::Text, serde_json::Value::String(s)) => Val::text(s.clone()),
+            (Ty::Int, serde_json::Value::Number(n)) => Val::Int(Some(n.as_i64()?)),
+            (Ty::Date, serde_json::Value::String(s)) => Val::date(NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?),
+            _ => return None,
+        })
+    }
+
+    /// The value as a key part or a cell: text as is, integers in decimal, dates ISO, `NULL`
+    /// as the empty string.
+    pub(crate) fn display(&self) -> String {
+        match self {
+            Val::Text(Some(s)) => s.clone(),
+            Val::Int(Some(i)) => i.to_string(),
+            Val::Date(Some(d)) => d.format("%Y-%m-%d").to_string(),
+            _ => String::new(),
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Text(Some(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_int(&self) -> Option<i64> {
+        match self {
+            Val::Int(i) => *i,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn as_date(&self) -> Option<NaiveDate> {
+        match self {
+            Val::Date(d) => *d,
+            _ => None,
+        }
+    }
+}
+
+/// A connection (or a transaction, which dereferences to one) that runs portable SQL.
+pub(crate) trait Conn: Send {
+    /// The engine behind the connection.
+    fn backend(&self) -> Backend;
+
+    /// Runs a statement; returns the number of rows it affected.
+    fn exec(&mut self, sql: String, args: Vec<Val>) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Runs a query and decodes every row with `types` (one per selected column).
+    fn fetch(
+        &mut self,
+        sql: String,
+        args: Vec<Val>,
+        types: Vec<Ty>,
+    ) -> impl Future<Output = Result<Vec<Vec<Val>>>> + Send;
+}
+
+macro_rules! impl_conn {
+    ($conn:ty, $db:ty, $backend:expr) => {
+        impl Conn for $conn {
+            fn backend(&self) -> Backend {
+                $backend
+            }
+
+            async fn exec(&mut self, sql: String, args: Vec<Val>) -> Result<u64> {
+                let mut q = sqlx::query::<$db>(AssertSqlSafe(sql.clone()));
+                for a in args {
+                    q = match a {
+                        Val::Text(v) => q.bind(v),
+                        Val::Int(v) => q.bind(v),
+                        Val::Date(v) => q.bind(v),
+                    };
+                }
+                let done = q.execute(&mut *self).await.map_err(Error::db(statement_name(&sql)))?;
+                Ok(done.rows_affected())
+            }
+
+            async fn fetch(&mut self, sql: String, args: Vec<Val>, types: Vec<Ty>) -> Result<Vec<Vec<Val>>> {
+                let mut q = sqlx::query::<$db>(AssertSqlSafe(sql.clone()));
+                for a in args {
+                    q = match a {
+                        Val::Text(v) => q.bind(v),
+                        Val::Int(v) => q.bind(v),
+                        Val::Date(v) => q.bind(v),
+                    };
+                }
+                let rows = q.fetch_all(&mut *self).await.map_err(Error::db(statement_name(&sql)))?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let mut vals = Vec::with_capacity(types.len());
+                    for (i, ty) in types.iter().enumerate() {
+                        let v = match ty {
+                            Ty::Text => row.try_get::<Option<String>, _>(i).map(Val::Text),
+                            Ty::Int => row
+                                .try_get::<Option<i64>, _>(i)
+                                .or_else(|_| row.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from)))
+                                .map(Val::Int),
+                            Ty::Date => row.try_get::<Option<NaiveDate>, _>(i).map(Val::Date),
+                        };
+                        vals.push(v.map_err(Error::db(statement_name(&sql)))?);
+                    }
+                    out.push(vals);
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+impl_conn!(sqlx::SqliteConnection, sqlx::Sqlite, Backend::Sqlite);
+impl_conn!(sqlx::PgConnection, sqlx::Postgres, Backend::Postgres);
+
+/// The first words of a statement, to say in an error what was being done without dumping a
+/// statement with a thousand placeholders.
+fn statement_name(sql: &str) -> String {
+    let mut s: String = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+    if s.len() < sql.trim().len() {
+        s.push_str(" …");
+    }
+    s
+}
+
+/// `$a, $a+1, …` for `n` placeholders starting at `$a`.
+pub(crate) fn placeholders(start: usize, n: usize) -> String {
+    let mut s = String::with_capacity(n * 5);
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push('$');
+        s.push_str(&(start + i).to_string());
+    }
+    s
+}
+
+/// `($1, $2), ($3, $4), …`: `rows` tuples of `width` placeholders.
+pub(crate) fn tuples(rows: usize, width: usize) -> String {
+    let mut s = String::with_capacity(rows * width * 5);
+    for r in 0..rows {
+        if r > 0 {
+            s.push_str(", ");
+        }
+        s.push('(');
+        s.push_str(&placeholders(1 + r * width, width));
+        s.push(')');
+    }
+    s
+}

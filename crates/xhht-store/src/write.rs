@@ -1,0 +1,516 @@
+//! The generic write path: upsert rows by natural key inside the caller's transaction, tell
+//! added, changed and unchanged apart, replace child rows with their parent, check references,
+//! and append one audit entry per added or changed row.
+//!
+//! Bulk shape: existing rows are read a chunk of keys at a time (`(k…) IN (VALUES …)`), written
+//! with multi-row `INSERT … ON CONFLICT (key) DO UPDATE` statements, and audited with multi-row
+//! inserts, so the number of statements grows with the rows divided by a chunk, never with the
+//! rows.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::audit::Audit;
+use crate::db::{Conn, Ty, Val, placeholders, tuples};
+use crate::error::{Error, Result};
+use crate::model::{FieldError, Record, Ref, Row, key_text};
+use crate::schema::Table;
+
+/// How many rows were added, changed and left as they were by a write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Rows that did not exist.
+    pub added: u64,
+    /// Rows that existed with other values.
+    pub changed: u64,
+    /// Rows that existed with the same values (nothing written, nothing audited).
+    pub unchanged: u64,
+}
+
+impl std::ops::AddAssign for WriteReport {
+    fn add_assign(&mut self, o: Self) {
+        self.added += o.added;
+        self.changed += o.changed;
+        self.unchanged += o.unchanged;
+    }
+}
+
+/// Bind parameters per statement, below SQLite's 32,766 and PostgreSQL's 65,535.
+const MAX_PARAMS: usize = 30_000;
+
+fn chunk_rows(width: usize) -> usize {
+    (MAX_PARAMS / width.max(1)).clamp(1, 1000)
+}
+
+/// `WHERE`-able predicate for a chunk of keys: `k IN ($1, …)` or `(k1, k2) IN (VALUES ($1, $2), …)`,
+/// with the columns prefixed by `alias.` when given.
+pub(crate) fn key_in(table: &Table, alias: &str, n: usize) -> String {
+    let cols: Vec<String> = table.key_cols().iter().map(|c| format!("{alias}{}", c.name)).collect();
+    if cols.len() == 1 {
+        format!("{} IN ({})", cols.join(""), placeholders(1, n))
+    } else {
+        format!("({}) IN (VALUES {})", cols.join(", "), tuples(n, cols.len()))
+    }
+}
+
+/// A row as stored, with its version.
+#[derive(Debug, Clone)]
+pub(crate) struct Stored {
+    pub(crate) row: Row,
+    pub(crate) version: i64,
+}
+
+/// Reads the existing rows (and their children) for `keys`.
+pub(crate) async fn fetch_existing<C: Conn>(
+    c: &mut C,
+    table: &'static Table,
+    keys: &[Vec<Val>],
+) -> Result<HashMap<Vec<Val>, Stored>> {
+    let mut out = HashMap::new();
+    if keys.is_empty() {
+        return Ok(out);
+    }
+    let kw = table.key;
+    let mut types = table.types();
+    let version_col = if table.versioned {
+        types.push(Ty::Int);
+        ", row_version"
+    } else {
+        ""
+    };
+    for chunk in keys.chunks(chunk_rows(kw)) {
+        let sql = format!(
+            "SELECT {}{version_col} FROM {} WHERE {}",
+            table.col_list(),
+            table.name,
+            key_in(table, "", chunk.len())
+        );
+        let args: Vec<Val> = chunk.iter().flatten().cloned().collect();
+        for mut vals in c.fetch(sql, args.clone(), types.clone()).await? {
+            let version = if table.versioned { vals.pop().and_then(|v| v.as_int()).unwrap_or(0) } else { 0 };
+            let key = vals[..kw].to_vec();
+            out.insert(key, Stored { row: Row { vals, children: Vec::new() }, version });
+        }
+        if let Some(child) = table.child {
+            let sql = format!(
+                "SELECT {} FROM {} WHERE {} ORDER BY {}",
+                child.col_list(),
+                child.name,
+                key_in(table, "", chunk.len()),
+                child.key_cols().iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+            );
+            for vals in c.fetch(sql, args, child.types()).await? {
+                let key = vals[..kw].to_vec();
+                if let Some(s) = out.get_mut(&key) {
+                    s.row.children.push(vals[kw + 1..].to_vec());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// True when the table has no row at all (lets a first bulk load skip reading).
+async fn is_empty<C: Conn>(c: &mut C, table: &Table) -> Result<bool> {
+    let rows = c.fetch(format!("SELECT 1 FROM {} LIMIT 1", table.name), vec![], vec![Ty::Int]).await?;
+    Ok(rows.is_empty())
+}
+
+/// A row as audit JSON: `{column: value, …, "row_version": n, "<child table>": [{…}, …]}`.
+pub(crate) fn row_json(table: &Table, row: &Row, version: Option<i64>) -> String {
+    let mut m = serde_json::Map::new();
+    for (col, v) in table.cols.iter().zip(&row.vals) {
+        m.insert(col.name.to_owned(), v.to_json());
+    }
+    if let Some(v) = version {
+        m.insert("row_version".to_owned(), serde_json::Value::from(v));
+    }
+    if let Some(child) = table.child {
+        let kids = row
+            .children
+            .iter()
+            .map(|ch| {
+                let mut o = serde_json::Map::new();
+                for (col, v) in child.cols[table.key + 1..].iter().zip(ch) {
+                    o.insert(col.name.to_owned(), v.to_json());
+                }
+                serde_json::Value::Object(o)
+            })
+            .collect();
+        m.insert(child.name.to_owned(), serde_json::Value::Array(kids));
+    }
+    serde_json::Value::Object(m).to_string()
+}
+
+/// Writes rows of `table` (upsert by natural key) and audits the changes. Rows must have
+/// distinct keys and valid references (see [`check_refs`]).
+pub(crate) async fn upsert<C: Conn>(
+    c: &mut C,
+    table: &'static Table,
+    rows: Vec<Row>,
+    audit: &mut Audit,
+) -> Result<WriteReport> {
+    let mut report = WriteReport::default();
+    if rows.is_empty() {
+        return Ok(report);
+    }
+    let kw = table.key;
+    let empty = is_empty(c, table).await?;
+    let step = chunk_rows(table.cols.len());
+    let mut it = rows.into_iter().peekable();
+    while it.peek().is_some() {
+        let chunk: Vec<Row> = it.by_ref().take(step).collect();
+        let existing = if empty {
+            HashMap::new()
+        } else {
+            let keys: Vec<Vec<Val>> = chunk.iter().map(|r| r.vals[..kw].to_vec()).collect();
+            fetch_existing(c, table, &keys).await?
+        };
+        let mut write = Vec::new();
+        let mut replaced_children = Vec::new();
+        for row in chunk {
+            match existing.get(&row.vals[..kw]) {
+                Some(old) if old.row == row => report.unchanged += 1,
+                Some(old) => {
+                    report.changed += 1;
+                    let key = row.key_text(table);
+                    audit.push(
+                        table.name,
+                        key,
+                        "update",
+                        Some(row_json(table, &old.row, Some(old.version))),
+                        Some(row_json(table, &row, Some(old.version + 1))),
+                    );
+                    if table.child.is_some() {
+                        replaced_children.push(row.vals[..kw].to_vec());
+                    }
+                    write.push(row);
+                }
+                None => {
+                    report.added += 1;
+                    audit.push(table.name, row.key_text(table), "insert", None, Some(row_json(table, &row, Some(1))));
+                    write.push(row);
+                }
+            }
+        }
+        write_rows(c, table, &write, &replaced_children).await?;
+        if audit.pending() >= 5000 {
+            audit.flush(c).await?;
+        }
+    }
+    audit.flush(c).await?;
+    Ok(report)
+}
+
+/// `INSERT … ON CONFLICT (key) DO UPDATE SET …, row_version = row_version + 1` for `rows`,
+/// after deleting the children of `replaced` parents; then inserts every child row.
+async fn write_rows<C: Conn>(c: &mut C, table: &'static Table, rows: &[Row], replaced: &[Vec<Val>]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let width = table.cols.len();
+    let updates: Vec<String> =
+        table.cols[table.key..].iter().map(|col| format!("{0} = excluded.{0}", col.name)).collect();
+    let mut set = updates.join(", ");
+    if table.versioned {
+        if !set.is_empty() {
+            set.push_str(", ");
+        }
+        set.push_str(&format!("row_version = {}.row_version + 1", table.name));
+    }
+    let conflict = if set.is_empty() { "DO NOTHING".to_owned() } else { format!("DO UPDATE SET {set}") };
+    let key_list = table.key_cols().iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
+    for chunk in rows.chunks(chunk_rows(width)) {
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({key_list}) {conflict}",
+            table.name,
+            table.col_list(),
+            tuples(chunk.len(), width)
+        );
+        let args = chunk.iter().flat_map(|r| r.vals.iter().cloned()).collect();
+        c.exec(sql, args).await?;
+    }
+    if let Some(child) = table.child {
+        for chunk in replaced.chunks(chunk_rows(table.key)) {
+            let sql = format!("DELETE FROM {} WHERE {}", child.name, key_in(table, "", chunk.len()));
+            c.exec(sql, chunk.iter().flatten().cloned().collect()).await?;
+        }
+        let kids: Vec<Vec<Val>> = rows
+            .iter()
+            .flat_map(|r| {
+                let key = &r.vals[..table.key];
+                r.children.iter().enumerate().map(move |(n, ch)| {
+                    let mut v = key.to_vec();
+                    v.push(Val::int(i64::try_from(n).unwrap_or(i64::MAX)));
+                    v.extend(ch.iter().cloned());
+                    v
+                })
+            })
+            .collect();
+        let cw = child.cols.len();
+        for chunk in kids.chunks(chunk_rows(cw)) {
+            let sql = format!("INSERT INTO {} ({}) VALUES {}", child.name, child.col_list(), tuples(chunk.len(), cw));
+            c.exec(sql, chunk.iter().flatten().cloned().collect()).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Keys of `table` (single-column keys) among `wanted` that exist in the database.
+pub(crate) async fn existing_keys<C: Conn>(
+    c: &mut C,
+    table: &'static Table,
+    wanted: &HashSet<String>,
+) -> Result<HashSet<String>> {
+    let mut found = HashSet::new();
+    let col = table.cols[0].name;
+    let wanted: Vec<&String> = wanted.iter().collect();
+    for chunk in wanted.chunks(chunk_rows(1)) {
+        let sql = format!("SELECT {col} FROM {} WHERE {col} IN ({})", table.name, placeholders(1, chunk.len()));
+        let args = chunk.iter().map(|k| Val::text(k.as_str())).collect();
+        for r in c.fetch(sql, args, vec![Ty::Text]).await? {
+            if let Some(k) = r.first().and_then(Val::as_str) {
+                found.insert(k.to_owned());
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The references of `items` that exist neither in the database nor among `items` themselves
+/// (for self-references such as an organisation's parent): `(item index, reference)`.
+pub(crate) async fn check_refs<C: Conn, T: Record>(c: &mut C, items: &[T]) -> Result<Vec<(usize, Ref)>> {
+    let refs: Vec<(usize, Ref)> =
+        items.iter().enumerate().flat_map(|(n, t)| t.refs().into_iter().map(move |r| (n, r))).collect();
+    let own: HashSet<String> = if refs.iter().any(|(_, r)| std::ptr::eq(r.table, T::TABLE)) {
+        items.iter().filter_map(|t| t.to_row().ok()).map(|r| r.key_text(T::TABLE)).collect()
+    } else {
+        HashSet::new()
+    };
+    let mut by_table: HashMap<&'static str, (&'static Table, HashSet<String>)> = HashMap::new();
+    for (_, r) in &refs {
+        if std::ptr::eq(r.table, T::TABLE) && own.contains(&r.key) {
+            continue;
+        }
+        by_table.entry(r.table.name).or_insert_with(|| (r.table, HashSet::new())).1.insert(r.key.clone());
+    }
+    let mut found: HashMap<&'static str, HashSet<String>> = HashMap::new();
+    for (name, (table, keys)) in by_table {
+        found.insert(name, existing_keys(c, table, &keys).await?);
+    }
+    Ok(refs
+        .into_iter()
+        .filter(|(_, r)| {
+            let in_items = std::ptr::eq(r.table, T::TABLE) && own.contains(&r.key);
+            let in_db = found.get(r.table.name).is_some_and(|s| s.contains(&r.key));
+            !in_items && !in_db
+        })
+        .collect())
+}
+
+/// What a reference to a missing row is called in messages (`unknown person`, …).
+pub(crate) fn unknown(r: &Ref) -> String {
+    let what = match r.table.name {
+        "people" => "person",
+        "organisations" => "organisation",
+        "areas" => "area",
+        "communities" => "community",
+        "clans" => "clan",
+        "households" => "household",
+        other => other,
+    };
+    format!("unknown {what} `{}`", r.key)
+}
+
+/// Converts and checks `items` for a write: rows, no key twice, every reference known.
+/// Returns the rows, or [`Error::Invalid`] for the first problem.
+pub(crate) async fn prepare<C: Conn, T: Record>(c: &mut C, items: &[T]) -> Result<Vec<Row>> {
+    let table = T::TABLE;
+    let mut rows = Vec::with_capacity(items.len());
+    let mut seen = HashSet::with_capacity(items.len());
+    for item in items {
+        let row = item.to_row().map_err(|FieldError { field, message }| Error::Invalid {
+            table: table.name,
+            key: item.to_row().map(|r| r.key_text(table)).unwrap_or_default(),
+            field,
+            message,
+        })?;
+        if !seen.insert(row.vals[..table.key].to_vec()) {
+            return Err(Error::Invalid {
+                table: table.name,
+                key: row.key_text(table),
+                field: "-".to_owned(),
+                message: "given twice in one write".to_owned(),
+            });
+        }
+        rows.push(row);
+    }
+    if let Some((n, r)) = check_refs(c, items).await?.into_iter().next() {
+        return Err(Error::Invalid {
+            table: table.name,
+            key: rows.get(n).map(|row| row.key_text(table)).unwrap_or_default(),
+            field: r.field.to_owned(),
+            message: unknown(&r),
+        });
+    }
+    Ok(rows)
+}
+
+/// Reads the rows of `T` matching `filter` (SQL over the table's columns prefixed `p.`, with
+/// `$1…` bound to `args`), with their children and versions, ordered by key.
+pub(crate) async fn select<C: Conn, T: Record>(c: &mut C, filter: &str, args: Vec<Val>) -> Result<Vec<(T, i64)>> {
+    let table = T::TABLE;
+    let kw = table.key;
+    let cols: Vec<String> = table.cols.iter().map(|col| format!("p.{}", col.name)).collect();
+    let order: Vec<String> = table.key_cols().iter().map(|col| format!("p.{}", col.name)).collect();
+    let mut types = table.types();
+    let version = if table.versioned {
+        types.push(Ty::Int);
+        ", p.row_version"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {}{version} FROM {} p WHERE {filter} ORDER BY {}",
+        cols.join(", "),
+        table.name,
+        order.join(", ")
+    );
+    let rows = c.fetch(sql, args.clone(), types).await?;
+    let mut children: HashMap<Vec<Val>, Vec<Vec<Val>>> = HashMap::new();
+    if let Some(child) = table.child {
+        let ccols: Vec<String> = child.cols.iter().map(|col| format!("ch.{}", col.name)).collect();
+        let join: Vec<String> = table.key_cols().iter().map(|col| format!("ch.{0} = p.{0}", col.name)).collect();
+        let corder: Vec<String> = child.key_cols().iter().map(|col| format!("ch.{}", col.name)).collect();
+        let sql = format!(
+            "SELECT {} FROM {} ch JOIN {} p ON {} WHERE {filter} ORDER BY {}",
+            ccols.join(", "),
+            child.name,
+            table.name,
+            join.join(" AND "),
+            corder.join(", ")
+        );
+        for vals in c.fetch(sql, args, child.types()).await? {
+            children.entry(vals[..kw].to_vec()).or_default().push(vals[kw + 1..].to_vec());
+        }
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for mut vals in rows {
+        let v = if table.versioned { vals.pop().and_then(|v| v.as_int()).unwrap_or(0) } else { 0 };
+        let key = vals[..kw].to_vec();
+        let kids = children.remove(&key).unwrap_or_default();
+        let row = Row { vals, children: kids };
+        let item = T::from_row(row)
+            .map_err(|e| Error::corrupt(table.name, key_text(&key), format!("{}: {}", e.field, e.message)))?;
+        out.push((item, v));
+    }
+    Ok(out)
+}
+
+/// Updates one row if its version is still `expected`; returns the new version. A different
+/// version is [`Error::Conflict`], no row [`Error::NotFound`]; nothing is written then.
+pub(crate) async fn update_versioned<C: Conn, T: Record>(
+    c: &mut C,
+    item: &T,
+    expected: i64,
+    audit: &mut Audit,
+) -> Result<i64> {
+    let table = T::TABLE;
+    let mut rows = prepare(c, std::slice::from_ref(item)).await?;
+    let row = rows.pop().ok_or_else(|| Error::NotFound { table: table.name, key: String::new() })?;
+    let key = row.vals[..table.key].to_vec();
+    let key_s = row.key_text(table);
+    let existing = fetch_existing(c, table, std::slice::from_ref(&key)).await?;
+    let Some(old) = existing.get(&key) else {
+        return Err(Error::NotFound { table: table.name, key: key_s });
+    };
+    if old.version != expected {
+        return Err(Error::Conflict { table: table.name, key: key_s, expected, actual: old.version });
+    }
+    if old.row == row {
+        return Ok(old.version);
+    }
+    let n = table.key;
+    let set: Vec<String> =
+        table.cols[n..].iter().enumerate().map(|(i, col)| format!("{} = ${}", col.name, i + 1)).collect();
+    let rest = table.cols.len() - n;
+    let cond: Vec<String> =
+        table.key_cols().iter().enumerate().map(|(i, col)| format!("{} = ${}", col.name, rest + i + 1)).collect();
+    let sql = format!(
+        "UPDATE {} SET {}, row_version = row_version + 1 WHERE {} AND row_version = ${}",
+        table.name,
+        set.join(", "),
+        cond.join(" AND "),
+        table.cols.len() + 1
+    );
+    let mut args: Vec<Val> = row.vals[n..].to_vec();
+    args.extend(key.iter().cloned());
+    args.push(Val::int(expected));
+    if c.exec(sql, args).await? != 1 {
+        return Err(Error::Conflict { table: table.name, key: key_s, expected, actual: expected + 1 });
+    }
+    if let Some(child) = table.child {
+        let sql = format!("DELETE FROM {} WHERE {}", child.name, key_in(table, "", 1));
+        c.exec(sql, key.clone()).await?;
+        write_children(c, table, &row).await?;
+    }
+    audit.push(
+        table.name,
+        key_s,
+        "update",
+        Some(row_json(table, &old.row, Some(old.version))),
+        Some(row_json(table, &row, Some(expected + 1))),
+    );
+    audit.flush(c).await?;
+    Ok(expected + 1)
+}
+
+async fn write_children<C: Conn>(c: &mut C, table: &'static Table, row: &Row) -> Result<()> {
+    let Some(child) = table.child else { return Ok(()) };
+    let key = &row.vals[..table.key];
+    let cw = child.cols.len();
+    let kids: Vec<Vec<Val>> = row
+        .children
+        .iter()
+        .enumerate()
+        .map(|(n, ch)| {
+            let mut v = key.to_vec();
+            v.push(Val::int(i64::try_from(n).unwrap_or(i64::MAX)));
+            v.extend(ch.iter().cloned());
+            v
+        })
+        .collect();
+    for chunk in kids.chunks(chunk_rows(cw)) {
+        let sql = format!("INSERT INTO {} ({}) VALUES {}", child.name, child.col_list(), tuples(chunk.len(), cw));
+        c.exec(sql, chunk.iter().flatten().cloned().collect()).await?;
+    }
+    Ok(())
+}
+
+/// Deletes the rows of `table` with these keys (and their children), auditing each.
+pub(crate) async fn delete_rows<C: Conn>(
+    c: &mut C,
+    table: &'static Table,
+    keys: &[Vec<Val>],
+    audit: &mut Audit,
+) -> Result<u64> {
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let old = fetch_existing(c, table, keys).await?;
+    for key in keys {
+        if let Some(o) = old.get(key) {
+            audit.push(table.name, key_text(key), "delete", Some(row_json(table, &o.row, Some(o.version))), None);
+        }
+    }
+    let mut n = 0;
+    for chunk in keys.chunks(chunk_rows(table.key)) {
+        if let Some(child) = table.child {
+            let sql = format!("DELETE FROM {} WHERE {}", child.name, key_in(table, "", chunk.len()));
+            c.exec(sql, chunk.iter().flatten().cloned().collect()).await?;
+        }
+        let sql = format!("DELETE FROM {} WHERE {}", table.name, key_in(table, "", chunk.len()));
+        n += c.exec(sql, chunk.iter().flatten().cloned().collect()).await?;
+    }
+    audit.flush(c).await?;
+    Ok(n)
+}

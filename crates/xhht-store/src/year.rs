@@ -1,0 +1,378 @@
+//! A data year in and out: [`YearData`] holds every record `xhht_scoring::year::evaluate_year`
+//! needs, read with one query per table (never one per person); [`StoredResult`] is what an
+//! evaluation leaves in the database, with the rulebook id, version id and content hash of the
+//! rules that produced each outcome.
+//!
+//! What a year loads: every area, succession, organisation and person; the memberships that
+//! overlap the data year or the years on either side (approvals of a year's plans can fall
+//! early in the next year); the year's registrations, commitments, self-study plans,
+//! assessments, report submissions and reward proposals; and the recognitions of that year and
+//! every earlier one (an earlier recognition may still hold).
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use xhht_core::Title;
+use xhht_core::area::{AdminArea, Succession};
+use xhht_core::entity::{Membership, Organisation, Person};
+use xhht_core::record::{
+    Assessment, Commitment, Recognition, Registration, ReportSubmission, RewardProposal, SelfStudyPlan, SubjectRef,
+};
+use xhht_scoring::year::{YearEngines, YearInput, YearResults};
+use xhht_scoring::{Engine, Evaluation};
+
+use crate::db::Val;
+use crate::error::Result;
+use crate::model::{FieldError, FieldResult, Record, Row, subject_kind, subject_ref};
+use crate::schema::{self, Table};
+use crate::store::{Store, read_tx, write_tx};
+use crate::write;
+
+/// Every record of one data year, owned, in the shape the year evaluator borrows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct YearData {
+    /// The data year.
+    pub year: i32,
+    /// Every organisation.
+    pub organisations: Vec<Organisation>,
+    /// Every person.
+    pub people: Vec<Person>,
+    /// Memberships overlapping the year before, the year and the year after.
+    pub memberships: Vec<Membership>,
+    /// The year's registrations.
+    pub registrations: Vec<Registration>,
+    /// The year's commitments.
+    pub commitments: Vec<Commitment>,
+    /// The year's self-study plans.
+    pub self_study_plans: Vec<SelfStudyPlan>,
+    /// The year's assessments, with their values.
+    pub assessments: Vec<Assessment>,
+    /// Recognitions of the year and every earlier year.
+    pub recognitions: Vec<Recognition>,
+    /// Every area.
+    pub areas: Vec<AdminArea>,
+    /// Every succession.
+    pub successions: Vec<Succession>,
+    /// The year's report submissions.
+    pub report_submissions: Vec<ReportSubmission>,
+    /// The year's reward proposals.
+    pub reward_proposals: Vec<RewardProposal>,
+}
+
+impl YearData {
+    /// The input of `xhht_scoring::year::evaluate_year`, borrowing from `self`.
+    pub fn input(&self) -> YearInput<'_> {
+        YearInput {
+            year: self.year,
+            organisations: &self.organisations,
+            people: &self.people,
+            memberships: &self.memberships,
+            registrations: &self.registrations,
+            commitments: &self.commitments,
+            self_study_plans: &self.self_study_plans,
+            assessments: &self.assessments,
+            recognitions: &self.recognitions,
+        }
+    }
+}
+
+/// The first and last day of the membership window of `year`.
+pub(crate) fn membership_window(year: i32) -> (NaiveDate, NaiveDate) {
+    let from = NaiveDate::from_ymd_opt(year - 1, 1, 1).unwrap_or(NaiveDate::MIN);
+    let to = NaiveDate::from_ymd_opt(year + 1, 12, 31).unwrap_or(NaiveDate::MAX);
+    (from, to)
+}
+
+/// The filters (over columns prefixed `p.`) and arguments of each table of a year.
+pub(crate) struct YearFilters;
+
+impl YearFilters {
+    pub(crate) const ALL: &'static str = "1 = 1";
+    pub(crate) const YEAR: &'static str = "p.year = $1";
+    pub(crate) const UP_TO_YEAR: &'static str = "p.year <= $1";
+    pub(crate) const MEMBERSHIPS: &'static str = "p.valid_from <= $2 AND (p.valid_to IS NULL OR p.valid_to >= $1)";
+}
+
+impl Store {
+    /// Loads every record of data year `year` (see the module documentation for what that
+    /// covers) in one read snapshot, with one query per table.
+    pub async fn load_year(&self, year: i32) -> Result<YearData> {
+        let (from, to) = membership_window(year);
+        let y = || vec![Val::int(year)];
+        read_tx!(self, |c| {
+            Ok(YearData {
+                year,
+                organisations: unversioned(write::select(c, YearFilters::ALL, vec![]).await?),
+                people: unversioned(write::select(c, YearFilters::ALL, vec![]).await?),
+                memberships: unversioned(
+                    write::select(c, YearFilters::MEMBERSHIPS, vec![Val::date(from), Val::date(to)]).await?,
+                ),
+                registrations: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
+                commitments: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
+                self_study_plans: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
+                assessments: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
+                recognitions: unversioned(write::select(c, YearFilters::UP_TO_YEAR, y()).await?),
+                areas: unversioned(write::select(c, YearFilters::ALL, vec![]).await?),
+                successions: unversioned(write::select(c, YearFilters::ALL, vec![]).await?),
+                report_submissions: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
+                reward_proposals: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
+            })
+        })
+    }
+
+    /// Stores the results of evaluating `data` (one [`StoredResult`] per person and per
+    /// organisation, each evaluation with the rulebook id, version id and content hash of the
+    /// rules used), replacing the results stored for the year before; audited under `actor`.
+    /// Returns the number of subjects whose results were added or changed.
+    pub async fn save_results(
+        &self,
+        actor: &str,
+        year: i32,
+        data: &YearData,
+        results: &YearResults,
+        engines: &YearEngines,
+    ) -> Result<usize> {
+        let stored = stored_results(year, data, results, engines);
+        let rows: Vec<Row> = stored
+            .iter()
+            .map(|r| {
+                r.to_row().map_err(|e| crate::Error::Invalid {
+                    table: "results",
+                    key: r.subject.to_string(),
+                    field: e.field,
+                    message: e.message,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let keep: HashSet<Vec<Val>> = rows.iter().map(|r| r.vals[..schema::RESULTS.key].to_vec()).collect();
+        Ok(write_tx!(self, actor, |c, audit| {
+            let old: Vec<(StoredResult, i64)> = write::select(c, YearFilters::YEAR, vec![Val::int(year)]).await?;
+            let stale: Vec<Vec<Val>> = old
+                .iter()
+                .filter_map(|(r, _)| r.to_row().ok())
+                .map(|r| r.vals[..schema::RESULTS.key].to_vec())
+                .filter(|k| !keep.contains(k))
+                .collect();
+            write::delete_rows(c, &schema::RESULTS, &stale, &mut audit).await?;
+            let report = write::upsert(c, &schema::RESULTS, rows, &mut audit).await?;
+            usize::try_from(report.added + report.changed).unwrap_or(usize::MAX)
+        }))
+    }
+
+    /// The results stored for data year `year`, ordered by subject kind (`organisation`,
+    /// `person`) then id.
+    pub async fn results(&self, year: i32) -> Result<Vec<StoredResult>> {
+        Ok(self
+            .list::<StoredResult>(YearFilters::YEAR, vec![Val::int(year)])
+            .await?
+            .into_iter()
+            .map(|v| v.value)
+            .collect())
+    }
+}
+
+fn unversioned<T>(v: Vec<(T, i64)>) -> Vec<T> {
+    v.into_iter().map(|(t, _)| t).collect()
+}
+
+/// One evaluation of a subject against one rulebook, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvaluation {
+    /// The rulebook id, e.g. `cong-dan-hoc-tap`.
+    pub rulebook: String,
+    /// The id of the version that applied, e.g. `qd324-2023`.
+    pub version: String,
+    /// SHA-256 of the rulebook file (lower-case hex): exactly which rules were used.
+    pub content_hash: String,
+    /// The outcome's stable id (`dat`, `khong_dat`, `muc_1`…), or `None` when undetermined.
+    pub outcome: Option<String>,
+    /// Whether the outcome confers the title.
+    pub confers_title: bool,
+    /// The total (points shapes with every value present).
+    pub total: Option<Decimal>,
+    /// The level reached (levels shapes; 0 when none).
+    pub level: Option<u8>,
+    /// The problems found with the facts, one sentence each.
+    pub diagnostics: Vec<String>,
+}
+
+/// What a year's evaluation concluded about one person or organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResult {
+    /// The data year.
+    pub year: i32,
+    /// Who.
+    pub subject: SubjectRef,
+    /// For a person, the organisation they belonged to on 31 December.
+    pub organisation: Option<String>,
+    /// Whether the subject registered for its title in the year.
+    pub registered: bool,
+    /// Whether the subject holds its title for the year ("Công dân học tập" for a person, by
+    /// assessment or decision; "Đơn vị học tập" for an organisation, by decision).
+    pub holds_title: bool,
+    /// The level of the title held, for titles with levels.
+    pub title_level: Option<u8>,
+    /// True when the held recognition covers this year for the last time.
+    pub title_expires_after_year: bool,
+    /// The evaluations: for a person "Công dân học tập" (when assessed) and the plan's
+    /// individual criteria; for an organisation "Đơn vị học tập" (when assessed) and the plan's
+    /// collective criteria.
+    pub evaluations: Vec<StoredEvaluation>,
+}
+
+fn evaluation(engine: &Engine, e: &Evaluation) -> StoredEvaluation {
+    let book = engine.rulebook();
+    StoredEvaluation {
+        rulebook: book.rulebook.id().to_owned(),
+        version: engine.version(e.version).map(|v| v.id.clone()).unwrap_or_default(),
+        content_hash: book.content_hash.clone(),
+        outcome: e.outcome.map(|o| engine.outcome_id(e.version, o).to_owned()),
+        confers_title: e.outcome.is_some_and(|o| engine.confers_title(e.version, o)),
+        total: e.total_decimal(),
+        level: e.level(),
+        diagnostics: e.diagnostics.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// The results of a year as they are stored.
+pub(crate) fn stored_results(
+    year: i32,
+    data: &YearData,
+    results: &YearResults,
+    engines: &YearEngines,
+) -> Vec<StoredResult> {
+    let registered: HashSet<(&SubjectRef, Title)> =
+        data.registrations.iter().filter(|r| r.year() == year).map(|r| (r.subject(), r.title())).collect();
+    let mut out = Vec::with_capacity(results.people.len() + results.organisations.len());
+    for p in &results.people {
+        let mut evaluations = Vec::new();
+        if let Some(e) = &p.citizen {
+            evaluations.push(evaluation(&engines.citizen, e));
+        }
+        evaluations.push(evaluation(&engines.plan, &p.criteria));
+        out.push(StoredResult {
+            year,
+            subject: SubjectRef::Person(p.id.clone()),
+            organisation: p.organisation.clone(),
+            registered: p.registered,
+            holds_title: p.holds_title,
+            title_level: None,
+            title_expires_after_year: false,
+            evaluations,
+        });
+    }
+    for o in &results.organisations {
+        let subject = SubjectRef::Organisation(o.code.clone());
+        let mut evaluations = Vec::new();
+        if let (Some(e), Some(engine)) = (&o.unit, o.unit_rulebook.as_ref().and_then(|id| engines.unit.get(id))) {
+            evaluations.push(evaluation(engine, e));
+        }
+        evaluations.push(evaluation(&engines.plan, &o.criteria));
+        out.push(StoredResult {
+            year,
+            registered: registered.contains(&(&subject, Title::DonViHocTap)),
+            subject,
+            organisation: None,
+            holds_title: o.title_level.is_some(),
+            title_level: o.title_level,
+            title_expires_after_year: o.title_expires_after_year,
+            evaluations,
+        });
+    }
+    out
+}
+
+fn flag(b: bool) -> Val {
+    Val::int(i64::from(b))
+}
+
+impl Record for StoredResult {
+    const TABLE: &'static Table = &schema::RESULTS;
+
+    fn to_row(&self) -> FieldResult<Row> {
+        let kind = subject_kind(&self.subject);
+        let mut row = Row {
+            vals: vec![
+                Val::int(self.year),
+                Val::text(kind),
+                Val::text(self.subject.id()),
+                Val::opt_text(self.organisation.as_deref()),
+                flag(self.registered),
+                flag(self.holds_title),
+                Val::Int(self.title_level.map(i64::from)),
+                flag(self.title_expires_after_year),
+            ],
+            children: Vec::new(),
+        };
+        for e in &self.evaluations {
+            let total = e
+                .total
+                .map(|t| {
+                    xhht_scoring::scale::to_scaled(t)
+                        .ok_or_else(|| FieldError::new("total", format!("{t} cannot be held in ten-thousandths")))
+                })
+                .transpose()?;
+            let diagnostics =
+                serde_json::to_string(&e.diagnostics).map_err(|err| FieldError::new("diagnostics", err.to_string()))?;
+            row.children.push(vec![
+                Val::text(&e.rulebook),
+                Val::text(&e.version),
+                Val::text(&e.content_hash),
+                Val::opt_text(e.outcome.as_deref()),
+                flag(e.confers_title),
+                Val::Int(total),
+                Val::Int(e.level.map(i64::from)),
+                Val::text(diagnostics),
+            ]);
+        }
+        Ok(row)
+    }
+
+    fn from_row(row: Row) -> FieldResult<Self> {
+        let v = &row.vals;
+        let get = |n: usize| v.get(n).cloned().unwrap_or(Val::Text(None));
+        let year =
+            get(0).as_int().and_then(|y| i32::try_from(y).ok()).ok_or_else(|| FieldError::new("year", "missing"))?;
+        let kind = get(1).as_str().unwrap_or_default().to_owned();
+        let id = get(2).as_str().unwrap_or_default().to_owned();
+        let subject =
+            subject_ref(&kind, id).ok_or_else(|| FieldError::new("subject_kind", format!("unknown `{kind}`")))?;
+        let level = |val: Val, f: &str| {
+            val.as_int()
+                .map(|l| u8::try_from(l).map_err(|_| FieldError::new(f, format!("{l} is not a level"))))
+                .transpose()
+        };
+        let mut evaluations = Vec::with_capacity(row.children.len());
+        for ch in &row.children {
+            let g = |n: usize| ch.get(n).cloned().unwrap_or(Val::Text(None));
+            let text = |n: usize| g(n).as_str().unwrap_or_default().to_owned();
+            let diagnostics: Vec<String> =
+                serde_json::from_str(&text(7)).map_err(|e| FieldError::new("diagnostics", e.to_string()))?;
+            evaluations.push(StoredEvaluation {
+                rulebook: text(0),
+                version: text(1),
+                content_hash: text(2),
+                outcome: g(3).as_str().map(str::to_owned),
+                confers_title: g(4).as_int() == Some(1),
+                total: g(5).as_int().map(xhht_scoring::scale::from_scaled),
+                level: level(g(6), "level")?,
+                diagnostics,
+            });
+        }
+        Ok(StoredResult {
+            year,
+            subject,
+            organisation: get(3).as_str().map(str::to_owned),
+            registered: get(4).as_int() == Some(1),
+            holds_title: get(5).as_int() == Some(1),
+            title_level: level(get(6), "title_level")?,
+            title_expires_after_year: get(7).as_int() == Some(1),
+            evaluations,
+        })
+    }
+
+    fn refs(&self) -> Vec<crate::model::Ref> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,29 @@
+//! Migrations: from an empty database (every test does that) and from the previous schema
+//! version with data in it.
+
+use xhht_store::Store;
+
+use crate::support::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_at_version_1_with_data_migrates_to_the_latest() {
+    each_backend("migrate", async |db| {
+        let old = Store::open_with_schema(&db.target, 1).await.unwrap();
+        assert_eq!(old.schema_version().await.unwrap(), 1);
+        old.put_areas("t", &areas()).await.unwrap();
+        old.put_people("t", &[teacher("p1"), teacher("p2")]).await.unwrap();
+        // Version 1 has no import log yet.
+        let counts = old.counts().await;
+        assert!(counts.is_err(), "the imports table arrives with version 2");
+        old.close().await;
+
+        let store = db.open().await;
+        assert_eq!(store.schema_version().await.unwrap(), 2);
+        assert_eq!(store.person("p2").await.unwrap().unwrap().value, teacher("p2"));
+        let counts = store.counts().await.unwrap();
+        assert!(counts.contains(&("people", 2)) && counts.contains(&("imports", 0)), "{counts:?}");
+        assert!(store.audit_verify().await.unwrap().is_ok(), "the audit chain survives the migration");
+        store.close().await;
+    })
+    .await;
+}
