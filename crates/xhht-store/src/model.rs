@@ -569,6 +569,23 @@ impl Record for SelfStudyPlan {
     }
 }
 
+/// Checks that a row still makes a valid record of its table (after values were merged in).
+pub(crate) fn revalidate(table: &'static Table, row: &Row) -> FieldResult<()> {
+    fn check<T: Record>(row: &Row) -> FieldResult<()> {
+        T::from_row(row.clone()).map(|_| ())
+    }
+    match table.name {
+        "areas" => check::<AdminArea>(row),
+        "organisations" => check::<Organisation>(row),
+        "people" => check::<Person>(row),
+        "memberships" => check::<Membership>(row),
+        "self_study_plans" => check::<SelfStudyPlan>(row),
+        "recognitions" => check::<Recognition>(row),
+        "report_submissions" => check::<ReportSubmission>(row),
+        _ => Ok(()),
+    }
+}
+
 /// An indicator value as the columns `value_type, amount, denominator, day`.
 pub(crate) fn value_vals(v: &Value) -> FieldResult<[Val; 4]> {
     let scaled = |d: &rust_decimal::Decimal| {

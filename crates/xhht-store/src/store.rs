@@ -278,7 +278,7 @@ impl Store {
     pub(crate) async fn put<T: Record>(&self, actor: &str, items: &[T]) -> Result<WriteReport> {
         Ok(write_tx!(self, actor, |c, audit| {
             let rows = write::prepare(c, items).await?;
-            write::upsert(c, T::TABLE, rows, &mut audit).await?
+            write::upsert(c, T::TABLE, rows, &mut audit, None).await?
         }))
     }
 

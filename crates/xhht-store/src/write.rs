@@ -141,6 +141,9 @@ pub(crate) fn row_json(table: &Table, row: &Row, version: Option<i64>) -> String
     serde_json::Value::Object(m).to_string()
 }
 
+/// Called with the number of rows written so far, after each chunk (inside the transaction).
+pub(crate) type Tick<'a> = Option<&'a (dyn Fn(u64) + Send + Sync)>;
+
 /// Writes rows of `table` (upsert by natural key) and audits the changes. Rows must have
 /// distinct keys and valid references (see [`check_refs`]).
 pub(crate) async fn upsert<C: Conn>(
@@ -148,6 +151,7 @@ pub(crate) async fn upsert<C: Conn>(
     table: &'static Table,
     rows: Vec<Row>,
     audit: &mut Audit,
+    tick: Tick<'_>,
 ) -> Result<WriteReport> {
     let mut report = WriteReport::default();
     if rows.is_empty() {
@@ -195,6 +199,9 @@ pub(crate) async fn upsert<C: Conn>(
         write_rows(c, table, &write, &replaced_children).await?;
         if audit.pending() >= 5000 {
             audit.flush(c).await?;
+        }
+        if let Some(t) = tick {
+            t(report.added + report.changed + report.unchanged);
         }
     }
     audit.flush(c).await?;

@@ -155,7 +155,7 @@ impl Store {
                 .filter(|k| !keep.contains(k))
                 .collect();
             write::delete_rows(c, &schema::RESULTS, &stale, &mut audit).await?;
-            let report = write::upsert(c, &schema::RESULTS, rows, &mut audit).await?;
+            let report = write::upsert(c, &schema::RESULTS, rows, &mut audit, None).await?;
             usize::try_from(report.added + report.changed).unwrap_or(usize::MAX)
         }))
     }

@@ -16,5 +16,7 @@ mod support;
 mod audit;
 mod basics;
 mod concurrency;
+mod import;
 mod migrate;
 mod safety;
+mod year;

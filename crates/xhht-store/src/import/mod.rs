@@ -1,0 +1,607 @@
+//! Bulk import from the files officials keep, and export in the same shape.
+//!
+//! [`Store::import`] reads a CSV or XLSX file (by extension) of one [`ImportKind`], finds the
+//! header row below any title block, reads every data row, and checks everything before
+//! writing anything: required cells, dates (`dd/mm/yyyy` or ISO), closed lists, references
+//! (to the database or to other rows of the file), keys given twice, the domain's own rules
+//! (an approval before its plan's submission…) and, for assessments, each value against its
+//! rulebook (kind, range, precision). By default the import is **all or nothing**: any problem
+//! and nothing is written, the error listing every problem as `file:line: field: message`.
+//! With [`ImportOptions::skip_bad_rows`] the good rows are imported and the rejected ones
+//! written to [`ImportOptions::rejected_to`] with an `error` column. Writing is one transaction
+//! (upserts by natural key, so importing the same file again changes nothing) that also
+//! appends the audit entries and a line to the `imports` log.
+//!
+//! The columns of each kind are documented in `docs/data-formats.md` ("Imports").
+
+mod export;
+pub(crate) mod header;
+mod kinds;
+mod read;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use csv::StringRecord;
+
+pub use export::ExportFormat;
+pub use kinds::ImportKind;
+
+use self::header::Header;
+use self::kinds::{FileCtx, IndicatorCol, RowCtx};
+use crate::db::{Conn, Ty, Val, placeholders};
+use crate::error::{Error, Result, RowError};
+use crate::model::{Row, key_text};
+use crate::schema::{self, ALL_TABLES, Table};
+use crate::store::{Store, write_tx};
+use crate::write::{self, WriteReport};
+
+/// How an import runs.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Import the good rows and reject the bad ones, instead of refusing the whole file.
+    pub skip_bad_rows: bool,
+    /// Where to write the rejected rows (CSV, UTF-8, the file's columns plus `error`), when
+    /// skipping bad rows.
+    pub rejected_to: Option<PathBuf>,
+    /// Who imports, for the audit trail.
+    pub actor: String,
+    /// Told how far the import is (for a progress bar).
+    pub progress: Option<Progress>,
+}
+
+impl ImportOptions {
+    /// All or nothing, as `actor`.
+    pub fn new(actor: impl Into<String>) -> Self {
+        Self { skip_bad_rows: false, rejected_to: None, actor: actor.into(), progress: None }
+    }
+}
+
+/// How far an import is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ImportProgress {
+    /// The file was read: this many data rows.
+    Read {
+        /// Data rows (below the header, not blank).
+        rows: usize,
+    },
+    /// Every row was checked.
+    Checked {
+        /// Rows to import.
+        good: usize,
+        /// Rows rejected.
+        rejected: usize,
+    },
+    /// Rows of a table were written, inside the import's transaction (nothing is visible to
+    /// others, and nothing stays if the process dies now).
+    Writing {
+        /// The table.
+        table: &'static str,
+        /// Rows of it done so far.
+        done: u64,
+        /// Rows of it to do.
+        total: u64,
+    },
+    /// The transaction committed.
+    Committed,
+}
+
+/// A progress callback.
+#[derive(Clone)]
+pub struct Progress(Arc<dyn Fn(&ImportProgress) + Send + Sync>);
+
+impl Progress {
+    /// Wraps a callback.
+    pub fn new(f: impl Fn(&ImportProgress) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+
+    fn tell(&self, p: &ImportProgress) {
+        (self.0)(p);
+    }
+}
+
+impl fmt::Debug for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Progress(..)")
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The kind.
+    pub kind: ImportKind,
+    /// The file.
+    pub file: String,
+    /// The line (CSV) or row (XLSX) of the header.
+    pub header_line: u64,
+    /// Data rows read (not counting blank rows, or rows with every required cell empty such as
+    /// a signature block).
+    pub rows: usize,
+    /// Rows imported.
+    pub imported: usize,
+    /// Rows rejected (only with `skip_bad_rows`).
+    pub rejected: usize,
+    /// Rows of the kind's table added, changed and left unchanged.
+    pub written: WriteReport,
+    /// Rows written to other tables, e.g. the memberships of a people file with an `organisation`
+    /// column.
+    pub also: Vec<(&'static str, WriteReport)>,
+    /// Columns of the file that are no column of the kind (ignored).
+    pub ignored_columns: Vec<String>,
+    /// The problems of the rejected rows.
+    pub errors: Vec<RowError>,
+}
+
+/// The kind's own table (the first its rows write).
+fn main_table(kind: ImportKind) -> &'static Table {
+    match kind {
+        ImportKind::Areas => &schema::AREAS,
+        ImportKind::Organisations => &schema::ORGANISATIONS,
+        ImportKind::People => &schema::PEOPLE,
+        ImportKind::Memberships => &schema::MEMBERSHIPS,
+        ImportKind::Registrations => &schema::REGISTRATIONS,
+        ImportKind::Commitments => &schema::COMMITMENTS,
+        ImportKind::SelfStudyPlans => &schema::SELF_STUDY_PLANS,
+        ImportKind::Assessments => &schema::ASSESSMENTS,
+        ImportKind::Recognitions => &schema::RECOGNITIONS,
+        ImportKind::ReportSubmissions => &schema::REPORT_SUBMISSIONS,
+    }
+}
+
+/// One data row of the file and what became of it.
+struct DataRow {
+    line: u64,
+    cells: StringRecord,
+    rows: Vec<(&'static Table, Row)>,
+    refs: Vec<crate::model::Ref>,
+    /// Memberships files: the person's name as written, to check against the person.
+    name_check: Option<(String, String)>,
+    errors: Vec<RowError>,
+}
+
+/// The file column a record field is reported under.
+fn column_of(field: &str) -> &str {
+    match field {
+        "subject_id" => "subject",
+        "from" | "to" => "code",
+        other => other,
+    }
+}
+
+impl Store {
+    /// Imports the file at `path` (`.xlsx`, `.xlsm`, `.xls`, `.ods`: the first sheet; anything
+    /// else: CSV) as records of `kind`. See the module documentation for the checks and
+    /// `docs/data-formats.md` for the columns.
+    pub async fn import(&self, kind: ImportKind, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
+        let spec = kind.spec();
+        let sheet = read::read(path, &|rows| header::find(spec, rows).is_ok())?;
+        let file = sheet.file.clone();
+        let header = match header::find(spec, &sheet.rows) {
+            Ok(h) => h,
+            Err((line, missing)) => {
+                return Err(Error::Import {
+                    errors: vec![RowError {
+                        file,
+                        line,
+                        field: "-".to_owned(),
+                        message: format!(
+                            "no header row among the first {} rows names the required column(s) {} \
+                             (see docs/data-formats.md, Imports)",
+                            header::HEADER_SEARCH_ROWS,
+                            missing.join(", ")
+                        ),
+                    }],
+                });
+            }
+        };
+        let mut file_errors: Vec<RowError> = header
+            .twice
+            .iter()
+            .map(|(id, h)| RowError {
+                file: file.clone(),
+                line: header.line,
+                field: (*id).to_owned(),
+                message: format!("the column is given twice (again as `{h}`)"),
+            })
+            .collect();
+        let mut ctx = FileCtx { kind, engines: Default::default(), indicator_cols: Vec::new() };
+        let mut ignored_columns = Vec::new();
+        for (cell, h) in &header.extra {
+            if kind == ImportKind::Assessments {
+                ctx.indicator_cols.push((*cell, h.clone(), kinds::indicator_col(h)));
+            } else {
+                ignored_columns.push(h.clone());
+            }
+        }
+
+        let header_cells = sheet.rows.get(header.index).map(|(_, r)| r.clone()).unwrap_or_default();
+        let required: Vec<usize> =
+            spec.iter().zip(&header.at).filter(|(c, _)| c.required).filter_map(|(_, a)| *a).collect();
+        if kind == ImportKind::Assessments {
+            unknown_indicator_columns(&mut ctx, &header, &sheet.rows, &file, &mut file_errors);
+        }
+        // Every data row, parsed.
+        let mut data = Vec::new();
+        for (line, cells) in sheet.rows.into_iter().skip(header.index + 1) {
+            let blank = |n: &usize| cells.get(*n).is_none_or(|c| c.trim().is_empty());
+            if cells.iter().all(|c| c.trim().is_empty()) || required.iter().all(blank) {
+                continue;
+            }
+            let mut row_ctx = RowCtx::new(&file, line, &cells, &header, spec);
+            let recs = ctx.parse(&mut row_ctx);
+            let name_check = (kind == ImportKind::Memberships)
+                .then(|| row_ctx.get("full_name").zip(row_ctx.get("person")))
+                .flatten()
+                .map(|(n, p)| (p.to_owned(), n.to_owned()));
+            let mut errors = row_ctx.errors;
+            let mut rows = Vec::new();
+            let mut refs = Vec::new();
+            for r in &recs {
+                match r.row() {
+                    Ok(row) => rows.push((r.table(), row)),
+                    Err(e) => errors.push(RowError { file: file.clone(), line, field: e.field, message: e.message }),
+                }
+                refs.extend(r.refs());
+            }
+            data.push(DataRow { line, cells, rows, refs, name_check, errors });
+        }
+        if let Some(p) = &opts.progress {
+            p.tell(&ImportProgress::Read { rows: data.len() });
+        }
+
+        // Keys given twice.
+        let mut first: HashMap<(&'static str, Vec<Val>), u64> = HashMap::new();
+        for d in &mut data {
+            for (table, row) in &d.rows {
+                let key = row.vals[..table.key].to_vec();
+                match first.get(&(table.name, key.clone())) {
+                    Some(l) => d.errors.push(RowError {
+                        file: file.clone(),
+                        line: d.line,
+                        field: table.key_cols()[0].name.to_owned(),
+                        message: format!("`{}` is already on line {l}", key_text(&key)),
+                    }),
+                    None => {
+                        first.insert((table.name, key), d.line);
+                    }
+                }
+            }
+        }
+
+        // Columns the file does not have keep their stored values.
+        self.carry_over(kind, &header, &mut data, &file).await?;
+        // References, and the names of memberships' people.
+        self.check_references(&mut data, &file).await?;
+        self.check_names(&mut data, &file).await?;
+
+        let rejected: Vec<&DataRow> = data.iter().filter(|d| !d.errors.is_empty()).collect();
+        let mut errors: Vec<RowError> = file_errors;
+        errors.extend(rejected.iter().flat_map(|d| d.errors.iter().cloned()));
+        if !errors.is_empty() && (!opts.skip_bad_rows || errors.iter().any(|e| e.line == header.line)) {
+            return Err(Error::Import { errors });
+        }
+        if let Some(to) = &opts.rejected_to
+            && opts.skip_bad_rows
+        {
+            write_rejected(to, &header_cells, &rejected)?;
+        }
+        let rejected_n = rejected.len();
+        let good: Vec<DataRow> = data.into_iter().filter(|d| d.errors.is_empty()).collect();
+        if let Some(p) = &opts.progress {
+            p.tell(&ImportProgress::Checked { good: good.len(), rejected: rejected_n });
+        }
+
+        // Write, parents first, in one transaction.
+        let mut by_table: HashMap<&'static str, Vec<Row>> = HashMap::new();
+        for d in &good {
+            for (t, r) in &d.rows {
+                by_table.entry(t.name).or_default().push(r.clone());
+            }
+        }
+        let main = main_table(kind);
+        let bytes = std::fs::read(path).map_err(Error::io(path))?;
+        let sha = xhht_core::rulebook::sha256_hex(&bytes);
+        let file_name = path.file_name().map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+        let progress = opts.progress.clone();
+        let (written, also) = write_tx!(self, &opts.actor, |c, audit| {
+            let mut written = WriteReport::default();
+            let mut also = Vec::new();
+            for table in ALL_TABLES {
+                let Some(rows) = by_table.remove(table.name) else { continue };
+                let total = rows.len() as u64;
+                let name = table.name;
+                let tick_fn = |done: u64| {
+                    if let Some(p) = &progress {
+                        p.tell(&ImportProgress::Writing { table: name, done, total });
+                    }
+                };
+                let report = write::upsert(c, table, rows, &mut audit, Some(&tick_fn)).await?;
+                if std::ptr::eq(*table, main) {
+                    written = report;
+                } else {
+                    also.push((table.name, report));
+                }
+            }
+            log_import(c, &audit.at, &opts.actor, kind, &file_name, &sha, written, rejected_n).await?;
+            (written, also)
+        });
+        if let Some(p) = &opts.progress {
+            p.tell(&ImportProgress::Committed);
+        }
+        Ok(ImportReport {
+            kind,
+            file,
+            header_line: header.line,
+            rows: good.len() + rejected_n,
+            imported: good.len(),
+            rejected: rejected_n,
+            written,
+            also,
+            ignored_columns,
+            errors,
+        })
+    }
+
+    /// Marks the rows whose references exist neither in the database nor in the file's good
+    /// rows; with rows rejected, again until nothing changes (a row referring to a rejected row
+    /// is rejected too).
+    async fn check_references(&self, data: &mut [DataRow], file: &str) -> Result<()> {
+        loop {
+            let mut defined: HashMap<&'static str, HashSet<String>> = HashMap::new();
+            for d in data.iter().filter(|d| d.errors.is_empty()) {
+                for (t, r) in &d.rows {
+                    if t.key == 1 {
+                        defined.entry(t.name).or_default().insert(r.key_text(t));
+                    }
+                }
+            }
+            let mut ask: HashMap<&'static str, (&'static Table, HashSet<String>)> = HashMap::new();
+            for d in data.iter().filter(|d| d.errors.is_empty()) {
+                for r in &d.refs {
+                    if !defined.get(r.table.name).is_some_and(|s| s.contains(&r.key)) {
+                        ask.entry(r.table.name).or_insert_with(|| (r.table, HashSet::new())).1.insert(r.key.clone());
+                    }
+                }
+            }
+            let mut found: HashMap<&'static str, HashSet<String>> = HashMap::new();
+            for (name, (table, keys)) in ask {
+                let f = crate::store::read_tx!(self, |c| { write::existing_keys(c, table, &keys).await? });
+                found.insert(name, f);
+            }
+            let mut changed = false;
+            for d in data.iter_mut().filter(|d| d.errors.is_empty()) {
+                for r in &d.refs {
+                    let known = defined.get(r.table.name).is_some_and(|s| s.contains(&r.key))
+                        || found.get(r.table.name).is_some_and(|s| s.contains(&r.key));
+                    if !known {
+                        d.errors.push(RowError {
+                            file: file.to_owned(),
+                            line: d.line,
+                            field: column_of(r.field).to_owned(),
+                            message: write::unknown(r),
+                        });
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                return Ok(());
+            }
+        }
+    }
+
+    /// For rows that exist already: the values of optional columns the file does not have are
+    /// taken from the stored row (a plans file without approval columns keeps the approvals;
+    /// a people file with an organisation keeps a membership's end date), and the merged record
+    /// is checked again.
+    async fn carry_over(&self, kind: ImportKind, header: &Header, data: &mut [DataRow], file: &str) -> Result<()> {
+        let spec = kind.spec();
+        let absent = |id: &str| id.is_empty() || spec.iter().zip(&header.at).any(|(c, a)| c.id == id && a.is_none());
+        let carried: Vec<(&'static Table, usize)> =
+            kinds::carried(kind).iter().filter(|(_, id, _)| absent(id)).map(|(t, _, n)| (*t, *n)).collect();
+        let tables: Vec<&'static Table> = {
+            let mut v: Vec<&'static Table> = Vec::new();
+            for (t, _) in &carried {
+                if !v.iter().any(|x| std::ptr::eq(*x, *t)) {
+                    v.push(t);
+                }
+            }
+            v
+        };
+        for table in tables {
+            let keys: Vec<Vec<Val>> = data
+                .iter()
+                .filter(|d| d.errors.is_empty())
+                .flat_map(|d| d.rows.iter())
+                .filter(|(t, _)| std::ptr::eq(*t, table))
+                .map(|(_, r)| r.vals[..table.key].to_vec())
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            let existing = crate::store::read_tx!(self, |c| { write::fetch_existing(c, table, &keys).await? });
+            if existing.is_empty() {
+                continue;
+            }
+            let cols: Vec<usize> = carried.iter().filter(|(t, _)| std::ptr::eq(*t, table)).map(|(_, n)| *n).collect();
+            for d in data.iter_mut().filter(|d| d.errors.is_empty()) {
+                for (t, row) in d.rows.iter_mut().filter(|(t, _)| std::ptr::eq(*t, table)) {
+                    let Some(old) = existing.get(&row.vals[..t.key]) else { continue };
+                    for n in &cols {
+                        if let (Some(v), Some(o)) = (row.vals.get_mut(*n), old.row.vals.get(*n)) {
+                            v.clone_from(o);
+                        }
+                    }
+                    if let Err(e) = crate::model::revalidate(t, row) {
+                        d.errors.push(RowError {
+                            file: file.to_owned(),
+                            line: d.line,
+                            field: e.field,
+                            message: format!(
+                                "{} (with the stored values of the columns this file does not have)",
+                                e.message
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// For memberships files with a `full_name` column: the name must be the person's.
+    async fn check_names(&self, data: &mut [DataRow], file: &str) -> Result<()> {
+        let ids: Vec<String> = data
+            .iter()
+            .filter(|d| d.errors.is_empty())
+            .filter_map(|d| d.name_check.as_ref().map(|(p, _)| p.clone()))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let mut names: HashMap<String, String> = HashMap::new();
+        for chunk in ids.chunks(1000) {
+            let sql = format!("SELECT id, full_name FROM people WHERE id IN ({})", placeholders(1, chunk.len()));
+            let args = chunk.iter().map(|s| Val::text(s.as_str())).collect();
+            let rows = crate::store::read_tx!(self, |c| { c.fetch(sql, args, vec![Ty::Text, Ty::Text]).await? });
+            for r in rows {
+                if let (Some(id), Some(n)) = (r[0].as_str(), r[1].as_str()) {
+                    names.insert(id.to_owned(), n.to_owned());
+                }
+            }
+        }
+        for d in data.iter_mut().filter(|d| d.errors.is_empty()) {
+            if let Some((p, n)) = &d.name_check
+                && let Some(stored) = names.get(p)
+                && header::norm(stored) != header::norm(n)
+            {
+                d.errors.push(RowError {
+                    file: file.to_owned(),
+                    line: d.line,
+                    field: "full_name".to_owned(),
+                    message: format!("person `{p}` is `{stored}`, not `{n}`"),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Assessments: a column that is an indicator of none of the rulebooks the file names is an
+/// error of the file (unless it is empty throughout), reported once and then left out.
+fn unknown_indicator_columns(
+    ctx: &mut FileCtx,
+    header: &Header,
+    rows: &[(u64, StringRecord)],
+    file: &str,
+    errors: &mut Vec<RowError>,
+) {
+    let spec = ImportKind::Assessments.spec();
+    let Some(book_cell) = spec.iter().zip(&header.at).find(|(c, _)| c.id == "rulebook").and_then(|(_, a)| *a) else {
+        return;
+    };
+    let data = &rows[(header.index + 1).min(rows.len())..];
+    let books: Vec<String> = data
+        .iter()
+        .filter_map(|(_, r)| r.get(book_cell).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter(|b| ctx.engines.get(b).is_ok())
+        .collect();
+    if books.is_empty() {
+        return;
+    }
+    let cols = std::mem::take(&mut ctx.indicator_cols);
+    for (cell, h, col) in cols {
+        let id = match &col {
+            IndicatorCol::Value(id) | IndicatorCol::Evidence(id) => id.clone(),
+        };
+        let known = books.iter().any(|b| ctx.engines.get(b).is_ok_and(|e| kinds::indicator_of(e, &id).is_some()));
+        let used = data.iter().any(|(_, r)| r.get(cell).is_some_and(|c| !c.trim().is_empty()));
+        if known {
+            ctx.indicator_cols.push((cell, h, col));
+        } else if used {
+            errors.push(RowError {
+                file: file.to_owned(),
+                line: header.line,
+                field: h,
+                message: format!(
+                    "unknown column: not an indicator of {} (indicator columns are headed by the indicator id, \
+                     e.g. `1.3` or `Chỉ tiêu 1.3`)",
+                    books.join(", ")
+                ),
+            });
+        }
+    }
+}
+
+/// Writes the rejected rows: the file's header plus `error`, each row plus its problems.
+fn write_rejected(to: &Path, header: &StringRecord, rows: &[&DataRow]) -> Result<()> {
+    let width = rows.iter().map(|d| d.cells.len()).chain([header.len()]).max().unwrap_or(0);
+    let mut buf: Vec<u8> = vec![0xEF, 0xBB, 0xBF];
+    {
+        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(&mut buf);
+        let mut h: Vec<String> = header.iter().map(str::to_owned).collect();
+        h.resize(width, String::new());
+        h.push("error".to_owned());
+        w.write_record(&h)
+            .map_err(|e| crate::error::Error::Backup { path: to.display().to_string(), message: e.to_string() })?;
+        for d in rows {
+            let mut r: Vec<String> = d.cells.iter().map(str::to_owned).collect();
+            r.resize(width, String::new());
+            r.push(
+                d.errors
+                    .iter()
+                    .map(|e| format!("line {}: {}: {}", e.line, e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            );
+            w.write_record(&r)
+                .map_err(|e| crate::error::Error::Backup { path: to.display().to_string(), message: e.to_string() })?;
+        }
+        w.flush().map_err(Error::io(to))?;
+    }
+    std::fs::write(to, buf).map_err(Error::io(to))
+}
+
+/// Appends the import to the `imports` log.
+#[allow(clippy::too_many_arguments, reason = "one row of the log")]
+async fn log_import<C: Conn>(
+    c: &mut C,
+    at: &str,
+    actor: &str,
+    kind: ImportKind,
+    file_name: &str,
+    sha: &str,
+    w: WriteReport,
+    rejected: usize,
+) -> Result<()> {
+    let next = c.fetch("SELECT COALESCE(MAX(id), 0) + 1 FROM imports".to_owned(), vec![], vec![Ty::Int]).await?;
+    let id = next.first().and_then(|r| r.first()).and_then(Val::as_int).unwrap_or(1);
+    let n = |v: u64| Val::int(i64::try_from(v).unwrap_or(i64::MAX));
+    let sql = format!("INSERT INTO imports ({}) VALUES ({})", schema::IMPORTS.col_list(), placeholders(1, 10));
+    c.exec(
+        sql,
+        vec![
+            Val::int(id),
+            Val::text(at),
+            Val::text(actor),
+            Val::text(kind.id()),
+            Val::text(file_name),
+            Val::text(sha),
+            n(w.added),
+            n(w.changed),
+            n(w.unchanged),
+            n(rejected as u64),
+        ],
+    )
+    .await?;
+    Ok(())
+}

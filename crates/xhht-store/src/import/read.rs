@@ -1,0 +1,180 @@
+//! Reading an import file into rows of text cells, each with the file's own line (CSV) or row
+//! (XLSX) number: CSV in UTF-8 with or without a byte-order mark, with `,`, `;` or tab between
+//! cells, and the first sheet of an XLSX (or XLS, ODS) workbook.
+//!
+//! A CSV that is not UTF-8 is refused, never guessed: Excel's plain "CSV (Comma delimited)" on a
+//! Vietnamese Windows writes Windows-1258, where a letter may be a base letter plus a combining
+//! tone mark, so a converted name would not match the same name typed elsewhere. The message
+//! says so when the bytes read as Vietnamese in Windows-1258, and says how to save the file.
+
+use std::path::Path;
+
+use calamine::{Data, Reader};
+use csv::StringRecord;
+
+use crate::error::{Error, Result, RowError};
+
+/// Rows of text, each with its line (CSV) or row (XLSX) number.
+pub(crate) type Rows = Vec<(u64, StringRecord)>;
+
+/// The rows of a file, as text.
+#[derive(Debug)]
+pub(crate) struct Sheet {
+    /// The file as named in messages.
+    pub(crate) file: String,
+    /// Each row with its line (CSV) or row (XLSX) number, 1-based.
+    pub(crate) rows: Rows,
+}
+
+/// A problem with the file as a whole.
+pub(crate) fn file_error(file: &str, message: impl Into<String>) -> Error {
+    Error::Import {
+        errors: vec![RowError { file: file.to_owned(), line: 0, field: "-".to_owned(), message: message.into() }],
+    }
+}
+
+/// True for the file types read as workbooks.
+pub(crate) fn is_workbook(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+    matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
+}
+
+/// Reads the file: a workbook by extension, else CSV. `delimiter_ok` tells whether the first
+/// rows read with a delimiter hold the header (the CSV delimiter is chosen by it).
+pub(crate) fn read(path: &Path, delimiter_ok: &dyn Fn(&Rows) -> bool) -> Result<Sheet> {
+    let file = path.display().to_string();
+    if is_workbook(path) {
+        return read_workbook(path, file);
+    }
+    let bytes = std::fs::read(path).map_err(Error::io(path))?;
+    let text = decode(&bytes, &file)?;
+    let mut chosen = b',';
+    for d in [b',', b';', b'\t'] {
+        let head = parse_csv(text, d, Some(25), &file)?;
+        if delimiter_ok(&head) {
+            chosen = d;
+            break;
+        }
+    }
+    Ok(Sheet { rows: parse_csv(text, chosen, None, &file)?, file })
+}
+
+/// The text of a CSV file: UTF-8 with its byte-order mark removed, or an error saying what the
+/// bytes look like.
+fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(file_error(
+            file,
+            "the file is UTF-16 text (Excel's \"Unicode Text\"); save it as \"CSV UTF-8 (Comma delimited) (*.csv)\" \
+             or as an Excel workbook (.xlsx) and import that",
+        ));
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            let at = e.valid_up_to();
+            let line = body[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            let (decoded, _, _) = encoding_rs::WINDOWS_1258.decode(body);
+            let bad_line = decoded.lines().nth(line - 1).unwrap_or_default().trim().to_owned();
+            let looks_vietnamese = decoded.chars().any(|c| {
+                matches!(c, 'ă' | 'Ă' | 'â' | 'Â' | 'đ' | 'Đ' | 'ê' | 'Ê' | 'ô' | 'Ô' | 'ơ' | 'Ơ' | 'ư' | 'Ư')
+                    || ('\u{0300}'..='\u{0323}').contains(&c)
+            });
+            let what = if looks_vietnamese {
+                format!(
+                    "the file is not UTF-8: it looks like Windows-1258 (Vietnamese ANSI, what Excel writes for \
+                     \"CSV (Comma delimited)\"); line {line} reads \"{}\" in that encoding",
+                    truncate(&bad_line, 60)
+                )
+            } else {
+                format!("the file is not UTF-8 text (first bad byte on line {line})")
+            };
+            Err(Error::Import {
+                errors: vec![RowError {
+                    file: file.to_owned(),
+                    line: line as u64,
+                    field: "-".to_owned(),
+                    message: format!(
+                        "{what}. Nothing was imported: open it in Excel and use Save As → \"CSV UTF-8 (Comma \
+                         delimited) (*.csv)\", or save it as an Excel workbook (.xlsx), then import again"
+                    ),
+                }],
+            })
+        }
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out
+}
+
+fn parse_csv(text: &str, delimiter: u8, limit: Option<usize>, file: &str) -> Result<Rows> {
+    let mut r =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let mut rec = StringRecord::new();
+    loop {
+        if limit.is_some_and(|l| out.len() >= l) {
+            break;
+        }
+        match r.read_record(&mut rec) {
+            Ok(true) => {
+                let line = rec.position().map_or(0, csv::Position::line);
+                out.push((line, rec.clone()));
+            }
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                return Err(Error::Import {
+                    errors: vec![RowError {
+                        file: file.to_owned(),
+                        line,
+                        field: "-".to_owned(),
+                        message: format!("not readable as CSV: {e}"),
+                    }],
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn read_workbook(path: &Path, file: String) -> Result<Sheet> {
+    let mut wb =
+        calamine::open_workbook_auto(path).map_err(|e| file_error(&file, format!("not a readable workbook: {e}")))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| file_error(&file, "the workbook has no sheet"))?
+        .map_err(|e| file_error(&file, format!("cannot read the first sheet: {e}")))?;
+    let (row0, _) = range.start().unwrap_or((0, 0));
+    let mut rows = Vec::with_capacity(range.height());
+    for (i, row) in range.rows().enumerate() {
+        let cells: Vec<String> = row.iter().map(cell_text).collect();
+        rows.push((u64::from(row0) + i as u64 + 1, StringRecord::from(cells)));
+    }
+    Ok(Sheet { file, rows })
+}
+
+/// A cell as the text an official would have typed.
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        // Rust prints the shortest text that reads back as the same float: 7.5, 1985.
+        Data::Float(f) => format!("{f}"),
+        Data::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) => t.date().format("%Y-%m-%d").to_string(),
+            None => dt.as_f64().to_string(),
+        },
+        Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_owned(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}

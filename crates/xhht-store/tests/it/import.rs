@@ -1,0 +1,238 @@
+//! Imports: the sample files of `examples/` (title block, `STT`, Vietnamese headers, XLSX),
+//! idempotent re-imports, export round trips, the corpus of bad files (all or nothing, every
+//! problem as `file:line: field: message`) and skipping bad rows.
+
+use std::path::{Path, PathBuf};
+
+use xhht_scoring::year::{YearEngines, evaluate_year};
+use xhht_store::{Error, ExportFormat, ImportKind, ImportOptions, RowError, Store, WriteReport};
+
+use crate::support::*;
+
+pub(crate) fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn bad_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/import-bad")
+}
+
+fn opts() -> ImportOptions {
+    ImportOptions::new("chuyen-vien")
+}
+
+/// Imports every sample of `examples/` in order (the XLSX after the CSVs).
+pub(crate) async fn import_samples(store: &Store) -> Vec<xhht_store::ImportReport> {
+    let mut out = Vec::new();
+    for kind in ImportKind::ALL {
+        let path = examples().join(format!("import-{}.csv", kind.id()));
+        out.push(store.import(kind, &path, &opts()).await.unwrap_or_else(|e| panic!("{}: {e}", path.display())));
+    }
+    let xlsx = examples().join("import-people.xlsx");
+    out.push(store.import(ImportKind::People, &xlsx, &opts()).await.unwrap());
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_samples_import_and_importing_them_again_changes_nothing() {
+    each_backend("samples", async |db| {
+        let store = db.open().await;
+        let first = import_samples(&store).await;
+        let people = &first[2];
+        assert_eq!(people.header_line, 7, "found below the title block");
+        assert_eq!(people.rows, 8, "the signature block below the table is not data");
+        assert_eq!(people.written, WriteReport { added: 8, changed: 0, unchanged: 0 });
+        assert_eq!(people.also, vec![("memberships", WriteReport { added: 8, changed: 0, unchanged: 0 })]);
+        let memberships = &first[3];
+        assert_eq!(memberships.written, WriteReport { added: 1, changed: 1, unchanged: 0 }, "GV003 moved");
+        let xlsx = first.last().unwrap();
+        assert_eq!((xlsx.header_line, xlsx.written.added), (7, 3));
+        let gv007 = store.person("GV007").await.unwrap().unwrap().value;
+        assert_eq!((gv007.birth_year, gv007.full_name.as_str()), (Some(1992), "Trương Thị Kim Chi"));
+        let cb002 = store.person("CB002").await.unwrap().unwrap().value;
+        assert_eq!(cb002.category, xhht_core::entity::PersonCategory::CongChuc);
+
+        // Again: nothing added or changed — and the people file leaves GV003's end date alone.
+        let second = import_samples(&store).await;
+        for r in &second {
+            assert_eq!((r.written.added, r.written.changed), (0, 0), "{}: {:?}", r.file, r.written);
+            for (t, w) in &r.also {
+                assert_eq!((w.added, w.changed), (0, 0), "{}: {t}", r.file);
+            }
+        }
+        let counts = store.counts().await.unwrap();
+        assert!(counts.contains(&("imports", 22)), "{counts:?}");
+
+        // The year evaluates from what was imported.
+        let data = store.load_year(2024).await.unwrap();
+        let engines = YearEngines::builtin().unwrap();
+        let results = evaluate_year(&engines, data.input()).unwrap();
+        let holds = |id: &str| results.people.iter().find(|p| p.id == id).unwrap().holds_title;
+        assert!(holds("GV002"), "80.5 with 7 at 8,5");
+        assert!(!holds("GV004"), "79.5");
+        assert!(!holds("GV006"), "indicator 7 at 4.5 is below the floor");
+        assert_eq!(store.save_results("engine", 2024, &data, &results, &engines).await.unwrap(), 14);
+        assert!(store.audit_verify().await.unwrap().is_ok());
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_exports_and_imports_back_unchanged() {
+    each_backend("export", async |db| {
+        let store = db.open().await;
+        import_samples(&store).await;
+        let before = store.load_year(2024).await.unwrap();
+        for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
+            let other = db.sibling("export_target").await;
+            let target = other.open().await;
+            for kind in ImportKind::ALL {
+                let ext = if format == ExportFormat::Csv { "csv" } else { "xlsx" };
+                let out = db.dir.join(format!("export-{}.{ext}", kind.id()));
+                let _ = std::fs::remove_file(&out);
+                let n = store.export(kind, format, &out).await.unwrap();
+                assert!(n > 0, "{kind}");
+                // Exported into itself: nothing changes.
+                let same = store.import(kind, &out, &opts()).await.unwrap();
+                assert_eq!((same.written.added, same.written.changed), (0, 0), "{kind} {format:?}");
+                let r = target.import(kind, &out, &opts()).await.unwrap();
+                assert_eq!(r.written.added as usize, n, "{kind} {format:?}");
+            }
+            assert_eq!(target.load_year(2024).await.unwrap(), before, "{format:?}");
+            target.close().await;
+        }
+        store.close().await;
+    })
+    .await;
+}
+
+fn kind_of(name: &str) -> ImportKind {
+    ImportKind::ALL
+        .into_iter()
+        .filter(|k| name.starts_with(&format!("{}-", k.id())))
+        .max_by_key(|k| k.id().len())
+        .unwrap_or_else(|| panic!("{name}: no kind"))
+}
+
+/// Checks a refused import against `expected` (`line | field | text`).
+fn check_errors(name: &str, errors: &[RowError], expected: &str) {
+    let want: Vec<(u64, &str, &str)> = expected
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let parts: Vec<&str> = l.splitn(3, " | ").collect();
+            (parts[0].trim().parse().unwrap(), parts[1].trim(), parts[2].trim())
+        })
+        .collect();
+    let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), want.len(), "{name}: got\n{}", shown.join("\n"));
+    for (line, field, text) in want {
+        assert!(
+            errors.iter().any(|e| e.line == line && e.field == field && e.message.contains(text)),
+            "{name}: no error `{line} | {field} | {text}` among\n{}",
+            shown.join("\n")
+        );
+    }
+    for (e, s) in errors.iter().zip(&shown) {
+        assert!(e.file.ends_with(name), "{s}");
+        assert!(s.starts_with(&format!("{}:{}: {}: ", e.file, e.line, e.field)), "{s}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_files_are_refused_whole_with_every_problem_listed() {
+    each_backend("bad", async |db| {
+        let store = db.open().await;
+        import_samples(&store).await;
+        let counts = store.counts().await.unwrap();
+        let chain = store.audit_verify().await.unwrap();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(bad_dir())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+            .collect();
+        files.sort();
+        assert!(files.len() >= 13, "{files:?}");
+        let mut kinds = std::collections::HashSet::new();
+        for path in files {
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            let kind = kind_of(&name);
+            kinds.insert(kind);
+            let expected = std::fs::read_to_string(path.with_extension("expected")).unwrap();
+            match store.import(kind, &path, &opts()).await {
+                Err(Error::Import { errors }) => check_errors(&name, &errors, &expected),
+                Err(other) => panic!("{name}: {other}"),
+                Ok(r) => panic!("{name}: imported {r:?}"),
+            }
+        }
+        assert_eq!(kinds.len(), ImportKind::ALL.len(), "a bad file for every kind");
+        assert_eq!(store.counts().await.unwrap(), counts, "nothing written");
+        assert_eq!(store.audit_verify().await.unwrap(), chain, "nothing audited");
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_workbook_is_reported_by_sheet_row() {
+    each_backend("bad_xlsx", async |db| {
+        let store = db.open().await;
+        import_samples(&store).await;
+        let path = db.dir.join("bad.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "DANH SÁCH ĐĂNG KÝ").unwrap();
+        for (c, h) in ["STT", "Mã đối tượng", "Năm", "Ngày đăng ký"].iter().enumerate() {
+            ws.write_string(2, c as u16, *h).unwrap();
+        }
+        ws.write_number(3, 0, 1.0).unwrap();
+        ws.write_string(3, 1, "GV002").unwrap();
+        ws.write_number(3, 2, 2025.0).unwrap();
+        ws.write_string(3, 3, "32/01/2025").unwrap();
+        ws.write_number(4, 0, 2.0).unwrap();
+        ws.write_string(4, 1, "GV-NOBODY").unwrap();
+        ws.write_number(4, 2, 2025.0).unwrap();
+        ws.write_string(4, 3, "15/01/2025").unwrap();
+        wb.save(&path).unwrap();
+        match store.import(ImportKind::Registrations, &path, &opts()).await {
+            Err(Error::Import { errors }) => check_errors(
+                "bad.xlsx",
+                &errors,
+                "4 | date | `32/01/2025` is not a date\n5 | subject | unknown person `GV-NOBODY`",
+            ),
+            other => panic!("{other:?}"),
+        }
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skipping_bad_rows_imports_the_good_ones_and_writes_the_rejected_ones() {
+    each_backend("skip", async |db| {
+        let store = db.open().await;
+        import_samples(&store).await;
+        let rejected = db.dir.join("rejected.csv");
+        let o = ImportOptions { skip_bad_rows: true, rejected_to: Some(rejected.clone()), ..opts() };
+        let file = bad_dir().join("memberships-bad.csv");
+        // A good row among the bad ones.
+        let mixed = db.dir.join("memberships-mixed.csv");
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        text.push_str("GV006,THCS-LH,member,01/01/2025,,Bùi Thị Ngọc\n");
+        std::fs::write(&mixed, text).unwrap();
+        let r = store.import(ImportKind::Memberships, &mixed, &o).await.unwrap();
+        assert_eq!((r.rows, r.imported, r.rejected), (6, 1, 5));
+        assert_eq!(r.written, WriteReport { added: 1, changed: 0, unchanged: 0 });
+        assert_eq!(r.errors.len(), 5);
+        let out = std::fs::read_to_string(&rejected).unwrap();
+        let out = out.trim_start_matches('\u{feff}');
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 6, "{out}");
+        assert!(lines[0].ends_with(",error"), "{}", lines[0]);
+        assert!(lines[1].starts_with("GV999,") && lines[1].contains("unknown person `GV999`"), "{}", lines[1]);
+        // The rejected file, once corrected, imports.
+        store.close().await;
+    })
+    .await;
+}
