@@ -1,1 +1,894 @@
-//! DOCX (to be filled: a Vietnamese administrative report).
+//! DOCX: the report laid out as a Vietnamese administrative report, following the format of
+//! Nghị định 30/2020/NĐ-CP (Phụ lục I) on administrative documents.
+//!
+//! - A4 portrait; margins top 20 mm, bottom 20 mm, left 30 mm, right 15 mm; Times New Roman
+//!   throughout; body 14 pt, tables 12 pt; page numbers centred in the header from page 2.
+//! - The heading block, a borderless two-column table: on the left the issuing body (upper
+//!   case, bold, 13 pt) with a short rule under it and "Số: …/BC-BCĐ"; on the right the
+//!   national title "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (upper case, bold, 12 pt), the motto
+//!   "Độc lập - Tự do - Hạnh phúc" (bold, 13 pt) with a rule as long as the motto, and the place
+//!   and date in italics in the long form ("Cần Đước, ngày 28 tháng 11 năm 2026").
+//! - The kind "BÁO CÁO" and the title, centred, bold, upper case, with a short rule under them.
+//! - The lines under the title, the notice in a bordered paragraph, then the sections: headings
+//!   bold, paragraphs justified with a first-line indent; each table with a numbered caption,
+//!   borders, and a bold header row repeated on every page.
+//! - Charts: docx-rs writes no native charts; a section with charts says how many it has and
+//!   points to the XLSX (editable Excel charts) and HTML versions, which draw them.
+//! - The signature block, a borderless two-column table: on the left "Nơi nhận:" (bold italic,
+//!   12 pt) and the recipients (11 pt); on the right "TM. BAN CHỈ ĐẠO" / "TRƯỞNG BAN" (bold,
+//!   upper case) with room to sign and a dotted line for the signer's name.
+//!
+//! English documents use the same layout with English words. No clock is read: the document
+//! properties carry the report's "as of" day.
+
+use chrono::{Datelike, NaiveDate};
+use docx_rs::{
+    AlignmentType, BorderType, BreakType, Docx, Header, HeightRule, LineSpacing, LineSpacingType, PageMargin, PageNum,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table,
+    TableAlignmentType, TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow,
+    VAlignType, WidthType,
+};
+use xhht_core::Lang;
+
+use crate::doc::{Cell, Document, Table as DocTable};
+use crate::error::{Error, Result};
+
+/// The font of every run.
+const FONT: &str = "Times New Roman";
+/// A4 in twentieths of a point (twips).
+const PAGE_W: u32 = 11_906;
+const PAGE_H: u32 = 16_838;
+/// Margins in twips: 20 mm top and bottom, 30 mm left, 15 mm right.
+const MARGIN_TOP: i32 = 1_134;
+const MARGIN_BOTTOM: i32 = 1_134;
+const MARGIN_LEFT: i32 = 1_701;
+const MARGIN_RIGHT: i32 = 850;
+/// The width of the text between the margins.
+const TEXT_W: usize = 11_906 - 1_701 - 850;
+/// The first-line indent of body paragraphs (1 cm).
+const FIRST_LINE: i32 = 567;
+/// Font sizes in half-points.
+const BODY: usize = 28;
+const TABLE: usize = 24;
+/// The heading block's columns: the issuing body, and the national title.
+const HEAD_LEFT: usize = 3_900;
+const HEAD_RIGHT: usize = TEXT_W - HEAD_LEFT;
+/// The signature block's columns: recipients, and the signer.
+const SIGN_LEFT: usize = 4_535;
+const SIGN_RIGHT: usize = TEXT_W - SIGN_LEFT;
+
+/// A marker put on header rows (a minimum height of one twip, which changes nothing) and
+/// replaced by the repeat-as-header-row mark once the XML is written: docx-rs 0.4 cannot write
+/// `w:tblHeader` itself.
+const HEADER_ROW_MARK: &str = "<w:trHeight w:val=\"1\" w:hRule=\"atLeast\" />";
+const HEADER_ROW_XML: &str = "<w:tblHeader />";
+
+fn err(message: impl ToString) -> Error {
+    Error::Render { format: "docx", message: message.to_string() }
+}
+
+fn l(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+/// How a run looks.
+#[derive(Debug, Clone, Copy, Default)]
+struct Look {
+    size: usize,
+    bold: bool,
+    italic: bool,
+}
+
+const fn look(size: usize) -> Look {
+    Look { size, bold: false, italic: false }
+}
+
+impl Look {
+    const fn bold(mut self) -> Self {
+        self.bold = true;
+        self
+    }
+    const fn italic(mut self) -> Self {
+        self.italic = true;
+        self
+    }
+}
+
+fn fonts() -> RunFonts {
+    RunFonts::new().ascii(FONT).hi_ansi(FONT).east_asia(FONT).cs(FONT)
+}
+
+fn run(text: &str, lk: Look) -> Run {
+    let mut r = Run::new().add_text(text).fonts(fonts()).size(lk.size);
+    if lk.bold {
+        r = r.bold();
+    }
+    if lk.italic {
+        r = r.italic();
+    }
+    r
+}
+
+fn spacing(before: u32, after: u32) -> LineSpacing {
+    LineSpacing::new().line_rule(LineSpacingType::Auto).line(264).before(before).after(after)
+}
+
+/// A paragraph of one run.
+fn para(text: &str, lk: Look, align: AlignmentType) -> Paragraph {
+    Paragraph::new().add_run(run(text, lk)).align(align).fonts(fonts()).size(lk.size).line_spacing(spacing(0, 0))
+}
+
+/// A body paragraph: justified, first-line indent, 6 pt after.
+fn body(text: &str, lk: Look) -> Paragraph {
+    para(text, lk, AlignmentType::Both)
+        .indent(None, Some(SpecialIndentType::FirstLine(FIRST_LINE)), None, None)
+        .line_spacing(spacing(0, 120))
+}
+
+fn border(position: ParagraphBorderPosition) -> ParagraphBorder {
+    ParagraphBorder::new(position).val(BorderType::Single).size(6).space(1).color("000000")
+}
+
+/// A centred horizontal rule `width` twips long, in a column `column` twips wide.
+fn rule(width: usize, column: usize) -> Paragraph {
+    let side = i32::try_from(column.saturating_sub(width) / 2).unwrap_or(0);
+    let mut p = Paragraph::new()
+        .indent(Some(side), None, Some(side), None)
+        .size(4)
+        .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Exact).line(40).before(0).after(0));
+    p.property = p.property.set_borders(ParagraphBorders::with_empty().set(border(ParagraphBorderPosition::Bottom)));
+    p
+}
+
+/// An estimate of the width of `text` in Times New Roman at `lk`, in twips: close enough to
+/// draw the rule under the motto as long as the motto, break the heading lines, and size the
+/// columns of a table.
+fn text_width(text: &str, lk: Look) -> usize {
+    // Average advance widths of Times New Roman, in thousandths of an em.
+    let em: usize = text
+        .chars()
+        .map(|c| match c {
+            ' ' => 250,
+            '-' | '.' | ',' | ':' | ';' | '!' | '(' | ')' | 'i' | 'l' | 'j' | 't' | 'f' | 'I' | 'r' => 300,
+            'm' | 'w' | 'M' | 'W' => 800,
+            c if c.is_ascii_digit() => 500,
+            c if c.is_uppercase() => {
+                if lk.bold {
+                    720
+                } else {
+                    670
+                }
+            }
+            _ => {
+                if lk.bold {
+                    500
+                } else {
+                    450
+                }
+            }
+        })
+        .sum();
+    // em/1000 × size/2 pt × 20 twips/pt.
+    em * lk.size / 100
+}
+
+fn cell(width: usize) -> TableCell {
+    TableCell::new().width(width, WidthType::Dxa)
+}
+
+fn borderless(cells: Vec<TableCell>, grid: Vec<usize>) -> Table {
+    Table::without_borders(vec![TableRow::new(cells)])
+        .set_grid(grid)
+        .width(TEXT_W, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .align(TableAlignmentType::Center)
+}
+
+/// "Cần Đước, ngày 28/11/2026" → "Cần Đước, ngày 28 tháng 11 năm 2026"; "Cần Đước, 2026-11-28"
+/// → "Cần Đước, 28 November 2026". Days below 10 and the months January and February are
+/// written with a leading zero in Vietnamese, as Nghị định 30/2020 asks. A line without a date
+/// is returned unchanged.
+pub fn long_place_date(place_date: &str, lang: Lang) -> String {
+    let Some(day) = crate::render::xlsx::as_of_line(place_date) else { return place_date.to_owned() };
+    let place = place_date.rsplit_once(',').map_or_else(|| place_date.trim().to_owned(), |(p, _)| p.trim().to_owned());
+    match lang {
+        Lang::Vi => {
+            let month = if day.month() < 3 { format!("{:02}", day.month()) } else { day.month().to_string() };
+            format!("{place}, ngày {:02} tháng {month} năm {}", day.day(), day.year())
+        }
+        Lang::En => format!("{place}, {} {}", day.day(), day.format("%B %Y")),
+    }
+}
+
+fn heading_block(doc: &Document, day_line: &str) -> Table {
+    let lang = doc.lang;
+    let issuer = look(26).bold();
+    let nation = look(24).bold();
+    let motto_look = look(26).bold();
+    let motto = l(lang, "Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness");
+    let left = cell(HEAD_LEFT)
+        .add_paragraph(lines_para(&balanced_lines(&doc.issuer.to_uppercase(), issuer, HEAD_LEFT - 400), issuer))
+        .add_paragraph(rule(HEAD_LEFT / 3, HEAD_LEFT))
+        .add_paragraph(
+            para(l(lang, "Số: …/BC-BCĐ", "No.: …/BC-BCĐ"), look(26), AlignmentType::Center)
+                .line_spacing(spacing(120, 0)),
+        );
+    let right = cell(HEAD_RIGHT)
+        .add_paragraph(para(
+            l(lang, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIETNAM"),
+            nation,
+            AlignmentType::Center,
+        ))
+        .add_paragraph(para(motto, motto_look, AlignmentType::Center))
+        .add_paragraph(rule(text_width(motto, motto_look), HEAD_RIGHT))
+        .add_paragraph(para(day_line, look(26).italic(), AlignmentType::Center).line_spacing(spacing(120, 0)));
+    borderless(vec![left, right], vec![HEAD_LEFT, HEAD_RIGHT])
+}
+
+/// "BÁO CÁO" and the rest of the title, as Nghị định 30 puts the kind above the summary.
+fn title_lines(doc: &Document) -> Vec<String> {
+    let title = doc.title.trim();
+    match doc.lang {
+        Lang::Vi => match title.strip_prefix("BÁO CÁO ") {
+            Some(rest) => vec!["BÁO CÁO".to_owned(), rest.trim().to_uppercase()],
+            None => vec![title.to_uppercase()],
+        },
+        Lang::En => vec![title.to_uppercase()],
+    }
+}
+
+fn notice(text: &str) -> Paragraph {
+    let mut p = para(text, look(24).italic(), AlignmentType::Both).line_spacing(spacing(120, 120));
+    let mut borders = ParagraphBorders::with_empty();
+    for pos in [
+        ParagraphBorderPosition::Top,
+        ParagraphBorderPosition::Bottom,
+        ParagraphBorderPosition::Left,
+        ParagraphBorderPosition::Right,
+    ] {
+        borders = borders.set(border(pos).space(4));
+    }
+    p.property = p.property.set_borders(borders);
+    p
+}
+
+fn numeric(c: &Cell) -> bool {
+    matches!(c, Cell::Int(_) | Cell::Dec(_) | Cell::Pct(_) | Cell::Year(_) | Cell::Date(_))
+}
+
+/// A table cell as the width finder sees it: the estimated widths of its words.
+#[derive(Debug)]
+struct Measured {
+    words: Vec<usize>,
+    space: usize,
+}
+
+impl Measured {
+    fn new(text: &str, lk: Look) -> Self {
+        // Words a little wider than estimated, so that an estimate a bit short breaks nothing.
+        let words = text.split_whitespace().map(|w| text_width(w, lk) * 108 / 100).collect();
+        Self { words, space: text_width(" ", lk) }
+    }
+
+    /// Lines taken in a column `avail` twips wide (wrapping at spaces, as a word processor
+    /// does), and whether a word has to be broken.
+    fn lines(&self, avail: usize) -> (usize, bool) {
+        let avail = avail.max(1);
+        let (mut lines, mut used, mut broken) = (1usize, 0usize, false);
+        for &w in &self.words {
+            if used > 0 && used + self.space + w <= avail {
+                used += self.space + w;
+                continue;
+            }
+            if used > 0 {
+                lines += 1;
+            }
+            if w > avail {
+                broken = true;
+                lines += (w - 1) / avail;
+                used = w % avail;
+            } else {
+                used = w;
+            }
+        }
+        (lines, broken)
+    }
+}
+
+/// Per row of a column: the lines it takes, and the cost of the words it breaks.
+type ColumnLines = Vec<(usize, usize)>;
+
+/// Column widths from the contents, chosen to make the table as short as it can be without
+/// breaking words. The cost of a layout is the lines of the table plus three for every word
+/// broken across lines in a cell (eight in the header row), with the lines found by wrapping
+/// the estimated word widths (see [`text_width`]). Starting with each column as wide as its
+/// longest word (all narrowed alike if those do not fit together), each step widens the column that
+/// saves the most per twip until nothing is saved; the rest of the width goes to
+/// the columns with the most text; then width moves from one column to another while that
+/// lowers the cost.
+fn column_widths(t: &DocTable, lang: Lang) -> Vec<usize> {
+    /// Cell margins (2 × 108 twips) and a little slack.
+    const PAD: usize = 240;
+    /// The narrowest a column gets.
+    const FLOOR: usize = PAD + 360;
+    /// Rows looked at: enough to know the columns, cheap for a long list.
+    const SAMPLE: usize = 150;
+    /// The most width moves tried after the first fill.
+    const MOVES: usize = 40;
+    let n = t.labels.len().max(1);
+    let floor = FLOOR.min(TEXT_W / n);
+    let mut rows: Vec<Vec<Measured>> = vec![t.labels.iter().map(|x| Measured::new(x, look(TABLE).bold())).collect()];
+    rows.extend(
+        t.rows.iter().take(SAMPLE).map(|r| r.iter().map(|c| Measured::new(&c.show(lang), look(TABLE))).collect()),
+    );
+    // Per column and row: (lines, cost of broken words) at a width.
+    let column = |c: usize, width: usize| -> ColumnLines {
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.get(c).map_or((1, 0), |m| {
+                    let (lines, broken) = m.lines(width.saturating_sub(PAD));
+                    (lines, if broken { if i == 0 { 8 } else { 3 } } else { 0 })
+                })
+            })
+            .collect()
+    };
+    let cost = |cols: &[ColumnLines]| -> usize {
+        (0..rows.len())
+            .map(|r| {
+                let tallest = cols.iter().filter_map(|c| c.get(r)).map(|x| x.0).max().unwrap_or(1);
+                tallest + cols.iter().filter_map(|c| c.get(r)).map(|x| x.1).sum::<usize>()
+            })
+            .sum()
+    };
+    // Start with every column as wide as its longest word, if those fit together; else narrow.
+    let mut widths: Vec<usize> = (0..n)
+        .map(|c| {
+            let word = rows.iter().filter_map(|r| r.get(c)).flat_map(|m| m.words.iter().copied()).max();
+            (word.unwrap_or(0) + PAD).max(floor)
+        })
+        .collect();
+    let sum: usize = widths.iter().sum();
+    if sum > TEXT_W {
+        widths = widths.iter().map(|w| (w * TEXT_W / sum).max(floor)).collect();
+        while widths.iter().sum::<usize>() > TEXT_W {
+            let Some(w) = widths.iter_mut().max() else { break };
+            *w -= 60;
+        }
+    }
+    let mut cols: Vec<ColumnLines> = (0..n).map(|c| column(c, widths.get(c).copied().unwrap_or(floor))).collect();
+    let mut now = cost(&cols);
+    // Grow.
+    loop {
+        let left = TEXT_W.saturating_sub(widths.iter().sum());
+        let mut best: Option<(usize, usize, usize, ColumnLines)> = None; // (column, step, saved, lines)
+        for c in 0..n {
+            for step in [120, 480, 1_920] {
+                if step > left {
+                    break;
+                }
+                let Some(w) = widths.get(c) else { continue };
+                let col = column(c, w + step);
+                let mut trial = cols.clone();
+                if let Some(x) = trial.get_mut(c) {
+                    *x = col.clone();
+                }
+                let saved = now.saturating_sub(cost(&trial));
+                // Best saving per twip: saved / step, compared without division.
+                if saved > 0 && best.as_ref().is_none_or(|(_, bs, bsaved, _)| saved * bs > bsaved * step) {
+                    best = Some((c, step, saved, col));
+                }
+            }
+        }
+        let Some((c, step, saved, col)) = best else { break };
+        if let (Some(w), Some(x)) = (widths.get_mut(c), cols.get_mut(c)) {
+            *w += step;
+            *x = col;
+        }
+        now -= saved;
+    }
+    // Fill: what is left goes to the columns in proportion to their longest text.
+    let left = TEXT_W.saturating_sub(widths.iter().sum());
+    let want: Vec<usize> = (0..n)
+        .map(|c| {
+            let longest = rows.iter().filter_map(|r| r.get(c)).map(|m| m.words.iter().sum::<usize>()).max();
+            longest.unwrap_or(0).min(6_000) + 1
+        })
+        .collect();
+    let total: usize = want.iter().sum();
+    for (w, x) in widths.iter_mut().zip(&want) {
+        *w += left * x / total.max(1);
+    }
+    let used: usize = widths.iter().sum();
+    if let Some(last) = widths.last_mut() {
+        *last += TEXT_W.saturating_sub(used);
+    }
+    // Move width between columns while that lowers the cost.
+    cols = (0..n).map(|c| column(c, widths.get(c).copied().unwrap_or(floor))).collect();
+    now = cost(&cols);
+    for _ in 0..MOVES {
+        let mut best: Option<(usize, usize, usize, usize)> = None; // (from, to, step, cost)
+        for from in 0..n {
+            for to in (0..n).filter(|t| *t != from) {
+                for step in [120, 480, 1_200] {
+                    let (Some(&a), Some(&b)) = (widths.get(from), widths.get(to)) else { continue };
+                    if a < floor + step {
+                        break;
+                    }
+                    let mut trial = cols.clone();
+                    if let Some(x) = trial.get_mut(to) {
+                        *x = column(to, b + step);
+                    }
+                    if let Some(x) = trial.get_mut(from) {
+                        *x = column(from, a - step);
+                    }
+                    let c = cost(&trial);
+                    if c < now && best.is_none_or(|b| c < b.3) {
+                        best = Some((from, to, step, c));
+                    }
+                }
+            }
+        }
+        let Some((from, to, step, c)) = best else { break };
+        if let Some(w) = widths.get_mut(from) {
+            *w -= step;
+        }
+        if let Some(w) = widths.get_mut(to) {
+            *w += step;
+        }
+        for k in [from, to] {
+            if let (Some(x), Some(w)) = (cols.get_mut(k), widths.get(k)) {
+                *x = column(k, *w);
+            }
+        }
+        now = c;
+    }
+    widths
+}
+
+/// Splits `text` into as few lines as fit in `width` twips, as even as possible (as a clerk
+/// breaks the issuing body and the title by hand).
+fn balanced_lines(text: &str, lk: Look, width: usize) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let fill = |limit: usize| -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        for w in &words {
+            match lines.last_mut() {
+                Some(line) if text_width(&format!("{line} {w}"), lk) <= limit => {
+                    line.push(' ');
+                    line.push_str(w);
+                }
+                _ => lines.push((*w).to_owned()),
+            }
+        }
+        lines
+    };
+    let greedy = fill(width);
+    let n = greedy.len();
+    if n <= 1 {
+        return greedy;
+    }
+    let mut limit = text_width(text, lk) / n;
+    while limit < width {
+        let lines = fill(limit);
+        if lines.len() <= n {
+            return lines;
+        }
+        limit += 60;
+    }
+    greedy
+}
+
+/// A centred paragraph of `lines`, joined by line breaks.
+fn lines_para(lines: &[String], lk: Look) -> Paragraph {
+    let mut p = Paragraph::new().align(AlignmentType::Center).fonts(fonts()).size(lk.size).line_spacing(spacing(0, 0));
+    for (i, line) in lines.iter().enumerate() {
+        let mut r = run(line, lk);
+        if i + 1 < lines.len() {
+            r = r.add_break(BreakType::TextWrapping);
+        }
+        p = p.add_run(r);
+    }
+    p
+}
+
+fn table_borders() -> TableBorders {
+    let mut b = TableBorders::new();
+    for pos in [
+        TableBorderPosition::Top,
+        TableBorderPosition::Bottom,
+        TableBorderPosition::Left,
+        TableBorderPosition::Right,
+        TableBorderPosition::InsideH,
+        TableBorderPosition::InsideV,
+    ] {
+        b = b.set(TableBorder::new(pos).border_type(BorderType::Single).size(4).color("000000"));
+    }
+    b
+}
+
+fn data_table(t: &DocTable, lang: Lang) -> Table {
+    let widths = column_widths(t, lang);
+    let cell_para = |text: &str, lk: Look, align| para(text, lk, align).line_spacing(spacing(20, 20));
+    let header = TableRow::new(
+        t.labels
+            .iter()
+            .zip(&widths)
+            .map(|(label, w)| {
+                cell(*w).vertical_align(VAlignType::Center).add_paragraph(cell_para(
+                    label,
+                    look(TABLE).bold(),
+                    AlignmentType::Center,
+                ))
+            })
+            .collect(),
+    )
+    .cant_split()
+    .row_height(1.0)
+    .height_rule(HeightRule::AtLeast);
+    let mut rows = vec![header];
+    if t.rows.is_empty() {
+        rows.push(TableRow::new(vec![cell(TEXT_W).grid_span(widths.len()).add_paragraph(cell_para(
+            l(lang, "(không có)", "(none)"),
+            look(TABLE).italic(),
+            AlignmentType::Center,
+        ))]));
+    }
+    for r in &t.rows {
+        rows.push(
+            TableRow::new(
+                r.iter()
+                    .zip(&widths)
+                    .map(|(c, w)| {
+                        let align = if numeric(c) { AlignmentType::Center } else { AlignmentType::Left };
+                        cell(*w).add_paragraph(cell_para(&c.show(lang), look(TABLE), align))
+                    })
+                    .collect(),
+            )
+            .cant_split(),
+        );
+    }
+    Table::new(rows)
+        .set_grid(widths)
+        .width(TEXT_W, WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .align(TableAlignmentType::Center)
+        .set_borders(table_borders())
+}
+
+/// One sentence saying how many charts a section has and where to see them.
+fn charts_sentence(charts: usize, lang: Lang) -> String {
+    match (lang, charts) {
+        (Lang::Vi, n) => format!(
+            "Mục này có {n} biểu đồ, xem trong bản XLSX (biểu đồ Excel, chỉnh sửa được) hoặc bản HTML của báo cáo."
+        ),
+        (Lang::En, 1) => {
+            "This section has 1 chart; see it in the XLSX (an editable Excel chart) or HTML version of the report."
+                .to_owned()
+        }
+        (Lang::En, n) => format!(
+            "This section has {n} charts; see them in the XLSX (editable Excel charts) or HTML version of the report."
+        ),
+    }
+}
+
+fn signature_block(lang: Lang) -> Table {
+    let small = look(22);
+    let mut left = cell(SIGN_LEFT).add_paragraph(para(
+        l(lang, "Nơi nhận:", "Recipients:"),
+        look(24).bold().italic(),
+        AlignmentType::Left,
+    ));
+    let recipients: &[&str] = match lang {
+        Lang::Vi => &["- Sở GD&ĐT;", "- UBND tỉnh;", "- Lưu: VT."],
+        Lang::En => {
+            &["- Department of Education and Training;", "- Provincial People's Committee;", "- Filed: Records office."]
+        }
+    };
+    for r in recipients {
+        left = left.add_paragraph(para(r, small, AlignmentType::Left));
+    }
+    let signer = look(BODY).bold();
+    let mut right = cell(SIGN_RIGHT)
+        .add_paragraph(para(
+            l(lang, "TM. BAN CHỈ ĐẠO", "ON BEHALF OF THE STEERING COMMITTEE"),
+            signer,
+            AlignmentType::Center,
+        ))
+        .add_paragraph(para(l(lang, "TRƯỞNG BAN", "HEAD"), signer, AlignmentType::Center));
+    for _ in 0..5 {
+        right = right.add_paragraph(para("", look(BODY), AlignmentType::Center));
+    }
+    right = right.add_paragraph(para("……………………………", signer, AlignmentType::Center));
+    borderless(vec![left, right], vec![SIGN_LEFT, SIGN_RIGHT])
+}
+
+/// The `dcterms:created` value: the report's "as of" day at midnight UTC, or a fixed day.
+fn created(day: Option<NaiveDate>) -> String {
+    day.map_or_else(|| "2000-01-01T00:00:00Z".to_owned(), |d| format!("{}T00:00:00Z", d.format("%Y-%m-%d")))
+}
+
+/// The document as a DOCX file.
+pub fn render(doc: &Document) -> Result<Vec<u8>> {
+    let lang = doc.lang;
+    let day = crate::render::xlsx::as_of_line(&doc.place_date);
+    let page_number = Header::new().add_paragraph(
+        Paragraph::new().add_page_num(PageNum::new()).align(AlignmentType::Center).fonts(fonts()).size(BODY),
+    );
+    let mut d = Docx::new()
+        .page_size(PAGE_W, PAGE_H)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN_TOP)
+                .bottom(MARGIN_BOTTOM)
+                .left(MARGIN_LEFT)
+                .right(MARGIN_RIGHT)
+                .header(567)
+                .footer(567),
+        )
+        .default_fonts(fonts())
+        .default_size(BODY)
+        .header(page_number)
+        .first_header(Header::new())
+        .title_pg()
+        .created_at(&created(day))
+        .updated_at(&created(day));
+
+    d = d.add_table(heading_block(doc, &long_place_date(&doc.place_date, lang)));
+    let title = title_lines(doc);
+    for (i, line) in title.iter().enumerate() {
+        let before = if i == 0 { 360 } else { 0 };
+        let lines = balanced_lines(line, look(BODY).bold(), TEXT_W - 600);
+        d = d.add_paragraph(lines_para(&lines, look(BODY).bold()).line_spacing(spacing(before, 0)).keep_next(true));
+    }
+    d = d.add_paragraph(
+        rule(TEXT_W / 5, TEXT_W)
+            .line_spacing(LineSpacing::new().line_rule(LineSpacingType::Exact).line(80).before(40).after(240)),
+    );
+    for line in &doc.subtitle {
+        d = d.add_paragraph(body(line, look(BODY).italic()));
+    }
+    if let Some(n) = &doc.notice {
+        d = d.add_paragraph(notice(n));
+    }
+    let mut table_no = 0usize;
+    for s in &doc.sections {
+        d = d.add_paragraph(body(&s.heading, look(BODY).bold()).line_spacing(spacing(120, 120)).keep_next(true));
+        for p in &s.paragraphs {
+            d = d.add_paragraph(body(p, look(BODY)));
+        }
+        if !s.charts.is_empty() {
+            d = d.add_paragraph(body(&charts_sentence(s.charts.len(), lang), look(26).italic()));
+        }
+        for t in &s.tables {
+            table_no += 1;
+            d = d.add_paragraph(
+                Paragraph::new()
+                    .add_run(run(&format!("{} {table_no}. ", l(lang, "Bảng", "Table")), look(26).bold()))
+                    .add_run(run(&t.caption, look(26).bold()))
+                    .align(AlignmentType::Center)
+                    .fonts(fonts())
+                    .size(26)
+                    .line_spacing(spacing(200, 80))
+                    .keep_next(true),
+            );
+            d = d.add_table(data_table(t, lang));
+        }
+    }
+    d = d.add_paragraph(para("", look(BODY), AlignmentType::Left).line_spacing(spacing(240, 0)));
+    d = d.add_table(signature_block(lang));
+
+    let mut xml = d.build();
+    let document = String::from_utf8(xml.document).map_err(err)?;
+    xml.document = canonical(&document.replace(HEADER_ROW_MARK, HEADER_ROW_XML)).into_bytes();
+    xml.styles = canonical(&String::from_utf8(xml.styles).map_err(err)?).into_bytes();
+    for h in &mut xml.headers {
+        *h = canonical(&String::from_utf8(std::mem::take(h)).map_err(err)?).into_bytes();
+    }
+    let mut stored = std::io::Cursor::new(Vec::new());
+    xml.pack(&mut stored).map_err(err)?;
+    deflate(&stored.into_inner())
+}
+
+/// The children of the property elements in the order the schema (ECMA-376 Part 1) gives:
+/// docx-rs writes some out of it (`w:sz` before `w:rFonts` and `w:b`, `w:rPr` first in `w:pPr`,
+/// the header references last in `w:sectPr`), which LibreOffice forgives but Word may not (it
+/// is reported to drop properties out of sequence).
+fn rank(parent: &str, child: &str) -> usize {
+    const PPR: &str = "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr \
+        suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct \
+        autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents \
+        suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr \
+        pPrChange";
+    const RPR: &str = "ins del moveFrom moveTo rStyle rFonts b bCs i iCs caps smallCaps strike dstrike \
+        outline shadow emboss imprint noProof snapToGrid vanish webHidden color spacing w kern position sz szCs \
+        highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath rPrChange";
+    const SECTPR: &str = "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc \
+        pgBorders lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid \
+        printerSettings sectPrChange";
+    const TCPR: &str =
+        "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark";
+    const PBDR: &str = "top left bottom right between bar";
+    const STYLE: &str = "name aliases basedOn next link autoRedefine uiPriority semiHidden unhideWhenUsed \
+        qFormat locked personal personalCompose personalReply rsid pPr rPr tblPr trPr tcPr tblStylePr";
+    let order = match parent {
+        "w:pPr" => PPR,
+        "w:rPr" => RPR,
+        "w:sectPr" => SECTPR,
+        "w:tcPr" => TCPR,
+        "w:pBdr" => PBDR,
+        "w:style" => STYLE,
+        _ => return 0,
+    };
+    let child = child.strip_prefix("w:").unwrap_or("");
+    let mut names = order.split_whitespace();
+    let known = names.clone().count();
+    names.position(|c| c == child).unwrap_or(known)
+}
+
+/// The name of the start tag at the beginning of `s` (`<w:rPr …>` → `w:rPr`), if it is one.
+fn start_tag_name(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix('<')?;
+    if rest.starts_with(['/', '?', '!']) {
+        return None;
+    }
+    let end = rest.find(|c: char| c.is_whitespace() || c == '>' || c == '/')?;
+    Some(&rest[..end])
+}
+
+/// The length of the element at the beginning of `s` (which starts with its start tag).
+fn element_len(s: &str) -> Option<usize> {
+    let open = s.find('>')? + 1;
+    if s[..open].ends_with("/>") {
+        return Some(open);
+    }
+    let mut depth = 1usize;
+    let mut pos = open;
+    while depth > 0 {
+        let lt = pos + s[pos..].find('<')?;
+        let gt = lt + s[lt..].find('>')? + 1;
+        let tag = &s[lt..gt];
+        if tag.starts_with("</") {
+            depth -= 1;
+        } else if !tag.starts_with("<?") && !tag.starts_with("<!") && !tag.ends_with("/>") {
+            depth += 1;
+        }
+        pos = gt;
+    }
+    Some(pos)
+}
+
+/// `xml` with the children of the elements [`rank`] knows put in the schema's order, at any
+/// depth. An element whose content is not only elements is left as it is.
+fn canonical(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        // `rank` of an unknown child is past the end of a known parent's list, 0 for any other.
+        let known = start_tag_name(rest).filter(|n| rank(n, "") > 0);
+        let Some((name, len)) = known.and_then(|n| element_len(rest).map(|len| (n, len))) else {
+            // Not an element to reorder: copy its tag and go on inside it.
+            let gt = rest.find('>').map_or(rest.len(), |g| g + 1);
+            out.push_str(&rest[..gt]);
+            rest = &rest[gt..];
+            continue;
+        };
+        let element = &rest[..len];
+        rest = &rest[len..];
+        let open = element.find('>').map_or(element.len(), |g| g + 1);
+        if element[..open].ends_with("/>") {
+            out.push_str(element);
+            continue;
+        }
+        let close = element.len() - format!("</{name}>").len();
+        let mut children: Vec<(usize, String)> = Vec::new();
+        let mut inner = element[open..close].trim_start();
+        let mut plain = true;
+        while !inner.is_empty() {
+            match (start_tag_name(inner), element_len(inner)) {
+                (Some(child), Some(n)) => {
+                    children.push((rank(name, child), canonical(&inner[..n])));
+                    inner = inner[n..].trim_start();
+                }
+                _ => {
+                    plain = false;
+                    break;
+                }
+            }
+        }
+        if !plain {
+            out.push_str(element);
+            continue;
+        }
+        children.sort_by_key(|c| c.0);
+        out.push_str(&element[..open]);
+        for (_, c) in children {
+            out.push_str(&c);
+        }
+        out.push_str(&element[close..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// docx-rs stores its parts uncompressed; the same archive deflated is about a tenth the size.
+/// Entries keep their order, and a fixed timestamp (1980-01-01).
+fn deflate(stored: &[u8]) -> Result<Vec<u8>> {
+    use std::io::{Cursor, Write as _};
+    use zip::write::SimpleFileOptions;
+    let mut input = zip::ZipArchive::new(Cursor::new(stored)).map_err(err)?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default());
+    for i in 0..input.len() {
+        let mut entry = input.by_index(i).map_err(err)?;
+        let name = entry.name().map_err(err)?.into_owned();
+        if entry.is_dir() {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).map_err(err)?;
+        out.start_file(name, options).map_err(err)?;
+        out.write_all(&bytes).map_err(err)?;
+    }
+    Ok(out.finish().map_err(err)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_date_is_written_long() {
+        assert_eq!(long_place_date("Cần Đước, ngày 28/11/2026", Lang::Vi), "Cần Đước, ngày 28 tháng 11 năm 2026");
+        assert_eq!(long_place_date("Cần Đước, ngày 05/02/2026", Lang::Vi), "Cần Đước, ngày 05 tháng 02 năm 2026");
+        assert_eq!(long_place_date("Cần Đước, ngày 01/07/2025", Lang::Vi), "Cần Đước, ngày 01 tháng 7 năm 2025");
+        assert_eq!(long_place_date("Cần Đước, 2026-11-28", Lang::En), "Cần Đước, 28 November 2026");
+        assert_eq!(long_place_date("Cần Đước", Lang::Vi), "Cần Đước");
+    }
+
+    #[test]
+    fn properties_are_put_in_the_schema_order() {
+        let xml = concat!(
+            r#"<w:p><w:pPr><w:rPr><w:sz w:val="26" /><w:b /><w:rFonts w:ascii="T" /></w:rPr><w:jc w:val="center" />"#,
+            r#"<w:spacing w:after="0" /><w:keepNext /><w:pBdr><w:left /><w:top /></w:pBdr></w:pPr>"#,
+            r#"<w:r><w:rPr><w:sz w:val="26" /><w:i /></w:rPr><w:t>a &lt;b&gt; c</w:t></w:r></w:p>"#,
+            r#"<w:sectPr><w:pgSz w:w="1" /><w:headerReference r:id="h" /><w:titlePg /></w:sectPr><w:rPr />"#,
+        );
+        assert_eq!(
+            canonical(xml),
+            concat!(
+                r#"<w:p><w:pPr><w:keepNext /><w:pBdr><w:top /><w:left /></w:pBdr><w:spacing w:after="0" />"#,
+                r#"<w:jc w:val="center" /><w:rPr><w:rFonts w:ascii="T" /><w:b /><w:sz w:val="26" /></w:rPr></w:pPr>"#,
+                r#"<w:r><w:rPr><w:i /><w:sz w:val="26" /></w:rPr><w:t>a &lt;b&gt; c</w:t></w:r></w:p>"#,
+                r#"<w:sectPr><w:headerReference r:id="h" /><w:pgSz w:w="1" /><w:titlePg /></w:sectPr><w:rPr />"#,
+            )
+        );
+        // Anything else is copied as it is.
+        let other = r#"<?xml version="1.0"?><w:tbl><w:tblPr><w:tblW /><w:jc /></w:tblPr></w:tbl>"#;
+        assert_eq!(canonical(other), other);
+    }
+
+    #[test]
+    fn the_title_is_split_after_the_kind() {
+        let mut d = crate::doc::Document {
+            lang: Lang::Vi,
+            issuer: String::new(),
+            title: "BÁO CÁO SƠ KẾT PHONG TRÀO 2023–2025".into(),
+            subtitle: Vec::new(),
+            notice: None,
+            sections: Vec::new(),
+            place_date: String::new(),
+        };
+        assert_eq!(title_lines(&d), ["BÁO CÁO", "SƠ KẾT PHONG TRÀO 2023–2025"]);
+        d.lang = Lang::En;
+        d.title = "Annual report".into();
+        assert_eq!(title_lines(&d), ["ANNUAL REPORT"]);
+    }
+}

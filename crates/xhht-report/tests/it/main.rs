@@ -9,6 +9,7 @@
 )]
 
 mod model;
+mod office;
 mod render;
 
 use std::sync::OnceLock;

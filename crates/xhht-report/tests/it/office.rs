@@ -1,0 +1,323 @@
+//! Office formats: the XLSX read back with calamine, cell by cell against the document's
+//! tables; the DOCX opened as a ZIP and its `word/document.xml` checked for the parts of a
+//! Vietnamese administrative report; and the DOCX converted to PDF by LibreOffice when it is
+//! installed (skipped, with a message, when it is not).
+
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a skipped test says why")]
+
+use std::collections::HashSet;
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::{Data, DataType, Reader, Xlsx, open_workbook_from_rs};
+use rust_decimal::prelude::ToPrimitive;
+use xhht_core::Lang;
+use xhht_report::doc::{Cell, Chart, Document, document};
+use xhht_report::model::{ReportKind, Scope};
+use xhht_report::render::{docx, xlsx};
+
+use super::report;
+
+fn doc(lang: Lang) -> Document {
+    document(&report(ReportKind::Annual, 2025, Scope::District), lang)
+}
+
+fn zip_entry(bytes: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut f = z.by_name(name).unwrap_or_else(|_| panic!("{name} is in the archive"));
+    let mut s = String::new();
+    f.read_to_string(&mut s).unwrap();
+    s
+}
+
+fn zip_names(bytes: &[u8]) -> Vec<String> {
+    let z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    z.file_names().map(|n| n.unwrap().into_owned()).collect()
+}
+
+/// What calamine should read back for a document cell.
+fn expected(c: &Cell) -> Data {
+    match c {
+        Cell::Text(s) if s.is_empty() => Data::Empty,
+        Cell::Text(s) => Data::String(s.clone()),
+        Cell::Int(n) => Data::Float(n.to_f64().unwrap()),
+        Cell::Dec(d) | Cell::Pct(Some(d)) => Data::Float(d.to_f64().unwrap()),
+        Cell::Year(y) => Data::Float(f64::from(*y)),
+        Cell::Pct(None) | Cell::Empty => Data::Empty,
+        Cell::Date(_) => Data::Empty, // compared as a date below
+    }
+}
+
+#[test]
+fn xlsx_holds_every_table_cell_by_cell() {
+    for lang in [Lang::Vi, Lang::En] {
+        let d = doc(lang);
+        let bytes = xlsx::render(&d).unwrap();
+        let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).unwrap();
+        let names = wb.sheet_names();
+        let tables: Vec<_> = d.sections.iter().flat_map(|s| &s.tables).collect();
+        // The report sheet, one sheet per table, one for the deadline status chart.
+        assert_eq!(names.len(), 1 + tables.len() + 1, "{names:?}");
+        assert_eq!(names[0], if lang == Lang::Vi { "Báo cáo" } else { "Report" });
+        let lower: HashSet<String> = names.iter().map(|n| n.to_lowercase()).collect();
+        assert_eq!(lower.len(), names.len(), "sheet names are unique");
+        assert!(names.iter().all(|n| n.chars().count() <= 31 && !n.contains(['[', ']', ':', '*', '?', '/', '\\'])));
+
+        // The report sheet: title, issuer, notice, every paragraph, the place and date.
+        let first = wb.worksheet_range(&names[0]).unwrap();
+        let text: Vec<String> =
+            first.rows().filter_map(|r| r.first().and_then(|c| c.get_string()).map(str::to_owned)).collect();
+        assert!(text.contains(&d.title));
+        assert!(text.contains(&d.issuer.to_uppercase()));
+        assert!(text.contains(d.notice.as_ref().unwrap()));
+        assert!(text.contains(&d.place_date));
+        for s in &d.sections {
+            assert!(text.contains(&s.heading), "{}", s.heading);
+            for p in &s.paragraphs {
+                assert!(text.contains(p), "{p}");
+            }
+        }
+
+        // Each table: caption, labels, then the cells, typed.
+        let (mut dates, mut numbers) = (0, 0);
+        for (t, name) in tables.iter().zip(&names[1..]) {
+            assert_eq!(name, &t.name, "the sheet is named after the table");
+            let range = wb.worksheet_range(name).unwrap();
+            let at = |r: usize, c: usize| range.get_value((r as u32, c as u32)).cloned().unwrap_or(Data::Empty);
+            assert_eq!(at(0, 0), Data::String(t.caption.clone()), "{name}");
+            for (c, label) in t.labels.iter().enumerate() {
+                assert_eq!(at(1, c), Data::String(label.clone()), "{name} label {c}");
+            }
+            for (r, row) in t.rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let got = at(r + 2, c);
+                    match cell {
+                        Cell::Date(day) => {
+                            assert_eq!(got.as_date(), Some(*day), "{name} ({r}, {c})");
+                            dates += 1;
+                        }
+                        _ => assert_eq!(got, expected(cell), "{name} ({r}, {c})"),
+                    }
+                    numbers += usize::from(matches!(got, Data::Float(_)));
+                }
+            }
+            // Nothing under the table.
+            assert_eq!(at(t.rows.len() + 2, 0), Data::Empty, "{name}");
+        }
+        assert!(dates > 5 && numbers > 100, "typed cells were checked: {dates} dates, {numbers} numbers");
+
+        // The status chart's own table.
+        let status = names.last().unwrap();
+        let range = wb.worksheet_range(status).unwrap();
+        let parts = d
+            .sections
+            .iter()
+            .flat_map(|s| &s.charts)
+            .find_map(|c| if let Chart::Status { parts, .. } = c { Some(parts) } else { None })
+            .unwrap();
+        for (i, (label, n, _)) in parts.iter().enumerate() {
+            let r = i as u32 + 2;
+            assert_eq!(range.get_value((r, 0)), Some(&Data::String(label.clone())));
+            assert_eq!(range.get_value((r, 1)), Some(&Data::Float(*n as f64)));
+        }
+
+        // Native charts: two progress lines, two bar charts, one pie, each on its table's cells.
+        let charts: Vec<String> =
+            zip_names(&bytes).into_iter().filter(|n| n.starts_with("xl/charts/chart") && n.ends_with(".xml")).collect();
+        assert_eq!(charts.len(), 5, "{charts:?}");
+        let xml: Vec<String> = charts.iter().map(|c| zip_entry(&bytes, c)).collect();
+        assert_eq!(xml.iter().filter(|x| x.contains("<c:lineChart>")).count(), 2);
+        assert_eq!(xml.iter().filter(|x| x.contains("<c:barChart>")).count(), 2);
+        assert_eq!(xml.iter().filter(|x| x.contains("<c:pieChart>")).count(), 1);
+        for t in tables.iter().filter(|t| t.name.ends_with("-series")) {
+            let n = t.rows.len() + 2;
+            let share = format!("'{}'!$D$3:$D${n}", t.name);
+            let path = format!("'{}'!$E$3:$E${n}", t.name);
+            let target = format!("'{}'!$G$3:$G${n}", t.name);
+            assert!(xml.iter().any(|x| x.contains(&share) && x.contains(&path) && x.contains(&target)), "{}", t.name);
+        }
+        for t in tables.iter().filter(|t| t.name.ends_with("-by-area")) {
+            let n = t.rows.len() + 2;
+            let share = format!("'{}'!$E$3:$E${n}", t.name);
+            assert!(xml.iter().any(|x| x.contains("<c:barChart>") && x.contains(&share)), "{}", t.name);
+        }
+
+        // Properties from the document, dated by the report, not the clock.
+        let core = zip_entry(&bytes, "docProps/core.xml");
+        assert!(core.contains("2026-11-28T00:00:00Z"), "{core}");
+    }
+}
+
+#[test]
+fn xlsx_is_the_same_for_the_same_report() {
+    let d = doc(Lang::Vi);
+    assert_eq!(xlsx::render(&d).unwrap(), xlsx::render(&d).unwrap());
+}
+
+/// The visible text of `word/document.xml`, with XML entities decoded, runs joined within a
+/// paragraph, and paragraphs on their own lines.
+fn docx_text(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find('<') {
+        let (text, tag) = rest.split_at(i);
+        out.push_str(text);
+        let end = tag.find('>').unwrap();
+        let name = &tag[..=end];
+        if name.starts_with("</w:p>") || name.starts_with("</w:tc>") {
+            out.push('\n');
+        }
+        if name.starts_with("<w:br") {
+            out.push(' ');
+        }
+        rest = &tag[end + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+}
+
+#[test]
+fn docx_is_an_administrative_report() {
+    let d = doc(Lang::Vi);
+    let bytes = docx::render(&d).unwrap();
+    let xml = zip_entry(&bytes, "word/document.xml");
+    let text = docx_text(&xml);
+    let lines: Vec<&str> = text.lines().collect();
+
+    // Times New Roman, A4 portrait, margins 20/20/30/15 mm.
+    assert!(xml.contains("w:ascii=\"Times New Roman\""));
+    assert!(xml.contains("<w:pgSz w:w=\"11906\" w:h=\"16838\""), "A4");
+    for m in ["w:top=\"1134\"", "w:bottom=\"1134\"", "w:left=\"1701\"", "w:right=\"850\""] {
+        assert!(xml.contains(m), "{m}");
+    }
+    // The heading block.
+    for line in [
+        "BAN CHỈ ĐẠO XÂY DỰNG XÃ HỘI HỌC TẬP HUYỆN CẦN ĐƯỚC",
+        "Số: …/BC-BCĐ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Cần Đước, ngày 28 tháng 11 năm 2026",
+        "BÁO CÁO",
+    ] {
+        assert!(lines.contains(&line), "{line}");
+    }
+    let order: Vec<usize> = ["CỘNG HÒA", "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "Nơi nhận:", "TRƯỞNG BAN"]
+        .iter()
+        .map(|s| text.find(s).unwrap_or_else(|| panic!("{s}")))
+        .collect();
+    assert!(order.is_sorted(), "heading, title, then the signature block: {order:?}");
+    // The title, the notice, the sections.
+    let title_rest = d.title.strip_prefix("BÁO CÁO ").unwrap();
+    assert!(lines.contains(&title_rest));
+    assert!(text.contains(d.notice.as_ref().unwrap()));
+    for s in &d.sections {
+        assert!(lines.contains(&s.heading.as_str()), "{}", s.heading);
+        for p in &s.paragraphs {
+            assert!(lines.contains(&p.as_str()), "{p}");
+        }
+    }
+    // Every table's caption, its labels, and a sample of its cells as the text formats show them.
+    let mut no = 0;
+    for t in d.sections.iter().flat_map(|s| &s.tables) {
+        no += 1;
+        assert!(lines.contains(&format!("Bảng {no}. {}", t.caption).as_str()), "{}", t.caption);
+        for label in &t.labels {
+            assert!(lines.contains(&label.as_str()), "{label}");
+        }
+        for row in t.rows.iter().step_by(3).take(5) {
+            for c in row {
+                let shown = c.show(Lang::Vi);
+                if !shown.is_empty() {
+                    assert!(lines.contains(&shown.as_str()), "{}: {shown}", t.name);
+                }
+            }
+        }
+    }
+    // Header rows repeat on every page: one per table, plus none in the two layout tables.
+    assert_eq!(xml.matches("<w:tblHeader />").count(), no);
+    assert_eq!(xml.matches("<w:tbl>").count(), no + 2);
+    // Each section with charts points to the formats that draw them.
+    for s in d.sections.iter().filter(|s| !s.charts.is_empty()) {
+        let sentence = format!("Mục này có {} biểu đồ, xem trong bản XLSX", s.charts.len());
+        let at = text.find(&sentence).unwrap_or_else(|| panic!("{sentence}"));
+        assert!(at > text.find(&s.heading).unwrap(), "{}", s.heading);
+    }
+    // The signature block.
+    for line in ["Nơi nhận:", "- Sở GD&ĐT;", "- UBND tỉnh;", "- Lưu: VT.", "TM. BAN CHỈ ĐẠO", "TRƯỞNG BAN"]
+    {
+        assert!(lines.contains(&line), "{line}");
+    }
+    // Dated by the report, not the clock.
+    assert!(zip_entry(&bytes, "docProps/core.xml").contains("2026-11-28T00:00:00Z"));
+}
+
+#[test]
+fn docx_in_english_uses_english_words() {
+    let bytes = docx::render(&doc(Lang::En)).unwrap();
+    let text = docx_text(&zip_entry(&bytes, "word/document.xml"));
+    for s in [
+        "SOCIALIST REPUBLIC OF VIETNAM",
+        "Independence - Freedom - Happiness",
+        "Cần Đước, 28 November 2026",
+        "ANNUAL REPORT ON THE LEARNING-SOCIETY EMULATION MOVEMENT, 2025",
+        "Recipients:",
+        "ON BEHALF OF THE STEERING COMMITTEE",
+        "Table 1. ",
+    ] {
+        assert!(text.contains(s), "{s}");
+    }
+    assert!(!text.contains("Độc lập"));
+}
+
+fn office() -> Option<PathBuf> {
+    ["libreoffice", "soffice"].iter().find_map(|b| {
+        let ok = Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success());
+        ok.then(|| PathBuf::from(b))
+    })
+}
+
+fn out_dir(what: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xhht-report-{what}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn libreoffice_opens_the_docx() {
+    let Some(bin) = office() else {
+        println!("skipped: neither `libreoffice` nor `soffice` is installed (Debian: libreoffice-writer-nogui)");
+        return;
+    };
+    let dir = out_dir("lo");
+    for (lang, stem) in [(Lang::Vi, "bao-cao-2025"), (Lang::En, "report-2025")] {
+        let file = dir.join(format!("{stem}.docx"));
+        std::fs::write(&file, docx::render(&doc(lang)).unwrap()).unwrap();
+        let pdf = convert(&bin, &file, &dir);
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(bytes.starts_with(b"%PDF"), "{}", pdf.display());
+        assert!(bytes.len() > 10_000, "{} is {} bytes", pdf.display(), bytes.len());
+    }
+    // Keep the files for a look when asked (XHHT_KEEP_OFFICE=1), with the workbook beside them,
+    // else clean up.
+    if std::env::var_os("XHHT_KEEP_OFFICE").is_some() {
+        std::fs::write(dir.join("bao-cao-2025.xlsx"), xlsx::render(&doc(Lang::Vi)).unwrap()).unwrap();
+        eprintln!("kept: {}", dir.display());
+    } else {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+fn convert(bin: &Path, file: &Path, dir: &Path) -> PathBuf {
+    // A private profile, so a running LibreOffice or a parallel test does not interfere.
+    let profile = dir.join("profile");
+    let status = Command::new(bin)
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    file.with_extension("pdf")
+}
