@@ -13,12 +13,22 @@ pub struct Cli {
     /// Ngôn ngữ hiển thị / display language.
     #[arg(long, global = true, value_enum, default_value_t = LangArg::Vi, env = "XHHT_LANG")]
     pub lang: LangArg,
-    /// Định dạng đầu ra cho bảng / output format for tables.
+    /// Định dạng đầu ra: bảng (table, json, csv) hoặc báo cáo (md, html, json, csv, xlsx, docx) / output format: tables (table, json, csv) or reports (md, html, json, csv, xlsx, docx).
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Cơ sở dữ liệu: đường dẫn tệp SQLite hoặc URL postgres:// / the database: a SQLite file path or a postgres:// URL.
+    #[arg(long, global = true, env = "XHHT_DATABASE_URL", default_value = "xhht.db")]
+    pub db: String,
+    /// Ngày tính "hôm nay" (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định: hôm nay) / the day that counts as today (default: today).
+    #[arg(long = "as-of", global = true, value_parser = parse_day)]
+    pub as_of: Option<chrono::NaiveDate>,
     /// Lệnh / command.
     #[command(subcommand)]
     pub command: Command,
+}
+
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    xhht_core::date::parse_date_text(s)
 }
 
 /// A display language.
@@ -48,6 +58,14 @@ pub enum Format {
     Json,
     /// CSV cho bảng tính / CSV for spreadsheets.
     Csv,
+    /// Markdown (báo cáo / reports).
+    Md,
+    /// HTML có biểu đồ (báo cáo / reports).
+    Html,
+    /// Excel (báo cáo, xuất dữ liệu / reports, exports).
+    Xlsx,
+    /// Word (báo cáo / reports).
+    Docx,
 }
 
 /// The subcommands.
@@ -66,6 +84,64 @@ pub enum Command {
         /// Việc cần làm / what to do.
         #[command(subcommand)]
         command: RulebookCommand,
+    },
+    /// Tạo CSDL mô phỏng huyện Cần Đước, chấm mọi năm, viết báo cáo / build a synthetic Cần Đước database, evaluate every year, write the reports.
+    Demo(DemoArgs),
+    /// Chấm một năm dữ liệu và lưu kết quả / evaluate a data year and store the results.
+    Evaluate {
+        /// Năm dữ liệu (mặc định: năm của --as-of) / the data year (default: the year of --as-of).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Giải thích kết quả của một người hoặc đơn vị / explain the results of a person or unit.
+    Explain {
+        /// Mã người hoặc mã đơn vị / a person id or an organisation code.
+        entity: String,
+        /// Năm dữ liệu / the data year.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Tiến độ các mục tiêu / progress on the plan's targets.
+    Progress {
+        /// Năm dữ liệu / the data year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Chi tiết theo xã hoặc loại hình / break down by commune or kind of organisation.
+        #[arg(long, value_parser = ["commune", "kind"])]
+        by: Option<String>,
+    },
+    /// Tình hình nộp báo cáo năm so với hạn / annual reports received against the deadline.
+    Deadlines {
+        /// Năm dữ liệu / the data year.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Danh sách đủ điều kiện khen thưởng / who is eligible for a reward.
+    Rewards {
+        /// Khen thưởng hằng năm của năm này / the annual reward of this year.
+        #[arg(long, conflicts_with = "phase")]
+        year: Option<i32>,
+        /// Khen thưởng giai đoạn (1: sơ kết 2025, 2: tổng kết 2030) / the phase reward (1 or 2).
+        #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
+        phase: Option<u8>,
+    },
+    /// Xuất báo cáo năm hoặc báo cáo giai đoạn / write the annual report or a phase review.
+    Report(ReportArgs),
+    /// Sao lưu CSDL ra tệp / back the database up to a file.
+    Backup {
+        /// Tệp (SQLite) hoặc thư mục (PostgreSQL) đích / the target file (SQLite) or folder (PostgreSQL).
+        file: std::path::PathBuf,
+    },
+    /// Khôi phục CSDL từ bản sao lưu vào --db / restore a backup into --db.
+    Restore {
+        /// Bản sao lưu / the backup.
+        file: std::path::PathBuf,
+    },
+    /// Nhật ký thay đổi / the audit trail.
+    Audit {
+        /// Việc cần làm / what to do.
+        #[command(subcommand)]
+        command: AuditCommand,
     },
     /// In mã tự hoàn thành lệnh cho shell / print shell completions.
     Completions {
@@ -101,6 +177,50 @@ pub struct ScoreArgs {
     /// Tệp CSV: cột `id` rồi một cột cho mỗi chỉ tiêu / a CSV file: an `id` column, then one column per indicator.
     #[arg(required_unless_present = "template")]
     pub file: Option<std::path::PathBuf>,
+}
+
+/// `xhht demo …`
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Quy mô / size: district (huyện), province (tỉnh), tiny (thử nghiệm).
+    #[arg(long, value_parser = ["district", "province", "tiny"], default_value = "district")]
+    pub size: String,
+    /// Hạt giống ngẫu nhiên / the seed.
+    #[arg(long, default_value_t = 2024)]
+    pub seed: u64,
+    /// Thư mục ghi báo cáo / the folder for the reports.
+    #[arg(long, default_value = "xhht-demo")]
+    pub out: std::path::PathBuf,
+    /// Ghi đè tệp CSDL đã có / replace an existing database file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `xhht report …`
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Loại báo cáo / which report: annual (năm) or phase (giai đoạn).
+    #[arg(value_parser = ["annual", "phase"])]
+    pub kind: String,
+    /// Năm dữ liệu (báo cáo năm) / the data year (annual).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Giai đoạn (1: sơ kết 2023–2025, 2: tổng kết 2023–2030) / the phase.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub phase: Option<u8>,
+    /// Phạm vi: district, commune:MÃ, org:MÃ, actor:MÃ / the scope.
+    #[arg(long, default_value = "district")]
+    pub scope: String,
+    /// Tệp đích (csv: một thư mục, mỗi bảng một tệp) / the output file (csv: a folder with one file per table).
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+}
+
+/// `xhht audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Kiểm tra chuỗi băm của nhật ký / walk the hash chain and report the first broken link.
+    Verify,
 }
 
 /// `xhht plan …`

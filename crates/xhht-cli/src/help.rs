@@ -18,7 +18,8 @@ fn walk(out: &mut String, cmd: &clap::Command, path: &str, depth: usize) {
     let mut c = cmd.clone().bin_name(&name);
     let usage = c.render_usage().to_string();
     let _ = writeln!(out, "```\n{}\n```\n", usage.trim_start_matches("Usage: "));
-    let args: Vec<&clap::Arg> = cmd.get_arguments().filter(|a| !a.is_hide_set() && a.get_id() != "help" && a.get_id() != "version").collect();
+    let args: Vec<&clap::Arg> =
+        cmd.get_arguments().filter(|a| !a.is_hide_set() && a.get_id() != "help" && a.get_id() != "version").collect();
     if !args.is_empty() {
         let _ = writeln!(out, "| argument | meaning |\n|---|---|");
         for a in args {
@@ -33,7 +34,8 @@ fn walk(out: &mut String, cmd: &clap::Command, path: &str, depth: usize) {
             if !values.is_empty() {
                 let _ = write!(help, " ({})", values.join(", "));
             }
-            let defaults: Vec<String> = a.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
+            let defaults: Vec<String> =
+                a.get_default_values().iter().map(|v| v.to_string_lossy().into_owned()).collect();
             if !defaults.is_empty() {
                 let _ = write!(help, " [default: {}]", defaults.join(", "));
             }

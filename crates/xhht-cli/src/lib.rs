@@ -31,8 +31,21 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         }
         _ => {}
     }
+    let today = cli.as_of.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let year_or = |y: Option<i32>| y.unwrap_or_else(|| chrono::Datelike::year(&today));
+    let db = cli.db.as_str();
     let mut o = output::Out::new(out, cli.lang.into(), cli.format);
     match cli.command {
+        Command::Demo(args) => cmd::demo::run(&mut o, db, today, &args),
+        Command::Evaluate { year } => cmd::records::evaluate(&mut o, db, year_or(year)),
+        Command::Explain { entity, year } => cmd::records::explain(&mut o, db, &entity, year_or(year)),
+        Command::Progress { year, by } => cmd::records::progress(&mut o, db, year_or(year), today, by.as_deref()),
+        Command::Deadlines { year } => cmd::records::deadlines(&mut o, db, year_or(year), today),
+        Command::Rewards { year, phase } => cmd::records::rewards(&mut o, db, year, phase, today),
+        Command::Report(args) => cmd::report::run(&mut o, db, today, &args),
+        Command::Backup { file } => cmd::admin::backup(&mut o, db, &file),
+        Command::Restore { file } => cmd::admin::restore(&mut o, db, &file),
+        Command::Audit { command: cli::AuditCommand::Verify } => cmd::admin::audit_verify(&mut o, db),
         Command::Plan { command } => cmd::plan::run(&mut o, command),
         Command::Rulebook { command } => cmd::rulebook::run(&mut o, command),
         Command::Score(args) => cmd::score::run(&mut o, &args),

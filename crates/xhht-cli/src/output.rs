@@ -78,6 +78,11 @@ impl<'a> Out<'a> {
                 }
                 csv.flush()?;
             }
+            Format::Md | Format::Html | Format::Xlsx | Format::Docx => {
+                anyhow::bail!(
+                    "this command prints a table: use --format table, json or csv (md, html, xlsx and docx are for `xhht report`)"
+                );
+            }
             Format::Json => {
                 let arr: Vec<Value> = rows
                     .iter()

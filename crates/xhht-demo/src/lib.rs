@@ -652,7 +652,7 @@ impl Gen {
                     Title::DonViHocTap,
                     level,
                     year,
-                    format!("{n}/QĐ-UBND"),
+                    format!("{}/QĐ-UBND", (year - 2020) * 1000 + n),
                     decided,
                     "Chủ tịch UBND (mô phỏng)",
                     None,

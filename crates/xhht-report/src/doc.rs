@@ -119,6 +119,10 @@ pub struct Section {
 pub struct Document {
     /// The language.
     pub lang: Lang,
+    /// The day the figures are as of (the report's date).
+    pub as_of: NaiveDate,
+    /// The place written before the date.
+    pub place: String,
     /// The issuing body (heading block, left).
     pub issuer: String,
     /// The title.
@@ -184,6 +188,8 @@ pub fn document(r: &Report, lang: Lang) -> Document {
     sections.push(basis_section(r, lang));
     Document {
         lang,
+        as_of: r.as_of,
+        place: "Cần Đước".to_owned(),
         issuer: tx(lang, &r.issuer).to_owned(),
         title,
         subtitle,

@@ -879,6 +879,8 @@ mod tests {
     fn the_title_is_split_after_the_kind() {
         let mut d = crate::doc::Document {
             lang: Lang::Vi,
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+            place: "Cần Đước".into(),
             issuer: String::new(),
             title: "BÁO CÁO SƠ KẾT PHONG TRÀO 2023–2025".into(),
             subtitle: Vec::new(),

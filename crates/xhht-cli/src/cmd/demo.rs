@@ -1,0 +1,165 @@
+//! `xhht demo`: a synthetic Cần Đước in a database, every year evaluated, the reports written.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use xhht_core::plan::Plan;
+use xhht_demo::{Options, Size, generate};
+use xhht_report::model::{ReportKind, Scope};
+use xhht_scoring::year::YearEngines;
+
+use crate::cli::DemoArgs;
+use crate::cmd::db::{History, open, runtime};
+use crate::cmd::report::write_report;
+use crate::output::{Out, col};
+
+pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let size = match args.size.as_str() {
+        "province" => Size::Province,
+        "tiny" => Size::Tiny,
+        _ => Size::District,
+    };
+    if !db.contains("://") && !db.starts_with("sqlite:") && Path::new(db).exists() {
+        if !args.force {
+            bail!("`{db}` already exists: pass --force to replace it, or --db another path");
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let p = format!("{db}{suffix}");
+            if Path::new(&p).exists() {
+                std::fs::remove_file(&p).with_context(|| format!("cannot remove {p}"))?;
+            }
+        }
+    }
+    let data = generate(Options { size, seed: args.seed, today }).context("cannot generate the demo data")?;
+    let engines = YearEngines::builtin()?;
+    let rt = runtime()?;
+    let plan = Plan::can_duoc_2024();
+    let history = rt.block_on(async {
+        let store = open(db).await?;
+        let who = "xhht demo";
+        store.put_areas(who, &data.areas).await?;
+        store.put_successions(who, &data.successions).await?;
+        store.put_organisations(who, &data.organisations).await?;
+        store.put_people(who, &data.people).await?;
+        store.put_memberships(who, &data.memberships).await?;
+        store.put_registrations(who, &data.registrations).await?;
+        store.put_commitments(who, &data.commitments).await?;
+        store.put_self_study_plans(who, &data.self_study_plans).await?;
+        store.put_assessments(who, &data.assessments).await?;
+        store.put_recognitions(who, &data.recognitions).await?;
+        store.put_report_submissions(who, &data.report_submissions).await?;
+        let history = History::load(&store, &engines, data.first_year, data.last_year).await?;
+        for (y, r) in history.years.iter().zip(&history.results) {
+            store.save_results(who, y.year, y, r, &engines).await?;
+        }
+        anyhow::Ok(history)
+    })?;
+    std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    let last = data.last_year;
+    let mut written = Vec::new();
+    for (kind, year, stem) in [
+        (ReportKind::Annual, last, format!("bao-cao-nam-{last}")),
+        (ReportKind::PhasePreliminary, 2025, "bao-cao-so-ket-2023-2025".to_owned()),
+    ] {
+        if year > last {
+            continue;
+        }
+        for ext in ["md", "html", "json", "csv", "xlsx", "docx"] {
+            let path = args.out.join(format!("{stem}.{ext}"));
+            let notice = Some(data.notice.clone());
+            written.extend(write_report(
+                &history,
+                &engines,
+                plan,
+                kind,
+                year,
+                today,
+                Scope::District,
+                notice,
+                o.lang,
+                ext,
+                &path,
+            )?);
+        }
+    }
+    // The summary: target progress this year.
+    let Some(records) = history.records() else { bail!("no data year was loaded") };
+    let report = xhht_report::build::build(
+        &records,
+        &history.results,
+        &engines,
+        plan,
+        &xhht_report::build::Options {
+            kind: ReportKind::Annual,
+            year: last,
+            as_of: today,
+            scope: Scope::District,
+            notice: None,
+        },
+    )?;
+    let lang = o.lang;
+    o.line(format!("{} ({})", data.notice.get(lang), o.tr("CSDL", "database").to_owned() + ": " + db))?;
+    let cols = [
+        col("target", "Mục tiêu", "Target"),
+        col("year", "Năm", "Year"),
+        col("met", "Đạt", "Met"),
+        col("of", "Tổng số", "Counted"),
+        col("share", "Tỷ lệ (%)", "Share (%)"),
+        col("target_share", "Mục tiêu (%)", "Target (%)"),
+        col("on_track", "Tiến độ", "On track"),
+        col("projection", "Dự báo 2030 (%)", "Projected 2030 (%)"),
+    ];
+    let rows: Vec<Vec<String>> = report
+        .targets
+        .iter()
+        .flat_map(|t| {
+            t.series.iter().map(move |p| {
+                let last_row = p.year == last;
+                vec![
+                    t.id.clone(),
+                    p.year.to_string(),
+                    p.count.met.to_string(),
+                    p.count.of.to_string(),
+                    p.count.share.map(|s| s.to_string()).unwrap_or_default(),
+                    t.target.to_string(),
+                    if last_row {
+                        t.on_track
+                            .map(|b| {
+                                if b {
+                                    lang_word(lang, "đúng", "on track")
+                                } else {
+                                    lang_word(lang, "chậm", "behind")
+                                }
+                            })
+                            .unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    if last_row { t.projection.map(|x| x.to_string()).unwrap_or_default() } else { String::new() },
+                ]
+            })
+        })
+        .collect();
+    o.table(&cols, &rows)?;
+    o.line(format!(
+        "{} {} ({:.1?}):",
+        written.len(),
+        o.tr("tệp báo cáo đã ghi", "report files written"),
+        started.elapsed()
+    ))?;
+    for w in &written {
+        o.line(format!("  {}", w.display()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn lang_word(lang: xhht_core::Lang, vi: &str, en: &str) -> String {
+    match lang {
+        xhht_core::Lang::Vi => vi.to_owned(),
+        xhht_core::Lang::En => en.to_owned(),
+    }
+}

@@ -1,0 +1,111 @@
+//! `xhht report annual|phase …`: a report in a file.
+
+use std::path::{Path, PathBuf};
+
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use chrono::{Datelike, NaiveDate};
+use xhht_core::plan::Plan;
+use xhht_core::{Lang, Text};
+use xhht_report::build::{Options, build};
+use xhht_report::doc::document;
+use xhht_report::model::{ReportKind, Scope};
+use xhht_report::render::{csv, docx, html, markdown, xlsx};
+use xhht_scoring::year::YearEngines;
+
+use crate::cli::{Format, ReportArgs};
+use crate::cmd::db::{History, open, runtime};
+use crate::output::Out;
+
+/// Parses `district`, `commune:CODE`, `org:CODE` or `actor:ID`.
+pub(crate) fn parse_scope(s: &str) -> anyhow::Result<Scope> {
+    Ok(match s.split_once(':') {
+        None if s == "district" => Scope::District,
+        Some(("commune" | "area", code)) => Scope::Area { code: code.to_owned() },
+        Some(("org" | "organisation", code)) => Scope::Organisation { code: code.to_owned() },
+        Some(("actor", id)) => {
+            Scope::Actor { id: if id.starts_with("actor.") { id.to_owned() } else { format!("actor.{id}") } }
+        }
+        _ => bail!("unknown scope `{s}`: use district, commune:CODE, org:CODE or actor:ID"),
+    })
+}
+
+/// Builds a report and writes it to `path` in `ext` (md, html, json, csv, xlsx, docx). CSV writes
+/// one file per table into a folder named like `path` without its extension. Returns what was
+/// written.
+#[allow(clippy::too_many_arguments, reason = "a report has this many choices")]
+pub(crate) fn write_report(
+    history: &History,
+    engines: &YearEngines,
+    plan: &Plan,
+    kind: ReportKind,
+    year: i32,
+    as_of: NaiveDate,
+    scope: Scope,
+    notice: Option<Text>,
+    lang: Lang,
+    ext: &str,
+    path: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let Some(records) = history.records() else { bail!("no data year was loaded") };
+    let report = build(&records, &history.results, engines, plan, &Options { kind, year, as_of, scope, notice })?;
+    let write =
+        |p: &Path, bytes: &[u8]| std::fs::write(p, bytes).with_context(|| format!("cannot write {}", p.display()));
+    let doc = document(&report, lang);
+    match ext {
+        "md" => write(path, markdown::render(&doc).as_bytes())?,
+        "html" => write(path, html::render(&doc).as_bytes())?,
+        "json" => write(path, xhht_report::render_json(&report)?.as_bytes())?,
+        "xlsx" => write(path, &xlsx::render(&doc)?)?,
+        "docx" => write(path, &docx::render(&doc)?)?,
+        "csv" => {
+            // One file per table, in a folder named after `path` (without `.csv`).
+            let dir = path.with_extension("");
+            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            for (name, text) in csv::render(&doc)? {
+                write(&dir.join(format!("{name}.csv")), text.as_bytes())?;
+            }
+            return Ok(vec![dir]);
+        }
+        other => bail!("unknown report format `{other}`"),
+    }
+    Ok(vec![path.to_path_buf()])
+}
+
+pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let plan = Plan::can_duoc_2024();
+    let (kind, year) = match (args.kind.as_str(), args.phase, args.year) {
+        ("phase", Some(p), _) => {
+            let phase = plan.phases.get(usize::from(p) - 1).context("the plan has two phases")?;
+            let kind = if phase.review == xhht_core::plan::ReviewKind::Final {
+                ReportKind::PhaseFinal
+            } else {
+                ReportKind::PhasePreliminary
+            };
+            (kind, phase.review_year)
+        }
+        ("phase", None, _) => bail!("say which phase: --phase 1 (sơ kết 2023–2025) or --phase 2 (tổng kết 2023–2030)"),
+        (_, _, y) => (ReportKind::Annual, y.unwrap_or_else(|| today.year())),
+    };
+    let ext = match o.format {
+        Format::Table | Format::Md => "md",
+        Format::Html => "html",
+        Format::Json => "json",
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+        Format::Docx => "docx",
+    };
+    let scope = parse_scope(&args.scope)?;
+    let engines = YearEngines::builtin()?;
+    let rt = runtime()?;
+    let history = rt.block_on(async {
+        let store = open(db).await?;
+        History::load(&store, &engines, plan.meta.years[0], year).await
+    })?;
+    let files = write_report(&history, &engines, plan, kind, year, today, scope, None, o.lang, ext, &args.out)?;
+    for f in files {
+        o.line(f.display().to_string())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
