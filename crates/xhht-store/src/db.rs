@@ -140,6 +140,58 @@ pub(crate) trait Conn: Send {
     ) -> impl Future<Output = Result<Vec<Vec<Val>>>> + Send;
 }
 
+/// Rewrites `$N` placeholders as anonymous `?`, the values reordered (and repeated) to match.
+///
+/// SQLite resolves a named parameter such as `$17` by scanning the statement's list of names,
+/// so a statement with thousands of `$N` costs quadratic time to prepare and bind; anonymous
+/// `?` are bound by position. The source keeps the portable `$N` form; the SQLite connection
+/// runs this. Quoted strings are left alone.
+pub(crate) fn positional(sql: &str, args: Vec<Val>) -> (String, Vec<Val>) {
+    if !sql.contains('$') {
+        return (sql.to_owned(), args);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut vals = Vec::with_capacity(args.len());
+    let mut chars = sql.char_indices().peekable();
+    let mut quoted = false;
+    while let Some((_, c)) = chars.next() {
+        if c == '\'' {
+            quoted = !quoted;
+            out.push(c);
+            continue;
+        }
+        if c == '$' && !quoted && chars.peek().is_some_and(|(_, d)| d.is_ascii_digit()) {
+            let mut n = 0usize;
+            while let Some((_, d)) = chars.peek().copied().filter(|(_, d)| d.is_ascii_digit()) {
+                n = n * 10 + (d as usize - '0' as usize);
+                chars.next();
+            }
+            out.push('?');
+            vals.push(args.get(n.wrapping_sub(1)).cloned().unwrap_or(Val::Text(None)));
+            continue;
+        }
+        out.push(c);
+    }
+    (out, vals)
+}
+
+/// The statement as a backend runs it.
+trait Dialect {
+    fn prepare(sql: String, args: Vec<Val>) -> (String, Vec<Val>);
+}
+
+impl Dialect for sqlx::SqliteConnection {
+    fn prepare(sql: String, args: Vec<Val>) -> (String, Vec<Val>) {
+        positional(&sql, args)
+    }
+}
+
+impl Dialect for sqlx::PgConnection {
+    fn prepare(sql: String, args: Vec<Val>) -> (String, Vec<Val>) {
+        (sql, args)
+    }
+}
+
 macro_rules! impl_conn {
     ($conn:ty, $db:ty, $backend:expr) => {
         impl Conn for $conn {
@@ -148,6 +200,7 @@ macro_rules! impl_conn {
             }
 
             async fn exec(&mut self, sql: String, args: Vec<Val>) -> Result<u64> {
+                let (sql, args) = <$conn as Dialect>::prepare(sql, args);
                 let mut q = sqlx::query::<$db>(AssertSqlSafe(sql.clone()));
                 for a in args {
                     q = match a {
@@ -161,6 +214,7 @@ macro_rules! impl_conn {
             }
 
             async fn fetch(&mut self, sql: String, args: Vec<Val>, types: Vec<Ty>) -> Result<Vec<Vec<Val>>> {
+                let (sql, args) = <$conn as Dialect>::prepare(sql, args);
                 let mut q = sqlx::query::<$db>(AssertSqlSafe(sql.clone()));
                 for a in args {
                     q = match a {
@@ -230,4 +284,20 @@ pub(crate) fn tuples(rows: usize, width: usize) -> String {
         s.push(')');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_placeholders_become_positional() {
+        let (sql, args) = positional(
+            "SELECT x FROM t WHERE a <= $2 AND (b IS NULL OR b >= $1) AND c = '$1' AND d = $2",
+            vec![Val::int(1), Val::int(2)],
+        );
+        assert_eq!(sql, "SELECT x FROM t WHERE a <= ? AND (b IS NULL OR b >= ?) AND c = '$1' AND d = ?");
+        assert_eq!(args, vec![Val::int(2), Val::int(1), Val::int(2)]);
+        assert_eq!(tuples(2, 2), "($1, $2), ($3, $4)");
+    }
 }

@@ -17,6 +17,7 @@ mod audit;
 mod basics;
 mod concurrency;
 mod import;
+mod kill;
 mod migrate;
 mod safety;
 mod year;
