@@ -12,6 +12,7 @@ mod docs;
 mod plan;
 mod rulebook;
 mod score;
+mod store;
 
 use std::process::{Command, Output};
 

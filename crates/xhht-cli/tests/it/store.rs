@@ -1,0 +1,166 @@
+//! The commands over a database, end to end: `demo` builds a small synthetic district in a
+//! temporary folder once; the other commands read it (or a copy).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use super::{stderr, stdout};
+
+const TODAY: &str = "2026-11-28";
+
+/// A temporary folder holding the demo database and its reports, made once.
+fn demo() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("xhht-cli-demo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let o = run_in(&dir, &["--as-of", TODAY, "demo", "--size", "tiny", "--seed", "7", "--out", "out"]);
+        assert!(o.status.success(), "demo failed: {}", stderr(&o));
+        dir
+    })
+}
+
+fn run_in(dir: &PathBuf, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xhht"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("XHHT_DATABASE_URL")
+        .env_remove("XHHT_LANG")
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap()
+}
+
+fn xhht(args: &[&str]) -> Output {
+    let mut all = vec!["--as-of", TODAY];
+    all.extend_from_slice(args);
+    run_in(demo(), &all)
+}
+
+#[test]
+fn demo_writes_the_database_and_every_report_format() {
+    let dir = demo();
+    assert!(dir.join("xhht.db").is_file());
+    for f in [
+        "bao-cao-nam-2026.md",
+        "bao-cao-nam-2026.html",
+        "bao-cao-nam-2026.json",
+        "bao-cao-nam-2026.xlsx",
+        "bao-cao-nam-2026.docx",
+        "bao-cao-so-ket-2023-2025.docx",
+    ] {
+        let p = dir.join("out").join(f);
+        assert!(p.is_file() && std::fs::metadata(&p).unwrap().len() > 500, "{f}");
+    }
+    assert!(dir.join("out/bao-cao-nam-2026/deadlines.csv").is_file());
+    let md = std::fs::read_to_string(dir.join("out/bao-cao-nam-2026.md")).unwrap();
+    assert!(md.contains("Dữ liệu mô phỏng"), "the report says the data is synthetic");
+    let again = run_in(dir, &["--as-of", TODAY, "demo", "--size", "tiny"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("already exists: pass --force"), "{}", stderr(&again));
+}
+
+#[test]
+fn progress_gives_each_target_each_year() {
+    let o = xhht(&["--format", "csv", "progress", "--year", "2026"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.starts_with("target,year,met,of,share,path,target_share,on_track,gap,projection,national\n"), "{s}");
+    for year in 2023..=2026 {
+        assert!(s.contains(&format!("target.citizen-title,{year},")), "{year}: {s}");
+        assert!(s.contains(&format!("target.unit-title,{year},")), "{year}: {s}");
+    }
+    assert!(s.contains("target.citizen-title,2025,") && s.contains(",60\n"), "the 2025 national milestone: {s}");
+    let by = xhht(&["--format", "json", "progress", "--year", "2026", "--by", "commune"]);
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&by)).unwrap();
+    assert!(rows.as_array().unwrap().iter().any(|r| r["note"].as_str().unwrap_or("").contains("sáp nhập")), "{rows}");
+}
+
+#[test]
+fn deadlines_are_judged_as_of_the_day_given() {
+    let o = xhht(&["--format", "json", "deadlines", "--year", "2026"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let statuses: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert!(statuses.contains(&"chưa nộp (chưa đến hạn)"), "{statuses:?}");
+    assert!(!statuses.iter().any(|s| s.starts_with("trễ")), "nothing can be late before the deadline: {statuses:?}");
+    let later =
+        run_in(demo(), &["--as-of", "2026-12-20", "--lang", "en", "--format", "json", "deadlines", "--year", "2026"]);
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&later)).unwrap();
+    assert!(rows.as_array().unwrap().iter().any(|r| r["status"] == "missing (overdue)"), "{rows}");
+}
+
+#[test]
+fn reports_are_written_in_every_format() {
+    let dir = demo();
+    for (format, file) in [
+        ("md", "r.md"),
+        ("html", "r.html"),
+        ("json", "r.json"),
+        ("xlsx", "r.xlsx"),
+        ("docx", "r.docx"),
+        ("csv", "r-csv"),
+    ] {
+        let o = xhht(&["--format", format, "report", "annual", "--year", "2025", "--out", file]);
+        assert!(o.status.success(), "{format}: {}", stderr(&o));
+        assert!(dir.join(file).exists(), "{format}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("r.json")).unwrap()).unwrap();
+    assert_eq!(json["schema"], 1);
+    assert_eq!(json["year"], 2025);
+    let phase = xhht(&["--format", "md", "report", "phase", "--phase", "1", "--out", "p.md"]);
+    assert!(phase.status.success(), "{}", stderr(&phase));
+    assert!(std::fs::read_to_string(dir.join("p.md")).unwrap().contains("SƠ KẾT"));
+    let scoped =
+        xhht(&["--format", "json", "report", "annual", "--year", "2024", "--scope", "org:TH-80601", "--out", "o.json"]);
+    assert!(scoped.status.success(), "{}", stderr(&scoped));
+    let bad = xhht(&["report", "annual", "--scope", "galaxy", "--out", "x.md"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("unknown scope `galaxy`"));
+}
+
+#[test]
+fn explain_says_why_in_both_languages() {
+    let o = xhht(&["explain", "CB0000002", "--year", "2025"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.contains("Bộ tiêu chí ke-hoach.can-duoc-2024"), "{s}");
+    let en = xhht(&["--lang", "en", "explain", "TH-80601", "--year", "2025"]);
+    assert!(stdout(&en).contains("Rulebook ke-hoach.can-duoc-2024"), "{}", stdout(&en));
+    let none = xhht(&["explain", "NOBODY", "--year", "2025"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(stderr(&none).contains("no person or organisation `NOBODY`"));
+}
+
+#[test]
+fn the_audit_chain_verifies_and_a_backup_restores() {
+    let o = xhht(&["audit", "verify"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("chuỗi băm khớp"), "{}", stdout(&o));
+    let b = xhht(&["backup", "backup.db"]);
+    assert!(b.status.success(), "{}", stderr(&b));
+    let r = xhht(&["--db", "restored.db", "restore", "backup.db"]);
+    assert!(r.status.success(), "{}", stderr(&r));
+    let before = xhht(&["--format", "csv", "progress", "--year", "2025"]);
+    let after = xhht(&["--db", "restored.db", "--format", "csv", "progress", "--year", "2025"]);
+    assert_eq!(stdout(&before), stdout(&after));
+}
+
+#[test]
+fn rewards_list_the_eligible_with_reasons() {
+    let o = xhht(&["--format", "csv", "rewards", "--year", "2025"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.starts_with("reward,subject,id,name,because\n"), "{s}");
+    let phase = xhht(&["--format", "csv", "rewards", "--phase", "1"]);
+    assert!(phase.status.success(), "{}", stderr(&phase));
+}
+
+#[test]
+fn a_table_command_refuses_a_document_format() {
+    let o = xhht(&["--format", "docx", "progress"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("use --format table, json or csv"), "{}", stderr(&o));
+}
