@@ -23,6 +23,7 @@
 
 pub mod build;
 pub mod doc;
+pub mod forms;
 mod error;
 mod fmt;
 pub mod model;

@@ -8,6 +8,7 @@
     reason = "a failing test should stop with its message"
 )]
 
+mod forms;
 mod model;
 mod office;
 mod render;

@@ -1,0 +1,215 @@
+//! Each actor's own annual report form, built from its duties in the plan, and reading a filled
+//! form back as [`DutyReport`]s.
+//!
+//! The plan gives every actor duties (lead, coordinate or perform). For an actor and a year,
+//! [`actor_form`] lays out the form it must send before 10 December: one row per field of each
+//! duty (e.g. the labour office's "rural workers in vocational training"), with an empty
+//! "result" column. It renders through the same XLSX and DOCX renderers as the reports. A filled
+//! XLSX comes back through [`read_filled_xlsx`]; the same records can also be sent as JSON (a
+//! list of `DutyReport`). The synthesis report quotes them duty by duty and flags the duties
+//! nobody reported on.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+use xhht_core::Lang;
+use xhht_core::plan::{DutyRole, Plan};
+use xhht_core::record::DutyReport;
+
+use crate::doc::{Cell, Document, Section, Table};
+use crate::error::{Error, Result};
+use crate::fmt::t;
+
+/// The column labels of the form, by language: the reader accepts either.
+const LABELS: [(&str, &str, &str); 10] = [
+    ("stt", "STT", "No."),
+    ("actor", "Cơ quan (KH)", "Plan actor"),
+    ("organisation", "Đơn vị báo cáo", "Reporting unit"),
+    ("year", "Năm", "Year"),
+    ("duty", "Mã nhiệm vụ", "Duty id"),
+    ("role", "Vai trò", "Role"),
+    ("duty_text", "Nhiệm vụ", "Duty"),
+    ("field", "Mã chỉ tiêu", "Field id"),
+    ("field_label", "Nội dung báo cáo", "What to report"),
+    ("value", "Kết quả (điền vào đây)", "Result (fill in)"),
+];
+
+/// The form an actor sends for `year`, for the organisation `organisation` (code, name).
+pub fn actor_form(
+    plan: &Plan,
+    actor: &str,
+    year: i32,
+    organisation: (&str, &str),
+    lang: Lang,
+    as_of: chrono::NaiveDate,
+) -> Result<Document> {
+    let a = plan.actor(actor).ok_or_else(|| Error::Input(format!("no actor `{actor}` in the plan")))?;
+    let mut rows = Vec::new();
+    let mut n = 0u64;
+    for d in &a.duties {
+        let role = match d.role {
+            DutyRole::Lead => t(lang, "chủ trì", "lead"),
+            DutyRole::Coordinate => t(lang, "phối hợp", "coordinate"),
+            DutyRole::Perform => t(lang, "thực hiện", "perform"),
+        };
+        for f in &d.report_fields {
+            n += 1;
+            rows.push(vec![
+                Cell::Int(n),
+                Cell::Text(a.id.clone()),
+                Cell::Text(organisation.0.to_owned()),
+                Cell::Year(year),
+                Cell::Text(d.id.clone()),
+                Cell::Text(role.to_owned()),
+                Cell::Text(d.text.get(lang).to_owned()),
+                Cell::Text(f.id.clone()),
+                Cell::Text(format!(
+                    "{}{}",
+                    f.label.get(lang),
+                    if f.numeric { t(lang, " (số)", " (number)") } else { "" }
+                )),
+                Cell::Empty,
+            ]);
+        }
+    }
+    let label = |i: usize| LABELS.get(i).map_or("", |l| t(lang, l.1, l.2)).to_owned();
+    Ok(Document {
+        lang,
+        as_of,
+        place: "Cần Đước".to_owned(),
+        issuer: organisation.1.to_owned(),
+        title: format!(
+            "{} {year}",
+            t(
+                lang,
+                "BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ PHONG TRÀO THI ĐUA XÂY DỰNG XÃ HỘI HỌC TẬP NĂM",
+                "REPORT ON THE DUTIES UNDER THE LEARNING-SOCIETY EMULATION MOVEMENT,"
+            )
+        ),
+        subtitle: vec![
+            format!("{}: {} ({})", t(lang, "Cơ quan", "Actor"), a.name.get(lang), a.id),
+            format!("{}: {} — {}", t(lang, "Đơn vị báo cáo", "Reporting unit"), organisation.0, organisation.1),
+            format!("{}: {}", t(lang, "Hạn gửi", "Due"), plan.reporting.annual.wording.get(lang)),
+        ],
+        notice: None,
+        sections: vec![Section {
+            heading: t(lang, "Kết quả thực hiện từng nhiệm vụ", "What was done, duty by duty").to_owned(),
+            paragraphs: vec![
+                t(
+                    lang,
+                    "Điền cột “Kết quả”; chỉ tiêu ghi (số) điền một số. Không sửa các cột mã.",
+                    "Fill in the “Result” column; fields marked (number) take a number. Do not change the id columns.",
+                )
+                .to_owned(),
+            ],
+            charts: Vec::new(),
+            tables: vec![Table {
+                name: "form".into(),
+                caption: format!("{} — {}", a.short.get(lang), year),
+                keys: LABELS.iter().map(|l| l.0).collect(),
+                labels: (0..LABELS.len()).map(label).collect(),
+                rows,
+            }],
+        }],
+        place_date: match lang {
+            Lang::Vi => format!("Cần Đước, ngày {}", xhht_core::format_date(as_of, lang)),
+            Lang::En => format!("Cần Đước, {}", xhht_core::format_date(as_of, lang)),
+        },
+    })
+}
+
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::String(s) => s.trim().to_owned(),
+        Data::Float(f) => {
+            let d = rust_decimal::Decimal::try_from(*f).map(|d| d.normalize().to_string());
+            d.unwrap_or_else(|_| String::new())
+        }
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Reads a filled form (XLSX). Every problem is reported as `file:row: column: message`; the
+/// result has a record for every filled row.
+pub fn read_filled_xlsx(bytes: &[u8], file: &str, plan: &Plan) -> std::result::Result<Vec<DutyReport>, Vec<String>> {
+    let mut wb = match Xlsx::new(Cursor::new(bytes.to_vec())) {
+        Ok(w) => w,
+        Err(e) => return Err(vec![format!("{file}: not a readable XLSX file: {e}")]),
+    };
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    let mut found = false;
+    for name in wb.sheet_names() {
+        let Ok(range) = wb.worksheet_range(&name) else { continue };
+        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+        let Some((h, header)) =
+            rows.iter().enumerate().find(|(_, r)| r.iter().any(|c| c == "Mã nhiệm vụ" || c == "Duty id"))
+        else {
+            continue;
+        };
+        found = true;
+        let col = |key: &str| -> Option<usize> {
+            let (_, vi, en) = LABELS.iter().find(|l| l.0 == key)?;
+            header.iter().position(|c| c == vi || c == en)
+        };
+        let (Some(ca), Some(co), Some(cy), Some(cd), Some(cf), Some(cv)) =
+            (col("actor"), col("organisation"), col("year"), col("duty"), col("field"), col("value"))
+        else {
+            errors.push(format!("{file}:{}: the header lacks one of the id columns", h + 1));
+            continue;
+        };
+        for (i, r) in rows.iter().enumerate().skip(h + 1) {
+            let line = i + 1;
+            let get = |c: usize| r.get(c).cloned().unwrap_or_default();
+            let value = get(cv);
+            if value.is_empty() {
+                continue;
+            }
+            let (actor, duty, field) = (get(ca), get(cd), get(cf));
+            let Some(d) = plan.actor(&actor).and_then(|a| a.duties.iter().find(|d| d.id == duty)) else {
+                errors.push(format!("{file}:{line}: {}: `{duty}` is not a duty of `{actor}` in the plan", LABELS[4].1));
+                continue;
+            };
+            let Some(f) = d.report_fields.iter().find(|f| f.id == field) else {
+                errors.push(format!("{file}:{line}: {}: `{field}` is not a field of duty `{duty}`", LABELS[7].1));
+                continue;
+            };
+            if f.numeric && xhht_core::decimal::parse_decimal(&value).is_none() {
+                errors.push(format!("{file}:{line}: {}: `{value}` is not a number", LABELS[9].1));
+                continue;
+            }
+            let Ok(year) = get(cy).parse::<i32>() else {
+                errors.push(format!("{file}:{line}: {}: `{}` is not a year", LABELS[3].1, get(cy)));
+                continue;
+            };
+            out.push(DutyReport { actor, organisation: get(co), year, duty, field, value });
+        }
+    }
+    if !found {
+        errors.push(format!("{file}: no sheet has the form's header (a column “Mã nhiệm vụ” / “Duty id”)"));
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xhht_core::plan::Plan;
+
+    #[test]
+    fn every_duty_field_of_the_labour_office_is_a_row_to_fill() {
+        let plan = Plan::can_duoc_2024();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let doc =
+            actor_form(plan, "actor.phong-ldtbxh", 2026, ("PLDTBXH-CANDUOC", "Phòng LĐ-TB&XH"), Lang::Vi, day).unwrap();
+        let a = plan.actor("actor.phong-ldtbxh").unwrap();
+        let fields: usize = a.duties.iter().map(|d| d.report_fields.len()).sum();
+        let table = &doc.sections[0].tables[0];
+        assert_eq!(table.rows.len(), fields);
+        assert!(table.rows.iter().all(|r| r[9] == Cell::Empty));
+        assert!(actor_form(plan, "actor.nobody", 2026, ("X", "X"), Lang::Vi, day).is_err());
+    }
+}
