@@ -127,6 +127,23 @@ pub enum Command {
     },
     /// Xuất báo cáo năm hoặc báo cáo giai đoạn / write the annual report or a phase review.
     Report(ReportArgs),
+    /// Mẫu báo cáo năm của một cơ quan theo nhiệm vụ trong kế hoạch (xlsx/docx để điền) / an actor's annual report form, from its duties in the plan (xlsx or docx to fill).
+    Form {
+        /// Mã cơ quan trong kế hoạch, ví dụ phong-ldtbxh / the plan actor, e.g. phong-ldtbxh.
+        actor: String,
+        /// Mã đơn vị báo cáo / the reporting organisation's code.
+        #[arg(long)]
+        org: String,
+        /// Tên đơn vị (mặc định: theo mã) / the organisation's name (default: its code).
+        #[arg(long)]
+        name: Option<String>,
+        /// Năm dữ liệu / the data year.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Tệp đích (.xlsx hoặc .docx) / the output file (.xlsx or .docx).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Sao lưu CSDL ra tệp / back the database up to a file.
     Backup {
         /// Tệp (SQLite) hoặc thư mục (PostgreSQL) đích / the target file (SQLite) or folder (PostgreSQL).

@@ -43,6 +43,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Command::Deadlines { year } => cmd::records::deadlines(&mut o, db, year_or(year), today),
         Command::Rewards { year, phase } => cmd::records::rewards(&mut o, db, year, phase, today),
         Command::Report(args) => cmd::report::run(&mut o, db, today, &args),
+        Command::Form { actor, org, name, year, out } => {
+            cmd::report::form(&mut o, &actor, &org, name.as_deref(), year_or(year), today, &out)
+        }
         Command::Backup { file } => cmd::admin::backup(&mut o, db, &file),
         Command::Restore { file } => cmd::admin::restore(&mut o, db, &file),
         Command::Audit { command: cli::AuditCommand::Verify } => cmd::admin::audit_verify(&mut o, db),

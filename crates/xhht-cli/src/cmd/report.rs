@@ -109,3 +109,26 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &ReportArgs
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `xhht form ACTOR --org CODE --year Y --out FILE`: the actor's report form to fill.
+pub(crate) fn form(
+    o: &mut Out<'_>,
+    actor: &str,
+    org: &str,
+    name: Option<&str>,
+    year: i32,
+    today: NaiveDate,
+    out: &Path,
+) -> anyhow::Result<ExitCode> {
+    let plan = Plan::can_duoc_2024();
+    let id = if actor.starts_with("actor.") { actor.to_owned() } else { format!("actor.{actor}") };
+    let doc = xhht_report::forms::actor_form(plan, &id, year, (org, name.unwrap_or(org)), o.lang, today)?;
+    let bytes = match out.extension().and_then(|e| e.to_str()) {
+        Some("xlsx") => xlsx::render(&doc)?,
+        Some("docx") => docx::render(&doc)?,
+        _ => bail!("the form is written as .xlsx (to fill and import) or .docx (to print): name the file so"),
+    };
+    std::fs::write(out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
+    o.line(out.display().to_string())?;
+    Ok(ExitCode::SUCCESS)
+}

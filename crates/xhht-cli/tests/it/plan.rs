@@ -61,3 +61,19 @@ fn show_prints_every_section_with_ids() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&xhht(&["plan", "show", "--format", "json"]))).unwrap();
     assert_eq!(json["actors"].as_array().unwrap().len(), 10);
 }
+
+#[test]
+fn an_actor_form_is_written_to_fill() {
+    let dir = std::env::temp_dir().join(format!("xhht-form-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let xlsx = dir.join("form.xlsx");
+    let o = xhht(&["--as-of", "2026-11-28", "form", "phong-ldtbxh", "--org", "PLDTBXH-CANDUOC", "--year", "2026", "--out", xlsx.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", super::stderr(&o));
+    assert!(std::fs::metadata(&xlsx).unwrap().len() > 1000);
+    let docx = dir.join("form.docx");
+    let o = xhht(&["form", "actor.hkh", "--org", "HKH", "--out", docx.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", super::stderr(&o));
+    let bad = xhht(&["form", "hkh", "--org", "HKH", "--out", dir.join("form.pdf").to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
