@@ -3,7 +3,17 @@
 //! Each entry says who (`actor`), when (`at`, the database's clock at the start of the
 //! transaction, UTC), what (`table_name`, `row_key`, `action` = `insert` | `update` | `delete`,
 //! and the row `before` and `after` as JSON), and carries `prev_hash`, the hash of the entry
-//! before it (64 zeros for the first), and its own `hash`:
+//! before it (64 zeros for the first), and its own `hash`. An `update` or `delete` entry is about
+//! one row (`row_key` its natural key, parts joined by `/`; `before` and `after` are JSON objects,
+//! column → value, with `row_version`). An `insert` entry holds up to 1,000 rows added by one
+//! write: `row_key` is the key of the first, and `after` is
+//! `{"columns": ["id", …, "row_version"], "rows": [["P1", …, 1], …]}` — every value of every row,
+//! the column names once (a child table, such as the values of an assessment, is the last
+//! column: `{"assessment_values": [its columns]}`, and each row's last element the array of its
+//! child rows). A bulk import of a million rows writes a thousand entries, not a million. Every
+//! value ever written is in the log, so the tables can be replayed from it.
+//!
+//! The hash:
 //!
 //! ```text
 //! hash = SHA-256( "xhht-audit-v1\n" ‖ f(seq) ‖ f(at) ‖ f(actor) ‖ f(table_name) ‖ f(row_key)
@@ -283,10 +293,42 @@ pub(crate) async fn verify<C: Conn>(c: &mut C) -> Result<AuditReport> {
     }
 }
 
-/// Every entry about one row of one table, oldest first.
+/// Every entry about one row of one table, oldest first: its `update` and `delete` entries
+/// and the `insert` entry whose rows include it.
 pub(crate) async fn history<C: Conn>(c: &mut C, table: &str, row_key: &str) -> Result<Vec<AuditEntry>> {
-    let sql =
-        format!("SELECT {} FROM audit_log WHERE table_name = $1 AND row_key = $2 ORDER BY seq", AUDIT_LOG.col_list());
-    let rows = c.fetch(sql, vec![Val::text(table), Val::text(row_key)], AUDIT_LOG.types()).await?;
-    Ok(rows.into_iter().map(AuditEntry::from_vals).collect())
+    let Some(def) = crate::schema::ALL_TABLES.iter().find(|t| t.name == table) else {
+        return Ok(Vec::new());
+    };
+    let parts: Vec<&str> = row_key.split('/').collect();
+    let first = parts.first().copied().unwrap_or_default();
+    // The first key value as it appears in the JSON, with LIKE's wildcards escaped.
+    let mut quoted = String::new();
+    crate::write::row_json_text(&mut quoted, first);
+    let pattern = format!("%{}%", quoted.replace('!', "!!").replace('%', "!%").replace('_', "!_"));
+    let sql = format!(
+        "SELECT {} FROM audit_log WHERE table_name = $1 \
+         AND (row_key = $2 OR (action = 'insert' AND after LIKE $3 ESCAPE '!')) ORDER BY seq",
+        AUDIT_LOG.col_list()
+    );
+    let args = vec![Val::text(table), Val::text(row_key), Val::text(pattern)];
+    let rows = c.fetch(sql, args, AUDIT_LOG.types()).await?;
+    let holds = |e: &AuditEntry| {
+        if e.action != "insert" || e.row_key == row_key {
+            return true;
+        }
+        let Some(v) = e.after.as_deref().and_then(|a| serde_json::from_str::<serde_json::Value>(a).ok()) else {
+            return false;
+        };
+        let (Some(columns), Some(rows)) = (v["columns"].as_array(), v["rows"].as_array()) else { return false };
+        let at: Vec<Option<usize>> =
+            def.key_cols().iter().map(|k| columns.iter().position(|c| c.as_str() == Some(k.name))).collect();
+        rows.iter().any(|row| {
+            at.iter().zip(&parts).all(|(i, part)| match i.and_then(|i| row.get(i)) {
+                Some(serde_json::Value::String(s)) => s == part,
+                Some(serde_json::Value::Number(n)) => n.to_string() == *part,
+                _ => false,
+            })
+        })
+    };
+    Ok(rows.into_iter().map(AuditEntry::from_vals).filter(holds).collect())
 }

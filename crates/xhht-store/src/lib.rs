@@ -31,6 +31,7 @@ mod backup;
 mod db;
 mod error;
 mod import;
+mod lite;
 mod model;
 mod schema;
 mod store;

@@ -77,6 +77,10 @@ fn r(field: &'static str, table: &'static Table, key: &str) -> Ref {
 pub(crate) trait Record: Sized + Clone + Send + Sync + 'static {
     const TABLE: &'static Table;
     fn to_row(&self) -> FieldResult<Row>;
+    /// [`Record::to_row`], consuming the record (cheaper where fields can move).
+    fn into_row(self) -> FieldResult<Row> {
+        self.to_row()
+    }
     fn from_row(row: Row) -> FieldResult<Self>;
     fn refs(&self) -> Vec<Ref>;
 }
@@ -356,6 +360,17 @@ impl Record for Organisation {
 impl Record for Person {
     const TABLE: &'static Table = &schema::PEOPLE;
 
+    fn into_row(self) -> FieldResult<Row> {
+        Ok(Row::new(vec![
+            Val::Text(Some(self.id)),
+            Val::Text(Some(self.full_name)),
+            Val::Int(self.birth_year.map(i64::from)),
+            Val::Text(self.citizen_id),
+            Val::text(self.category.id()),
+            Val::Text(self.area),
+        ]))
+    }
+
     fn to_row(&self) -> FieldResult<Row> {
         Ok(Row::new(vec![
             Val::text(&self.id),
@@ -386,6 +401,16 @@ impl Record for Person {
 
 impl Record for Membership {
     const TABLE: &'static Table = &schema::MEMBERSHIPS;
+
+    fn into_row(self) -> FieldResult<Row> {
+        Ok(Row::new(vec![
+            Val::Text(Some(self.person)),
+            Val::Text(Some(self.organisation)),
+            Val::text(enum_id(&self.role)),
+            Val::date(self.period.from()),
+            Val::Date(self.period.to()),
+        ]))
+    }
 
     fn to_row(&self) -> FieldResult<Row> {
         Ok(Row::new(vec![

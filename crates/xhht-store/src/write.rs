@@ -110,39 +110,151 @@ pub(crate) async fn fetch_existing<C: Conn>(
 }
 
 /// True when the table has no row at all (lets a first bulk load skip reading).
-async fn is_empty<C: Conn>(c: &mut C, table: &Table) -> Result<bool> {
+pub(crate) async fn is_empty<C: Conn>(c: &mut C, table: &Table) -> Result<bool> {
     let rows = c.fetch(format!("SELECT 1 FROM {} LIMIT 1", table.name), vec![], vec![Ty::Int]).await?;
     Ok(rows.is_empty())
 }
 
-/// A row as audit JSON: `{column: value, …, "row_version": n, "<child table>": [{…}, …]}`.
-pub(crate) fn row_json(table: &Table, row: &Row, version: Option<i64>) -> String {
-    let mut m = serde_json::Map::new();
-    for (col, v) in table.cols.iter().zip(&row.vals) {
-        m.insert(col.name.to_owned(), v.to_json());
+/// Appends `s` to `out` as a JSON string.
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
     }
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends `s` as the audit JSON writes a text value (for searching the log).
+pub(crate) fn row_json_text(out: &mut String, s: &str) {
+    json_str(out, s);
+}
+
+fn json_val(out: &mut String, v: &Val) {
+    match v {
+        Val::Text(Some(s)) => json_str(out, s),
+        Val::Int(Some(i)) => out.push_str(&i.to_string()),
+        Val::Date(Some(d)) => {
+            out.push('"');
+            out.push_str(&d.format("%Y-%m-%d").to_string());
+            out.push('"');
+        }
+        _ => out.push_str("null"),
+    }
+}
+
+fn json_object(out: &mut String, cols: &[crate::schema::Col], vals: &[Val]) {
+    out.push('{');
+    for (n, (col, v)) in cols.iter().zip(vals).enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        json_str(out, col.name);
+        out.push(':');
+        json_val(out, v);
+    }
+}
+
+/// Appends a row as audit JSON: `{column: value, …, "row_version": n, "<child table>": [{…}, …]}`.
+pub(crate) fn write_row_json(out: &mut String, table: &Table, row: &Row, version: Option<i64>) {
+    json_object(out, table.cols, &row.vals);
     if let Some(v) = version {
-        m.insert("row_version".to_owned(), serde_json::Value::from(v));
+        out.push_str(",\"row_version\":");
+        out.push_str(&v.to_string());
     }
     if let Some(child) = table.child {
-        let kids = row
-            .children
-            .iter()
-            .map(|ch| {
-                let mut o = serde_json::Map::new();
-                for (col, v) in child.cols[table.key + 1..].iter().zip(ch) {
-                    o.insert(col.name.to_owned(), v.to_json());
-                }
-                serde_json::Value::Object(o)
-            })
-            .collect();
-        m.insert(child.name.to_owned(), serde_json::Value::Array(kids));
+        out.push(',');
+        json_str(out, child.name);
+        out.push_str(":[");
+        for (n, ch) in row.children.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            json_object(out, &child.cols[table.key + 1..], ch);
+            out.push('}');
+        }
+        out.push(']');
     }
-    serde_json::Value::Object(m).to_string()
+    out.push('}');
+}
+
+/// The start of an `insert` entry's JSON: `{"columns": [...], "rows": [` (see the audit module).
+fn inserted_header(out: &mut String, table: &Table) {
+    out.push_str("{\"columns\":[");
+    for (n, col) in table.cols.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        json_str(out, col.name);
+    }
+    out.push_str(",\"row_version\"");
+    if let Some(child) = table.child {
+        out.push_str(",{");
+        json_str(out, child.name);
+        out.push_str(":[");
+        for (n, col) in child.cols[table.key + 1..].iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            json_str(out, col.name);
+        }
+        out.push_str("]}");
+    }
+    out.push_str("],\"rows\":[");
+}
+
+/// A new row as an array of its values in the order of [`inserted_header`] (version 1).
+fn write_row_array(out: &mut String, table: &Table, row: &Row) {
+    out.push('[');
+    for v in &row.vals {
+        json_val(out, v);
+        out.push(',');
+    }
+    out.push('1');
+    if table.child.is_some() {
+        out.push_str(",[");
+        for (n, ch) in row.children.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            for (m, v) in ch.iter().enumerate() {
+                if m > 0 {
+                    out.push(',');
+                }
+                json_val(out, v);
+            }
+            out.push(']');
+        }
+        out.push(']');
+    }
+    out.push(']');
+}
+
+/// A row as audit JSON (see [`write_row_json`]).
+pub(crate) fn row_json(table: &Table, row: &Row, version: Option<i64>) -> String {
+    let mut s = String::with_capacity(32 * table.cols.len());
+    write_row_json(&mut s, table, row, version);
+    s
 }
 
 /// Called with the number of rows written so far, after each chunk (inside the transaction).
 pub(crate) type Tick<'a> = Option<&'a (dyn Fn(u64) + Send + Sync)>;
+
+/// The most rows one `insert` audit entry holds.
+pub(crate) const INSERTS_PER_ENTRY: usize = 1000;
 
 /// Writes rows of `table` (upsert by natural key) and audits the changes. Rows must have
 /// distinct keys and valid references (see [`check_refs`]).
@@ -159,7 +271,7 @@ pub(crate) async fn upsert<C: Conn>(
     }
     let kw = table.key;
     let empty = is_empty(c, table).await?;
-    let step = chunk_rows(table.cols.len());
+    let step = chunk_rows(table.cols.len()).min(INSERTS_PER_ENTRY);
     let mut it = rows.into_iter().peekable();
     while it.peek().is_some() {
         let chunk: Vec<Row> = it.by_ref().take(step).collect();
@@ -171,6 +283,8 @@ pub(crate) async fn upsert<C: Conn>(
         };
         let mut write = Vec::new();
         let mut replaced_children = Vec::new();
+        let mut inserted = String::new();
+        let mut first_inserted: Option<String> = None;
         for row in chunk {
             match existing.get(&row.vals[..kw]) {
                 Some(old) if old.row == row => report.unchanged += 1,
@@ -191,12 +305,22 @@ pub(crate) async fn upsert<C: Conn>(
                 }
                 None => {
                     report.added += 1;
-                    audit.push(table.name, row.key_text(table), "insert", None, Some(row_json(table, &row, Some(1))));
+                    if first_inserted.is_none() {
+                        inserted_header(&mut inserted, table);
+                    } else {
+                        inserted.push(',');
+                    }
+                    write_row_array(&mut inserted, table, &row);
+                    first_inserted.get_or_insert_with(|| row.key_text(table));
                     write.push(row);
                 }
             }
         }
-        write_rows(c, table, &write, &replaced_children).await?;
+        if let Some(first) = first_inserted {
+            inserted.push_str("]}");
+            audit.push(table.name, first, "insert", None, Some(inserted));
+        }
+        write_rows(c, table, write, &replaced_children).await?;
         if audit.pending() >= 5000 {
             audit.flush(c).await?;
         }
@@ -210,7 +334,7 @@ pub(crate) async fn upsert<C: Conn>(
 
 /// `INSERT … ON CONFLICT (key) DO UPDATE SET …, row_version = row_version + 1` for `rows`,
 /// after deleting the children of `replaced` parents; then inserts every child row.
-async fn write_rows<C: Conn>(c: &mut C, table: &'static Table, rows: &[Row], replaced: &[Vec<Val>]) -> Result<()> {
+async fn write_rows<C: Conn>(c: &mut C, table: &'static Table, rows: Vec<Row>, replaced: &[Vec<Val>]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -226,14 +350,29 @@ async fn write_rows<C: Conn>(c: &mut C, table: &'static Table, rows: &[Row], rep
     }
     let conflict = if set.is_empty() { "DO NOTHING".to_owned() } else { format!("DO UPDATE SET {set}") };
     let key_list = table.key_cols().iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
-    for chunk in rows.chunks(chunk_rows(width)) {
+    let mut kids: Vec<Vec<Val>> = Vec::new();
+    let mut it = rows.into_iter().peekable();
+    while it.peek().is_some() {
+        let chunk: Vec<Row> = it.by_ref().take(chunk_rows(width)).collect();
         let sql = format!(
             "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({key_list}) {conflict}",
             table.name,
             table.col_list(),
             tuples(chunk.len(), width)
         );
-        let args = chunk.iter().flat_map(|r| r.vals.iter().cloned()).collect();
+        let mut args = Vec::with_capacity(chunk.len() * width);
+        for r in chunk {
+            if !r.children.is_empty() {
+                let key = &r.vals[..table.key];
+                for (n, ch) in r.children.into_iter().enumerate() {
+                    let mut v = key.to_vec();
+                    v.push(Val::int(i64::try_from(n).unwrap_or(i64::MAX)));
+                    v.extend(ch);
+                    kids.push(v);
+                }
+            }
+            args.extend(r.vals);
+        }
         c.exec(sql, args).await?;
     }
     if let Some(child) = table.child {
@@ -241,18 +380,6 @@ async fn write_rows<C: Conn>(c: &mut C, table: &'static Table, rows: &[Row], rep
             let sql = format!("DELETE FROM {} WHERE {}", child.name, key_in(table, "", chunk.len()));
             c.exec(sql, chunk.iter().flatten().cloned().collect()).await?;
         }
-        let kids: Vec<Vec<Val>> = rows
-            .iter()
-            .flat_map(|r| {
-                let key = &r.vals[..table.key];
-                r.children.iter().enumerate().map(move |(n, ch)| {
-                    let mut v = key.to_vec();
-                    v.push(Val::int(i64::try_from(n).unwrap_or(i64::MAX)));
-                    v.extend(ch.iter().cloned());
-                    v
-                })
-            })
-            .collect();
         let cw = child.cols.len();
         for chunk in kids.chunks(chunk_rows(cw)) {
             let sql = format!("INSERT INTO {} ({}) VALUES {}", child.name, child.col_list(), tuples(chunk.len(), cw));

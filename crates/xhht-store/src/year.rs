@@ -98,6 +98,12 @@ impl Store {
     /// Loads every record of data year `year` (see the module documentation for what that
     /// covers) in one read snapshot, with one query per table.
     pub async fn load_year(&self, year: i32) -> Result<YearData> {
+        if let crate::store::Inner::Sqlite { path, .. } = &self.inner {
+            let path = path.clone();
+            return tokio::task::spawn_blocking(move || crate::lite::load_year(&path, year)).await.map_err(|e| {
+                crate::Error::Backup { path: "-".to_owned(), message: format!("the year loader stopped: {e}") }
+            })?;
+        }
         let (from, to) = membership_window(year);
         let y = || vec![Val::int(year)];
         read_tx!(self, |c| {

@@ -2,7 +2,8 @@
 -- Dates are TEXT 'YYYY-MM-DD'; decimals are INTEGER ten-thousandths; booleans INTEGER 0/1.
 -- Every table that is updated has row_version (optimistic concurrency).
 -- Foreign keys are deferred to the end of the transaction, so one import may carry a parent
--- and its children in any order.
+-- and its children in any order. Tables keyed by a natural key of short rows are WITHOUT ROWID
+-- (one B-tree instead of a table and its key index).
 
 CREATE TABLE areas (
     code        TEXT PRIMARY KEY,
@@ -22,7 +23,7 @@ CREATE TABLE successions (
     provenance  TEXT NOT NULL,
     row_version INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (from_code, to_code)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE organisations (
     code         TEXT PRIMARY KEY,
@@ -47,7 +48,7 @@ CREATE TABLE people (
     category    TEXT NOT NULL,
     area        TEXT REFERENCES areas (code) DEFERRABLE INITIALLY DEFERRED,
     row_version INTEGER NOT NULL DEFAULT 1
-);
+) WITHOUT ROWID;
 
 CREATE TABLE memberships (
     person       TEXT NOT NULL REFERENCES people (id) DEFERRABLE INITIALLY DEFERRED,
@@ -57,7 +58,7 @@ CREATE TABLE memberships (
     valid_to     TEXT,
     row_version  INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (person, organisation, role, valid_from)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE clans (
     id          TEXT PRIMARY KEY,
@@ -89,7 +90,7 @@ CREATE TABLE household_members (
     position INTEGER NOT NULL,
     person   TEXT NOT NULL REFERENCES people (id) DEFERRABLE INITIALLY DEFERRED,
     PRIMARY KEY (id, position)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE registrations (
     subject_kind TEXT NOT NULL,
@@ -99,7 +100,7 @@ CREATE TABLE registrations (
     date         TEXT NOT NULL,
     row_version  INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (subject_kind, subject_id, title, year)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE commitments (
     person      TEXT NOT NULL REFERENCES people (id) DEFERRABLE INITIALLY DEFERRED,
@@ -107,7 +108,7 @@ CREATE TABLE commitments (
     date        TEXT NOT NULL,
     row_version INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (person, year)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE self_study_plans (
     person      TEXT NOT NULL REFERENCES people (id) DEFERRABLE INITIALLY DEFERRED,
@@ -118,7 +119,7 @@ CREATE TABLE self_study_plans (
     row_version INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (person, year),
     CHECK ((approved_by IS NULL) = (approved_on IS NULL))
-);
+) WITHOUT ROWID;
 
 CREATE TABLE assessments (
     subject_kind TEXT NOT NULL,
@@ -148,7 +149,7 @@ CREATE TABLE assessment_values (
     PRIMARY KEY (subject_kind, subject_id, rulebook, year, position),
     FOREIGN KEY (subject_kind, subject_id, rulebook, year)
         REFERENCES assessments (subject_kind, subject_id, rulebook, year) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
-);
+) WITHOUT ROWID;
 
 CREATE TABLE recognitions (
     decision_number TEXT NOT NULL,
@@ -162,7 +163,7 @@ CREATE TABLE recognitions (
     valid_until     TEXT,
     row_version     INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (decision_number, subject_kind, subject_id, title)
-);
+) WITHOUT ROWID;
 
 -- kind: annual (phase '') or phase-review (phase = the plan's phase id).
 CREATE TABLE report_submissions (
@@ -204,7 +205,7 @@ CREATE TABLE results (
     title_expires_after_year INTEGER NOT NULL,
     row_version              INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (year, subject_kind, subject_id)
-);
+) WITHOUT ROWID;
 
 -- One evaluation against one rulebook: which rules exactly (id, version, content hash) and
 -- the outcome; total in ten-thousandths; diagnostics as a JSON array of strings.
@@ -224,7 +225,7 @@ CREATE TABLE result_evaluations (
     PRIMARY KEY (year, subject_kind, subject_id, position),
     FOREIGN KEY (year, subject_kind, subject_id)
         REFERENCES results (year, subject_kind, subject_id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
-);
+) WITHOUT ROWID;
 
 -- Append-only, hash-chained: hash = SHA-256 over the canonical form of the entry (see
 -- xhht_store::audit), which includes prev_hash, the hash of the entry before.

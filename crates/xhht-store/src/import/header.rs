@@ -33,6 +33,16 @@ const IGNORED: &[&str] = &["stt", "so tt", "tt", "so thu tu", "ghi chu", "note",
 /// Lower case, Vietnamese diacritics removed (`đ` → `d`), every run of other characters than
 /// letters and digits made one space, trimmed: `Họ và tên (*)` → `ho va ten`.
 pub(crate) fn norm(s: &str) -> String {
+    if s.is_ascii() {
+        let mut out = String::with_capacity(s.len());
+        for w in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        }
+        return out;
+    }
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars().flat_map(char::to_lowercase) {

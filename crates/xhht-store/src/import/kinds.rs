@@ -3,6 +3,7 @@
 //! documented in `docs/data-formats.md` ("Imports"); keep the two in step.
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate};
 use csv::StringRecord;
@@ -294,8 +295,8 @@ impl Rec {
         each_rec!(self, x => t(x))
     }
 
-    pub(crate) fn row(&self) -> FieldResult<Row> {
-        each_rec!(self, x => x.to_row())
+    pub(crate) fn into_row(self) -> FieldResult<Row> {
+        each_rec!(self, x => x.into_row())
     }
 
     pub(crate) fn refs(&self) -> Vec<Ref> {
@@ -418,7 +419,7 @@ impl<'a> RowCtx<'a> {
     /// A value from a closed list: `parse` gets the normalised text.
     fn choice<T>(&mut self, id: &str, required: bool, parse: impl Fn(&str) -> Option<T>, expected: &str) -> Option<T> {
         let v = if required { self.req(id)? } else { self.get(id)? };
-        let r = parse(&norm(v));
+        let r = parse(v).or_else(|| parse(&norm(v)));
         if r.is_none() {
             self.err(id, format!("`{v}` is not one of: {expected}"));
         }
@@ -477,8 +478,33 @@ fn ownership(s: &str) -> Option<Ownership> {
     })
 }
 
+/// Normalised ids and Vietnamese labels of a closed list, built once.
+type Names<T> = LazyLock<Vec<(String, T)>>;
+
+fn lookup<T: Copy>(names: &Names<T>, s: &str) -> Option<T> {
+    names.iter().find(|(k, _)| k == s).map(|(_, v)| *v)
+}
+
+static SCHOOL_LEVELS: Names<SchoolLevel> =
+    LazyLock::new(|| SchoolLevel::ALL.iter().flat_map(|l| [(norm(l.id()), *l), (norm(&l.label().vi), *l)]).collect());
+static PLAIN_KINDS: Names<xhht_core::entity::OrgKind> = LazyLock::new(|| {
+    use xhht_core::entity::OrgKind;
+    [OrgKind::Agency, OrgKind::MassOrganisation, OrgKind::CommuneCommittee, OrgKind::Centre, OrgKind::Enterprise]
+        .iter()
+        .flat_map(|k| [(norm(k.id()), *k), (norm(&k.label().vi), *k)])
+        .collect()
+});
+static CATEGORIES: Names<PersonCategory> = LazyLock::new(|| {
+    PersonCategory::ALL
+        .iter()
+        .flat_map(|c| [(c.id().to_owned(), *c), (norm(c.id()), *c), (norm(&c.label().vi), *c)])
+        .collect()
+});
+static TITLES: Names<Title> =
+    LazyLock::new(|| Title::ALL.iter().flat_map(|t| [(norm(t.id()), *t), (norm(&t.label().vi), *t)]).collect());
+
 fn school_level(s: &str) -> Option<SchoolLevel> {
-    let by_label = SchoolLevel::ALL.into_iter().find(|l| norm(l.id()) == s || norm(&l.label().vi) == s);
+    let by_label = lookup(&SCHOOL_LEVELS, s);
     by_label.or(match s {
         "mau giao" | "nha tre" => Some(SchoolLevel::Preschool),
         "thcs" => Some(SchoolLevel::LowerSecondary),
@@ -491,10 +517,7 @@ fn school_level(s: &str) -> Option<SchoolLevel> {
 /// An organisation kind from its id or Vietnamese label (`school`, `Trường THCS`…), with the
 /// school level it implies, if any.
 fn org_kind(s: &str) -> Option<(String, Option<SchoolLevel>)> {
-    use xhht_core::entity::OrgKind;
-    const PLAIN: [OrgKind; 5] =
-        [OrgKind::Agency, OrgKind::MassOrganisation, OrgKind::CommuneCommittee, OrgKind::Centre, OrgKind::Enterprise];
-    if let Some(k) = PLAIN.into_iter().find(|k| norm(k.id()) == s || norm(&k.label().vi) == s) {
+    if let Some(k) = lookup(&PLAIN_KINDS, s) {
         return Some((k.id().to_owned(), None));
     }
     let extra = match s {
@@ -513,7 +536,7 @@ fn org_kind(s: &str) -> Option<(String, Option<SchoolLevel>)> {
 }
 
 fn category(s: &str) -> Option<PersonCategory> {
-    PersonCategory::ALL.into_iter().find(|c| norm(c.id()) == s || norm(&c.label().vi) == s)
+    lookup(&CATEGORIES, s)
 }
 
 /// A role from `member`/`head` or a position's title: the head of a unit is its Hiệu trưởng,
@@ -540,7 +563,7 @@ fn subject_kind_of(s: &str) -> Option<&'static str> {
 }
 
 fn title_of(s: &str) -> Option<Title> {
-    Title::ALL.into_iter().find(|t| norm(t.id()) == s || norm(&t.label().vi) == s)
+    lookup(&TITLES, s)
 }
 
 /// The title a subject of this kind registers for.
@@ -658,6 +681,11 @@ pub(crate) struct FileCtx {
 }
 
 impl FileCtx {
+    /// A context for parsing one block of rows on its own thread (its own engine cache).
+    pub(crate) fn for_block(&self) -> FileCtx {
+        FileCtx { kind: self.kind, engines: Engines::default(), indicator_cols: self.indicator_cols.clone() }
+    }
+
     /// Parses one data row into its records (empty when the row has errors).
     pub(crate) fn parse(&mut self, ctx: &mut RowCtx<'_>) -> Vec<Rec> {
         let out = match self.kind {

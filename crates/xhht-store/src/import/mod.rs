@@ -31,11 +31,13 @@ pub use kinds::ImportKind;
 
 use self::header::Header;
 use self::kinds::{FileCtx, IndicatorCol, RowCtx};
+use crate::audit::Audit;
 use crate::db::{Conn, Ty, Val, placeholders};
 use crate::error::{Error, Result, RowError};
+use crate::lite::BulkWrite;
 use crate::model::{Row, key_text};
 use crate::schema::{self, ALL_TABLES, Table};
-use crate::store::{Store, write_tx};
+use crate::store::Store;
 use crate::write::{self, WriteReport};
 
 /// How an import runs.
@@ -137,6 +139,33 @@ pub struct ImportReport {
     pub errors: Vec<RowError>,
 }
 
+/// A fast hash for the keys of one file (not exposed to untrusted input beyond the file the
+/// official imports; a pathological file would only be slower to check).
+#[derive(Debug, Default, Clone, Copy)]
+struct Fx(u64);
+
+impl std::hash::Hasher for Fx {
+    fn finish(&self) -> u64 {
+        // The murmur3 finaliser: every input bit reaches the low bits the table indexes by.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+}
+
+type FastHash = std::hash::BuildHasherDefault<Fx>;
+
 /// The kind's own table (the first its rows write).
 fn main_table(kind: ImportKind) -> &'static Table {
     match kind {
@@ -225,52 +254,61 @@ impl Store {
         if kind == ImportKind::Assessments {
             unknown_indicator_columns(&mut ctx, &header, &sheet.rows, &file, &mut file_errors);
         }
-        // Every data row, parsed.
-        let mut data = Vec::new();
-        for (line, cells) in sheet.rows.into_iter().skip(header.index + 1) {
-            let blank = |n: &usize| cells.get(*n).is_none_or(|c| c.trim().is_empty());
-            if cells.iter().all(|c| c.trim().is_empty()) || required.iter().all(blank) {
-                continue;
-            }
-            let mut row_ctx = RowCtx::new(&file, line, &cells, &header, spec);
-            let recs = ctx.parse(&mut row_ctx);
-            let name_check = (kind == ImportKind::Memberships)
-                .then(|| row_ctx.get("full_name").zip(row_ctx.get("person")))
-                .flatten()
-                .map(|(n, p)| (p.to_owned(), n.to_owned()));
-            let mut errors = row_ctx.errors;
-            let mut rows = Vec::new();
-            let mut refs = Vec::new();
-            for r in &recs {
-                match r.row() {
-                    Ok(row) => rows.push((r.table(), row)),
-                    Err(e) => errors.push(RowError { file: file.clone(), line, field: e.field, message: e.message }),
-                }
-                refs.extend(r.refs());
-            }
-            data.push(DataRow { line, cells, rows, refs, name_check, errors });
-        }
+        // Every data row, parsed: on every core, a block of rows at a time, in file order.
+        let data_rows: Vec<(u64, StringRecord)> = sheet
+            .rows
+            .into_iter()
+            .skip(header.index + 1)
+            .filter(|(_, cells)| {
+                let blank = |n: &usize| cells.get(*n).is_none_or(|c| c.trim().is_empty());
+                !(cells.iter().all(|c| c.trim().is_empty()) || required.iter().all(blank))
+            })
+            .collect();
+        let mut data: Vec<DataRow> = {
+            use rayon::prelude::*;
+            let (file, header) = (&file, &header);
+            let blocks: Vec<Vec<DataRow>> = data_rows
+                .into_par_iter()
+                .chunks(4096)
+                .map(|block| {
+                    let mut ctx = ctx.for_block();
+                    block
+                        .into_iter()
+                        .map(|(line, cells)| parse_row(&mut ctx, file, line, cells, header, spec))
+                        .collect()
+                })
+                .collect();
+            blocks.into_iter().flatten().collect()
+        };
         if let Some(p) = &opts.progress {
             p.tell(&ImportProgress::Read { rows: data.len() });
         }
 
         // Keys given twice.
-        let mut first: HashMap<(&'static str, Vec<Val>), u64> = HashMap::new();
-        for d in &mut data {
-            for (table, row) in &d.rows {
-                let key = row.vals[..table.key].to_vec();
-                match first.get(&(table.name, key.clone())) {
-                    Some(l) => d.errors.push(RowError {
-                        file: file.clone(),
-                        line: d.line,
-                        field: table.key_cols()[0].name.to_owned(),
-                        message: format!("`{}` is already on line {l}", key_text(&key)),
-                    }),
-                    None => {
-                        first.insert((table.name, key), d.line);
+        let mut twice: Vec<(usize, RowError)> = Vec::new();
+        {
+            let mut first: HashMap<(&'static str, &[Val]), u64, FastHash> =
+                HashMap::with_capacity_and_hasher(data.len(), FastHash::default());
+            for (n, d) in data.iter().enumerate() {
+                for (table, row) in &d.rows {
+                    let key = &row.vals[..table.key];
+                    if let Some(l) = first.insert((table.name, key), d.line) {
+                        first.insert((table.name, key), l);
+                        twice.push((
+                            n,
+                            RowError {
+                                file: file.clone(),
+                                line: d.line,
+                                field: table.key_cols()[0].name.to_owned(),
+                                message: format!("`{}` is already on line {l}", key_text(key)),
+                            },
+                        ));
                     }
                 }
             }
+        }
+        for (n, e) in twice {
+            data[n].errors.push(e);
         }
 
         // Columns the file does not have keep their stored values.
@@ -297,39 +335,24 @@ impl Store {
         }
 
         // Write, parents first, in one transaction.
+        let imported = good.len();
         let mut by_table: HashMap<&'static str, Vec<Row>> = HashMap::new();
-        for d in &good {
-            for (t, r) in &d.rows {
-                by_table.entry(t.name).or_default().push(r.clone());
+        for d in good {
+            for (t, r) in d.rows {
+                by_table.entry(t.name).or_default().push(r);
             }
         }
-        let main = main_table(kind);
         let bytes = std::fs::read(path).map_err(Error::io(path))?;
-        let sha = xhht_core::rulebook::sha256_hex(&bytes);
-        let file_name = path.file_name().map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
-        let progress = opts.progress.clone();
-        let (written, also) = write_tx!(self, &opts.actor, |c, audit| {
-            let mut written = WriteReport::default();
-            let mut also = Vec::new();
-            for table in ALL_TABLES {
-                let Some(rows) = by_table.remove(table.name) else { continue };
-                let total = rows.len() as u64;
-                let name = table.name;
-                let tick_fn = |done: u64| {
-                    if let Some(p) = &progress {
-                        p.tell(&ImportProgress::Writing { table: name, done, total });
-                    }
-                };
-                let report = write::upsert(c, table, rows, &mut audit, Some(&tick_fn)).await?;
-                if std::ptr::eq(*table, main) {
-                    written = report;
-                } else {
-                    also.push((table.name, report));
-                }
-            }
-            log_import(c, &audit.at, &opts.actor, kind, &file_name, &sha, written, rejected_n).await?;
-            (written, also)
-        });
+        let job = ImportJob {
+            kind,
+            actor: opts.actor.clone(),
+            file_name: path.file_name().map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned()),
+            sha: xhht_core::rulebook::sha256_hex(&bytes),
+            rejected: rejected_n,
+            progress: opts.progress.clone(),
+            by_table,
+        };
+        let (written, also) = self.bulk_write(job).await?;
         if let Some(p) = &opts.progress {
             p.tell(&ImportProgress::Committed);
         }
@@ -337,8 +360,8 @@ impl Store {
             kind,
             file,
             header_line: header.line,
-            rows: good.len() + rejected_n,
-            imported: good.len(),
+            rows: imported + rejected_n,
+            imported,
             rejected: rejected_n,
             written,
             also,
@@ -351,11 +374,15 @@ impl Store {
     /// rows; with rows rejected, again until nothing changes (a row referring to a rejected row
     /// is rejected too).
     async fn check_references(&self, data: &mut [DataRow], file: &str) -> Result<()> {
+        let referenced: HashSet<&'static str> = data.iter().flat_map(|d| d.refs.iter().map(|r| r.table.name)).collect();
+        if referenced.is_empty() {
+            return Ok(());
+        }
         loop {
             let mut defined: HashMap<&'static str, HashSet<String>> = HashMap::new();
             for d in data.iter().filter(|d| d.errors.is_empty()) {
                 for (t, r) in &d.rows {
-                    if t.key == 1 {
+                    if t.key == 1 && referenced.contains(t.name) {
                         defined.entry(t.name).or_default().insert(r.key_text(t));
                     }
                 }
@@ -424,7 +451,13 @@ impl Store {
             if keys.is_empty() {
                 continue;
             }
-            let existing = crate::store::read_tx!(self, |c| { write::fetch_existing(c, table, &keys).await? });
+            let existing = crate::store::read_tx!(self, |c| {
+                if write::is_empty(c, table).await? {
+                    Default::default()
+                } else {
+                    write::fetch_existing(c, table, &keys).await?
+                }
+            });
             if existing.is_empty() {
                 continue;
             }
@@ -492,6 +525,35 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// One data row parsed into its table rows, references and problems.
+fn parse_row(
+    ctx: &mut FileCtx,
+    file: &str,
+    line: u64,
+    cells: StringRecord,
+    header: &Header,
+    spec: &'static [header::ColSpec],
+) -> DataRow {
+    let mut row_ctx = RowCtx::new(file, line, &cells, header, spec);
+    let recs = ctx.parse(&mut row_ctx);
+    let name_check = (ctx.kind == ImportKind::Memberships)
+        .then(|| row_ctx.get("full_name").zip(row_ctx.get("person")))
+        .flatten()
+        .map(|(n, p)| (p.to_owned(), n.to_owned()));
+    let mut errors = row_ctx.errors;
+    let mut rows = Vec::new();
+    let mut refs = Vec::new();
+    for r in recs {
+        refs.extend(r.refs());
+        let table = r.table();
+        match r.into_row() {
+            Ok(row) => rows.push((table, row)),
+            Err(e) => errors.push(RowError { file: file.to_owned(), line, field: e.field, message: e.message }),
+        }
+    }
+    DataRow { line, cells, rows, refs, name_check, errors }
 }
 
 /// Assessments: a column that is an indicator of none of the rulebooks the file names is an
@@ -569,6 +631,51 @@ fn write_rejected(to: &Path, header: &StringRecord, rows: &[&DataRow]) -> Result
         w.flush().map_err(Error::io(to))?;
     }
     std::fs::write(to, buf).map_err(Error::io(to))
+}
+
+/// The writing of an import: every table's rows, parents first, and the log line.
+struct ImportJob {
+    kind: ImportKind,
+    actor: String,
+    file_name: String,
+    sha: String,
+    rejected: usize,
+    progress: Option<Progress>,
+    by_table: HashMap<&'static str, Vec<Row>>,
+}
+
+impl BulkWrite for ImportJob {
+    type Out = (WriteReport, Vec<(&'static str, WriteReport)>);
+
+    fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    async fn run<C: Conn>(mut self, c: &mut C, audit: &mut Audit) -> Result<Self::Out> {
+        let main = main_table(self.kind);
+        let mut written = WriteReport::default();
+        let mut also = Vec::new();
+        for table in ALL_TABLES {
+            let Some(rows) = self.by_table.remove(table.name) else { continue };
+            let total = rows.len() as u64;
+            let name = table.name;
+            let progress = self.progress.clone();
+            let tick_fn = move |done: u64| {
+                if let Some(p) = &progress {
+                    p.tell(&ImportProgress::Writing { table: name, done, total });
+                }
+            };
+            let report = write::upsert(c, table, rows, audit, Some(&tick_fn)).await?;
+            if std::ptr::eq(*table, main) {
+                written = report;
+            } else {
+                also.push((table.name, report));
+            }
+        }
+        let at = audit.at.clone();
+        log_import(c, &at, &self.actor, self.kind, &self.file_name, &self.sha, written, self.rejected).await?;
+        Ok((written, also))
+    }
 }
 
 /// Appends the import to the `imports` log.

@@ -117,15 +117,15 @@ fn parse_csv(text: &str, delimiter: u8, limit: Option<usize>, file: &str) -> Res
     let mut r =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut out = Vec::new();
-    let mut rec = StringRecord::new();
     loop {
         if limit.is_some_and(|l| out.len() >= l) {
             break;
         }
+        let mut rec = StringRecord::new();
         match r.read_record(&mut rec) {
             Ok(true) => {
                 let line = rec.position().map_or(0, csv::Position::line);
-                out.push((line, rec.clone()));
+                out.push((line, rec));
             }
             Ok(false) => break,
             Err(e) => {

@@ -25,8 +25,9 @@ async fn every_change_is_audited_with_before_and_after() {
             .await
             .unwrap(); // unchanged: no entry
 
+        store.put_people("chuyen-vien-a", &[teacher("p10"), teacher("p_1")]).await.unwrap();
         let h = store.audit_history("people", "p1").await.unwrap();
-        assert_eq!(h.len(), 2, "{h:#?}");
+        assert_eq!(h.len(), 2, "p10 and p_1 are other people: {h:#?}");
         assert_eq!((h[0].action.as_str(), h[0].actor.as_str()), ("insert", "chuyen-vien-a"));
         assert!(h[0].before.is_none());
         assert!(h[0].after.as_deref().unwrap().contains("Nguyễn Văn p1"));
@@ -40,7 +41,7 @@ async fn every_change_is_audited_with_before_and_after() {
 
         let report = store.audit_verify().await.unwrap();
         assert!(report.is_ok(), "{report:?}");
-        assert_eq!(report.entries, 6, "4 areas, 1 insert, 1 update");
+        assert_eq!(report.entries, 4, "the 4 areas in one insert entry, p1's insert, p1's update, p10 and p_1");
         assert_ne!(report.last_hash, GENESIS);
         store.close().await;
     })
@@ -53,12 +54,16 @@ async fn tampering_with_an_entry_is_reported_at_that_entry() {
         let store = db.open().await;
         store.put_areas("a", &areas()).await.unwrap();
         store.put_people("a", &[teacher("p1"), teacher("p2")]).await.unwrap();
+        let mut p2 = teacher("p2");
+        p2.birth_year = Some(1979);
+        store.update_person("a", &p2, 1).await.unwrap();
         assert!(store.audit_verify().await.unwrap().is_ok());
+        // Entries: 1 the areas, 2 the insert of p1 and p2, 3 the update of p2.
 
         // The table refuses updates and deletes…
-        let refused = raw_exec_err(&db, "UPDATE audit_log SET actor = 'x' WHERE seq = 5").await;
+        let refused = raw_exec_err(&db, "UPDATE audit_log SET actor = 'x' WHERE seq = 2").await;
         assert!(refused.unwrap().contains("append-only"));
-        let refused = raw_exec_err(&db, "DELETE FROM audit_log WHERE seq = 6").await;
+        let refused = raw_exec_err(&db, "DELETE FROM audit_log WHERE seq = 3").await;
         assert!(refused.unwrap().contains("append-only"));
 
         // …but someone with the database's keys can drop the guard and rewrite history.
@@ -67,22 +72,22 @@ async fn tampering_with_an_entry_is_reported_at_that_entry() {
             xhht_store::Backend::Postgres => "DROP TRIGGER audit_log_no_change ON audit_log",
         };
         raw_exec(&db, drop_guard).await;
-        raw_exec(&db, "UPDATE audit_log SET after = REPLACE(after, 'Nguyễn Văn p1', 'Someone Else') WHERE seq = 5")
+        raw_exec(&db, "UPDATE audit_log SET after = REPLACE(after, 'Nguyễn Văn p1', 'Someone Else') WHERE seq = 2")
             .await;
         let report = store.audit_verify().await.unwrap();
         let broken = report.broken.expect("the tampered entry is found");
-        assert_eq!(broken.seq, 5);
+        assert_eq!(broken.seq, 2);
         assert_eq!(broken.check, "hash");
         assert_ne!(broken.expected, broken.actual);
-        assert_eq!(report.entries, 5, "stopped at the first broken link");
+        assert_eq!(report.entries, 2, "stopped at the first broken link");
 
         // Recomputing that entry's hash to hide the change breaks the next link instead.
         let entries = store.audit_history("people", "p1").await.unwrap();
         let forged = entries[0].compute_hash();
-        raw_exec(&db, &format!("UPDATE audit_log SET hash = '{forged}' WHERE seq = 5")).await;
+        raw_exec(&db, &format!("UPDATE audit_log SET hash = '{forged}' WHERE seq = 2")).await;
         let report = store.audit_verify().await.unwrap();
         let broken = report.broken.expect("the next link is broken");
-        assert_eq!((broken.seq, broken.check), (6, "prev_hash"));
+        assert_eq!((broken.seq, broken.check), (3, "prev_hash"));
         assert_eq!(broken.expected, forged);
         store.close().await;
     })

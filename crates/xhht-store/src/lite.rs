@@ -1,0 +1,346 @@
+//! The SQLite bulk path: the same portable SQL and the same generic write code ([`Conn`]), run
+//! on a rusqlite connection in a blocking thread instead of through sqlx's per-statement worker
+//! channel. Imports and the saving of a year's results take it; both are one transaction
+//! (`BEGIN IMMEDIATE` … `COMMIT`), with the pragmas of the store's own connections, while the
+//! store holds its single sqlx writer so no other write of this process interleaves.
+//!
+//! rusqlite 0.39 is used because it links the same `libsqlite3-sys` 0.37 as sqlx 0.9 (one
+//! bundled SQLite in the binary).
+
+use std::future::Future;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use rusqlite::OpenFlags;
+
+use crate::audit::Audit;
+use crate::db::{Backend, Conn, Ty, Val, positional};
+use crate::error::{Error, Result};
+use crate::store::{Inner, Store};
+
+/// A rusqlite connection, as a [`Conn`]. Its futures do their work when first polled and never
+/// wait: run them only on a blocking thread (see [`Store::bulk_write`]).
+pub(crate) struct Lite {
+    conn: rusqlite::Connection,
+    /// Statements as written (`$N`) → as SQLite runs them (`?`), for the big repeated ones.
+    rewritten: std::collections::HashMap<String, (String, Vec<usize>)>,
+}
+
+impl std::fmt::Debug for Lite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Lite(..)")
+    }
+}
+
+fn err(context: &str) -> impl FnOnce(rusqlite::Error) -> Error + '_ {
+    move |source| Error::Sqlite { context: context.to_owned(), source }
+}
+
+impl Lite {
+    pub(crate) fn open(path: &Path) -> Result<Lite> {
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(err("open the database for a bulk write"))?;
+        conn.busy_timeout(Duration::from_secs(30)).map_err(err("set busy_timeout"))?;
+        // A bigger page cache (128 MiB) keeps a big transaction from spilling pages early.
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072;")
+            .map_err(err("set pragmas"))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(Lite { conn, rewritten: Default::default() })
+    }
+
+    /// Opens a read-only connection (for bulk reads).
+    pub(crate) fn open_read(path: &Path) -> Result<Lite> {
+        let conn = rusqlite::Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )
+        .map_err(err("open the database for a bulk read"))?;
+        conn.busy_timeout(Duration::from_secs(30)).map_err(err("set busy_timeout"))?;
+        conn.execute_batch("PRAGMA cache_size = -131072;").map_err(err("set pragmas"))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(Lite { conn, rewritten: Default::default() })
+    }
+
+    pub(crate) fn batch(&self, sql: &str) -> Result<()> {
+        self.conn.execute_batch(sql).map_err(err(sql))
+    }
+
+    fn bind(st: &mut rusqlite::CachedStatement<'_>, args: &[Val]) -> rusqlite::Result<()> {
+        for (n, a) in args.iter().enumerate() {
+            let i = n + 1;
+            match a {
+                Val::Text(Some(s)) => st.raw_bind_parameter(i, s.as_str())?,
+                Val::Int(Some(v)) => st.raw_bind_parameter(i, *v)?,
+                Val::Date(Some(d)) => st.raw_bind_parameter(i, d.format("%Y-%m-%d").to_string())?,
+                _ => st.raw_bind_parameter(i, rusqlite::types::Null)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The statement with `?` placeholders and the arguments in their order; big statements
+    /// are rewritten once and the order remembered.
+    fn prepare_args(&mut self, sql: String, args: Vec<Val>) -> (String, Vec<Val>) {
+        if sql.len() < 2048 {
+            return positional(&sql, args);
+        }
+        if let Some((q, order)) = self.rewritten.get(&sql) {
+            let args = order.iter().map(|n| args.get(*n).cloned().unwrap_or(Val::Text(None))).collect();
+            return (q.clone(), args);
+        }
+        let indexes: Vec<Val> = (0..args.len()).map(|n| Val::Int(Some(n as i64))).collect();
+        let (q, order) = positional(&sql, indexes);
+        let order: Vec<usize> = order.iter().map(|v| v.as_int().unwrap_or(-1) as usize).collect();
+        let sorted = order.iter().enumerate().all(|(i, n)| i == *n) && order.len() == args.len();
+        let out = if sorted {
+            args
+        } else {
+            order.iter().map(|n| args.get(*n).cloned().unwrap_or(Val::Text(None))).collect()
+        };
+        if self.rewritten.len() < 32 {
+            self.rewritten.insert(sql, (q.clone(), order));
+        }
+        (q, out)
+    }
+
+    pub(crate) fn exec_now(&mut self, sql: &str, args: Vec<Val>) -> Result<u64> {
+        let (sql, args) = self.prepare_args(sql.to_owned(), args);
+        let mut st = self.conn.prepare_cached(&sql).map_err(err(&sql))?;
+        Self::bind(&mut st, &args).map_err(err(&sql))?;
+        Ok(st.raw_execute().map_err(err(&sql))? as u64)
+    }
+
+    pub(crate) fn fetch_now(&mut self, sql: &str, args: Vec<Val>, types: &[Ty]) -> Result<Vec<Vec<Val>>> {
+        let (sql, args) = self.prepare_args(sql.to_owned(), args);
+        let mut st = self.conn.prepare_cached(&sql).map_err(err(&sql))?;
+        Self::bind(&mut st, &args).map_err(err(&sql))?;
+        let mut rows = st.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(err(&sql))? {
+            out.push(decode(row, types).map_err(err(&sql))?);
+        }
+        Ok(out)
+    }
+
+    /// Runs `sql` and hands each row, decoded, to `each` (no intermediate vector).
+    pub(crate) fn for_each(
+        &mut self,
+        sql: &str,
+        args: Vec<Val>,
+        types: &[Ty],
+        mut each: impl FnMut(Vec<Val>) -> Result<()>,
+    ) -> Result<()> {
+        let (sql, args) = positional(sql, args);
+        let mut st = self.conn.prepare_cached(&sql).map_err(err(&sql))?;
+        Self::bind(&mut st, &args).map_err(err(&sql))?;
+        let mut rows = st.raw_query();
+        while let Some(row) = rows.next().map_err(err(&sql))? {
+            each(decode(row, types).map_err(err(&sql))?)?;
+        }
+        Ok(())
+    }
+}
+
+fn decode(row: &rusqlite::Row<'_>, types: &[Ty]) -> rusqlite::Result<Vec<Val>> {
+    let mut v = Vec::with_capacity(types.len());
+    for (i, ty) in types.iter().enumerate() {
+        v.push(match ty {
+            Ty::Text => Val::Text(row.get(i)?),
+            Ty::Int => Val::Int(row.get(i)?),
+            Ty::Date => {
+                let s: Option<String> = row.get(i)?;
+                Val::Date(s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
+            }
+        });
+    }
+    Ok(v)
+}
+
+impl Conn for Lite {
+    fn backend(&self) -> Backend {
+        Backend::Sqlite
+    }
+
+    fn exec(&mut self, sql: String, args: Vec<Val>) -> impl Future<Output = Result<u64>> + Send {
+        std::future::ready(self.exec_now(&sql, args))
+    }
+
+    fn fetch(
+        &mut self,
+        sql: String,
+        args: Vec<Val>,
+        types: Vec<Ty>,
+    ) -> impl Future<Output = Result<Vec<Vec<Val>>>> + Send {
+        std::future::ready(self.fetch_now(&sql, args, &types))
+    }
+}
+
+/// A bulk write: run once, in one transaction, with the audit chain of that transaction.
+pub(crate) trait BulkWrite: Send + 'static {
+    type Out: Send + 'static;
+    fn actor(&self) -> &str;
+    fn run<C: Conn>(self, c: &mut C, audit: &mut Audit) -> impl Future<Output = Result<Self::Out>> + Send;
+}
+
+impl Store {
+    /// Runs a bulk write in one transaction: on SQLite through rusqlite on a blocking thread
+    /// (holding the store's writer meanwhile), on PostgreSQL through the pool.
+    pub(crate) async fn bulk_write<J: BulkWrite>(&self, job: J) -> Result<J::Out> {
+        match &self.inner {
+            Inner::Sqlite { writer, path, .. } => {
+                let _writer = writer.acquire().await.map_err(Error::db("wait for the writer"))?;
+                let path = path.clone();
+                let rt = tokio::runtime::Handle::current();
+                tokio::task::spawn_blocking(move || {
+                    let mut lite = Lite::open(&path)?;
+                    lite.batch("BEGIN IMMEDIATE")?;
+                    let actor = job.actor().to_owned();
+                    let out = rt.block_on(async {
+                        let mut audit = Audit::begin(&mut lite, &actor).await?;
+                        let out = job.run(&mut lite, &mut audit).await?;
+                        audit.flush(&mut lite).await?;
+                        Ok::<_, Error>(out)
+                    });
+                    match out {
+                        Ok(v) => {
+                            lite.batch("COMMIT")?;
+                            Ok(v)
+                        }
+                        Err(e) => {
+                            let _ = lite.batch("ROLLBACK");
+                            Err(e)
+                        }
+                    }
+                })
+                .await
+                .map_err(|e| Error::Backup { path: "-".to_owned(), message: format!("the bulk write stopped: {e}") })?
+            }
+            Inner::Postgres { .. } => {
+                let actor = job.actor().to_owned();
+                Ok(crate::store::write_tx!(self, &actor, |c, audit| { job.run(c, &mut audit).await? }))
+            }
+        }
+    }
+}
+
+/// Reads the rows of `T` matching `filter` (over columns prefixed `p.`), with their children,
+/// decoding straight into domain values.
+pub(crate) fn select_sync<T: crate::model::Record>(lite: &mut Lite, filter: &str, args: Vec<Val>) -> Result<Vec<T>> {
+    use crate::model::{Row, key_text};
+    let table = T::TABLE;
+    let kw = table.key;
+    let cols: Vec<String> = table.cols.iter().map(|col| format!("p.{}", col.name)).collect();
+    let mut children: std::collections::HashMap<Vec<Val>, Vec<Vec<Val>>> = std::collections::HashMap::new();
+    if let Some(child) = table.child {
+        let ccols: Vec<String> = child.cols.iter().map(|col| format!("ch.{}", col.name)).collect();
+        let join: Vec<String> = table.key_cols().iter().map(|col| format!("ch.{0} = p.{0}", col.name)).collect();
+        let order: Vec<String> = child.key_cols().iter().map(|col| format!("ch.{}", col.name)).collect();
+        let sql = format!(
+            "SELECT {} FROM {} ch JOIN {} p ON {} WHERE {filter} ORDER BY {}",
+            ccols.join(", "),
+            child.name,
+            table.name,
+            join.join(" AND "),
+            order.join(", ")
+        );
+        lite.for_each(&sql, args.clone(), &child.types(), |vals| {
+            children.entry(vals[..kw].to_vec()).or_default().push(vals[kw + 1..].to_vec());
+            Ok(())
+        })?;
+    }
+    let order: Vec<String> = table.key_cols().iter().map(|col| format!("p.{}", col.name)).collect();
+    let sql = format!("SELECT {} FROM {} p WHERE {filter} ORDER BY {}", cols.join(", "), table.name, order.join(", "));
+    let mut out = Vec::new();
+    lite.for_each(&sql, args, &table.types(), |vals| {
+        let kids = if children.is_empty() { Vec::new() } else { children.remove(&vals[..kw]).unwrap_or_default() };
+        let key = vals[..kw].to_vec();
+        let item = T::from_row(Row { vals, children: kids })
+            .map_err(|e| Error::corrupt(table.name, key_text(&key), format!("{}: {}", e.field, e.message)))?;
+        out.push(item);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The head of the audit chain in a read transaction's snapshot: two snapshots with the same
+/// head hold the same audited data.
+fn audit_head(lite: &mut Lite) -> Result<i64> {
+    let r = lite.fetch_now("SELECT COALESCE(MAX(seq), 0) FROM audit_log", vec![], &[Ty::Int])?;
+    Ok(r.first().and_then(|r| r.first()).and_then(Val::as_int).unwrap_or(0))
+}
+
+/// Loads a data year from a SQLite file on two threads, each in its own read transaction;
+/// retried when a write committed between the two snapshots.
+pub(crate) fn load_year(path: &Path, year: i32) -> Result<crate::year::YearData> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use crate::year::{YearData, YearFilters as F, membership_window};
+
+    let (from, to) = membership_window(year);
+    let y = || vec![Val::int(year)];
+    for _attempt in 0..5 {
+        let data = Mutex::new(YearData { year, ..YearData::default() });
+        type Job<'a> = Box<dyn Fn(&mut Lite) -> Result<()> + Send + Sync + 'a>;
+        macro_rules! job {
+            ($field:ident, $filter:expr, $args:expr) => {
+                Box::new(|l: &mut Lite| {
+                    let v = select_sync(l, $filter, $args)?;
+                    data.lock().map_err(|_| Error::corrupt("-", "-", "a loader thread panicked"))?.$field = v;
+                    Ok(())
+                }) as Job<'_>
+            };
+        }
+        // Biggest first, so the two threads end together.
+        let jobs: Vec<Job<'_>> = vec![
+            job!(people, F::ALL, vec![]),
+            job!(memberships, F::MEMBERSHIPS, vec![Val::date(from), Val::date(to)]),
+            job!(assessments, F::YEAR, y()),
+            job!(registrations, F::YEAR, y()),
+            job!(commitments, F::YEAR, y()),
+            job!(self_study_plans, F::YEAR, y()),
+            job!(recognitions, F::UP_TO_YEAR, y()),
+            job!(organisations, F::ALL, vec![]),
+            job!(areas, F::ALL, vec![]),
+            job!(successions, F::ALL, vec![]),
+            job!(report_submissions, F::YEAR, y()),
+            job!(reward_proposals, F::YEAR, y()),
+        ];
+        let next = AtomicUsize::new(0);
+        let heads: Vec<Result<i64>> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..2)
+                .map(|_| {
+                    s.spawn(|| -> Result<i64> {
+                        let mut lite = Lite::open_read(path)?;
+                        lite.batch("BEGIN")?;
+                        let head = audit_head(&mut lite)?;
+                        loop {
+                            let n = next.fetch_add(1, Ordering::SeqCst);
+                            let Some(job) = jobs.get(n) else { break };
+                            job(&mut lite)?;
+                        }
+                        lite.batch("COMMIT")?;
+                        Ok(head)
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_else(|_| Err(Error::corrupt("-", "-", "a loader thread panicked"))))
+                .collect()
+        });
+        drop(jobs);
+        let heads = heads.into_iter().collect::<Result<Vec<i64>>>()?;
+        if heads.windows(2).all(|w| w[0] == w[1]) {
+            return data.into_inner().map_err(|_| Error::corrupt("-", "-", "a loader thread panicked"));
+        }
+    }
+    Err(Error::Backup {
+        path: path.display().to_string(),
+        message: "the database kept changing while the year was being read; try again".to_owned(),
+    })
+}
