@@ -1,11 +1,13 @@
-//! The `xhht-server` binary; see the crate docs of `xhht_server`.
+//! The `xhht-server` binary: parses the arguments, builds the state and serves until Ctrl-C or
+//! SIGTERM (finishing the requests in flight). See the crate docs of `xhht_server`.
 
-use std::process::ExitCode;
+mod cli;
 
-fn main() -> ExitCode {
-    #[allow(clippy::print_stderr, reason = "the binary's only output")]
-    {
-        eprintln!("{}", xhht_server::NOT_YET);
-    }
-    ExitCode::FAILURE
+use anyhow::Context;
+use clap::Parser;
+
+fn main() -> anyhow::Result<()> {
+    let args = cli::Args::parse();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    rt.block_on(cli::run(args))
 }

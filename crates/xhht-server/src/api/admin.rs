@@ -1,0 +1,340 @@
+//! Health, login and logout, users and tokens, imports, and the audit check.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use xhht_core::access::{Action, Resource, Role};
+use xhht_store::{ImportKind, ImportOptions};
+
+use super::Body;
+use crate::auth::{self, AuthUser};
+use crate::error::{ApiError, FieldError};
+use crate::http::{Auth, SESSION_COOKIE, cookie};
+use crate::state::AppState;
+
+/// The health answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Health {
+    /// `ok`.
+    status: String,
+    /// The server's version.
+    version: String,
+}
+
+/// Whether the server is up (no database access, no authentication).
+#[utoipa::path(get, path = "/health", tag = "system", security(()),
+    responses((status = 200, description = "The server is up", body = Health)))]
+pub(crate) async fn health() -> Json<Health> {
+    Json(Health { status: "ok".to_owned(), version: env!("CARGO_PKG_VERSION").to_owned() })
+}
+
+/// Login credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Login {
+    /// The user name.
+    user: String,
+    /// The password.
+    password: String,
+}
+
+/// Who is logged in.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Me {
+    /// The user name.
+    user: String,
+    /// The role: admin, reviewer, verifier, unit or viewer.
+    role: String,
+    /// For a unit, its organisation's code.
+    organisation: Option<String>,
+    /// The person in the records the account is, if linked.
+    person: Option<String>,
+}
+
+impl From<&AuthUser> for Me {
+    fn from(u: &AuthUser) -> Self {
+        Me {
+            user: u.principal.user.clone(),
+            role: u.principal.role.id().to_owned(),
+            organisation: u.principal.organisation.clone(),
+            person: u.person.clone(),
+        }
+    }
+}
+
+/// The `Set-Cookie` value of a session.
+pub(crate) fn session_cookie(state: &AppState, value: &str, max_age: i64) -> String {
+    let secure = if state.config().secure_cookies { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}")
+}
+
+/// Checks a user's password and starts a session (the HttpOnly, SameSite=Strict cookie
+/// `xhht_session`). Rate-limited per client address.
+#[utoipa::path(post, path = "/auth/login", tag = "system", security(()), request_body = Login,
+    responses((status = 200, description = "Logged in; the session cookie is set", body = Me),
+              (status = 401, description = "Wrong user or password", body = crate::error::ErrorBody),
+              (status = 422, description = "Malformed body", body = crate::error::ErrorBody),
+              (status = 429, description = "Too many attempts", body = crate::error::ErrorBody)))]
+pub(crate) async fn login(State(state): State<AppState>, Body(l): Body<Login>) -> Result<Response, ApiError> {
+    let cookie = start_session(&state, &l.user, &l.password).await?.ok_or(ApiError::Unauthorized)?;
+    let (user, value) = cookie;
+    let mut resp = Json(Me::from(&user)).into_response();
+    let ttl = i64::try_from(state.config().session_ttl.as_secs()).unwrap_or(i64::MAX);
+    if let Ok(v) = session_cookie(&state, &value, ttl).parse() {
+        resp.headers_mut().insert(SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+/// Checks the password and creates a session: the user and the cookie value.
+pub(crate) async fn start_session(
+    state: &AppState,
+    user: &str,
+    password: &str,
+) -> Result<Option<(AuthUser, String)>, ApiError> {
+    let Some(u) = auth::login(state.pool(), user, password).await.map_err(|e| ApiError::internal("login", e))? else {
+        tracing::info!("login refused");
+        return Ok(None);
+    };
+    let ttl = i64::try_from(state.config().session_ttl.as_secs()).unwrap_or(i64::MAX);
+    let value = auth::create_session(state.pool(), &u.principal.user, ttl)
+        .await
+        .map_err(|e| ApiError::internal("session", e))?;
+    tracing::info!(user = %u.principal.user, "logged in");
+    Ok(Some((u, value)))
+}
+
+/// Ends the session of the cookie sent, if any.
+pub(crate) async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    if let Some(c) = cookie(headers, SESSION_COOKIE) {
+        auth::delete_session(state.pool(), &c).await.map_err(|e| ApiError::internal("logout", e))?;
+        state.forget_auth(&format!("s:{}", auth::sha256_hex(&c)));
+    }
+    Ok(())
+}
+
+/// Ends the session (the cookie is cleared).
+#[utoipa::path(post, path = "/auth/logout", tag = "system", security(()),
+    responses((status = 204, description = "Logged out")))]
+pub(crate) async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    end_session(&state, &headers).await?;
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    if let Ok(v) = session_cookie(&state, "", 0).parse() {
+        resp.headers_mut().insert(SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+/// Who is asking.
+#[utoipa::path(get, path = "/auth/me", tag = "system",
+    responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorBody)))]
+pub(crate) async fn me(who: Auth) -> Json<Me> {
+    Json(Me::from(&who.0))
+}
+
+/// A new user.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewUser {
+    /// The user name (letters, digits, - _ . @).
+    name: String,
+    /// admin, reviewer, verifier, unit or viewer.
+    role: String,
+    /// For a unit, its organisation's code.
+    organisation: Option<String>,
+    /// The person in the records the account is (to approve self-study plans as a head).
+    person: Option<String>,
+    /// A password (at least 8 characters) for the dashboard; none for token-only accounts.
+    password: Option<String>,
+}
+
+/// Every user (administrators only).
+#[utoipa::path(get, path = "/users", tag = "admin",
+    responses((status = 200, body = [Me]), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn list_users(State(state): State<AppState>, who: Auth) -> Result<Json<Vec<Me>>, ApiError> {
+    who.require(Action::Administer, &Resource::Users, false)?;
+    let users = auth::list_users_in(state.pool()).await.map_err(|e| ApiError::internal("users", e))?;
+    Ok(Json(users.iter().map(Me::from).collect()))
+}
+
+/// Adds or replaces a user (administrators only).
+#[utoipa::path(post, path = "/users", tag = "admin", request_body = NewUser,
+    responses((status = 201, body = Me), (status = 403, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn add_user(
+    State(state): State<AppState>,
+    who: Auth,
+    Body(u): Body<NewUser>,
+) -> Result<(StatusCode, Json<Me>), ApiError> {
+    who.require(Action::Administer, &Resource::Users, false)?;
+    let role =
+        Role::parse(&u.role).ok_or_else(|| ApiError::invalid("role", "admin, reviewer, verifier, unit or viewer"))?;
+    auth::add_user_in(state.pool(), &u.name, role, u.organisation.as_deref(), u.password.as_deref()).await.map_err(
+        |e| match e {
+            crate::Error::Invalid(m) => ApiError::invalid("body", m),
+            other => ApiError::internal("add user", other),
+        },
+    )?;
+    auth::link_person_in(state.pool(), &u.name, u.person.as_deref())
+        .await
+        .map_err(|e| ApiError::internal("link person", e))?;
+    tracing::info!(user = %u.name, role = %role, "user added");
+    let me = Me { user: u.name, role: role.id().to_owned(), organisation: u.organisation, person: u.person };
+    Ok((StatusCode::CREATED, Json(me)))
+}
+
+/// A new token's name.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewToken {
+    /// What the token is for, e.g. `sync from the province`.
+    name: String,
+}
+
+/// A token, shown once.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct TokenShown {
+    /// Send it as `Authorization: Bearer <token>`; it is not shown again.
+    token: String,
+}
+
+/// Creates an API token for a user (administrators only).
+#[utoipa::path(post, path = "/users/{name}/tokens", tag = "admin", request_body = NewToken,
+    params(("name" = String, Path, description = "The user name")),
+    responses((status = 201, body = TokenShown), (status = 403, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn create_token(
+    State(state): State<AppState>,
+    who: Auth,
+    Path(name): Path<String>,
+    Body(t): Body<NewToken>,
+) -> Result<(StatusCode, Json<TokenShown>), ApiError> {
+    who.require(Action::Administer, &Resource::Users, false)?;
+    let token = auth::create_token_in(state.pool(), &name, &t.name).await.map_err(|e| match e {
+        crate::Error::Invalid(m) => ApiError::invalid("name", m),
+        other => ApiError::internal("create token", other),
+    })?;
+    Ok((StatusCode::CREATED, Json(TokenShown { token })))
+}
+
+/// What an import did.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ImportDone {
+    /// Data rows read.
+    rows: u64,
+    /// Rows imported.
+    imported: u64,
+    /// Rows of the kind's table added.
+    added: u64,
+    /// Rows changed.
+    changed: u64,
+    /// Rows already holding these values.
+    unchanged: u64,
+    /// Columns of the file that were ignored.
+    ignored_columns: Vec<String>,
+}
+
+/// Imports a CSV or XLSX file of one kind (the body is the file; `?file=NAME.csv|.xlsx` names
+/// it). All or nothing: any problem and nothing is written, the answer (422) listing every
+/// problem with its line as `line N: field`. Administrators only (a file's rows can span
+/// organisations).
+#[utoipa::path(post, path = "/imports/{kind}", tag = "admin",
+    params(("kind" = String, Path, description = "areas, organisations, people, memberships, registrations, commitments, self-study-plans, assessments, recognitions, report-submissions"),
+           ("file" = Option<String>, Query, description = "The file's name (its extension, .csv or .xlsx, says how to read it)")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = ImportDone), (status = 403, body = crate::error::ErrorBody),
+              (status = 422, description = "Problems, by line", body = crate::error::ErrorBody)))]
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    who: Auth,
+    Path(kind): Path<String>,
+    super::Q(q): super::Q<FileQuery>,
+    body: Bytes,
+) -> Result<Json<ImportDone>, ApiError> {
+    who.require(Action::Write, &Resource::Reference, false)?;
+    let kind = ImportKind::parse(&kind).ok_or_else(|| ApiError::NotFound(format!("no import kind `{kind}`")))?;
+    let name = q.file.unwrap_or_else(|| format!("{}.csv", kind.id()));
+    let report = run_import(&state, &who, kind, &name, &body).await?;
+    Ok(Json(report))
+}
+
+/// The import's file name.
+#[derive(Debug, Deserialize)]
+pub(crate) struct FileQuery {
+    file: Option<String>,
+}
+
+/// Writes `bytes` to a private temporary file named like `name` and imports it; problems come
+/// back as field errors `line N: field`.
+pub(crate) async fn run_import(
+    state: &AppState,
+    who: &Auth,
+    kind: ImportKind,
+    name: &str,
+    bytes: &[u8],
+) -> Result<ImportDone, ApiError> {
+    let base: String = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("upload.csv")
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    let lower = base.to_lowercase();
+    if !(lower.ends_with(".csv") || lower.ends_with(".xlsx")) {
+        return Err(ApiError::invalid("file", "give a .csv or .xlsx file"));
+    }
+    let dir = std::env::temp_dir().join(format!("xhht-upload-{}", auth::random_hex().map_err(ApiError::from)?));
+    tokio::fs::create_dir(&dir).await.map_err(|e| ApiError::internal("upload dir", e))?;
+    let path = dir.join(&base);
+    let result = async {
+        tokio::fs::write(&path, bytes).await.map_err(|e| ApiError::internal("upload", e))?;
+        let opts = ImportOptions::new(who.0.principal.user.clone());
+        state.store().import(kind, &path, &opts).await.map_err(ApiError::from)
+    }
+    .await;
+    let _ = tokio::fs::remove_dir_all(&dir).await;
+    state.invalidate();
+    let r = result?;
+    tracing::info!(kind = kind.id(), rows = r.rows, imported = r.imported, "import");
+    Ok(ImportDone {
+        rows: r.rows as u64,
+        imported: r.imported as u64,
+        added: r.written.added,
+        changed: r.written.changed,
+        unchanged: r.written.unchanged,
+        ignored_columns: r.ignored_columns,
+    })
+}
+
+/// The audit chain's state.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AuditState {
+    /// Whether every link holds.
+    ok: bool,
+    /// Entries checked.
+    entries: u64,
+    /// The last entry's hash.
+    last_hash: String,
+    /// The first broken link, if any: its number and which check failed.
+    broken: Option<FieldError>,
+}
+
+/// Walks the hash-chained audit trail (every role but viewer).
+#[utoipa::path(get, path = "/audit/verify", tag = "admin",
+    responses((status = 200, body = AuditState), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn audit_verify(State(state): State<AppState>, who: Auth) -> Result<Json<AuditState>, ApiError> {
+    who.require(Action::Read, &Resource::Audit, false)?;
+    let r = state.store().audit_verify().await?;
+    Ok(Json(AuditState {
+        ok: r.is_ok(),
+        entries: r.entries,
+        last_hash: r.last_hash.clone(),
+        broken: r.broken.map(|b| FieldError { field: b.seq.to_string(), message: b.check.to_owned() }),
+    }))
+}

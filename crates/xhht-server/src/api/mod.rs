@@ -1,0 +1,298 @@
+//! The REST API under `/api/v1`, documented by the OpenAPI document [`ApiDoc`] (utoipa): every
+//! handler is registered through `utoipa_axum::routes!`, so routing and the document come from
+//! one place.
+
+mod admin;
+mod records;
+mod reference;
+mod results;
+mod rewards;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use chrono::{Datelike, NaiveDate};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use xhht_core::entity::MemberRole;
+use xhht_core::record::SubjectRef;
+use xhht_store::YearData;
+
+use crate::error::{ApiError, json_error};
+use crate::state::AppState;
+
+/// The largest page a list answers.
+pub const MAX_PER_PAGE: u32 = 500;
+
+/// The OpenAPI document's fixed part: title, version, security schemes, tags.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "xhht API",
+        description = "Records, rules, results and reports of the learning-society emulation movement \
+                       (xây dựng xã hội học tập, 2023–2030). Every request but health, login and this \
+                       document needs a bearer token or a dashboard session. Personal data (names, birth \
+                       years, citizen ids) is returned only to roles allowed to read it, otherwise null \
+                       with `redacted: true`.",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    tags(
+        (name = "system", description = "Health, login, the OpenAPI document"),
+        (name = "reference", description = "The plan, rulebooks, areas"),
+        (name = "records", description = "Organisations, people and their yearly records"),
+        (name = "results", description = "Evaluation, explanations, progress, deadlines, reports"),
+        (name = "rewards", description = "Reward eligibility and proposals (propose → verify → decide)"),
+        (name = "admin", description = "Users, tokens, imports, audit")
+    ),
+    components(schemas(crate::error::ErrorBody, crate::error::FieldError))
+)]
+#[derive(Debug)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("xhht_<64 hex>").build(),
+            ),
+        );
+        c.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::http::SESSION_COOKIE))),
+        );
+    }
+}
+
+/// The API's routes with their OpenAPI document.
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
+        "/api/v1",
+        OpenApiRouter::new()
+            .routes(routes!(admin::health))
+            .routes(routes!(admin::login))
+            .routes(routes!(admin::logout))
+            .routes(routes!(admin::me))
+            .routes(routes!(admin::list_users, admin::add_user))
+            .routes(routes!(admin::create_token))
+            .routes(routes!(admin::import))
+            .routes(routes!(admin::audit_verify))
+            .routes(routes!(reference::plan))
+            .routes(routes!(reference::rulebooks))
+            .routes(routes!(reference::rulebook))
+            .routes(routes!(reference::areas))
+            .routes(routes!(records::list_organisations, records::put_organisation))
+            .routes(routes!(records::get_organisation, records::update_organisation))
+            .routes(routes!(records::list_people, records::put_person))
+            .routes(routes!(records::get_person, records::update_person))
+            .routes(routes!(records::list_memberships, records::put_membership))
+            .routes(routes!(records::list_registrations, records::put_registration))
+            .routes(routes!(records::list_commitments, records::put_commitment))
+            .routes(routes!(records::list_self_study_plans, records::put_self_study_plan))
+            .routes(routes!(records::approve_self_study_plan))
+            .routes(routes!(records::list_assessments, records::put_assessment))
+            .routes(routes!(records::list_recognitions, records::put_recognition))
+            .routes(routes!(records::list_report_submissions, records::put_report_submission))
+            .routes(routes!(results::evaluate))
+            .routes(routes!(results::results))
+            .routes(routes!(results::explanation))
+            .routes(routes!(results::progress))
+            .routes(routes!(results::deadlines))
+            .routes(routes!(results::report))
+            .routes(routes!(rewards::eligibility))
+            .routes(routes!(rewards::list_proposals, rewards::propose))
+            .routes(routes!(rewards::verify))
+            .routes(routes!(rewards::decide_proposal)),
+    )
+}
+
+/// The OpenAPI document as pretty JSON (what `docs/openapi.json` holds).
+pub fn openapi_json() -> String {
+    let (_, api) = router().split_for_parts();
+    api.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Query parameters of every list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct PageQuery {
+    /// The page, from 1 (default 1).
+    pub(crate) page: Option<u32>,
+    /// Items per page, 1–500 (default 50).
+    pub(crate) per_page: Option<u32>,
+}
+
+/// A page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Page {
+    /// The items of this page.
+    pub(crate) items: Vec<serde_json::Value>,
+    /// This page's number, from 1.
+    pub(crate) page: u32,
+    /// Items per page.
+    pub(crate) per_page: u32,
+    /// Items in the whole list.
+    pub(crate) total: u64,
+}
+
+/// Cuts a page out of `items`.
+pub(crate) fn paginate<T: Serialize>(items: &[T], q: &PageQuery) -> Result<Json<Page>, ApiError> {
+    let page = q.page.unwrap_or(1);
+    let per_page = q.per_page.unwrap_or(50);
+    if page == 0 {
+        return Err(ApiError::invalid("page", "pages are numbered from 1"));
+    }
+    if per_page == 0 || per_page > MAX_PER_PAGE {
+        return Err(ApiError::invalid("per_page", format!("between 1 and {MAX_PER_PAGE}")));
+    }
+    let start = usize::try_from(u64::from(page - 1) * u64::from(per_page)).unwrap_or(usize::MAX);
+    let total = u64::try_from(items.len()).unwrap_or(u64::MAX);
+    let items = items
+        .iter()
+        .skip(start)
+        .take(per_page as usize)
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::internal("serialise", e))?;
+    Ok(Json(Page { items, page, per_page, total }))
+}
+
+/// A JSON body, deserialised with field-level errors (422) instead of axum's plain-text ones.
+#[derive(Debug)]
+pub(crate) struct Body<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::invalid("body", format!("the body could not be read: {}", e.body_text())))?;
+        serde_json::from_slice(&bytes).map(Body).map_err(|e| json_error(&e))
+    }
+}
+
+/// Query parameters, with 422 field errors.
+#[derive(Debug)]
+pub(crate) struct Q<T>(pub(crate) T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Q<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        serde_urlencoded_like(query).map(Q)
+    }
+}
+
+/// Deserialises a query string through `axum::extract::Query`'s rules.
+fn serde_urlencoded_like<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
+    let uri: axum::http::Uri =
+        format!("/?{query}").parse().map_err(|_| ApiError::invalid("query", "the query string is not valid"))?;
+    axum::extract::Query::<T>::try_from_uri(&uri).map(|q| q.0).map_err(|e| {
+        let text = e.body_text();
+        let field = text
+            .split_once("missing field `")
+            .or_else(|| text.split_once("unknown field `"))
+            .and_then(|(_, r)| r.split_once('`'))
+            .map_or_else(|| "query".to_owned(), |(f, _)| f.to_owned());
+        let field = text
+            .split_once(": ")
+            .and_then(|(_, r)| r.split_once(':'))
+            .map(|(f, _)| f.trim().to_owned())
+            .filter(|f| !f.contains(' ') && !f.is_empty())
+            .unwrap_or(field);
+        ApiError::invalid(field, text)
+    })
+}
+
+/// A row version from `If-Match: "N"` (or `N`), if given.
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(v) = headers.get(axum::http::header::IF_MATCH) else { return Ok(None) };
+    let s = v.to_str().unwrap_or_default().trim().trim_start_matches("W/").trim_matches('"');
+    s.parse().map(Some).map_err(|_| ApiError::invalid("If-Match", "give the version as an ETag, e.g. \"3\""))
+}
+
+/// The version an optimistic update must name: `If-Match` or the body's `version`.
+pub(crate) fn expected_version(headers: &HeaderMap, body: Option<i64>) -> Result<i64, ApiError> {
+    match (if_match(headers)?, body) {
+        (Some(h), Some(b)) if h != b => Err(ApiError::invalid("version", "If-Match and version disagree")),
+        (Some(v), _) | (None, Some(v)) => Ok(v),
+        (None, None) => Err(ApiError::invalid("version", "name the version you read (If-Match or `version`)")),
+    }
+}
+
+/// An ETag header value for a row version.
+pub(crate) fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// The data year a request names, or this year.
+pub(crate) fn year_or(state: &AppState, year: Option<i32>) -> Result<i32, ApiError> {
+    let y = year.unwrap_or_else(|| state.today().year());
+    if (2000..=2100).contains(&y) { Ok(y) } else { Err(ApiError::invalid("year", "a data year between 2000 and 2100")) }
+}
+
+/// The organisation `person` belongs to on `day` (or, failing that, their latest).
+pub(crate) fn org_of_person(data: &YearData, person: &str, day: NaiveDate) -> Option<String> {
+    data.memberships
+        .iter()
+        .filter(|m| m.person == person)
+        .max_by_key(|m| (m.period.contains(day), m.period.from()))
+        .map(|m| m.organisation.clone())
+}
+
+/// The head of `org` on `day`, from the records.
+pub(crate) fn head_of(data: &YearData, org: &str, day: NaiveDate) -> Option<String> {
+    data.memberships
+        .iter()
+        .find(|m| m.organisation == org && m.role == MemberRole::Head && m.period.contains(day))
+        .map(|m| m.person.clone())
+}
+
+/// The resource a record about `subject` belongs to: a person's organisation's records, an
+/// organisation's records, or reference data (households, clans, communities, areas: only an
+/// administrator writes those).
+pub(crate) fn subject_resource(data: &YearData, subject: &SubjectRef, day: NaiveDate) -> xhht_core::access::Resource {
+    use xhht_core::access::Resource;
+    match subject {
+        SubjectRef::Person(p) => org_of_person(data, p, day).map_or(Resource::Reference, Resource::OrganisationRecord),
+        SubjectRef::Organisation(c) => Resource::OrganisationRecord(c.clone()),
+        _ => Resource::Reference,
+    }
+}
+
+/// What a write did.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Written {
+    /// Rows added.
+    pub(crate) added: u64,
+    /// Rows changed.
+    pub(crate) changed: u64,
+    /// Rows that already held these values.
+    pub(crate) unchanged: u64,
+}
+
+impl From<xhht_store::WriteReport> for Written {
+    fn from(w: xhht_store::WriteReport) -> Self {
+        Self { added: w.added, changed: w.changed, unchanged: w.unchanged }
+    }
+}
+
+/// The new version after an optimistic update.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct NewVersion {
+    /// The row's version now.
+    pub(crate) version: i64,
+}

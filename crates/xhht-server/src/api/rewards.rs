@@ -1,0 +1,277 @@
+//! Rewards: eligibility (from the rules), and proposals — proposed by the person's or unit's
+//! organisation, verified by the home-affairs office (verifier), decided by the administrator.
+//! The decision is kept in the server's table `server_reward_decisions` (the store's record has
+//! no decision yet).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use xhht_core::Lang;
+use xhht_core::access::{Action, Resource};
+use xhht_core::record::{RewardProposal, SubjectRef, Verification, VerificationOutcome};
+
+use super::results::{ReportQueryRewards, bytes_response, report_key};
+use super::{Body, Page, Q, Written, paginate, subject_resource, year_or};
+use crate::auth::now_secs;
+use crate::cache::{Format, KindKey};
+use crate::db::on_pool;
+use crate::error::ApiError;
+use crate::http::Auth;
+use crate::state::AppState;
+
+/// Who is eligible for the plan's rewards in a year, and why (names only for roles allowed).
+#[utoipa::path(get, path = "/rewards/eligibility", tag = "rewards", params(ReportQueryRewards),
+    responses((status = 200, description = "The rewards section of the report model", body = Object),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn eligibility(
+    State(state): State<AppState>,
+    who: Auth,
+    Q(q): Q<ReportQueryRewards>,
+) -> Result<Response, ApiError> {
+    let key = report_key(&state, &who, KindKey::Annual, q.year, None, q.scope.as_deref()).await?;
+    let bytes = state.rendered(&key, Format::Rewards, Lang::Vi, None).await?;
+    Ok(bytes_response(Format::Rewards, bytes, None))
+}
+
+/// A proposal with its verification and decision.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ProposalOut {
+    /// The proposal.
+    #[schema(value_type = Object)]
+    proposal: RewardProposal,
+    /// The administrator's decision: `approved` or `rejected`, if decided.
+    decision: Option<String>,
+}
+
+/// Query of the proposals.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ProposalQuery {
+    /// The data year (default: this year).
+    year: Option<i32>,
+    /// The page.
+    page: Option<u32>,
+    /// Items per page.
+    per_page: Option<u32>,
+}
+
+async fn decisions(state: &AppState, year: i32) -> Result<Vec<(String, String, String, String)>, ApiError> {
+    const SQL: &str = "SELECT reward, subject_kind, subject_id, decision FROM server_reward_decisions WHERE year = $1";
+    on_pool!(state.pool(), |p| sqlx::query_as::<_, (String, String, String, String)>(SQL)
+        .bind(i64::from(year))
+        .fetch_all(p)
+        .await)
+    .map_err(|e| ApiError::internal("decisions", e))
+}
+
+fn subject_kind(s: &SubjectRef) -> String {
+    s.to_string().split(' ').next().unwrap_or_default().to_owned()
+}
+
+/// Reward proposals of a year.
+#[utoipa::path(get, path = "/reward-proposals", tag = "rewards", params(ProposalQuery),
+    responses((status = 200, body = Page)))]
+pub(crate) async fn list_proposals(
+    State(state): State<AppState>,
+    who: Auth,
+    Q(q): Q<ProposalQuery>,
+) -> Result<Json<Page>, ApiError> {
+    who.require(Action::Read, &Resource::Results, false)?;
+    let year = year_or(&state, q.year)?;
+    let data = state.year_data(year).await?;
+    let decided = decisions(&state, year).await?;
+    let list: Vec<ProposalOut> = data
+        .reward_proposals
+        .iter()
+        .map(|p| ProposalOut {
+            decision: decided
+                .iter()
+                .find(|(r, k, i, _)| r == p.reward() && *k == subject_kind(p.subject()) && i == p.subject().id())
+                .map(|d| d.3.clone()),
+            proposal: p.clone(),
+        })
+        .collect();
+    paginate(&list, &super::PageQuery { page: q.page, per_page: q.per_page })
+}
+
+/// A proposal.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProposalIn {
+    /// The reward rule id in the plan's rulebook.
+    reward: String,
+    /// Who is proposed: `{"kind": "person", "id": "P1"}` or an organisation.
+    #[schema(value_type = Object)]
+    subject: SubjectRef,
+    /// The data year.
+    year: i32,
+    /// When it was proposed (default: today).
+    proposed_on: Option<NaiveDate>,
+}
+
+async fn proposal_resource(state: &AppState, subject: &SubjectRef) -> Result<Resource, ApiError> {
+    let data = state.year_data(chrono::Datelike::year(&state.today())).await?;
+    Ok(match subject_resource(&data, subject, state.today()) {
+        Resource::OrganisationRecord(o) => Resource::RewardProposal(o),
+        r => r,
+    })
+}
+
+/// Proposes someone for a reward (their organisation's unit or an administrator).
+#[utoipa::path(post, path = "/reward-proposals", tag = "rewards", request_body = ProposalIn,
+    responses((status = 201, body = Written), (status = 403, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn propose(
+    State(state): State<AppState>,
+    who: Auth,
+    Body(b): Body<ProposalIn>,
+) -> Result<(StatusCode, Json<Written>), ApiError> {
+    who.require(Action::Write, &proposal_resource(&state, &b.subject).await?, false)?;
+    let plan = xhht_core::rulebook::RulebookSet::builtin()
+        .get(xhht_scoring::year::PLAN_RULEBOOK)
+        .map_err(|e| ApiError::internal("plan rulebook", e))?;
+    if !plan.rulebook.rewards.iter().any(|r| r.id == b.reward) {
+        return Err(ApiError::invalid("reward", "no such reward rule in the plan"));
+    }
+    let p = RewardProposal::new(
+        b.reward,
+        b.subject,
+        b.year,
+        who.0.principal.user.clone(),
+        b.proposed_on.unwrap_or_else(|| state.today()),
+    )?;
+    let w = state.store().put_reward_proposals(&who.0.principal.user, &[p]).await?;
+    state.invalidate();
+    Ok((StatusCode::CREATED, Json(w.into())))
+}
+
+/// Which proposal, and the verification.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VerifyIn {
+    /// The reward rule id.
+    reward: String,
+    /// Who was proposed.
+    #[schema(value_type = Object)]
+    subject: SubjectRef,
+    /// The data year.
+    year: i32,
+    /// `accepted` or `refused`.
+    #[schema(value_type = String)]
+    outcome: VerificationOutcome,
+    /// Reasons (for a refusal).
+    note: Option<String>,
+    /// When (default: today).
+    on: Option<NaiveDate>,
+}
+
+async fn find(state: &AppState, reward: &str, subject: &SubjectRef, year: i32) -> Result<RewardProposal, ApiError> {
+    let data = state.year_data(year_or(state, Some(year))?).await?;
+    data.reward_proposals
+        .iter()
+        .find(|p| p.reward() == reward && p.subject() == subject && p.year() == year)
+        .cloned()
+        .ok_or_else(|| ApiError::NotFound("no such proposal".to_owned()))
+}
+
+/// Verifies a proposal's dossier (the home-affairs office: verifier; or an administrator). 409
+/// when already verified.
+#[utoipa::path(post, path = "/reward-proposals/verification", tag = "rewards", request_body = VerifyIn,
+    responses((status = 200, body = Written), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub(crate) async fn verify(
+    State(state): State<AppState>,
+    who: Auth,
+    headers: HeaderMap,
+    Body(b): Body<VerifyIn>,
+) -> Result<Json<Written>, ApiError> {
+    who.require(Action::Verify, &proposal_resource(&state, &b.subject).await?, false)?;
+    let p = find(&state, &b.reward, &b.subject, b.year).await?;
+    if p.verification().is_some() {
+        return Err(ApiError::Conflict("the proposal is already verified".to_owned()));
+    }
+    let v = Verification {
+        by: who.0.principal.user.clone(),
+        on: b.on.unwrap_or_else(|| state.today()),
+        outcome: b.outcome,
+        note: b.note,
+    };
+    let verified = p.verify(v)?;
+    let _ = super::if_match(&headers)?;
+    let w = state.store().put_reward_proposals(&who.0.principal.user, &[verified]).await?;
+    state.invalidate();
+    Ok(Json(w.into()))
+}
+
+/// The decision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DecideIn {
+    /// The reward rule id.
+    reward: String,
+    /// Who was proposed.
+    #[schema(value_type = Object)]
+    subject: SubjectRef,
+    /// The data year.
+    year: i32,
+    /// `approved` or `rejected`.
+    decision: String,
+    /// A note.
+    note: Option<String>,
+}
+
+/// Decides a verified proposal (administrators only). 409 when it is not verified as accepted,
+/// or already decided.
+#[utoipa::path(post, path = "/reward-proposals/decision", tag = "rewards", request_body = DecideIn,
+    responses((status = 201, body = Written), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn decide_proposal(
+    State(state): State<AppState>,
+    who: Auth,
+    Body(b): Body<DecideIn>,
+) -> Result<(StatusCode, Json<Written>), ApiError> {
+    who.require(Action::Decide, &proposal_resource(&state, &b.subject).await?, false)?;
+    if b.decision != "approved" && b.decision != "rejected" {
+        return Err(ApiError::invalid("decision", "approved or rejected"));
+    }
+    let p = find(&state, &b.reward, &b.subject, b.year).await?;
+    match p.verification() {
+        Some(v) if v.outcome == VerificationOutcome::Accepted => {}
+        Some(_) => return Err(ApiError::Conflict("the dossier was refused at verification".to_owned())),
+        None => return Err(ApiError::Conflict("the proposal is not verified yet".to_owned())),
+    }
+    const SQL: &str = "INSERT INTO server_reward_decisions \
+        (reward, subject_kind, subject_id, year, decision, decided_by, decided_on, note, created) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    let today = state.today().to_string();
+    let kind = subject_kind(&b.subject);
+    let r = on_pool!(state.pool(), |pool| sqlx::query(SQL)
+        .bind(&b.reward)
+        .bind(&kind)
+        .bind(b.subject.id())
+        .bind(i64::from(b.year))
+        .bind(&b.decision)
+        .bind(&who.0.principal.user)
+        .bind(&today)
+        .bind(b.note.as_deref())
+        .bind(now_secs())
+        .execute(pool)
+        .await
+        .map(|_| ()));
+    if let Err(e) = r {
+        let unique = matches!(&e, sqlx::Error::Database(d) if d.is_unique_violation());
+        return Err(if unique {
+            ApiError::Conflict("the proposal is already decided".to_owned())
+        } else {
+            ApiError::internal("decide", e)
+        });
+    }
+    state.invalidate();
+    tracing::info!(year = b.year, decision = %b.decision, "reward decided");
+    Ok((StatusCode::CREATED, Json(Written { added: 1, changed: 0, unchanged: 0 })))
+}

@@ -1,0 +1,426 @@
+//! Caches: loaded years, their evaluation, built reports and their rendered bytes, and
+//! authenticated credentials.
+//!
+//! Everything derived from the records is keyed by the **data version** — the last audit entry's
+//! number (every write through the store appends one) plus the reward decisions' count — read
+//! from the database at most once per [`crate::Config::data_version_interval`] and at once after
+//! a write through this process. With several processes, another process's write is seen within
+//! that interval. When the version moves on, entries of older versions are dropped.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+use axum::body::Bytes;
+use chrono::NaiveDate;
+use xhht_core::Lang;
+use xhht_core::plan::{Plan, ReviewKind};
+use xhht_report::build::{Options, Records, build};
+use xhht_report::doc::document;
+use xhht_report::model::{Report, ReportKind, Scope};
+use xhht_report::render::{csv, docx, html, markdown, xlsx};
+use xhht_scoring::year::{YearResults, evaluate_year};
+use xhht_store::YearData;
+
+use crate::auth::AuthUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The most entries a map keeps before old ones are dropped.
+const MAX_ENTRIES: usize = 256;
+
+#[derive(Debug, Default)]
+struct VersionState {
+    value: i64,
+    read_at: Option<Instant>,
+}
+
+/// Which report.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ReportKey {
+    pub(crate) version: i64,
+    pub(crate) kind: KindKey,
+    pub(crate) year: i32,
+    pub(crate) as_of: NaiveDate,
+    pub(crate) scope: String,
+    /// Whether names of people are kept (false: redacted).
+    pub(crate) personal: bool,
+}
+
+/// The report kinds, hashable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum KindKey {
+    Annual,
+    Phase1,
+    Phase2,
+}
+
+/// What a report is rendered as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Format {
+    Md,
+    Html,
+    Json,
+    Csv,
+    Xlsx,
+    Docx,
+    /// The targets section as JSON (the progress endpoint).
+    Progress,
+    /// The deadline section as JSON.
+    Deadlines,
+    /// The rewards section as JSON.
+    Rewards,
+}
+
+impl Format {
+    pub(crate) fn parse(s: &str) -> Option<Format> {
+        Some(match s {
+            "md" | "markdown" => Self::Md,
+            "html" => Self::Html,
+            "json" => Self::Json,
+            "csv" => Self::Csv,
+            "xlsx" => Self::Xlsx,
+            "docx" => Self::Docx,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn from_mime(m: &str) -> Option<Format> {
+        Some(match m {
+            "text/markdown" => Self::Md,
+            "text/html" => Self::Html,
+            "application/json" => Self::Json,
+            "text/csv" => Self::Csv,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => Self::Xlsx,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => Self::Docx,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn mime(self) -> &'static str {
+        match self {
+            Self::Md => "text/markdown; charset=utf-8",
+            Self::Html => "text/html; charset=utf-8",
+            Self::Json | Self::Progress | Self::Deadlines | Self::Rewards => "application/json",
+            Self::Csv => "text/csv; charset=utf-8",
+            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        }
+    }
+
+    pub(crate) fn ext(self) -> &'static str {
+        match self {
+            Self::Md => "md",
+            Self::Html => "html",
+            Self::Csv => "csv",
+            Self::Xlsx => "xlsx",
+            Self::Docx => "docx",
+            Self::Json | Self::Progress | Self::Deadlines | Self::Rewards => "json",
+        }
+    }
+}
+
+type RenderKey = (ReportKey, Format, Lang, Option<String>);
+
+/// The caches (see the module documentation).
+#[derive(Default)]
+pub(crate) struct Cache {
+    version: Mutex<VersionState>,
+    refreshing: AtomicBool,
+    years: Mutex<HashMap<i32, (i64, Arc<YearData>)>>,
+    results: Mutex<HashMap<i32, (i64, Arc<YearResults>)>>,
+    reports: Mutex<HashMap<ReportKey, Arc<Report>>>,
+    rendered: RwLock<HashMap<RenderKey, Bytes>>,
+    auth: RwLock<HashMap<String, (Instant, Option<AuthUser>)>>,
+    build: tokio::sync::Mutex<()>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Parses `district`, `commune:CODE` (or `area:CODE`), `org:CODE` or `actor:ID`.
+pub(crate) fn parse_scope(s: &str) -> Option<Scope> {
+    Some(match s.split_once(':') {
+        None if s == "district" => Scope::District,
+        Some(("commune" | "area", code)) if !code.is_empty() => Scope::Area { code: code.to_owned() },
+        Some(("org" | "organisation", code)) if !code.is_empty() => Scope::Organisation { code: code.to_owned() },
+        Some(("actor", id)) if !id.is_empty() => {
+            Scope::Actor { id: if id.starts_with("actor.") { id.to_owned() } else { format!("actor.{id}") } }
+        }
+        _ => return None,
+    })
+}
+
+/// Replaces people's names in a report by `***`.
+pub(crate) fn redact(report: &mut Report) {
+    for u in &mut report.criteria.unmet {
+        if u.subject == "person" {
+            "***".clone_into(&mut u.name);
+        }
+    }
+    for r in &mut report.rewards.eligible {
+        if r.subject == "person" {
+            "***".clone_into(&mut r.name);
+        }
+    }
+}
+
+impl AppState {
+    /// The data version (see the module documentation).
+    pub(crate) async fn data_version(&self) -> Result<i64, ApiError> {
+        let cache = self.cache();
+        let interval = self.config().data_version_interval;
+        let (value, fresh) = {
+            let v = lock(&cache.version);
+            (v.value, v.read_at.is_some_and(|at| at.elapsed() < interval))
+        };
+        if fresh {
+            return Ok(value);
+        }
+        // One request refreshes; the others keep using the value they have, unless it was
+        // invalidated by a write (then everyone reads).
+        let invalidated = lock(&cache.version).read_at.is_none();
+        if !invalidated && cache.refreshing.swap(true, Ordering::AcqRel) {
+            return Ok(value);
+        }
+        let read = self.pool().data_version().await;
+        cache.refreshing.store(false, Ordering::Release);
+        let v = read.map_err(|e| ApiError::internal("data version", e))?;
+        let mut st = lock(&cache.version);
+        st.value = v;
+        st.read_at = Some(Instant::now());
+        Ok(v)
+    }
+
+    /// Forgets the data version after a write, so the next read sees it.
+    pub(crate) fn invalidate(&self) {
+        lock(&self.cache().version).read_at = None;
+    }
+
+    /// One data year's records, loaded once per data version.
+    pub(crate) async fn year_data(&self, year: i32) -> Result<Arc<YearData>, ApiError> {
+        let version = self.data_version().await?;
+        if let Some((v, d)) = lock(&self.cache().years).get(&year)
+            && *v == version
+        {
+            return Ok(d.clone());
+        }
+        let data = Arc::new(self.store().load_year(year).await.map_err(ApiError::from)?);
+        let mut years = lock(&self.cache().years);
+        years.retain(|_, (v, _)| *v == version);
+        years.insert(year, (version, data.clone()));
+        Ok(data)
+    }
+
+    /// One data year's evaluation, once per data version.
+    pub(crate) async fn year_results(&self, year: i32) -> Result<(Arc<YearData>, Arc<YearResults>), ApiError> {
+        let version = self.data_version().await?;
+        let data = self.year_data(year).await?;
+        if let Some((v, r)) = lock(&self.cache().results).get(&year)
+            && *v == version
+        {
+            return Ok((data, r.clone()));
+        }
+        let state = self.clone();
+        let d = data.clone();
+        let results = tokio::task::spawn_blocking(move || evaluate_year(state.engines(), d.input()))
+            .await
+            .map_err(|e| ApiError::internal("evaluation task", e))?
+            .map_err(|e| ApiError::internal("evaluation", e))?;
+        let results = Arc::new(results);
+        let mut map = lock(&self.cache().results);
+        map.retain(|_, (v, _)| *v == version);
+        map.insert(year, (version, results.clone()));
+        Ok((data, results))
+    }
+
+    /// The report for `key`, built once per key.
+    pub(crate) async fn report(&self, key: &ReportKey) -> Result<Arc<Report>, ApiError> {
+        if let Some(r) = lock(&self.cache().reports).get(key) {
+            return Ok(r.clone());
+        }
+        let report = if key.personal {
+            let _building = self.cache().build.lock().await;
+            if let Some(r) = lock(&self.cache().reports).get(key) {
+                return Ok(r.clone());
+            }
+            Arc::new(self.build_report(key).await?)
+        } else {
+            let full = Box::pin(self.report(&ReportKey { personal: true, ..key.clone() })).await?;
+            let mut r = (*full).clone();
+            redact(&mut r);
+            Arc::new(r)
+        };
+        let mut map = lock(&self.cache().reports);
+        if map.len() >= MAX_ENTRIES {
+            map.retain(|k, _| k.version == key.version);
+        }
+        map.insert(key.clone(), report.clone());
+        Ok(report)
+    }
+
+    async fn build_report(&self, key: &ReportKey) -> Result<Report, ApiError> {
+        let plan = Plan::can_duoc_2024();
+        let first = plan.meta.years.first().copied().unwrap_or(2023);
+        let (kind, year) = match key.kind {
+            KindKey::Annual => (ReportKind::Annual, key.year),
+            KindKey::Phase1 | KindKey::Phase2 => {
+                let n = if key.kind == KindKey::Phase1 { 0 } else { 1 };
+                let phase = plan.phases.get(n).ok_or_else(|| ApiError::NotFound("no such phase".to_owned()))?;
+                let kind = if phase.review == ReviewKind::Final {
+                    ReportKind::PhaseFinal
+                } else {
+                    ReportKind::PhasePreliminary
+                };
+                (kind, phase.review_year)
+            }
+        };
+        if year < first {
+            return Err(ApiError::invalid("year", format!("the plan's data years start in {first}")));
+        }
+        let scope = parse_scope(&key.scope).ok_or_else(|| ApiError::invalid("scope", "unknown scope"))?;
+        let mut results = Vec::new();
+        let mut submissions = Vec::new();
+        let mut last = None;
+        for y in first..=year {
+            let (data, r) = self.year_results(y).await?;
+            submissions.extend(data.report_submissions.iter().cloned());
+            results.push((*r).clone());
+            last = Some(data);
+        }
+        let last = last.ok_or_else(|| ApiError::invalid("year", "no data year"))?;
+        let state = self.clone();
+        let as_of = key.as_of;
+        tokio::task::spawn_blocking(move || {
+            let records = Records {
+                areas: &last.areas,
+                successions: &last.successions,
+                organisations: &last.organisations,
+                people: &last.people,
+                recognitions: &last.recognitions,
+                submissions: &submissions,
+                duty_reports: &[],
+            };
+            build(&records, &results, state.engines(), plan, &Options { kind, year, as_of, scope, notice: None })
+        })
+        .await
+        .map_err(|e| ApiError::internal("report task", e))?
+        .map_err(|e| ApiError::internal("report", e))
+    }
+
+    /// The report for `key` rendered as `format` in `lang` (`table`: one CSV table by name),
+    /// once per key.
+    pub(crate) async fn rendered(
+        &self,
+        key: &ReportKey,
+        format: Format,
+        lang: Lang,
+        table: Option<String>,
+    ) -> Result<Bytes, ApiError> {
+        let rk: RenderKey = (key.clone(), format, lang, table.clone());
+        if let Some(b) = read(&self.cache().rendered).get(&rk) {
+            return Ok(b.clone());
+        }
+        let report = self.report(key).await?;
+        let bytes = tokio::task::spawn_blocking(move || render(&report, format, lang, table.as_deref()))
+            .await
+            .map_err(|e| ApiError::internal("render task", e))??;
+        let mut map = write(&self.cache().rendered);
+        if map.len() >= MAX_ENTRIES {
+            map.retain(|k, _| k.0.version == key.version);
+        }
+        map.insert(rk, bytes.clone());
+        Ok(bytes)
+    }
+
+    /// A cached authentication answer for a credential hash, if still fresh.
+    pub(crate) fn cached_auth(&self, credential: &str) -> Option<Option<AuthUser>> {
+        let ttl = self.config().auth_cache_ttl;
+        if ttl.is_zero() {
+            return None;
+        }
+        read(&self.cache().auth).get(credential).filter(|(at, _)| at.elapsed() < ttl).map(|(_, u)| u.clone())
+    }
+
+    /// Remembers an authentication answer.
+    pub(crate) fn remember_auth(&self, credential: String, user: Option<AuthUser>) {
+        let ttl = self.config().auth_cache_ttl;
+        if ttl.is_zero() {
+            return;
+        }
+        let mut map = write(&self.cache().auth);
+        if map.len() >= 4 * MAX_ENTRIES {
+            map.retain(|_, (at, _)| at.elapsed() < ttl);
+        }
+        map.insert(credential, (Instant::now(), user));
+    }
+
+    /// Forgets a cached credential (logout).
+    pub(crate) fn forget_auth(&self, credential: &str) {
+        write(&self.cache().auth).remove(credential);
+    }
+}
+
+fn render(report: &Report, format: Format, lang: Lang, table: Option<&str>) -> Result<Bytes, ApiError> {
+    let json = |v: &dyn erased::Json| v.to_bytes();
+    Ok(match format {
+        Format::Json => Bytes::from(xhht_report::render_json(report).map_err(|e| ApiError::internal("render", e))?),
+        Format::Progress => json(&report.targets)?,
+        Format::Deadlines => json(&report.deadlines)?,
+        Format::Rewards => json(&report.rewards)?,
+        Format::Md => Bytes::from(markdown::render(&document(report, lang))),
+        Format::Html => Bytes::from(html::render(&document(report, lang))),
+        Format::Xlsx => {
+            Bytes::from(xlsx::render(&document(report, lang)).map_err(|e| ApiError::internal("render", e))?)
+        }
+        Format::Docx => {
+            Bytes::from(docx::render(&document(report, lang)).map_err(|e| ApiError::internal("render", e))?)
+        }
+        Format::Csv => {
+            let tables = csv::render(&document(report, lang)).map_err(|e| ApiError::internal("render", e))?;
+            match table {
+                Some(name) => {
+                    let (_, text) = tables
+                        .into_iter()
+                        .find(|(n, _)| n == name)
+                        .ok_or_else(|| ApiError::NotFound(format!("no table `{name}` in this report")))?;
+                    Bytes::from(text)
+                }
+                None => {
+                    let mut out = String::new();
+                    for (name, text) in tables {
+                        out.push_str(&format!("# {name}\n{text}\n"));
+                    }
+                    Bytes::from(out)
+                }
+            }
+        }
+    })
+}
+
+/// Serialising a section of the report.
+mod erased {
+    use axum::body::Bytes;
+
+    use crate::error::ApiError;
+
+    pub(super) trait Json {
+        fn to_bytes(&self) -> Result<Bytes, ApiError>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn to_bytes(&self) -> Result<Bytes, ApiError> {
+            serde_json::to_vec(self).map(Bytes::from).map_err(|e| ApiError::internal("serialise", e))
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The binary's arguments and what it does with them.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use xhht_server::{AppState, Config, init_logging, serve, shutdown_signal};
+
+/// Serve the xhht API and dashboard.
+#[derive(Debug, Parser)]
+#[command(name = "xhht-server", version)]
+pub(crate) struct Args {
+    /// The database: a SQLite file, `sqlite:PATH` or `postgres://…`.
+    #[arg(long, env = "XHHT_DATABASE_URL", default_value = "xhht.db", global = true)]
+    db: String,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Mark the session cookie Secure (behind TLS).
+    #[arg(long)]
+    secure_cookies: bool,
+    /// Allow cross-origin requests from these origins (CORS is off by default).
+    #[arg(long = "cors-origin")]
+    cors_origins: Vec<String>,
+    /// Log JSON lines instead of text.
+    #[arg(long)]
+    json_logs: bool,
+    /// The day that counts as today (YYYY-MM-DD; default: the clock).
+    #[arg(long)]
+    as_of: Option<chrono::NaiveDate>,
+    /// Disable the per-address rate limit on login and writes (benchmarks).
+    #[arg(long)]
+    no_rate_limit: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the OpenAPI document (what docs/openapi.json holds).
+    Openapi,
+    /// Add or replace a user.
+    AddUser {
+        /// The user name.
+        name: String,
+        /// admin, reviewer, verifier, unit or viewer.
+        role: String,
+        /// For a unit, its organisation's code.
+        #[arg(long)]
+        organisation: Option<String>,
+        /// Read the password from this environment variable.
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+    /// Create an API token for a user and print it (once).
+    Token {
+        /// The user name.
+        user: String,
+        /// What the token is for.
+        #[arg(long, default_value = "api")]
+        name: String,
+    },
+}
+
+pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match args.command {
+        Some(Command::Openapi) => {
+            writeln!(out, "{}", xhht_server::api::openapi_json()).context("cannot write")?;
+            return Ok(());
+        }
+        Some(Command::AddUser { name, role, organisation, password_env }) => {
+            let password = match password_env {
+                Some(v) => Some(std::env::var(&v).with_context(|| format!("the variable {v} is not set"))?),
+                None => None,
+            };
+            xhht_server::auth::add_user(&args.db, &name, &role, organisation.as_deref(), password.as_deref())
+                .await
+                .context("cannot add the user")?;
+            return Ok(());
+        }
+        Some(Command::Token { user, name }) => {
+            let token =
+                xhht_server::auth::create_token(&args.db, &user, &name).await.context("cannot create the token")?;
+            writeln!(out, "{token}").context("cannot write")?;
+            return Ok(());
+        }
+        None => {}
+    }
+    init_logging(args.json_logs);
+    let mut config = Config::new(&args.db);
+    config.secure_cookies = args.secure_cookies;
+    config.cors_origins = args.cors_origins;
+    config.json_logs = args.json_logs;
+    config.today = args.as_of;
+    if args.no_rate_limit {
+        config.rate_limit = None;
+    }
+    let state = AppState::new(config).await.with_context(|| format!("cannot open the database `{}`", args.db))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    tracing::info!(addr = %args.listen, "listening");
+    serve(listener, state, shutdown_signal(), Duration::from_secs(30)).await.context("the server failed")?;
+    Ok(())
+}

@@ -1,0 +1,198 @@
+//! Errors: [`Error`], the library's error, and [`ApiError`], what a request answers. An
+//! `ApiError` never carries SQL or internal text to the client: internal causes are logged with
+//! the request id and the client sees a generic sentence.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The result type of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the server library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server's own tables could not be read or written.
+    #[error("database: {context}: {source}")]
+    Database {
+        /// What the server was doing.
+        context: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The store reported an error.
+    #[error(transparent)]
+    Store(#[from] xhht_store::Error),
+    /// A user, role or token argument is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// Hashing a password failed.
+    #[error("password hashing: {0}")]
+    Password(String),
+    /// The system's random number generator failed.
+    #[error("random number generator: {0}")]
+    Random(String),
+    /// The rules engine or the report builder failed.
+    #[error("evaluation: {0}")]
+    Evaluation(String),
+    /// Binding or serving the socket failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What the server was doing.
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub(crate) fn db(context: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
+        move |source| Error::Database { context: context.to_owned(), source }
+    }
+}
+
+/// One field-level problem with a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// The field (a JSON field name, a query parameter, or `body`).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A short machine-readable code: `unauthorized`, `forbidden`, `not-found`, `invalid`,
+    /// `conflict`, `rate-limited`, `internal`…
+    pub code: String,
+    /// One sentence for people.
+    pub message: String,
+    /// Field-level problems (for `invalid`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// What a request answers when it fails.
+#[derive(Debug)]
+pub enum ApiError {
+    /// 401: no valid credentials.
+    Unauthorized,
+    /// 403: the role may not do this; the reason names no personal data.
+    Forbidden(String),
+    /// 404.
+    NotFound(String),
+    /// 422 with field-level errors.
+    Invalid(Vec<FieldError>),
+    /// 409: a stale write or a state that forbids the change.
+    Conflict(String),
+    /// 400: a malformed request (header, parameter).
+    BadRequest(String),
+    /// 406: no acceptable representation.
+    NotAcceptable(String),
+    /// 500: logged with its cause; the client sees a generic sentence.
+    Internal(String),
+}
+
+impl ApiError {
+    /// A 422 with one field error.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+    }
+
+    /// An internal error: `context` and `cause` are logged, never shown.
+    pub fn internal(context: &str, cause: impl std::fmt::Display) -> Self {
+        Self::Internal(format!("{context}: {cause}"))
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Store(s) => s.into(),
+            Error::Invalid(m) => ApiError::invalid("body", m),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<xhht_store::Error> for ApiError {
+    fn from(e: xhht_store::Error) -> Self {
+        use xhht_store::Error as S;
+        match e {
+            S::Invalid { field, message, .. } => ApiError::Invalid(vec![FieldError { field, message }]),
+            S::Conflict { expected, actual, .. } => ApiError::Conflict(format!(
+                "the record changed since it was read (you had version {expected}, it is now at {actual}); read it again"
+            )),
+            S::NotFound { table, .. } => ApiError::NotFound(format!("no such record in {table}")),
+            S::Import { errors } => ApiError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|r| FieldError { field: format!("line {}: {}", r.line, r.field), message: r.message })
+                    .collect(),
+            ),
+            S::Scoring(err) => ApiError::Internal(format!("evaluation: {err}")),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<xhht_core::Error> for ApiError {
+    fn from(e: xhht_core::Error) -> Self {
+        match e {
+            xhht_core::Error::Invalid { field, message, .. } => ApiError::invalid(field, message),
+            other => ApiError::invalid("body", other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message, errors) = match self {
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "log in or send `Authorization: Bearer <token>`".to_owned(),
+                vec![],
+            ),
+            Self::Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m, vec![]),
+            Self::NotFound(m) => (StatusCode::NOT_FOUND, "not-found", m, vec![]),
+            Self::Invalid(errors) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid", "the request is not valid".to_owned(), errors)
+            }
+            Self::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, vec![]),
+            Self::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad-request", m, vec![]),
+            Self::NotAcceptable(m) => (StatusCode::NOT_ACCEPTABLE, "not-acceptable", m, vec![]),
+            Self::Internal(cause) => {
+                // The cause may hold SQL or driver text: logged (with the request id from the
+                // span), never returned.
+                tracing::error!(cause = %cause, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "an internal error occurred; it was logged with the request id".to_owned(),
+                    vec![],
+                )
+            }
+        };
+        (status, Json(ErrorBody { code: code.to_owned(), message, errors })).into_response()
+    }
+}
+
+/// Turns a serde_json error into a field error: the field named in the message when there is
+/// one (`missing field `x``, `unknown field `x``), else `body`.
+pub(crate) fn json_error(e: &serde_json::Error) -> ApiError {
+    let msg = e.to_string();
+    let field = ["missing field `", "unknown field `", "duplicate field `"]
+        .iter()
+        .find_map(|p| msg.split_once(p).and_then(|(_, rest)| rest.split_once('`')).map(|(f, _)| f.to_owned()))
+        .unwrap_or_else(|| "body".to_owned());
+    // The message can quote a value from the request (a name): it goes back to the sender only.
+    let message = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+    ApiError::Invalid(vec![FieldError { field, message }])
+}

@@ -1,0 +1,180 @@
+//! The HTTP plumbing shared by the API and the dashboard: who is asking (bearer token or
+//! session cookie, resolved once per request by [`resolve_user`]), the extractors [`Auth`] and
+//! [`MaybeAuth`], the rate limit on login and writes, the security headers, and access checks
+//! through [`xhht_core::access::decide`].
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{AUTHORIZATION, COOKIE, RETRY_AFTER};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use xhht_core::access::{Action, Decision, Resource, decide};
+
+use crate::auth::{self, AuthUser, sha256_hex};
+use crate::error::{ApiError, ErrorBody};
+use crate::state::AppState;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "xhht_session";
+
+/// Who is asking, as resolved by [`resolve_user`]: put in the request's extensions.
+#[derive(Debug, Clone)]
+pub(crate) struct CurrentUser(pub(crate) Option<AuthUser>);
+
+/// The value of cookie `name` in the request, if any.
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Resolves the bearer token or session cookie to a user (cached for
+/// [`crate::Config::auth_cache_ttl`]) and records it in the request. A wrong or revoked
+/// credential is the same as none.
+pub(crate) async fn resolve_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let (credential, token, session) = match (bearer(headers), cookie(headers, SESSION_COOKIE)) {
+        (Some(t), _) => (Some(format!("t:{}", sha256_hex(t))), Some(t.to_owned()), None),
+        (None, Some(s)) => (Some(format!("s:{}", sha256_hex(&s))), None, Some(s)),
+        (None, None) => (None, None, None),
+    };
+    let user = match credential {
+        None => None,
+        Some(c) => match state.cached_auth(&c) {
+            Some(u) => u,
+            None => {
+                let found = match (&token, &session) {
+                    (Some(t), _) => auth::token_user(state.pool(), t).await,
+                    (None, Some(s)) => auth::session_user(state.pool(), s).await,
+                    (None, None) => Ok(None),
+                };
+                match found {
+                    Ok(u) => {
+                        state.remember_auth(c, u.clone());
+                        u
+                    }
+                    Err(e) => return ApiError::internal("authentication", e).into_response(),
+                }
+            }
+        },
+    };
+    if let Some(u) = &user {
+        tracing::Span::current().record("user", u.principal.user.as_str());
+    }
+    req.extensions_mut().insert(CurrentUser(user));
+    next.run(req).await
+}
+
+/// An authenticated user; answers 401 when there is none.
+#[derive(Debug, Clone)]
+pub struct Auth(pub AuthUser);
+
+impl<S: Send + Sync> FromRequestParts<S> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<CurrentUser>() {
+            Some(CurrentUser(Some(u))) => Ok(Auth(u.clone())),
+            _ => Err(ApiError::Unauthorized),
+        }
+    }
+}
+
+/// The user, if any.
+#[derive(Debug, Clone)]
+pub struct MaybeAuth(pub Option<AuthUser>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeAuth {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeAuth(parts.extensions.get::<CurrentUser>().and_then(|c| c.0.clone())))
+    }
+}
+
+impl Auth {
+    /// Refuses with 403 unless `decide` allows `action` on `resource` (`is_head` as for
+    /// [`decide`]).
+    pub fn require(&self, action: Action, resource: &Resource, is_head: bool) -> Result<(), ApiError> {
+        match decide(&self.0.principal, action, resource, is_head) {
+            Decision::Allow => Ok(()),
+            Decision::Deny(why) => Err(ApiError::Forbidden(why.to_owned())),
+        }
+    }
+
+    /// Whether `decide` allows `action` on `resource`.
+    pub fn may(&self, action: Action, resource: &Resource) -> bool {
+        decide(&self.0.principal, action, resource, false).allowed()
+    }
+}
+
+fn client_ip(req: &Request) -> IpAddr {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| addr.ip())
+}
+
+/// Limits login attempts and writes (every method but GET, HEAD and OPTIONS) per client
+/// address: 429 with `Retry-After` past the limit.
+pub(crate) async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if let (false, Some(limiter)) = (safe, state.inner.limiter.as_ref()) {
+        let ip = client_ip(&req);
+        if let Err(not_until) = limiter.check_key(&ip) {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+            let body = ErrorBody {
+                code: "rate-limited".to_owned(),
+                message: "too many requests from this address; try again shortly".to_owned(),
+                errors: vec![],
+            };
+            let mut resp = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+            if let Ok(v) = HeaderValue::from_str(&(wait.as_secs() + 1).to_string()) {
+                resp.headers_mut().insert(RETRY_AFTER, v);
+            }
+            return resp;
+        }
+        if limiter.len() > 10_000 {
+            limiter.retain_recent();
+        }
+    }
+    next.run(req).await
+}
+
+/// The Content-Security-Policy: only this origin; inline styles and SVG for the reports and
+/// the dashboard; no framing.
+pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                       script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+                       frame-ancestors 'none'";
+
+/// Adds the security headers to every answer.
+pub(crate) async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    for (name, value) in [
+        ("content-security-policy", CSP),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("cross-origin-opener-policy", "same-origin"),
+    ] {
+        h.insert(name, HeaderValue::from_static(value));
+    }
+    if !h.contains_key("cache-control") {
+        h.insert("cache-control", HeaderValue::from_static("no-store"));
+    }
+    resp
+}

@@ -1,0 +1,146 @@
+//! [`AppState`]: the one context every handler shares — the store, the server's own pool, the
+//! rule engines, the caches and the configuration. It holds no data of its own besides caches:
+//! users, tokens and sessions are in the database.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use xhht_scoring::year::YearEngines;
+use xhht_store::Store;
+
+use crate::cache::Cache;
+use crate::db::Pool;
+use crate::error::{Error, Result};
+
+/// A rate limit: a steady rate and a burst, per client address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests replenished per second.
+    pub per_second: u32,
+    /// Requests allowed at once.
+    pub burst: u32,
+}
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The database: a path, `sqlite:` URL or `postgres://` URL.
+    pub db: String,
+    /// A fixed "today" (tests, demonstrations); `None` reads the clock.
+    pub today: Option<NaiveDate>,
+    /// How long the data version read from the database is trusted before it is read again
+    /// (with several processes, another one's writes are seen after at most this long).
+    pub data_version_interval: Duration,
+    /// How long an authenticated token or session is trusted before it is checked again (a
+    /// revoked token or ended session stops working after at most this long; 0 checks every
+    /// request).
+    pub auth_cache_ttl: Duration,
+    /// How long a dashboard session lasts.
+    pub session_ttl: Duration,
+    /// Mark the session cookie `Secure` (set when served behind TLS).
+    pub secure_cookies: bool,
+    /// Rate limit on login and on every write, per client address; `None` for none.
+    pub rate_limit: Option<RateLimit>,
+    /// The longest a request may take.
+    pub request_timeout: Duration,
+    /// The largest JSON body accepted.
+    pub body_limit: usize,
+    /// The largest import file accepted.
+    pub upload_limit: usize,
+    /// Origins allowed by CORS; empty (the default) turns CORS off.
+    pub cors_origins: Vec<String>,
+    /// Log in JSON (one object per line) instead of text.
+    pub json_logs: bool,
+}
+
+impl Config {
+    /// The defaults for `db`.
+    pub fn new(db: impl Into<String>) -> Self {
+        Self {
+            db: db.into(),
+            today: None,
+            data_version_interval: Duration::from_millis(500),
+            auth_cache_ttl: Duration::from_secs(5),
+            session_ttl: Duration::from_secs(12 * 3600),
+            secure_cookies: false,
+            rate_limit: Some(RateLimit { per_second: 5, burst: 20 }),
+            request_timeout: Duration::from_secs(60),
+            body_limit: 1 << 20,
+            upload_limit: 20 << 20,
+            cors_origins: Vec::new(),
+            json_logs: false,
+        }
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) store: Store,
+    pub(crate) pool: Pool,
+    pub(crate) config: Config,
+    pub(crate) engines: YearEngines,
+    pub(crate) cache: Cache,
+    pub(crate) limiter: Option<DefaultKeyedRateLimiter<std::net::IpAddr>>,
+}
+
+/// The shared state of the server. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("db", &"…").finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Opens the database (migrating the store's schema and creating the server's tables) and
+    /// builds the rule engines.
+    pub async fn new(config: Config) -> Result<AppState> {
+        let store = Store::open(&config.db).await?;
+        let pool = Pool::open(&config.db).await?;
+        let engines = YearEngines::builtin().map_err(|e| Error::Evaluation(e.to_string()))?;
+        let limiter = config.rate_limit.map(|r| {
+            let per = NonZeroU32::new(r.per_second).unwrap_or(NonZeroU32::MIN);
+            let burst = NonZeroU32::new(r.burst).unwrap_or(NonZeroU32::MIN);
+            RateLimiter::keyed(Quota::per_second(per).allow_burst(burst))
+        });
+        Ok(AppState { inner: Arc::new(Inner { store, pool, config, engines, cache: Cache::default(), limiter }) })
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.inner.pool
+    }
+
+    pub(crate) fn engines(&self) -> &YearEngines {
+        &self.inner.engines
+    }
+
+    pub(crate) fn cache(&self) -> &Cache {
+        &self.inner.cache
+    }
+
+    /// "Today": the configured day, or the clock's.
+    pub fn today(&self) -> NaiveDate {
+        self.inner.config.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// Closes the database connections.
+    pub async fn close(&self) {
+        self.inner.pool.close().await;
+    }
+}
