@@ -144,6 +144,27 @@ pub enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Nhập tệp CSV/XLSX của đơn vị (tất cả hoặc không) / import an officials' CSV or XLSX file (all or nothing).
+    Import {
+        /// Loại dữ liệu / what the file holds: areas, organisations, people, memberships, registrations, commitments, self-study-plans, assessments, recognitions, report-submissions.
+        kind: String,
+        /// Tệp CSV hoặc XLSX / the CSV or XLSX file.
+        file: std::path::PathBuf,
+        /// Nhập các dòng đúng, ghi các dòng lỗi ra tệp / import the good rows and write the bad ones to a file.
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// Tệp ghi các dòng bị từ chối (mặc định: TỆP.rejected.csv) / where the rejected rows go (default: FILE.rejected.csv).
+        #[arg(long)]
+        rejected: Option<std::path::PathBuf>,
+    },
+    /// Xuất dữ liệu ra CSV hoặc XLSX (định dạng nhập lại được) / export records as CSV or XLSX (in the import format).
+    Export {
+        /// Loại dữ liệu (như `import`) / what to export (as for `import`).
+        kind: String,
+        /// Tệp đích (.csv hoặc .xlsx) / the output file (.csv or .xlsx).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Sao lưu CSDL ra tệp / back the database up to a file.
     Backup {
         /// Tệp (SQLite) hoặc thư mục (PostgreSQL) đích / the target file (SQLite) or folder (PostgreSQL).

@@ -46,6 +46,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Command::Form { actor, org, name, year, out } => {
             cmd::report::form(&mut o, &actor, &org, name.as_deref(), year_or(year), today, &out)
         }
+        Command::Import { kind, file, skip_bad_rows, rejected } => {
+            cmd::admin::import(&mut o, db, &kind, &file, skip_bad_rows, rejected)
+        }
+        Command::Export { kind, out } => cmd::admin::export(&mut o, db, &kind, &out),
         Command::Backup { file } => cmd::admin::backup(&mut o, db, &file),
         Command::Restore { file } => cmd::admin::restore(&mut o, db, &file),
         Command::Audit { command: cli::AuditCommand::Verify } => cmd::admin::audit_verify(&mut o, db),

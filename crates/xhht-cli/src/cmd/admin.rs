@@ -7,6 +7,12 @@ use anyhow::Context;
 use xhht_core::Lang;
 use xhht_store::Store;
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::bail;
+use xhht_store::{ExportFormat, ImportKind, ImportOptions, ImportProgress, Progress};
+
 use crate::cmd::db::{open, runtime};
 use crate::output::Out;
 
@@ -48,4 +54,113 @@ pub(crate) fn audit_verify(o: &mut Out<'_>, db: &str) -> anyhow::Result<ExitCode
         o.line(format!("{report:?}"))?;
         Ok(ExitCode::FAILURE)
     }
+}
+
+fn kind_of(kind: &str) -> anyhow::Result<ImportKind> {
+    ImportKind::parse(kind).ok_or_else(|| {
+        let all: Vec<&str> = ImportKind::ALL.iter().map(|k| k.id()).collect();
+        anyhow::anyhow!("unknown kind `{kind}`; use one of: {}", all.join(", "))
+    })
+}
+
+/// A progress bar on a terminal, nothing otherwise.
+fn progress_bar() -> Option<(indicatif::ProgressBar, Progress)> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let b = bar.clone();
+    let progress = Progress::new(move |p| match p {
+        ImportProgress::Read { rows } => {
+            b.set_message("đọc / read");
+            b.set_length(*rows as u64);
+            b.set_position(*rows as u64);
+        }
+        ImportProgress::Writing { table, done, total } => {
+            b.set_message(*table);
+            b.set_length(*total);
+            b.set_position(*done);
+        }
+        ImportProgress::Committed => b.finish_and_clear(),
+        _ => {}
+    });
+    Some((bar, progress))
+}
+
+pub(crate) fn import(
+    o: &mut Out<'_>,
+    db: &str,
+    kind: &str,
+    file: &Path,
+    skip_bad_rows: bool,
+    rejected: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let kind = kind_of(kind)?;
+    let mut opts = ImportOptions::new(format!("xhht import ({})", whoami()));
+    opts.skip_bad_rows = skip_bad_rows;
+    if skip_bad_rows {
+        opts.rejected_to = Some(rejected.unwrap_or_else(|| PathBuf::from(format!("{}.rejected.csv", file.display()))));
+    }
+    let bar = progress_bar();
+    opts.progress = bar.as_ref().map(|(_, p)| p.clone());
+    let report = runtime()?.block_on(async {
+        let store = open(db).await?;
+        anyhow::Ok(store.import(kind, file, &opts).await?)
+    });
+    if let Some((b, _)) = &bar {
+        b.finish_and_clear();
+    }
+    let report = report?;
+    let w = &report.written;
+    o.line(match o.lang {
+        Lang::Vi => format!(
+            "{}: {} dòng, nhập {}: thêm {}, sửa {}, không đổi {}; từ chối {}.",
+            report.file, report.rows, report.imported, w.added, w.changed, w.unchanged, report.rejected
+        ),
+        Lang::En => format!(
+            "{}: {} rows, {} imported: {} added, {} changed, {} unchanged; {} rejected.",
+            report.file, report.rows, report.imported, w.added, w.changed, w.unchanged, report.rejected
+        ),
+    })?;
+    for (table, w) in &report.also {
+        o.line(format!("  {table}: +{} ~{} ={}", w.added, w.changed, w.unchanged))?;
+    }
+    if !report.ignored_columns.is_empty() {
+        o.line(format!("{}: {}", o.tr("Cột bỏ qua", "Ignored columns"), report.ignored_columns.join(", ")))?;
+    }
+    for e in &report.errors {
+        #[allow(clippy::print_stderr, reason = "rejected rows are reported on stderr")]
+        {
+            eprintln!("{e}");
+        }
+    }
+    if let Some(to) = &opts.rejected_to {
+        if report.rejected > 0 {
+            o.line(format!("{}: {}", o.tr("Các dòng bị từ chối ghi tại", "Rejected rows written to"), to.display()))?;
+        }
+    }
+    Ok(if report.rejected > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn whoami() -> String {
+    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".to_owned())
+}
+
+pub(crate) fn export(o: &mut Out<'_>, db: &str, kind: &str, out: &Path) -> anyhow::Result<ExitCode> {
+    let kind = kind_of(kind)?;
+    let format = match out.extension().and_then(|e| e.to_str()) {
+        Some("csv") => ExportFormat::Csv,
+        Some("xlsx") => ExportFormat::Xlsx,
+        _ => bail!("name the output .csv or .xlsx"),
+    };
+    let n = runtime()?.block_on(async {
+        let store = open(db).await?;
+        anyhow::Ok(store.export(kind, format, out).await?)
+    })?;
+    o.line(format!("{}: {n}", out.display()))?;
+    Ok(ExitCode::SUCCESS)
 }

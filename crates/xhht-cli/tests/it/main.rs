@@ -9,6 +9,7 @@
 )]
 
 mod docs;
+mod import;
 mod plan;
 mod rulebook;
 mod score;

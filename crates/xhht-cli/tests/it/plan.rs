@@ -67,7 +67,18 @@ fn an_actor_form_is_written_to_fill() {
     let dir = std::env::temp_dir().join(format!("xhht-form-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let xlsx = dir.join("form.xlsx");
-    let o = xhht(&["--as-of", "2026-11-28", "form", "phong-ldtbxh", "--org", "PLDTBXH-CANDUOC", "--year", "2026", "--out", xlsx.to_str().unwrap()]);
+    let o = xhht(&[
+        "--as-of",
+        "2026-11-28",
+        "form",
+        "phong-ldtbxh",
+        "--org",
+        "PLDTBXH-CANDUOC",
+        "--year",
+        "2026",
+        "--out",
+        xlsx.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", super::stderr(&o));
     assert!(std::fs::metadata(&xlsx).unwrap().len() > 1000);
     let docx = dir.join("form.docx");

@@ -1,0 +1,93 @@
+//! `xhht import` and `export`: officials' files in, all or nothing; bad files leave the database
+//! as it was.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use super::{stderr, stdout};
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xhht"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("XHHT_DATABASE_URL")
+        .env_remove("XHHT_LANG")
+        .output()
+        .unwrap()
+}
+
+fn fresh(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xhht-import-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for kind in ["areas", "organisations", "people"] {
+        let f = examples().join(format!("import-{kind}.csv"));
+        let o = run(&dir, &["import", kind, f.to_str().unwrap()]);
+        assert!(o.status.success(), "{kind}: {}", stderr(&o));
+    }
+    dir
+}
+
+#[test]
+fn a_bad_file_is_refused_whole_with_every_error_and_changes_nothing() {
+    let dir = fresh("bad");
+    let before = run(&dir, &["export", "people", "--out", "before.csv"]);
+    assert!(before.status.success(), "{}", stderr(&before));
+    let bad = dir.join("bad-people.csv");
+    std::fs::write(
+        &bad,
+        "id,full_name,birth_year,category,organisation,valid_from\nP-NEW-1,Nguyễn Văn Mới,1990,giao-vien,NOWHERE,01/01/2024\nP-NEW-2,Trần Thị Hai,1991,giao-su,,\nP-NEW-3,Lê Thị Ba,abc,giao-vien,,\n",
+    )
+    .unwrap();
+    let o = run(&dir, &["import", "people", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("{}:2:", bad.display())), "{err}");
+    assert!(err.contains(&format!("{}:3:", bad.display())), "{err}");
+    assert!(err.contains(&format!("{}:4:", bad.display())), "{err}");
+    let after = run(&dir, &["export", "people", "--out", "after.csv"]);
+    assert!(after.status.success());
+    assert_eq!(
+        std::fs::read(dir.join("before.csv")).unwrap(),
+        std::fs::read(dir.join("after.csv")).unwrap(),
+        "nothing changed"
+    );
+    let audit = run(&dir, &["audit", "verify"]);
+    assert!(audit.status.success(), "{}", stdout(&audit));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn skip_bad_rows_imports_the_good_ones_and_writes_the_rejected() {
+    let dir = fresh("skip");
+    let bad = dir.join("mixed.csv");
+    std::fs::write(
+        &bad,
+        "id,full_name,birth_year,category\nP-OK-1,Trần Văn Tốt,1985,cong-chuc\nP-BAD-1,Phạm Thị Lỗi,19xx,cong-chuc\n",
+    )
+    .unwrap();
+    let o = run(&dir, &["import", "people", bad.to_str().unwrap(), "--skip-bad-rows"]);
+    assert_eq!(o.status.code(), Some(1), "rejected rows make the exit code 1");
+    assert!(stdout(&o).contains("nhập 1"), "{}", stdout(&o));
+    let rejected = std::fs::read_to_string(format!("{}.rejected.csv", bad.display())).unwrap();
+    assert!(rejected.contains("P-BAD-1") && rejected.contains("error"), "{rejected}");
+    let again = run(&dir, &["import", "people", bad.to_str().unwrap(), "--skip-bad-rows"]);
+    assert!(stdout(&again).contains("không đổi 1"), "re-importing is idempotent: {}", stdout(&again));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_officials_xlsx_with_a_title_block_and_vietnamese_headers_imports() {
+    let dir = fresh("xlsx");
+    let f = examples().join("import-people.xlsx");
+    let o = run(&dir, &["import", "people", f.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let unknown = run(&dir, &["import", "galaxies", f.to_str().unwrap()]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("unknown kind `galaxies`"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
