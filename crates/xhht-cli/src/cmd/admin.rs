@@ -138,10 +138,10 @@ pub(crate) fn import(
             eprintln!("{e}");
         }
     }
-    if let Some(to) = &opts.rejected_to {
-        if report.rejected > 0 {
-            o.line(format!("{}: {}", o.tr("Các dòng bị từ chối ghi tại", "Rejected rows written to"), to.display()))?;
-        }
+    if let Some(to) = &opts.rejected_to
+        && report.rejected > 0
+    {
+        o.line(format!("{}: {}", o.tr("Các dòng bị từ chối ghi tại", "Rejected rows written to"), to.display()))?;
     }
     Ok(if report.rejected > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
