@@ -11,6 +11,7 @@
 mod docs;
 mod import;
 mod plan;
+mod postgres;
 mod rulebook;
 mod score;
 mod store;
