@@ -36,12 +36,13 @@ Tasks:
                      `path:line: message`. They also run as a test of this crate.
   codegen [--check]  Regenerate docs/cli.md from the CLI's definition; with --check, only
                      verify it is up to date (exit 1 when stale).
+  demo-data          Build the synthetic demo database xhht.db and its reports in xhht-demo/
+                     (release build of `xhht demo --force`).
   bench              Run the benchmarks in release mode (criterion), and the 10-million-person
                      memory run; results go to target/criterion. Figures: docs/benchmarks.md.
   help               Print this help (also: -h, --help, or no task).
 
 Not yet available (these exit with status 2 until their issue lands):
-  demo-data          Generate the demo data set.                     Filled by issue 6.
   e2e                Run the end-to-end tests.                       Filled by issue 6.
 
 Exit status: 0 success; 1 a check or step failed; 2 usage error or task not yet available.
@@ -54,6 +55,7 @@ enum Task {
     Ci,
     Tidy,
     Bench,
+    DemoData,
     Codegen {
         check: bool,
     },
@@ -107,6 +109,19 @@ fn main() -> ExitCode {
             }
         }
         Task::Codegen { check } => codegen(&root, check),
+        Task::DemoData => {
+            let status = std::process::Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+                .args(["run", "--release", "--package", "xhht-cli", "--bin", "xhht", "--", "demo", "--force"])
+                .status();
+            match status {
+                Ok(s) if s.success() => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::FAILURE,
+                Err(err) => {
+                    eprintln!("xtask demo-data: cannot run cargo: {err}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Task::NotYet { name, issue } => {
             eprintln!("xtask {name}: not yet available: filled by issue {issue}");
             ExitCode::from(2)
@@ -168,7 +183,7 @@ fn parse_args(args: &[String]) -> Result<Task, String> {
         "ci" => (Task::Ci, &[]),
         "tidy" => (Task::Tidy, &[]),
         "bench" => (Task::Bench, &[]),
-        "demo-data" => (Task::NotYet { name: "demo-data", issue: 6 }, &[]),
+        "demo-data" => (Task::DemoData, &[]),
         "e2e" => (Task::NotYet { name: "e2e", issue: 6 }, &[]),
         "codegen" => (Task::Codegen { check: rest.iter().any(|a| a == "--check") }, &["--check"]),
         other => return Err(format!("unknown task `{other}`")),
@@ -208,7 +223,7 @@ mod tests {
         assert_eq!(parse(&["ci"]), Ok(Task::Ci));
         assert_eq!(parse(&["tidy"]), Ok(Task::Tidy));
         assert_eq!(parse(&["bench"]), Ok(Task::Bench));
-        assert_eq!(parse(&["demo-data"]), Ok(Task::NotYet { name: "demo-data", issue: 6 }));
+        assert_eq!(parse(&["demo-data"]), Ok(Task::DemoData));
         assert_eq!(parse(&["e2e"]), Ok(Task::NotYet { name: "e2e", issue: 6 }));
         assert_eq!(parse(&["codegen"]), Ok(Task::Codegen { check: false }));
         assert_eq!(parse(&["codegen", "--check"]), Ok(Task::Codegen { check: true }));
