@@ -236,7 +236,9 @@ impl AppState {
         let results = tokio::task::spawn_blocking(move || evaluate_year(state.engines(), d.input()))
             .await
             .map_err(|e| ApiError::internal("evaluation task", e))?
-            .map_err(|e| ApiError::internal("evaluation", e))?;
+            .map_err(|e| {
+                ApiError::Conflict(format!("the records of {year} cannot be evaluated until they are corrected: {e}"))
+            })?;
         let results = Arc::new(results);
         let mut map = lock(&self.cache().results);
         map.retain(|_, (v, _)| *v == version);

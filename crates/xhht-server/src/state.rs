@@ -18,8 +18,8 @@ use crate::error::{Error, Result};
 /// A rate limit: a steady rate and a burst, per client address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
-    /// Requests replenished per second.
-    pub per_second: u32,
+    /// Requests replenished per minute.
+    pub per_minute: u32,
     /// Requests allowed at once.
     pub burst: u32,
 }
@@ -66,7 +66,7 @@ impl Config {
             auth_cache_ttl: Duration::from_secs(5),
             session_ttl: Duration::from_secs(12 * 3600),
             secure_cookies: false,
-            rate_limit: Some(RateLimit { per_second: 5, burst: 20 }),
+            rate_limit: Some(RateLimit { per_minute: 300, burst: 20 }),
             request_timeout: Duration::from_secs(60),
             body_limit: 1 << 20,
             upload_limit: 20 << 20,
@@ -105,9 +105,9 @@ impl AppState {
         let pool = Pool::open(&config.db).await?;
         let engines = YearEngines::builtin().map_err(|e| Error::Evaluation(e.to_string()))?;
         let limiter = config.rate_limit.map(|r| {
-            let per = NonZeroU32::new(r.per_second).unwrap_or(NonZeroU32::MIN);
+            let per = NonZeroU32::new(r.per_minute).unwrap_or(NonZeroU32::MIN);
             let burst = NonZeroU32::new(r.burst).unwrap_or(NonZeroU32::MIN);
-            RateLimiter::keyed(Quota::per_second(per).allow_burst(burst))
+            RateLimiter::keyed(Quota::per_minute(per).allow_burst(burst))
         });
         Ok(AppState { inner: Arc::new(Inner { store, pool, config, engines, cache: Cache::default(), limiter }) })
     }

@@ -12,7 +12,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use xhht_core::access::{Action, Resource};
-use xhht_core::entity::{MemberRole, Membership, OrgKind, OrgLevel, Organisation, Ownership, Person, PersonCategory};
+use xhht_core::entity::{
+    MemberRole, Membership, Memberships, OrgKind, OrgLevel, Organisation, Ownership, Person, PersonCategory,
+};
 use xhht_core::period::DateRange;
 use xhht_core::record::{
     Assessment, Commitment, IndicatorValue, Recognition, Registration, ReportKind, ReportSubmission, SelfStudyPlan,
@@ -464,17 +466,21 @@ pub(crate) async fn put_membership(
     who.require(Action::Write, &Resource::OrganisationRecord(b.organisation.clone()), false)?;
     let period = DateRange::new(b.from, b.to).map_err(|_| ApiError::invalid("to", "the end is before the start"))?;
     let m = Membership { person: b.person, organisation: b.organisation, role: b.role, period };
-    if m.role == MemberRole::Head {
-        let data = today_data(&state).await?;
-        let clash = data.memberships.iter().any(|x| {
-            x.organisation == m.organisation
-                && x.role == MemberRole::Head
-                && x.person != m.person
-                && x.period.overlaps(&m.period)
+    // The same rule the rules engine applies: no overlapping memberships of one person in one
+    // organisation and role, no two heads of one organisation on one day.
+    let data = state.year_data(chrono::Datelike::year(&m.period.from()).clamp(2000, 2100)).await?;
+    let same_key = |x: &Membership| {
+        x.person == m.person
+            && x.organisation == m.organisation
+            && x.role == m.role
+            && x.period.from() == m.period.from()
+    };
+    if let Err(e) = Memberships::new(data.memberships.iter().filter(|x| !same_key(x)).chain(std::iter::once(&m))) {
+        let field = if m.role == MemberRole::Head { "role" } else { "from" };
+        return Err(match e {
+            xhht_core::Error::Invalid { message, .. } => ApiError::invalid(field, message),
+            other => ApiError::invalid(field, other.to_string()),
         });
-        if clash {
-            return Err(ApiError::invalid("role", "another head of this organisation is recorded for these days"));
-        }
     }
     let w = state.store().put_memberships(&who.0.principal.user, &[m]).await?;
     state.invalidate();

@@ -1,1 +1,13 @@
-//! Integration tests of the xhht server.
+//! Integration tests of the xhht server: every endpoint through `oneshot` (no socket) for every
+//! role, the write × role matrix against `decide`, personal data, validation and conflicts,
+//! caching, the dashboard, two instances on one database, a bounded load test on loopback, and
+//! (when enabled by environment variables) schemathesis and headless Chromium.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "tests say what they skip")]
+
+mod access;
+mod api;
+mod dashboard;
+mod external;
+mod instances;
+mod support;

@@ -1,0 +1,369 @@
+//! "No endpoint that writes is reachable without a role allowed to write that record": every
+//! writing endpoint × every role (and anonymous), the answer checked against `decide`.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use xhht_core::access::{Action, Principal, Resource, Role, decide};
+
+use crate::support::{TestApp, USERS, today, world};
+
+/// One writing request and what `decide` is asked about it.
+struct WriteCase {
+    method: &'static str,
+    uri: String,
+    body: Value,
+    action: Action,
+    resource: Resource,
+    /// For approvals: the person who must be acting (the head on the day).
+    head: Option<String>,
+}
+
+fn principal(user: &str) -> (Principal, Option<String>) {
+    let w = world();
+    let (role, org, person) = match user {
+        "admin" => (Role::Admin, None, None),
+        "reviewer" => (Role::Reviewer, None, None),
+        "verifier" => (Role::Verifier, None, None),
+        "viewer" => (Role::Viewer, None, None),
+        "unit-a" => (Role::Unit, Some(w.org_a.clone()), Some(w.head_a.clone())),
+        "unit-a-member" => (Role::Unit, Some(w.org_a.clone()), Some(w.member_a.clone())),
+        "unit-b" => (Role::Unit, Some(w.org_b.clone()), None),
+        other => panic!("unknown user {other}"),
+    };
+    (Principal { user: user.to_owned(), role, organisation: org }, person)
+}
+
+async fn cases(app: &TestApp) -> Vec<WriteCase> {
+    let w = world();
+    let a = w.org_a.clone();
+    let rec = || Resource::OrganisationRecord(a.clone());
+    let org = app.get("admin", &format!("/api/v1/organisations/{a}")).await.json();
+    let org_in = json!({
+        "code": org["code"], "name": org["name"], "kind": org["kind"], "ownership": org["ownership"],
+        "level": org["level"], "area": org["area"], "parent": org.get("parent"), "actor": org.get("actor"),
+        "valid_from": org["valid"]["from"], "valid_to": org["valid"].get("to"),
+    });
+    let mut new_org = org_in.clone();
+    new_org["code"] = json!("NEW-ORG-1");
+    let person = app.get("admin", &format!("/api/v1/people/{}", w.member_a)).await.json();
+    let person_in = json!({
+        "id": w.member_a, "full_name": person["full_name"], "birth_year": person["birth_year"],
+        "category": person["category"], "organisation": a,
+    });
+    let subject = json!({"kind": "person", "id": w.member_a});
+    let day = today().to_string();
+    vec![
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/organisations".into(),
+            body: org_in.clone(),
+            action: Action::Write,
+            resource: Resource::Organisation(a.clone()),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/organisations".into(),
+            body: new_org,
+            action: Action::Write,
+            resource: Resource::Reference,
+            head: None,
+        },
+        WriteCase {
+            method: "PUT",
+            uri: format!("/api/v1/organisations/{a}"),
+            body: with_version(org_in, 1),
+            action: Action::Write,
+            resource: Resource::Organisation(a.clone()),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/people".into(),
+            body: person_in.clone(),
+            action: Action::Write,
+            resource: rec(),
+            head: None,
+        },
+        WriteCase {
+            method: "PUT",
+            uri: format!("/api/v1/people/{}", w.member_a),
+            body: with_version(person_in, 1),
+            action: Action::Write,
+            resource: rec(),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/memberships".into(),
+            body: json!({"person": w.member_a, "organisation": a, "from": "1990-01-01", "to": "1990-12-31"}),
+            action: Action::Write,
+            resource: rec(),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/registrations".into(),
+            body: json!({"subject": subject, "title": "cong-dan-hoc-tap", "year": 2026, "date": "2026-02-01"}),
+            action: Action::Write,
+            resource: rec(),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/commitments".into(),
+            body: json!({"person": w.member_a, "year": 2026, "date": "2026-02-01"}),
+            action: Action::Write,
+            resource: rec(),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/self-study-plans".into(),
+            body: json!({"person": w.member_a, "year": 2026, "submitted": "2026-02-01"}),
+            action: Action::Write,
+            resource: rec(),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: format!("/api/v1/self-study-plans/{}/2026/approval", w.member_a),
+            body: json!({"by": w.head_a, "on": day}),
+            action: Action::Approve,
+            resource: rec(),
+            head: Some(w.head_a.clone()),
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/assessments".into(),
+            body: json!({"subject": subject, "rulebook": "cong-dan-hoc-tap", "year": 2026, "evaluator": "x", "date": "2026-06-01", "values": []}),
+            action: Action::Write,
+            resource: rec(),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/recognitions".into(),
+            body: json!({"subject": {"kind": "organisation", "id": a}, "title": "don-vi-hoc-tap", "level": 1, "year": 2026, "decision_number": "QĐ 1/TEST", "decision_date": "2026-11-01", "authority": "UBND"}),
+            action: Action::Write,
+            resource: Resource::Recognition,
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/report-submissions".into(),
+            body: json!({"actor": w.actor_a.clone().unwrap_or_else(|| "actor.ubnd-xa".into()), "organisation": a, "year": 2026}),
+            action: Action::Write,
+            resource: rec(),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/reward-proposals".into(),
+            body: json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026}),
+            action: Action::Write,
+            resource: Resource::RewardProposal(a.clone()),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/reward-proposals/verification".into(),
+            body: json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026, "outcome": "accepted"}),
+            action: Action::Verify,
+            resource: Resource::RewardProposal(a.clone()),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/reward-proposals/decision".into(),
+            body: json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026, "decision": "approved"}),
+            action: Action::Decide,
+            resource: Resource::RewardProposal(a.clone()),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/evaluations/2026".into(),
+            body: json!({}),
+            action: Action::Administer,
+            resource: Resource::Results,
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/imports/organisations?file=o.csv".into(),
+            body: json!("not a csv"),
+            action: Action::Write,
+            resource: Resource::Reference,
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/users".into(),
+            body: json!({"name": "someone", "role": "viewer"}),
+            action: Action::Administer,
+            resource: Resource::Users,
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/users/viewer/tokens".into(),
+            body: json!({"name": "t"}),
+            action: Action::Administer,
+            resource: Resource::Users,
+            head: None,
+        },
+    ]
+}
+
+fn with_version(mut v: Value, version: i64) -> Value {
+    v["version"] = json!(version);
+    v
+}
+
+/// Every writing route of the OpenAPI document is in the matrix.
+fn writing_routes() -> Vec<(String, String)> {
+    let doc: Value = serde_json::from_str(&xhht_server::api::openapi_json()).unwrap();
+    let mut out = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for m in ["post", "put", "patch", "delete"] {
+            if item.get(m).is_some() {
+                out.push((m.to_uppercase(), path.clone()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn every_writing_endpoint_answers_every_role_as_decide_says() {
+    let app = TestApp::new("matrix").await;
+    let w = world();
+    // A proposal to verify and decide on exists before the matrix runs (it is A's).
+    let r = app
+        .post(
+            "admin",
+            "/api/v1/reward-proposals",
+            json!({"reward": "reward.annual.individual", "subject": {"kind": "person", "id": w.member_a}, "year": 2026}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let cases = cases(&app).await;
+
+    // The matrix covers every writing route of the API (login and logout excepted).
+    let covered: std::collections::BTreeSet<(String, String)> = cases
+        .iter()
+        .map(|c| {
+            let path = c.uri.split('?').next().unwrap().to_owned();
+            (c.method.to_owned(), normalise(&path))
+        })
+        .collect();
+    for (m, p) in writing_routes() {
+        if p.starts_with("/api/v1/auth/") {
+            continue;
+        }
+        assert!(covered.contains(&(m.clone(), normalise(&p))), "writing route {m} {p} is not in the matrix");
+    }
+
+    let mut checked = 0;
+    for case in &cases {
+        // Anonymous first.
+        let r = app.send(None, case.method, &case.uri, Some(case.body.clone())).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "anonymous {} {}: {}", case.method, case.uri, r.text());
+        // Then every role, verifier before admin so the decision step finds a verified proposal.
+        for user in ["viewer", "unit-b", "unit-a-member", "reviewer", "unit-a", "verifier", "admin"] {
+            assert!(USERS.contains(&user));
+            let (p, person) = principal(user);
+            let is_head = case.head.is_some() && case.head == person;
+            let allowed = decide(&p, case.action, &case.resource, is_head).allowed();
+            let r = app.send(Some(user), case.method, &case.uri, Some(case.body.clone())).await;
+            if allowed {
+                assert!(
+                    r.status != StatusCode::FORBIDDEN
+                        && r.status != StatusCode::UNAUTHORIZED
+                        && !r.status.is_server_error(),
+                    "{user} {} {} should be allowed, got {}: {}",
+                    case.method,
+                    case.uri,
+                    r.status,
+                    r.text()
+                );
+            } else {
+                assert_eq!(
+                    r.status,
+                    StatusCode::FORBIDDEN,
+                    "{user} {} {} should be refused: {}",
+                    case.method,
+                    case.uri,
+                    r.text()
+                );
+                assert_eq!(r.json()["code"], "forbidden");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, cases.len() * 7);
+}
+
+/// `/a/{x}/b` and `/a/X1/b` compare equal.
+fn normalise(path: &str) -> String {
+    let w = world();
+    let segs: Vec<&str> = path.split('/').collect();
+    segs.iter()
+        .enumerate()
+        .map(|(n, seg)| {
+            let after_imports = n > 0 && segs[n - 1] == "imports";
+            if seg.starts_with('{')
+                || after_imports
+                || [w.org_a.as_str(), w.member_a.as_str(), "2026", "viewer"].contains(seg)
+            {
+                "*".to_owned()
+            } else {
+                (*seg).to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn a_unit_cannot_write_another_units_records() {
+    let app = TestApp::new("cross").await;
+    let w = world();
+    let r = app
+        .post("unit-b", "/api/v1/commitments", json!({"person": w.member_a, "year": 2026, "date": "2026-03-01"}))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app
+        .post("unit-a", "/api/v1/commitments", json!({"person": w.member_a, "year": 2026, "date": "2026-03-01"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+}
+
+#[tokio::test]
+async fn only_the_head_on_the_day_approves_a_self_study_plan() {
+    let app = TestApp::new("approve").await;
+    let w = world();
+    let r = app
+        .post(
+            "unit-a",
+            "/api/v1/self-study-plans",
+            json!({"person": w.member_a, "year": 2026, "submitted": "2026-02-01"}),
+        )
+        .await;
+    assert!(r.status.is_success() || r.status == StatusCode::CONFLICT, "{}", r.text());
+    let uri = format!("/api/v1/self-study-plans/{}/2026/approval", w.member_a);
+    // A member of the unit who is not its head.
+    let r = app.post("unit-a-member", &uri, json!({"on": "2026-03-01"})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    // An administrator naming someone who was not the head: 422.
+    let r = app.post("admin", &uri, json!({"by": w.member_a, "on": "2026-03-01"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["errors"][0]["field"], "by");
+    // The head.
+    let r = app.post("unit-a", &uri, json!({"on": "2026-03-01"})).await;
+    assert!(r.status == StatusCode::OK || r.status == StatusCode::CONFLICT, "{}", r.text());
+    let again = app.post("unit-a", &uri, json!({"on": "2026-03-02"})).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text());
+}

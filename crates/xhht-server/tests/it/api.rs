@@ -1,0 +1,507 @@
+//! The API endpoint by endpoint: reads for every role, personal data, validation, conflicts,
+//! reports in every format, pagination, login and sessions, hardening, logs, the OpenAPI
+//! document.
+
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::json;
+
+use crate::support::{TestApp, USERS, crate_dir, send, tight_limit, world};
+
+/// Every read endpoint with a sample URI.
+fn reads() -> Vec<String> {
+    let w = world();
+    vec![
+        "/api/v1/auth/me".into(),
+        "/api/v1/plan".into(),
+        "/api/v1/rulebooks".into(),
+        "/api/v1/rulebooks/cong-dan-hoc-tap".into(),
+        "/api/v1/areas".into(),
+        "/api/v1/organisations".into(),
+        format!("/api/v1/organisations/{}", w.org_a),
+        "/api/v1/people?per_page=5".into(),
+        format!("/api/v1/people/{}", w.member_a),
+        "/api/v1/memberships".into(),
+        "/api/v1/registrations?year=2025".into(),
+        "/api/v1/commitments?year=2025".into(),
+        "/api/v1/self-study-plans?year=2025".into(),
+        "/api/v1/assessments?year=2025".into(),
+        "/api/v1/recognitions?year=2025".into(),
+        "/api/v1/report-submissions?year=2025".into(),
+        "/api/v1/results/2025".into(),
+        format!("/api/v1/explanations/{}?year=2025", w.member_a),
+        format!("/api/v1/explanations/{}?year=2025", w.org_a),
+        "/api/v1/progress".into(),
+        "/api/v1/deadlines".into(),
+        "/api/v1/reports/annual?format=json".into(),
+        "/api/v1/rewards/eligibility".into(),
+        "/api/v1/reward-proposals".into(),
+        "/api/v1/audit/verify".into(),
+        "/api/v1/users".into(),
+    ]
+}
+
+#[tokio::test]
+async fn every_read_endpoint_answers_every_role_and_refuses_anonymous() {
+    let app = TestApp::new("reads").await;
+    for uri in reads() {
+        let r = app.send(None, "GET", &uri, None).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "anonymous {uri}");
+        for user in USERS {
+            let r = app.get(user, &uri).await;
+            let expect_forbidden =
+                (uri.ends_with("/users") && user != "admin") || (uri.ends_with("/audit/verify") && user == "viewer");
+            if expect_forbidden {
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "{user} {uri}: {}", r.text());
+            } else {
+                assert_eq!(r.status, StatusCode::OK, "{user} {uri}: {}", r.text());
+            }
+        }
+    }
+    // The reference endpoints of the system need nothing.
+    let r = app.send(None, "GET", "/api/v1/health", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["status"], "ok");
+}
+
+#[tokio::test]
+async fn names_are_shown_only_to_roles_that_may_read_them() {
+    let app = TestApp::new("personal").await;
+    let w = world();
+    let uri = format!("/api/v1/people/{}", w.member_a);
+    for (user, sees) in [
+        ("admin", true),
+        ("reviewer", true),
+        ("verifier", true),
+        ("unit-a", true),
+        ("unit-b", false),
+        ("viewer", false),
+    ] {
+        let p = app.get(user, &uri).await.json();
+        assert_eq!(p["redacted"], !sees, "{user}");
+        assert_eq!(p["full_name"].as_str() == Some(w.member_a_name.as_str()), sees, "{user}: {p}");
+        let list = app.get(user, &format!("/api/v1/people?organisation={}&per_page=500", w.org_a)).await.text();
+        assert_eq!(list.contains(&w.member_a_name), sees, "{user} list");
+    }
+    // Reports: names of people only for roles allowed.
+    let viewer = app.get("viewer", "/api/v1/reports/annual?format=json&year=2025").await.json();
+    for u in viewer["criteria"]["unmet"].as_array().unwrap() {
+        if u["subject"] == "person" {
+            assert_eq!(u["name"], "***");
+        }
+    }
+    let admin = app.get("admin", "/api/v1/reports/annual?format=json&year=2025").await.json();
+    let named =
+        admin["criteria"]["unmet"].as_array().unwrap().iter().any(|u| u["subject"] == "person" && u["name"] != "***");
+    let any_person = admin["criteria"]["unmet"].as_array().unwrap().iter().any(|u| u["subject"] == "person");
+    assert_eq!(named, any_person);
+}
+
+#[tokio::test]
+async fn writes_are_validated_with_field_errors() {
+    let app = TestApp::new("validate").await;
+    let w = world();
+    let cases = [
+        (
+            "/api/v1/registrations",
+            json!({"subject": {"kind": "person", "id": w.member_a}, "title": "don-vi-hoc-tap", "year": 2026, "date": "2026-01-05"}),
+            "title",
+        ),
+        (
+            "/api/v1/registrations",
+            json!({"subject": {"kind": "person", "id": w.member_a}, "title": "cong-dan-hoc-tap", "year": 2026, "date": "2020-01-05"}),
+            "date",
+        ),
+        ("/api/v1/commitments", json!({"person": w.member_a, "year": 2026}), "date"),
+        ("/api/v1/self-study-plans", json!({"person": w.member_a, "year": 1990, "submitted": "1990-01-01"}), "year"),
+        (
+            "/api/v1/people",
+            json!({"id": "NEW1", "full_name": "", "category": "giao-vien", "organisation": w.org_a}),
+            "full_name",
+        ),
+        (
+            "/api/v1/people",
+            json!({"id": "NEW1", "full_name": "X", "category": "nobody", "organisation": w.org_a}),
+            "category",
+        ),
+        (
+            "/api/v1/assessments",
+            json!({"subject": {"kind": "person", "id": w.member_a}, "rulebook": "cong-dan-hoc-tap", "year": 2026, "evaluator": "x", "date": "2026-06-01", "values": [{"indicator": "nope", "value": {"type": "score", "value": "5"}}]}),
+            "values[0].indicator",
+        ),
+        (
+            "/api/v1/memberships",
+            json!({"person": w.member_a, "organisation": w.org_a, "from": "2026-05-01", "to": "2026-01-01"}),
+            "to",
+        ),
+    ];
+    for (uri, body, field) in cases {
+        let r = app.post("admin", uri, body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{uri}: {}", r.text());
+        let v = r.json();
+        assert_eq!(v["code"], "invalid");
+        assert_eq!(v["errors"][0]["field"], field, "{uri}: {v}");
+    }
+    // Malformed JSON.
+    let req = Request::post("/api/v1/commitments")
+        .header("authorization", format!("Bearer {}", app.tokens["admin"]))
+        .header("content-type", "application/json")
+        .body(Body::from("{not json"))
+        .unwrap();
+    let r = send(&app.router, req).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["errors"][0]["field"], "body");
+}
+
+#[tokio::test]
+async fn a_stale_write_answers_409() {
+    let app = TestApp::new("stale").await;
+    let w = world();
+    let r = app.get("admin", &format!("/api/v1/people/{}", w.member_a)).await;
+    let etag = r.header("etag");
+    let p = r.json();
+    let body = |name: &str| json!({"id": w.member_a, "full_name": name, "birth_year": p["birth_year"], "category": p["category"]});
+    let put = |name: &str, tag: &str| {
+        Request::put(format!("/api/v1/people/{}", w.member_a))
+            .header("authorization", format!("Bearer {}", app.tokens["unit-a"]))
+            .header("content-type", "application/json")
+            .header("if-match", tag)
+            .body(Body::from(body(name).to_string()))
+            .unwrap()
+    };
+    let first = send(&app.router, put("Tên Mới Một", &etag)).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    let second = send(&app.router, put("Tên Mới Hai", &etag)).await;
+    assert_eq!(second.status, StatusCode::CONFLICT, "{}", second.text());
+    assert!(!second.text().to_lowercase().contains("select"), "no SQL in errors");
+    // Without a version: 422.
+    let r = app.send(Some("admin"), "PUT", &format!("/api/v1/people/{}", w.member_a), Some(body("X Y"))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn reports_come_in_every_format_by_parameter_or_negotiation() {
+    let app = TestApp::new("formats").await;
+    for (fmt, mime, magic) in [
+        ("md", "text/markdown", &b""[..]),
+        ("html", "text/html", &b"<!DOCTYPE html>"[..]),
+        ("json", "application/json", &b"{"[..]),
+        ("csv", "text/csv", &b"# "[..]),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &b"PK"[..]),
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", &b"PK"[..]),
+    ] {
+        let r = app.get("viewer", &format!("/api/v1/reports/annual?year=2025&format={fmt}&lang=en")).await;
+        assert_eq!(r.status, StatusCode::OK, "{fmt}: {}", r.text());
+        assert!(r.header("content-type").starts_with(mime), "{fmt}");
+        assert!(r.body.starts_with(magic), "{fmt}");
+        assert!(r.header("content-disposition").contains(&format!(".{fmt}")));
+        // The same by Accept.
+        let req = Request::get("/api/v1/reports/annual?year=2025")
+            .header("authorization", format!("Bearer {}", app.tokens["viewer"]))
+            .header("accept", format!("{mime}, */*;q=0.1"))
+            .body(Body::empty())
+            .unwrap();
+        let r2 = send(&app.router, req).await;
+        assert!(r2.header("content-type").starts_with(mime), "accept {fmt}");
+    }
+    let req = Request::get("/api/v1/reports/annual?year=2025")
+        .header("authorization", format!("Bearer {}", app.tokens["viewer"]))
+        .header("accept", "image/png")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app.router, req).await.status, StatusCode::NOT_ACCEPTABLE);
+    let r = app.get("viewer", "/api/v1/reports/phase-1?format=md").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(app.get("viewer", "/api/v1/reports/weekly").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("viewer", "/api/v1/reports/annual?format=pdf").await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.get("viewer", "/api/v1/reports/annual?scope=nowhere").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // A CSV table by name.
+    let csv = app.get("viewer", "/api/v1/reports/annual?year=2025&format=csv").await.text();
+    let name = csv.lines().next().unwrap().trim_start_matches("# ").to_owned();
+    let one = app.get("viewer", &format!("/api/v1/reports/annual?year=2025&format=csv&table={name}")).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert!(!one.text().starts_with("# "));
+}
+
+#[tokio::test]
+async fn lists_are_paginated_with_a_maximum() {
+    let app = TestApp::new("pages").await;
+    let p = app.get("viewer", "/api/v1/people?page=2&per_page=7").await.json();
+    assert_eq!(p["page"], 2);
+    assert_eq!(p["per_page"], 7);
+    assert_eq!(p["items"].as_array().unwrap().len(), 7);
+    assert!(p["total"].as_u64().unwrap() > 14);
+    for bad in ["per_page=501", "per_page=0", "page=0", "page=x"] {
+        let r = app.get("viewer", &format!("/api/v1/people?{bad}")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn a_unit_submits_its_report_and_it_counts_on_time() {
+    let app = TestApp::new("submit").await;
+    let w = world();
+    let d = app.get("unit-a", "/api/v1/deadlines?year=2026").await.json();
+    let row =
+        |d: &serde_json::Value| d["rows"].as_array().unwrap().iter().find(|r| r["code"] == w.org_a.as_str()).cloned();
+    let Some(before) = row(&d) else {
+        // The organisation is not an expected reporter in this data set: nothing to check.
+        return;
+    };
+    let actor = before["actor"].as_str().unwrap().to_owned();
+    // A unit cannot backdate: the date received is today.
+    let r = app
+        .post(
+            "unit-a",
+            "/api/v1/report-submissions",
+            json!({"actor": actor, "organisation": w.org_a, "year": 2026, "submitted_on": "2026-01-01"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let d = app.get("unit-a", "/api/v1/deadlines?year=2026").await.json();
+    let after = row(&d).unwrap();
+    assert_eq!(after["status"]["status"], "on-time", "{after}");
+    assert_eq!(after["submitted_on"], "2026-12-01");
+}
+
+#[tokio::test]
+async fn rewards_go_from_proposal_to_verification_to_decision() {
+    let app = TestApp::new("rewards").await;
+    let w = world();
+    let subject = json!({"kind": "person", "id": w.member_a});
+    let key = json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026});
+    let r = app.post("unit-a", "/api/v1/reward-proposals", key.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let mut decide = key.clone();
+    decide["decision"] = json!("approved");
+    let r = app.post("admin", "/api/v1/reward-proposals/decision", decide.clone()).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "not verified yet: {}", r.text());
+    let mut verify = key.clone();
+    verify["outcome"] = json!("accepted");
+    assert_eq!(
+        app.post("reviewer", "/api/v1/reward-proposals/verification", verify.clone()).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.post("verifier", "/api/v1/reward-proposals/verification", verify.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(
+        app.post("verifier", "/api/v1/reward-proposals/verification", verify).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        app.post("verifier", "/api/v1/reward-proposals/decision", decide.clone()).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.post("admin", "/api/v1/reward-proposals/decision", decide.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let again = app.post("admin", "/api/v1/reward-proposals/decision", decide).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(!again.text().contains("UNIQUE") && !again.text().contains("server_reward"), "{}", again.text());
+    let list = app.get("viewer", "/api/v1/reward-proposals?year=2026").await.json();
+    let item = list["items"].as_array().unwrap().iter().find(|i| i["proposal"]["subject"] == subject).cloned().unwrap();
+    assert_eq!(item["decision"], "approved");
+}
+
+#[tokio::test]
+async fn evaluation_is_stored_and_results_are_read() {
+    let app = TestApp::new("evaluate").await;
+    let r = app.post("admin", "/api/v1/evaluations/2025", json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.json()["people"].as_u64().unwrap() > 0);
+    let res = app.get("viewer", "/api/v1/results/2025?per_page=3").await.json();
+    assert_eq!(res["items"].as_array().unwrap().len(), 3);
+    let audit = app.get("reviewer", "/api/v1/audit/verify").await.json();
+    assert_eq!(audit["ok"], true);
+}
+
+#[tokio::test]
+async fn explanations_come_in_both_languages() {
+    let app = TestApp::new("explain").await;
+    let w = world();
+    let x = app.get("viewer", &format!("/api/v1/explanations/{}?year=2025", w.member_a)).await.json();
+    assert_eq!(x["kind"], "person");
+    assert!(!x["lines_vi"].as_array().unwrap().is_empty());
+    assert_eq!(x["lines_vi"].as_array().unwrap().len(), x["lines_en"].as_array().unwrap().len());
+    assert_eq!(app.get("viewer", "/api/v1/explanations/NOBODY?year=2025").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn login_sets_a_strict_httponly_cookie_and_logout_ends_the_session() {
+    let app = TestApp::new("login").await;
+    let bad =
+        app.send(None, "POST", "/api/v1/auth/login", Some(json!({"user": "admin", "password": "wrong-one"}))).await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    let r = app
+        .send(None, "POST", "/api/v1/auth/login", Some(json!({"user": "unit-a", "password": "unit-a-password"})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let cookie = r.header("set-cookie");
+    for part in ["xhht_session=", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"));
+    let value = cookie.split(';').next().unwrap().to_owned();
+    let me = |c: &str| Request::get("/api/v1/auth/me").header("cookie", c).body(Body::empty()).unwrap();
+    let r = send(&app.router, me(&value)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["role"], "unit");
+    let out = Request::post("/api/v1/auth/logout").header("cookie", &value).body(Body::empty()).unwrap();
+    assert_eq!(send(&app.router, out).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(send(&app.router, me(&value)).await.status, StatusCode::UNAUTHORIZED);
+    // A made-up token is no token.
+    let fake = Request::get("/api/v1/auth/me")
+        .header("authorization", format!("Bearer xhht_{}", "0".repeat(64)))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app.router, fake).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn secure_cookies_when_configured() {
+    let app = TestApp::with("secure", |c| c.secure_cookies = true).await;
+    let r = app
+        .send(None, "POST", "/api/v1/auth/login", Some(json!({"user": "viewer", "password": "viewer-password"})))
+        .await;
+    assert!(r.header("set-cookie").contains("; Secure"));
+}
+
+#[tokio::test]
+async fn login_and_writes_are_rate_limited_per_client() {
+    let app = TestApp::with("ratelimit", |c| c.rate_limit = tight_limit()).await;
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        let r = app
+            .send(None, "POST", "/api/v1/auth/login", Some(json!({"user": "admin", "password": "wrong-password"})))
+            .await;
+        statuses.push(r.status);
+    }
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    // Reads are not limited.
+    for _ in 0..10 {
+        assert_eq!(app.get("viewer", "/api/v1/plan").await.status, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn answers_carry_security_headers_and_a_request_id() {
+    let app = TestApp::new("headers").await;
+    let r = app.send(None, "GET", "/api/v1/health", None).await;
+    assert!(r.header("content-security-policy").contains("frame-ancestors 'none'"));
+    assert_eq!(r.header("x-content-type-options"), "nosniff");
+    assert_eq!(r.header("x-frame-options"), "DENY");
+    assert_eq!(r.header("referrer-policy"), "no-referrer");
+    assert!(!r.header("x-request-id").is_empty());
+    assert!(r.header("access-control-allow-origin").is_empty(), "CORS is off by default");
+    let req = Request::get("/api/v1/health").header("x-request-id", "abc-123").body(Body::empty()).unwrap();
+    assert_eq!(send(&app.router, req).await.header("x-request-id"), "abc-123");
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_refused() {
+    let app = TestApp::with("bodylimit", |c| c.body_limit = 1024).await;
+    let big = json!({"person": "x".repeat(4096), "year": 2026, "date": "2026-01-01"});
+    let r = app.post("admin", "/api/v1/commitments", big).await;
+    assert!(r.status == StatusCode::PAYLOAD_TOO_LARGE || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.status);
+    assert_ne!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn cors_answers_only_configured_origins() {
+    let app = TestApp::with("cors", |c| c.cors_origins = vec!["https://tinh.example".to_owned()]).await;
+    for (origin, allowed) in [("https://tinh.example", true), ("https://evil.example", false)] {
+        let req = Request::get("/api/v1/health").header("origin", origin).body(Body::empty()).unwrap();
+        let r = send(&app.router, req).await;
+        assert_eq!(r.header("access-control-allow-origin") == origin, allowed, "{origin}");
+    }
+}
+
+/// A writer that collects every log line.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn personal_data_never_reaches_the_logs() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let w = world();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    tracing::subscriber::with_default(subscriber, || {
+        rt.block_on(async {
+            let app = TestApp::new("logs").await;
+            let name = &w.member_a_name;
+            // Read, write, fail validation and conflict with the name in play.
+            app.get("admin", &format!("/api/v1/people?organisation={}", w.org_a)).await;
+            app.get("admin", &format!("/api/v1/people/{}", w.member_a)).await;
+            let body = json!({"id": w.member_a, "full_name": name, "category": "giao-vien", "organisation": w.org_a});
+            app.post("admin", "/api/v1/people", body).await;
+            app.post("admin", "/api/v1/people", json!({"id": "Z", "full_name": name, "category": "?"})).await;
+            app.send(
+                Some("admin"),
+                "PUT",
+                &format!("/api/v1/people/{}", w.member_a),
+                Some(json!({"id": w.member_a, "full_name": name, "category": "giao-vien", "version": 99})),
+            )
+            .await;
+            app.get("admin", "/api/v1/reports/annual?format=html&year=2025").await;
+            app.send(None, "POST", "/api/v1/auth/login", Some(json!({"user": name, "password": "wrong-password"})))
+                .await;
+        });
+    });
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(!logs.is_empty(), "the logs were captured");
+    assert!(!logs.contains(&w.member_a_name), "a name reached the logs");
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_served_and_committed() {
+    let app = TestApp::new("openapi").await;
+    let served = app.send(None, "GET", "/api/openapi.json", None).await.json();
+    assert_eq!(served["openapi"], "3.1.0");
+    assert_eq!(served["info"]["title"], "xhht API");
+    let generated: serde_json::Value = serde_json::from_str(&xhht_server::api::openapi_json()).unwrap();
+    assert_eq!(served, generated);
+    let path = crate_dir().join("../../docs/openapi.json");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed.trim() == xhht_server::api::openapi_json().trim(),
+        "docs/openapi.json is stale: run `cargo run -p xhht-server -- openapi > docs/openapi.json`"
+    );
+    // Every operation has a tag, a summary and a 2xx answer; every path is under /api/v1.
+    for (path, item) in served["paths"].as_object().unwrap() {
+        assert!(path.starts_with("/api/v1/"), "{path}");
+        for (method, op) in item.as_object().unwrap() {
+            assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{method} {path}");
+            assert!(op["responses"].as_object().unwrap().keys().any(|k| k.starts_with('2')), "{method} {path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn errors_never_show_internal_text() {
+    let app = TestApp::new("errors").await;
+    let r = app.get("viewer", "/no/such/page").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = app.post("admin", "/api/v1/imports/people?file=people.csv", json!("id,full_name\n")).await;
+    let text = r.text();
+    assert!(!text.contains("sqlx") && !text.contains("SQLITE") && !text.contains("/tmp/"), "{text}");
+}
