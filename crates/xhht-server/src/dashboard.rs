@@ -1,9 +1,625 @@
-//! The dashboard (server-rendered HTML).
+//! The dashboard: server-rendered HTML (askama), Vietnamese first with an English switch, no
+//! script, usable on a phone. Pages: the district overview (target progress charts with the
+//! series since 2023, per-commune table and map-like grid, deadline board, report downloads),
+//! an organisation's people and their status, an entity's explanation and what is missing, and
+//! the upload of an import file with the errors shown line by line. Charts are drawn by
+//! `xhht_report::render::svg` from the same report the API serves (cached).
 
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+use xhht_core::Lang;
+use xhht_core::access::{Action, Resource};
+use xhht_report::doc::{Chart, document, status_word};
+use xhht_report::model::DeadlineStatus;
+use xhht_report::render::svg;
+use xhht_store::ImportKind;
 
+use crate::api::admin::{end_session, run_import, session_cookie, start_session};
+use crate::api::records::person_out;
+use crate::api::results::{explain, report_key};
+use crate::auth::AuthUser;
+use crate::cache::KindKey;
+use crate::error::ApiError;
+use crate::http::{Auth, MaybeAuth, cookie};
 use crate::state::AppState;
 
-pub(crate) fn router(_upload_limit: usize) -> Router<AppState> {
+const STYLE: &str = include_str!("../static/style.css");
+const LANG_COOKIE: &str = "xhht_lang";
+
+pub(crate) fn router(upload_limit: usize) -> Router<AppState> {
     Router::new()
+        .route("/", get(overview))
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", axum::routing::post(logout))
+        .route("/org/{code}", get(organisation))
+        .route("/entity/{id}", get(entity))
+        .route("/upload", get(upload_page).post(upload_submit).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/static/style.css", get(style))
+}
+
+async fn style() -> Response {
+    ([(CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"))], STYLE).into_response()
+}
+
+/// Page options common to every page.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PageOpts {
+    lang: Option<String>,
+    year: Option<i32>,
+}
+
+/// The language: `?lang=` (remembered in a cookie), else the cookie, else Vietnamese.
+fn lang_of(opts: &PageOpts, headers: &HeaderMap) -> (Lang, Option<String>) {
+    match opts.lang.as_deref().and_then(Lang::parse) {
+        Some(l) => (l, Some(format!("{LANG_COOKIE}={}; Path=/; SameSite=Strict; Max-Age=31536000", l.code()))),
+        None => (cookie(headers, LANG_COOKIE).as_deref().and_then(Lang::parse).unwrap_or(Lang::Vi), None),
+    }
+}
+
+fn with_cookie(resp: impl IntoResponse, set: Option<String>) -> Response {
+    let mut resp = resp.into_response();
+    if let Some(c) = set
+        && let Ok(v) = HeaderValue::from_str(&c)
+    {
+        resp.headers_mut().append(SET_COOKIE, v);
+    }
+    resp
+}
+
+/// What every page shows in its frame.
+#[derive(Debug, Clone)]
+pub(crate) struct Frame {
+    lang: Lang,
+    user: String,
+    role: String,
+    admin: bool,
+    /// The current path with `lang=` switched, for the language link.
+    other_lang_href: String,
+    other_lang_label: &'static str,
+}
+
+impl Frame {
+    fn new(lang: Lang, user: &AuthUser, path: &str) -> Frame {
+        let (code, label) = match lang {
+            Lang::Vi => ("en", "English"),
+            Lang::En => ("vi", "Tiếng Việt"),
+        };
+        let sep = if path.contains('?') { '&' } else { '?' };
+        Frame {
+            lang,
+            user: user.principal.user.clone(),
+            role: user.principal.role.id().to_owned(),
+            admin: user.principal.role == xhht_core::access::Role::Admin,
+            other_lang_href: format!("{path}{sep}lang={code}"),
+            other_lang_label: label,
+        }
+    }
+
+    /// Picks the Vietnamese or English text.
+    pub(crate) fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
+    pub(crate) fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+}
+
+fn require_login(user: Option<AuthUser>) -> Result<AuthUser, Response> {
+    user.ok_or_else(|| Redirect::to("/login").into_response())
+}
+
+fn error_page(frame: Option<Frame>, lang: Lang, e: ApiError) -> Response {
+    let (status, message) = match &e {
+        ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
+        ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m.clone()),
+        ApiError::Invalid(errs) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errs.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "),
+        ),
+        ApiError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
+        _ => {
+            let _logged = e.into_response();
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error (logged)".to_owned())
+        }
+    };
+    let page = ErrorPage {
+        frame: frame.unwrap_or(Frame {
+            lang,
+            user: String::new(),
+            role: String::new(),
+            admin: false,
+            other_lang_href: "/".to_owned(),
+            other_lang_label: "",
+        }),
+        message,
+    };
+    (status, page).into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    frame: Frame,
+    message: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    lang: Lang,
+    error: bool,
+}
+
+impl LoginPage {
+    fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+}
+
+async fn login_page(headers: HeaderMap, Query(opts): Query<PageOpts>) -> Response {
+    let (lang, set) = lang_of(&opts, &headers);
+    with_cookie(LoginPage { lang, error: false }, set)
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    user: String,
+    password: String,
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<LoginForm>,
+) -> Response {
+    let (lang, _) = lang_of(&PageOpts::default(), &headers);
+    match start_session(&state, &f.user, &f.password).await {
+        Ok(Some((_, value))) => {
+            let ttl = i64::try_from(state.config().session_ttl.as_secs()).unwrap_or(i64::MAX);
+            with_cookie(Redirect::to("/"), Some(session_cookie(&state, &value, ttl)))
+        }
+        Ok(None) => (StatusCode::UNAUTHORIZED, LoginPage { lang, error: true }).into_response(),
+        Err(e) => error_page(None, lang, e),
+    }
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let _ = end_session(&state, &headers).await;
+    with_cookie(Redirect::to("/login"), Some(session_cookie(&state, "", 0)))
+}
+
+/// A target on the overview.
+struct TargetView {
+    title: String,
+    share: String,
+    met: u64,
+    of: u64,
+    target: String,
+    by_year: i32,
+    on_track: Option<bool>,
+    chart: String,
+}
+
+/// A commune in the table and the grid.
+struct AreaView {
+    code: String,
+    label: String,
+    share: String,
+    met: u64,
+    of: u64,
+    /// `lvl0`…`lvl4` by share, `none` when nobody is counted.
+    class: &'static str,
+    note: String,
+}
+
+/// A row of the deadline board.
+struct DeadlineView {
+    code: String,
+    name: String,
+    actor: String,
+    submitted: String,
+    status: String,
+    class: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "overview.html")]
+struct Overview {
+    frame: Frame,
+    year: i32,
+    years: Vec<i32>,
+    as_of: String,
+    scope_name: String,
+    targets: Vec<TargetView>,
+    area_target: String,
+    areas: Vec<AreaView>,
+    status_chart: String,
+    on_time: u64,
+    late: u64,
+    missing: u64,
+    not_yet_due: u64,
+    due: String,
+    deadlines: Vec<DeadlineView>,
+    formats: Vec<&'static str>,
+}
+
+fn pct(d: Option<rust_decimal::Decimal>) -> String {
+    d.map_or_else(|| "—".to_owned(), |d| format!("{d}%"))
+}
+
+fn level_class(d: Option<rust_decimal::Decimal>) -> &'static str {
+    use rust_decimal::Decimal;
+    match d {
+        None => "none",
+        Some(s) if s >= Decimal::from(80) => "lvl4",
+        Some(s) if s >= Decimal::from(60) => "lvl3",
+        Some(s) if s >= Decimal::from(40) => "lvl2",
+        Some(s) if s >= Decimal::from(20) => "lvl1",
+        Some(_) => "lvl0",
+    }
+}
+
+fn status_class(s: DeadlineStatus) -> &'static str {
+    match s {
+        DeadlineStatus::OnTime => "ok",
+        DeadlineStatus::Late { .. } => "late",
+        DeadlineStatus::Missing => "missing",
+        DeadlineStatus::NotYetDue => "pending",
+    }
+}
+
+fn date(d: NaiveDate, lang: Lang) -> String {
+    xhht_core::format_date(d, lang)
+}
+
+async fn overview(
+    State(state): State<AppState>,
+    MaybeAuth(user): MaybeAuth,
+    headers: HeaderMap,
+    Query(opts): Query<PageOpts>,
+) -> Response {
+    let user = match require_login(user) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (lang, set) = lang_of(&opts, &headers);
+    let year = opts.year.unwrap_or_else(|| state.today().year()).clamp(2000, 2100);
+    let frame = Frame::new(lang, &user, &format!("/?year={year}"));
+    let who = Auth(user);
+    let page = async {
+        let key = report_key(&state, &who, KindKey::Annual, Some(year), None, None).await?;
+        let report = state.report(&key).await?;
+        let doc = document(&report, lang);
+        let mut progress_charts = Vec::new();
+        let mut status_chart = String::new();
+        for s in &doc.sections {
+            for c in &s.charts {
+                match c {
+                    Chart::Progress { .. } => progress_charts.push(svg::render(c, lang)),
+                    Chart::Status { .. } if status_chart.is_empty() => status_chart = svg::render(c, lang),
+                    _ => {}
+                }
+            }
+        }
+        let targets = report
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(n, t)| TargetView {
+                title: t.title.get(lang).to_owned(),
+                share: pct(t.count.share),
+                met: t.count.met,
+                of: t.count.of,
+                target: format!("{}%", t.target),
+                by_year: t.by_year,
+                on_track: t.on_track,
+                chart: progress_charts.get(n).cloned().unwrap_or_default(),
+            })
+            .collect();
+        let first = report.targets.first();
+        let areas = first
+            .map(|t| {
+                t.by_area
+                    .iter()
+                    .map(|b| AreaView {
+                        code: b.key.clone(),
+                        label: b.label.get(lang).to_owned(),
+                        share: pct(b.count.share),
+                        met: b.count.met,
+                        of: b.count.of,
+                        class: level_class(b.count.share),
+                        note: b.note.as_ref().map(|n| n.get(lang).to_owned()).unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let d = &report.deadlines;
+        let plan_first = xhht_core::plan::Plan::can_duoc_2024().meta.years.first().copied().unwrap_or(2023);
+        Ok::<_, ApiError>(Overview {
+            frame: frame.clone(),
+            year,
+            years: (plan_first..=state.today().year()).rev().collect(),
+            as_of: date(report.as_of, lang),
+            scope_name: report.scope_name.get(lang).to_owned(),
+            targets,
+            area_target: first.map(|t| t.title.get(lang).to_owned()).unwrap_or_default(),
+            areas,
+            status_chart,
+            on_time: d.on_time,
+            late: d.late,
+            missing: d.missing,
+            not_yet_due: d.not_yet_due,
+            due: date(d.due, lang),
+            deadlines: d
+                .rows
+                .iter()
+                .map(|r| DeadlineView {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    actor: r.actor.clone(),
+                    submitted: r.submitted_on.map(|s| date(s, lang)).unwrap_or_default(),
+                    status: status_word(r.status, lang),
+                    class: status_class(r.status),
+                })
+                .collect(),
+            formats: vec!["html", "docx", "xlsx", "md", "csv", "json"],
+        })
+    }
+    .await;
+    match page {
+        Ok(p) => with_cookie(p, set),
+        Err(e) => error_page(Some(frame), lang, e),
+    }
+}
+
+/// A person on an organisation's page.
+struct PersonRow {
+    id: String,
+    name: String,
+    category: String,
+    holds_title: bool,
+    criteria_met: bool,
+    missing: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "organisation.html")]
+struct OrgPage {
+    frame: Frame,
+    code: String,
+    name: String,
+    year: i32,
+    holds_title: bool,
+    personal: bool,
+    people: Vec<PersonRow>,
+}
+
+async fn organisation(
+    State(state): State<AppState>,
+    MaybeAuth(user): MaybeAuth,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(opts): Query<PageOpts>,
+) -> Response {
+    let user = match require_login(user) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (lang, set) = lang_of(&opts, &headers);
+    let year = opts.year.unwrap_or_else(|| state.today().year()).clamp(2000, 2100);
+    let frame = Frame::new(lang, &user, &format!("/org/{code}?year={year}"));
+    let who = Auth(user);
+    let page = async {
+        who.require(Action::Read, &Resource::Organisation(code.clone()), false)?;
+        let (data, results) = state.year_results(year).await?;
+        let org = data
+            .organisations
+            .iter()
+            .find(|o| o.code == code)
+            .ok_or_else(|| ApiError::NotFound(format!("no organisation {code}")))?;
+        let personal = who.may(Action::ReadPersonal, &Resource::OrganisationRecord(code.clone()));
+        let people = results
+            .people
+            .iter()
+            .filter(|p| p.organisation.as_deref() == Some(code.as_str()))
+            .filter_map(|r| {
+                let p = data.people.iter().find(|p| p.id == r.id)?;
+                let shown = person_out(&who, p, Some(code.clone()));
+                Some(PersonRow {
+                    id: p.id.clone(),
+                    name: if shown.redacted { "—".to_owned() } else { p.full_name.clone() },
+                    category: p.category.label().get(lang).to_owned(),
+                    holds_title: r.holds_title,
+                    criteria_met: r.criteria_unmet.is_empty(),
+                    missing: r
+                        .criteria_unmet
+                        .iter()
+                        .map(|u| u.reason.as_ref().map_or(u.indicator.clone(), |t| t.get(lang).to_owned()))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                })
+            })
+            .collect();
+        let holds_title = results.organisations.iter().any(|o| o.code == code && o.title_level.is_some());
+        Ok::<_, ApiError>(OrgPage {
+            frame: frame.clone(),
+            code: code.clone(),
+            name: org.name.clone(),
+            year,
+            holds_title,
+            personal,
+            people,
+        })
+    }
+    .await;
+    match page {
+        Ok(p) => with_cookie(p, set),
+        Err(e) => error_page(Some(frame), lang, e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "entity.html")]
+struct EntityPage {
+    frame: Frame,
+    id: String,
+    kind: String,
+    year: i32,
+    organisation: String,
+    holds_title: bool,
+    lines: Vec<String>,
+    missing: String,
+}
+
+async fn entity(
+    State(state): State<AppState>,
+    MaybeAuth(user): MaybeAuth,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(opts): Query<PageOpts>,
+) -> Response {
+    let user = match require_login(user) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (lang, set) = lang_of(&opts, &headers);
+    let year = opts.year.unwrap_or_else(|| state.today().year()).clamp(2000, 2100);
+    let frame = Frame::new(lang, &user, &format!("/entity/{id}?year={year}"));
+    let who = Auth(user);
+    let page = async {
+        who.require(Action::Read, &Resource::Results, false)?;
+        let x = explain(&state, &id, year).await?;
+        Ok::<_, ApiError>(EntityPage {
+            frame: frame.clone(),
+            id: x.entity.clone(),
+            kind: x.kind.clone(),
+            year,
+            organisation: x.organisation.clone().unwrap_or_default(),
+            holds_title: x.holds_title,
+            lines: if lang == Lang::Vi { x.lines_vi } else { x.lines_en },
+            missing: if lang == Lang::Vi { x.missing_vi } else { x.missing_en },
+        })
+    }
+    .await;
+    match page {
+        Ok(p) => with_cookie(p, set),
+        Err(e) => error_page(Some(frame), lang, e),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    frame: Frame,
+    kinds: Vec<&'static str>,
+    /// Set after an upload: `(done, message, errors)`.
+    outcome: Option<(bool, String, Vec<(String, String)>)>,
+}
+
+async fn upload_page(MaybeAuth(user): MaybeAuth, headers: HeaderMap, Query(opts): Query<PageOpts>) -> Response {
+    let user = match require_login(user) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (lang, set) = lang_of(&opts, &headers);
+    let frame = Frame::new(lang, &user, "/upload");
+    with_cookie(UploadPage { frame, kinds: ImportKind::ALL.iter().map(|k| k.id()).collect(), outcome: None }, set)
+}
+
+async fn upload_submit(
+    State(state): State<AppState>,
+    MaybeAuth(user): MaybeAuth,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> Response {
+    let user = match require_login(user) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let (lang, _) = lang_of(&PageOpts::default(), &headers);
+    let frame = Frame::new(lang, &user, "/upload");
+    let who = Auth(user);
+    let kinds: Vec<&'static str> = ImportKind::ALL.iter().map(|k| k.id()).collect();
+    if let Err(e) = who.require(Action::Write, &Resource::Reference, false) {
+        return error_page(Some(frame), lang, e);
+    }
+    let mut kind = None;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match form.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                let file_name = field.file_name().map(str::to_owned);
+                match field.bytes().await {
+                    Ok(bytes) if name == "kind" => kind = Some(String::from_utf8_lossy(&bytes).into_owned()),
+                    Ok(bytes) if name == "file" => {
+                        file = Some((file_name.unwrap_or_else(|| "upload.csv".to_owned()), bytes.to_vec()));
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        return error_page(Some(frame), lang, ApiError::invalid("file", "the upload was cut off"));
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(_) => return error_page(Some(frame), lang, ApiError::invalid("file", "the form could not be read")),
+        }
+    }
+    let Some(kind) = kind.as_deref().and_then(ImportKind::parse) else {
+        return error_page(Some(frame), lang, ApiError::invalid("kind", "choose what the file holds"));
+    };
+    let Some((name, bytes)) = file else {
+        return error_page(Some(frame), lang, ApiError::invalid("file", "choose a file"));
+    };
+    let outcome = match run_import(&state, &who, kind, &name, &bytes).await {
+        Ok(done) => (
+            true,
+            match lang {
+                Lang::Vi => format!(
+                    "Đã nhập {} dòng (thêm {}, sửa {}, giữ nguyên {}).",
+                    done.imported, done.added, done.changed, done.unchanged
+                ),
+                Lang::En => format!(
+                    "Imported {} rows ({} added, {} changed, {} unchanged).",
+                    done.imported, done.added, done.changed, done.unchanged
+                ),
+            },
+            Vec::new(),
+        ),
+        Err(ApiError::Invalid(errors)) => (
+            false,
+            match lang {
+                Lang::Vi => format!("Tệp {name} có {} lỗi; chưa nhập dòng nào.", errors.len()),
+                Lang::En => format!("{name} has {} problem(s); nothing was imported.", errors.len()),
+            },
+            errors
+                .into_iter()
+                .map(|e| {
+                    let field = match lang {
+                        Lang::Vi => e.field.replacen("line ", "dòng ", 1),
+                        Lang::En => e.field,
+                    };
+                    (field, e.message)
+                })
+                .collect(),
+        ),
+        Err(e) => return error_page(Some(frame), lang, e),
+    };
+    let status = if outcome.0 { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    (status, UploadPage { frame, kinds, outcome: Some(outcome) }).into_response()
 }

@@ -226,17 +226,17 @@ pub(crate) async fn create_token(
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ImportDone {
     /// Data rows read.
-    rows: u64,
+    pub(crate) rows: u64,
     /// Rows imported.
-    imported: u64,
+    pub(crate) imported: u64,
     /// Rows of the kind's table added.
-    added: u64,
+    pub(crate) added: u64,
     /// Rows changed.
-    changed: u64,
+    pub(crate) changed: u64,
     /// Rows already holding these values.
-    unchanged: u64,
+    pub(crate) unchanged: u64,
     /// Columns of the file that were ignored.
-    ignored_columns: Vec<String>,
+    pub(crate) ignored_columns: Vec<String>,
 }
 
 /// Imports a CSV or XLSX file of one kind (the body is the file; `?file=NAME.csv|.xlsx` names

@@ -2,10 +2,10 @@
 //! handler is registered through `utoipa_axum::routes!`, so routing and the document come from
 //! one place.
 
-mod admin;
-mod records;
+pub(crate) mod admin;
+pub(crate) mod records;
 mod reference;
-mod results;
+pub(crate) mod results;
 mod rewards;
 
 use axum::Json;

@@ -244,7 +244,7 @@ pub(crate) struct PersonOut {
     /// The organisation on 31 December of the year asked (or today).
     organisation: Option<String>,
     /// True when the personal fields were withheld.
-    redacted: bool,
+    pub(crate) redacted: bool,
 }
 
 pub(crate) fn person_out(who: &Auth, p: &Person, org: Option<String>) -> PersonOut {

@@ -1,1 +1,122 @@
-//! The dashboard pages.
+//! The dashboard pages through `oneshot`: login, the overview with its charts in both
+//! languages, the organisation page with names only for roles allowed, the entity page, and the
+//! upload with its errors per line.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+
+use crate::support::{Resp, TestApp, send, world};
+
+async fn login(app: &TestApp, user: &str) -> String {
+    let req = Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("user={user}&password={user}-password")))
+        .unwrap();
+    let r = send(&app.router, req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert_eq!(r.header("location"), "/");
+    r.header("set-cookie").split(';').next().unwrap().to_owned()
+}
+
+async fn page(app: &TestApp, cookie: &str, uri: &str) -> Resp {
+    send(&app.router, Request::get(uri).header("cookie", cookie).body(Body::empty()).unwrap()).await
+}
+
+#[tokio::test]
+async fn the_overview_needs_a_login_and_shows_progress_charts_in_both_languages() {
+    let app = TestApp::new("dash-overview").await;
+    let r = send(&app.router, Request::get("/").body(Body::empty()).unwrap()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.header("location"), "/login");
+    let login_page = send(&app.router, Request::get("/login").body(Body::empty()).unwrap()).await;
+    assert!(login_page.text().contains("Đăng nhập"));
+    let bad = send(
+        &app.router,
+        Request::post("/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("user=viewer&password=nope-nope"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    let cookie = login(&app, "viewer").await;
+    let r = page(&app, &cookie, "/?year=2025").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let html = r.text();
+    assert!(r.header("content-type").starts_with("text/html"));
+    assert!(html.contains("Tiến độ thực hiện mục tiêu"), "Vietnamese first");
+    assert!(html.matches("<svg").count() >= 2, "progress charts");
+    assert!(html.contains("class=\"grid-map\""));
+    assert!(html.contains("id=\"deadlines\""));
+    assert!(html.contains("2023"), "the series since 2023");
+    assert!(html.contains("format=docx"));
+    let en = page(&app, &cookie, "/?year=2025&lang=en").await;
+    assert!(en.text().contains("Progress on the targets"));
+    assert!(en.header("set-cookie").contains("xhht_lang=en"));
+    let css = send(&app.router, Request::get("/static/style.css").body(Body::empty()).unwrap()).await;
+    assert!(css.text().contains("@media"), "responsive");
+}
+
+#[tokio::test]
+async fn the_organisation_page_shows_names_only_to_roles_allowed() {
+    let app = TestApp::new("dash-org").await;
+    let w = world();
+    let uri = format!("/org/{}?year=2026", w.org_a);
+    let unit = page(&app, &login(&app, "unit-a").await, &uri).await;
+    assert_eq!(unit.status, StatusCode::OK, "{}", unit.text());
+    assert!(unit.text().contains(&w.member_a_name));
+    let viewer = page(&app, &login(&app, "viewer").await, &uri).await;
+    assert_eq!(viewer.status, StatusCode::OK);
+    assert!(!viewer.text().contains(&w.member_a_name));
+    assert!(viewer.text().contains(&w.member_a), "ids are shown");
+    let other = page(&app, &login(&app, "unit-b").await, &uri).await;
+    assert!(!other.text().contains(&w.member_a_name));
+}
+
+#[tokio::test]
+async fn the_entity_page_explains_in_either_language() {
+    let app = TestApp::new("dash-entity").await;
+    let w = world();
+    let cookie = login(&app, "viewer").await;
+    let vi = page(&app, &cookie, &format!("/entity/{}?year=2025", w.member_a)).await;
+    assert_eq!(vi.status, StatusCode::OK, "{}", vi.text());
+    assert!(vi.text().contains("Còn thiếu"));
+    let en = page(&app, &cookie, &format!("/entity/{}?year=2025&lang=en", w.org_a)).await;
+    assert!(en.text().contains("What is missing"));
+    let none = page(&app, &cookie, "/entity/NOBODY?year=2025").await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+}
+
+fn multipart(kind: &str, name: &str, content: &str) -> (String, Body) {
+    let b = "XHHTBOUNDARY";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--{b}--\r\n"
+    );
+    (format!("multipart/form-data; boundary={b}"), Body::from(body))
+}
+
+#[tokio::test]
+async fn an_upload_with_a_bad_row_shows_the_error_with_its_line() {
+    let app = TestApp::new("dash-upload").await;
+    let admin = login(&app, "admin").await;
+    assert_eq!(page(&app, &admin, "/upload").await.status, StatusCode::OK);
+    let csv = "id,full_name,category\nP-NEW-1,Nguyễn Văn Mới,giao-vien\nP-NEW-2,Trần Thị Lỗi,khong-co\n";
+    let (ct, body) = multipart("people", "nguoi.csv", csv);
+    let req = Request::post("/upload").header("cookie", &admin).header("content-type", ct).body(body).unwrap();
+    let r = send(&app.router, req).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(html.contains("dòng 3: category"), "{html}");
+    assert!(html.contains("khong-co"));
+    // A good file is imported.
+    let (ct, body) = multipart("people", "nguoi.csv", "id,full_name,category\nP-NEW-1,Nguyễn Văn Mới,giao-vien\n");
+    let req = Request::post("/upload").header("cookie", &admin).header("content-type", ct).body(body).unwrap();
+    let r = send(&app.router, req).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.text().contains("Đã nhập 1 dòng"));
+    // Other roles may not import.
+    let viewer = login(&app, "viewer").await;
+    let (ct, body) = multipart("people", "nguoi.csv", csv);
+    let req = Request::post("/upload").header("cookie", &viewer).header("content-type", ct).body(body).unwrap();
+    assert_eq!(send(&app.router, req).await.status, StatusCode::FORBIDDEN);
+}
