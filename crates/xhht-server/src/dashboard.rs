@@ -116,8 +116,8 @@ impl Frame {
     }
 }
 
-fn require_login(user: Option<AuthUser>) -> Result<AuthUser, Response> {
-    user.ok_or_else(|| Redirect::to("/login").into_response())
+fn require_login(user: Option<AuthUser>) -> Result<AuthUser, Box<Response>> {
+    user.ok_or_else(|| Box::new(Redirect::to("/login").into_response()))
 }
 
 fn error_page(frame: Option<Frame>, lang: Lang, e: ApiError) -> Response {
@@ -295,7 +295,7 @@ async fn overview(
 ) -> Response {
     let user = match require_login(user) {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (lang, set) = lang_of(&opts, &headers);
     let year = opts.year.unwrap_or_else(|| state.today().year()).clamp(2000, 2100);
@@ -418,7 +418,7 @@ async fn organisation(
 ) -> Response {
     let user = match require_login(user) {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (lang, set) = lang_of(&opts, &headers);
     let year = opts.year.unwrap_or_else(|| state.today().year()).clamp(2000, 2100);
@@ -495,7 +495,7 @@ async fn entity(
 ) -> Response {
     let user = match require_login(user) {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (lang, set) = lang_of(&opts, &headers);
     let year = opts.year.unwrap_or_else(|| state.today().year()).clamp(2000, 2100);
@@ -522,19 +522,22 @@ async fn entity(
     }
 }
 
+/// What an upload did: done, the message, the errors as (line and column, problem).
+type Outcome = (bool, String, Vec<(String, String)>);
+
 #[derive(Template, WebTemplate)]
 #[template(path = "upload.html")]
 struct UploadPage {
     frame: Frame,
     kinds: Vec<&'static str>,
-    /// Set after an upload: `(done, message, errors)`.
-    outcome: Option<(bool, String, Vec<(String, String)>)>,
+    /// Set after an upload.
+    outcome: Option<Outcome>,
 }
 
 async fn upload_page(MaybeAuth(user): MaybeAuth, headers: HeaderMap, Query(opts): Query<PageOpts>) -> Response {
     let user = match require_login(user) {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (lang, set) = lang_of(&opts, &headers);
     let frame = Frame::new(lang, &user, "/upload");
@@ -549,7 +552,7 @@ async fn upload_submit(
 ) -> Response {
     let user = match require_login(user) {
         Ok(u) => u,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (lang, _) = lang_of(&PageOpts::default(), &headers);
     let frame = Frame::new(lang, &user, "/upload");
