@@ -14,7 +14,7 @@ use xhht_scoring::year::YearEngines;
 use crate::cli::DemoArgs;
 use crate::cmd::db::{History, open, runtime};
 use crate::cmd::report::write_report;
-use crate::output::{Out, col};
+use crate::output::Out;
 
 pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
@@ -101,50 +101,8 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
             notice: None,
         },
     )?;
-    let lang = o.lang;
-    o.line(format!("{} ({})", data.notice.get(lang), o.tr("CSDL", "database").to_owned() + ": " + db))?;
-    let cols = [
-        col("target", "Mục tiêu", "Target"),
-        col("year", "Năm", "Year"),
-        col("met", "Đạt", "Met"),
-        col("of", "Tổng số", "Counted"),
-        col("share", "Tỷ lệ (%)", "Share (%)"),
-        col("target_share", "Mục tiêu (%)", "Target (%)"),
-        col("on_track", "Tiến độ", "On track"),
-        col("projection", "Dự báo 2030 (%)", "Projected 2030 (%)"),
-    ];
-    let rows: Vec<Vec<String>> = report
-        .targets
-        .iter()
-        .flat_map(|t| {
-            t.series.iter().map(move |p| {
-                let last_row = p.year == last;
-                vec![
-                    t.id.clone(),
-                    p.year.to_string(),
-                    p.count.met.to_string(),
-                    p.count.of.to_string(),
-                    p.count.share.map(|s| s.to_string()).unwrap_or_default(),
-                    t.target.to_string(),
-                    if last_row {
-                        t.on_track
-                            .map(|b| {
-                                if b {
-                                    lang_word(lang, "đúng", "on track")
-                                } else {
-                                    lang_word(lang, "chậm", "behind")
-                                }
-                            })
-                            .unwrap_or_default()
-                    } else {
-                        String::new()
-                    },
-                    if last_row { t.projection.map(|x| x.to_string()).unwrap_or_default() } else { String::new() },
-                ]
-            })
-        })
-        .collect();
-    o.table(&cols, &rows)?;
+    o.line(format!("{} ({})", data.notice.get(o.lang), o.tr("CSDL", "database").to_owned() + ": " + db))?;
+    crate::cmd::records::print_progress(o, &report, last)?;
     o.line(format!(
         "{} {} ({:.1?}):",
         written.len(),
@@ -155,11 +113,4 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
         o.line(format!("  {}", w.display()))?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn lang_word(lang: xhht_core::Lang, vi: &str, en: &str) -> String {
-    match lang {
-        xhht_core::Lang::Vi => vi.to_owned(),
-        xhht_core::Lang::En => en.to_owned(),
-    }
 }

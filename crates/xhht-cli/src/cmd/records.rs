@@ -183,6 +183,13 @@ pub(crate) fn progress(
         o.table(&cols, &rows)?;
         return Ok(ExitCode::SUCCESS);
     }
+    print_progress(o, &r, year)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The targets' series, one row per target and year, with the year's standing on the last row.
+pub(crate) fn print_progress(o: &mut Out<'_>, r: &Report, year: i32) -> anyhow::Result<()> {
+    let lang = o.lang;
     let cols = [
         col("target", "Mục tiêu", "Target"),
         col("year", "Năm", "Year"),
@@ -196,6 +203,12 @@ pub(crate) fn progress(
         col("projection", "Dự báo 2030 (%)", "Projected 2030 (%)"),
         col("national", "Mốc quốc gia (%)", "National milestone (%)"),
     ];
+    let word = |b: bool| match (b, lang) {
+        (true, Lang::Vi) => "có",
+        (false, Lang::Vi) => "không",
+        (true, Lang::En) => "yes",
+        (false, Lang::En) => "no",
+    };
     let mut rows = Vec::new();
     for t in &r.targets {
         for p in &t.series {
@@ -210,15 +223,14 @@ pub(crate) fn progress(
                 p.count.share.map(|s| s.to_string()).unwrap_or_default(),
                 p.path.map(|s| s.to_string()).unwrap_or_default(),
                 t.target.to_string(),
-                if now { t.on_track.map(|b| b.to_string()).unwrap_or_default() } else { String::new() },
+                if now { t.on_track.map(|b| word(b).to_owned()).unwrap_or_default() } else { String::new() },
                 if now { t.gap.map(|b| b.to_string()).unwrap_or_default() } else { String::new() },
                 if now { t.projection.map(|b| b.to_string()).unwrap_or_default() } else { String::new() },
                 national,
             ]);
         }
     }
-    o.table(&cols, &rows)?;
-    Ok(ExitCode::SUCCESS)
+    o.table(&cols, &rows)
 }
 
 /// `xhht deadlines [--year Y]`.
