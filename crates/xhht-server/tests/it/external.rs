@@ -1,2 +1,74 @@
-//! Tests that need tools from outside cargo: schemathesis (XHHT_RUN_SCHEMATHESIS=1) and headless
-//! Chromium (XHHT_RUN_BROWSER=1).
+//! Tests that need tools from outside cargo, each against a server this test runs on a loopback
+//! port: schemathesis (`XHHT_RUN_SCHEMATHESIS=1`; `pip install schemathesis`) fuzzes the OpenAPI
+//! document with no 5xx allowed, and headless Chromium (`XHHT_RUN_BROWSER=1`; Debian `chromium`
+//! and `npm install` in `tests/browser`) logs in, uploads a bad file, sees the chart and
+//! downloads a report. Without the variable each says it was skipped and passes.
+
+use std::process::Command;
+
+use crate::support::{TestApp, crate_dir, serve_loopback};
+
+fn enabled(var: &str) -> bool {
+    std::env::var(var).is_ok_and(|v| v == "1")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schemathesis_finds_no_server_error() {
+    if !enabled("XHHT_RUN_SCHEMATHESIS") {
+        eprintln!("skipped: set XHHT_RUN_SCHEMATHESIS=1 (and pip install schemathesis) to fuzz the API");
+        return;
+    }
+    let app = TestApp::new("schemathesis").await;
+    let addr = serve_loopback(app.state.clone()).await;
+    let token = app.tokens["admin"].clone();
+    let max_time = std::env::var("XHHT_SCHEMATHESIS_SECONDS").unwrap_or_else(|_| "150".to_owned());
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("schemathesis")
+            .args(["run", &format!("http://{addr}/api/openapi.json")])
+            .args(["--checks", "not_a_server_error", "--max-examples", "10", "--seed", "7", "--workers", "2"])
+            .args(["--max-time", &max_time, "--no-color"])
+            .args(["--header", &format!("Authorization: Bearer {token}")])
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("schemathesis runs (pip install schemathesis)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let tail: Vec<&str> = stdout.lines().rev().take(25).collect();
+    eprintln!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+    assert!(out.status.success(), "schemathesis found failures:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_works_in_headless_chromium() {
+    if !enabled("XHHT_RUN_BROWSER") {
+        eprintln!("skipped: set XHHT_RUN_BROWSER=1 (with Debian chromium and npm install in tests/browser)");
+        return;
+    }
+    let dir = crate_dir().join("tests/browser");
+    assert!(
+        dir.join("node_modules/playwright-core").is_dir(),
+        "run `npm install` in {} first (.ci/run does)",
+        dir.display()
+    );
+    let app = TestApp::new("browser").await;
+    let addr = serve_loopback(app.state.clone()).await;
+    let out_dir = crate::support::temp_dir("browser-out");
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(dir.join("e2e.mjs"))
+            .current_dir(&dir)
+            .env("BASE_URL", format!("http://{addr}"))
+            .env("XHHT_USER", "admin")
+            .env("XHHT_PASSWORD", "admin-password")
+            .env("OUT_DIR", &out_dir)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}");
+    assert!(out.status.success(), "browser test failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("browser e2e: all checks passed"));
+}
