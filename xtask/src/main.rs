@@ -6,8 +6,8 @@
 //! docs and tidy. `tidy` runs the repository checks (file docs, whitespace, no ignored or
 //! should-panic tests, the dependency boundary of the pure crates, workspace lints, crate roots);
 //! they also run as an ordinary test, so `cargo test` catches them too. `bench` runs the
-//! benchmarks. `demo-data`, `e2e` and `codegen` are reserved for later issues and fail with exit
-//! status 2 until then.
+//! benchmarks, `codegen` regenerates `docs/cli.md`, `demo-data` builds the demo database and
+//! `e2e` runs the end-to-end tests.
 //!
 //! It has no dependencies, so that it builds in seconds on a fresh machine.
 
@@ -36,16 +36,17 @@ Tasks:
                      `path:line: message`. They also run as a test of this crate.
   codegen [--check]  Regenerate docs/cli.md from the CLI's definition; with --check, only
                      verify it is up to date (exit 1 when stale).
+  e2e                Run the end-to-end tests: the CLI's (the built binary on a demo database),
+                     and the server's in headless Chromium and under schemathesis (needs
+                     chromium, `npm ci` in crates/xhht-server/tests/browser, and schemathesis on
+                     PATH, e.g. in target/ci-python/bin; `.ci/run` installs them).
   demo-data          Build the synthetic demo database xhht.db and its reports in xhht-demo/
                      (release build of `xhht demo --force`).
   bench              Run the benchmarks in release mode (criterion), and the 10-million-person
                      memory run; results go to target/criterion. Figures: docs/benchmarks.md.
   help               Print this help (also: -h, --help, or no task).
 
-Not yet available (these exit with status 2 until their issue lands):
-  e2e                Run the end-to-end tests.                       Filled by issue 6.
-
-Exit status: 0 success; 1 a check or step failed; 2 usage error or task not yet available.
+Exit status: 0 success; 1 a check or step failed; 2 usage error.
 ";
 
 /// A task named on the command line.
@@ -56,14 +57,8 @@ enum Task {
     Tidy,
     Bench,
     DemoData,
-    Codegen {
-        check: bool,
-    },
-    /// A task whose implementation is filled by a later issue.
-    NotYet {
-        name: &'static str,
-        issue: u32,
-    },
+    E2e,
+    Codegen { check: bool },
 }
 
 fn main() -> ExitCode {
@@ -109,6 +104,30 @@ fn main() -> ExitCode {
             }
         }
         Task::Codegen { check } => codegen(&root, check),
+        Task::E2e => {
+            let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+            let steps: [(&str, &[&str]); 2] = [
+                ("cli", &["test", "--package", "xhht-cli", "--test", "it"]),
+                ("server", &["test", "--package", "xhht-server", "--test", "it", "external"]),
+            ];
+            for (name, args) in steps {
+                println!("==> xtask e2e: {name}");
+                let status = std::process::Command::new(&cargo)
+                    .args(args)
+                    .env("XHHT_RUN_BROWSER", "1")
+                    .env("XHHT_RUN_SCHEMATHESIS", "1")
+                    .status();
+                match status {
+                    Ok(s) if s.success() => {}
+                    Ok(_) => return ExitCode::FAILURE,
+                    Err(err) => {
+                        eprintln!("xtask e2e: cannot run cargo: {err}");
+                        return ExitCode::FAILURE;
+                    }
+                }
+            }
+            ExitCode::SUCCESS
+        }
         Task::DemoData => {
             let status = std::process::Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
                 .args(["run", "--release", "--package", "xhht-cli", "--bin", "xhht", "--", "demo", "--force"])
@@ -121,10 +140,6 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
-        }
-        Task::NotYet { name, issue } => {
-            eprintln!("xtask {name}: not yet available: filled by issue {issue}");
-            ExitCode::from(2)
         }
     }
 }
@@ -184,7 +199,7 @@ fn parse_args(args: &[String]) -> Result<Task, String> {
         "tidy" => (Task::Tidy, &[]),
         "bench" => (Task::Bench, &[]),
         "demo-data" => (Task::DemoData, &[]),
-        "e2e" => (Task::NotYet { name: "e2e", issue: 6 }, &[]),
+        "e2e" => (Task::E2e, &[]),
         "codegen" => (Task::Codegen { check: rest.iter().any(|a| a == "--check") }, &["--check"]),
         other => return Err(format!("unknown task `{other}`")),
     };
@@ -224,7 +239,7 @@ mod tests {
         assert_eq!(parse(&["tidy"]), Ok(Task::Tidy));
         assert_eq!(parse(&["bench"]), Ok(Task::Bench));
         assert_eq!(parse(&["demo-data"]), Ok(Task::DemoData));
-        assert_eq!(parse(&["e2e"]), Ok(Task::NotYet { name: "e2e", issue: 6 }));
+        assert_eq!(parse(&["e2e"]), Ok(Task::E2e));
         assert_eq!(parse(&["codegen"]), Ok(Task::Codegen { check: false }));
         assert_eq!(parse(&["codegen", "--check"]), Ok(Task::Codegen { check: true }));
     }
