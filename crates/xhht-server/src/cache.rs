@@ -134,6 +134,7 @@ pub(crate) struct Cache {
     rendered: RwLock<HashMap<RenderKey, Bytes>>,
     auth: RwLock<HashMap<String, (Instant, Option<AuthUser>)>>,
     build: tokio::sync::Mutex<()>,
+    render: tokio::sync::Mutex<()>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -334,6 +335,12 @@ impl AppState {
             return Ok(b.clone());
         }
         let report = self.report(key).await?;
+        // One rendering at a time: concurrent first requests wait for it instead of each
+        // rendering the same bytes.
+        let _rendering = self.cache().render.lock().await;
+        if let Some(b) = read(&self.cache().rendered).get(&rk) {
+            return Ok(b.clone());
+        }
         let bytes = tokio::task::spawn_blocking(move || render(&report, format, lang, table.as_deref()))
             .await
             .map_err(|e| ApiError::internal("render task", e))??;
@@ -376,7 +383,9 @@ impl AppState {
 fn render(report: &Report, format: Format, lang: Lang, table: Option<&str>) -> Result<Bytes, ApiError> {
     let json = |v: &dyn erased::Json| v.to_bytes();
     Ok(match format {
-        Format::Json => Bytes::from(xhht_report::render_json(report).map_err(|e| ApiError::internal("render", e))?),
+        // The report model as JSON, compact (the same document `xhht_report::render_json`
+        // pretty-prints; half the bytes).
+        Format::Json => json(report)?,
         Format::Progress => json(&report.targets)?,
         Format::Deadlines => json(&report.deadlines)?,
         Format::Rewards => json(&report.rewards)?,
