@@ -14,6 +14,27 @@ use sqlx::{AssertSqlSafe, Row};
 
 use crate::error::{Error, Result};
 
+/// A date as `YYYY-MM-DD` (what SQLite stores and COPY reads), without a format string.
+pub(crate) fn iso_date(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    let mut s = String::with_capacity(10);
+    let y = y as u32;
+    for n in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+        s.push(char::from_digit(n, 10).unwrap_or('0'));
+    }
+    s.push('-');
+    s.push(char::from_digit(m / 10, 10).unwrap_or('0'));
+    s.push(char::from_digit(m % 10, 10).unwrap_or('0'));
+    s.push('-');
+    s.push(char::from_digit(day / 10, 10).unwrap_or('0'));
+    s.push(char::from_digit(day % 10, 10).unwrap_or('0'));
+    s
+}
+
 /// Which database a [`crate::Store`] runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
@@ -138,6 +159,58 @@ pub(crate) trait Conn: Send {
         args: Vec<Val>,
         types: Vec<Ty>,
     ) -> impl Future<Output = Result<Vec<Vec<Val>>>> + Send;
+
+    /// Runs a query and hands each decoded row to `each`, without holding them all.
+    fn scan(
+        &mut self,
+        sql: String,
+        args: Vec<Val>,
+        types: Vec<Ty>,
+        each: &mut (dyn FnMut(Vec<Val>) + Send),
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// How many rows one `INSERT` should carry: many through a driver that pays per statement,
+    /// one through a prepared statement that costs nothing to run again (rusqlite).
+    fn rows_per_insert(&self, width: usize) -> usize {
+        (30_000 / width.max(1)).clamp(1, 1000)
+    }
+
+    /// Whether [`Conn::copy_in`] works (PostgreSQL).
+    fn supports_copy(&self) -> bool {
+        false
+    }
+
+    /// Runs `COPY … FROM STDIN` with `data` in COPY's text format; returns the rows copied.
+    fn copy_in(&mut self, statement: String, data: Vec<u8>) -> impl Future<Output = Result<u64>> + Send {
+        let _ = data;
+        std::future::ready(Err(Error::corrupt("-", statement, "COPY is a PostgreSQL statement")))
+    }
+}
+
+/// Appends a row in COPY's text format (tab-separated, `\N` for NULL, backslash escapes).
+pub(crate) fn copy_row(out: &mut Vec<u8>, vals: &[Val]) {
+    for (n, v) in vals.iter().enumerate() {
+        if n > 0 {
+            out.push(b'\t');
+        }
+        match v {
+            Val::Text(Some(s)) => {
+                for b in s.bytes() {
+                    match b {
+                        b'\\' => out.extend_from_slice(b"\\\\"),
+                        b'\t' => out.extend_from_slice(b"\\t"),
+                        b'\n' => out.extend_from_slice(b"\\n"),
+                        b'\r' => out.extend_from_slice(b"\\r"),
+                        b => out.push(b),
+                    }
+                }
+            }
+            Val::Int(Some(i)) => out.extend_from_slice(i.to_string().as_bytes()),
+            Val::Date(Some(d)) => out.extend_from_slice(iso_date(*d).as_bytes()),
+            _ => out.extend_from_slice(b"\\N"),
+        }
+    }
+    out.push(b'\n');
 }
 
 /// Rewrites `$N` placeholders as anonymous `?`, the values reordered (and repeated) to match.
@@ -193,8 +266,10 @@ impl Dialect for sqlx::PgConnection {
 }
 
 macro_rules! impl_conn {
-    ($conn:ty, $db:ty, $backend:expr) => {
+    ($conn:ty, $db:ty, $backend:expr, { $($extra:tt)* }) => {
         impl Conn for $conn {
+            $($extra)*
+
             fn backend(&self) -> Backend {
                 $backend
             }
@@ -213,6 +288,30 @@ macro_rules! impl_conn {
                 Ok(done.rows_affected())
             }
 
+            async fn scan(
+                &mut self,
+                sql: String,
+                args: Vec<Val>,
+                types: Vec<Ty>,
+                each: &mut (dyn FnMut(Vec<Val>) + Send),
+            ) -> Result<()> {
+                use futures_util::TryStreamExt;
+                let (sql, args) = <$conn as Dialect>::prepare(sql, args);
+                let mut q = sqlx::query::<$db>(AssertSqlSafe(sql.clone()));
+                for a in args {
+                    q = match a {
+                        Val::Text(v) => q.bind(v),
+                        Val::Int(v) => q.bind(v),
+                        Val::Date(v) => q.bind(v),
+                    };
+                }
+                let mut rows = q.fetch(&mut *self);
+                while let Some(row) = rows.try_next().await.map_err(Error::db(statement_name(&sql)))? {
+                    each(decode_row(&row, &types).map_err(Error::db(statement_name(&sql)))?);
+                }
+                Ok(())
+            }
+
             async fn fetch(&mut self, sql: String, args: Vec<Val>, types: Vec<Ty>) -> Result<Vec<Vec<Val>>> {
                 let (sql, args) = <$conn as Dialect>::prepare(sql, args);
                 let mut q = sqlx::query::<$db>(AssertSqlSafe(sql.clone()));
@@ -226,19 +325,7 @@ macro_rules! impl_conn {
                 let rows = q.fetch_all(&mut *self).await.map_err(Error::db(statement_name(&sql)))?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
-                    let mut vals = Vec::with_capacity(types.len());
-                    for (i, ty) in types.iter().enumerate() {
-                        let v = match ty {
-                            Ty::Text => row.try_get::<Option<String>, _>(i).map(Val::Text),
-                            Ty::Int => row
-                                .try_get::<Option<i64>, _>(i)
-                                .or_else(|_| row.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from)))
-                                .map(Val::Int),
-                            Ty::Date => row.try_get::<Option<NaiveDate>, _>(i).map(Val::Date),
-                        };
-                        vals.push(v.map_err(Error::db(statement_name(&sql)))?);
-                    }
-                    out.push(vals);
+                    out.push(decode_row(&row, &types).map_err(Error::db(statement_name(&sql)))?);
                 }
                 Ok(out)
             }
@@ -246,8 +333,44 @@ macro_rules! impl_conn {
     };
 }
 
-impl_conn!(sqlx::SqliteConnection, sqlx::Sqlite, Backend::Sqlite);
-impl_conn!(sqlx::PgConnection, sqlx::Postgres, Backend::Postgres);
+impl_conn!(sqlx::SqliteConnection, sqlx::Sqlite, Backend::Sqlite, {});
+impl_conn!(sqlx::PgConnection, sqlx::Postgres, Backend::Postgres, {
+    fn supports_copy(&self) -> bool {
+        true
+    }
+
+    async fn copy_in(&mut self, statement: String, data: Vec<u8>) -> Result<u64> {
+        let mut copy = self.copy_in_raw(&statement).await.map_err(Error::db(statement_name(&statement)))?;
+        if let Err(e) = copy.send(data).await {
+            let _ = copy.abort("the data could not be sent").await;
+            return Err(Error::db(statement_name(&statement))(e));
+        }
+        copy.finish().await.map_err(Error::db(statement_name(&statement)))
+    }
+});
+
+/// Decodes a row with `types` (an `INT4` is read as a 64-bit integer too).
+fn decode_row<R: Row>(row: &R, types: &[Ty]) -> std::result::Result<Vec<Val>, sqlx::Error>
+where
+    usize: sqlx::ColumnIndex<R>,
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<i32>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<NaiveDate>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    let mut vals = Vec::with_capacity(types.len());
+    for (i, ty) in types.iter().enumerate() {
+        vals.push(match ty {
+            Ty::Text => Val::Text(row.try_get::<Option<String>, _>(i)?),
+            Ty::Int => Val::Int(
+                row.try_get::<Option<i64>, _>(i)
+                    .or_else(|_| row.try_get::<Option<i32>, _>(i).map(|v| v.map(i64::from)))?,
+            ),
+            Ty::Date => Val::Date(row.try_get::<Option<NaiveDate>, _>(i)?),
+        });
+    }
+    Ok(vals)
+}
 
 /// The first words of a statement, to say in an error what was being done without dumping a
 /// statement with a thousand placeholders.

@@ -46,8 +46,12 @@ impl Lite {
         .map_err(err("open the database for a bulk write"))?;
         conn.busy_timeout(Duration::from_secs(30)).map_err(err("set busy_timeout"))?;
         // A bigger page cache (128 MiB) keeps a big transaction from spilling pages early.
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072;")
-            .map_err(err("set pragmas"))?;
+        // Statement journals (multi-row upserts) in memory, not in a temporary file.
+        conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -131072; \
+             PRAGMA temp_store = MEMORY;",
+        )
+        .map_err(err("set pragmas"))?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(Lite { conn, rewritten: Default::default() })
     }
@@ -75,25 +79,25 @@ impl Lite {
             match a {
                 Val::Text(Some(s)) => st.raw_bind_parameter(i, s.as_str())?,
                 Val::Int(Some(v)) => st.raw_bind_parameter(i, *v)?,
-                Val::Date(Some(d)) => st.raw_bind_parameter(i, d.format("%Y-%m-%d").to_string())?,
+                Val::Date(Some(d)) => st.raw_bind_parameter(i, crate::db::iso_date(*d))?,
                 _ => st.raw_bind_parameter(i, rusqlite::types::Null)?,
             }
         }
         Ok(())
     }
 
-    /// The statement with `?` placeholders and the arguments in their order; big statements
-    /// are rewritten once and the order remembered.
-    fn prepare_args(&mut self, sql: String, args: Vec<Val>) -> (String, Vec<Val>) {
-        if sql.len() < 2048 {
-            return positional(&sql, args);
-        }
-        if let Some((q, order)) = self.rewritten.get(&sql) {
+    /// The statement with `?` placeholders and the arguments in their order; statements are
+    /// rewritten once and the order remembered.
+    fn prepare_args(&mut self, sql: &str, args: Vec<Val>) -> (String, Vec<Val>) {
+        if let Some((q, order)) = self.rewritten.get(sql) {
+            if order.iter().enumerate().all(|(i, n)| i == *n) && order.len() == args.len() {
+                return (q.clone(), args);
+            }
             let args = order.iter().map(|n| args.get(*n).cloned().unwrap_or(Val::Text(None))).collect();
             return (q.clone(), args);
         }
         let indexes: Vec<Val> = (0..args.len()).map(|n| Val::Int(Some(n as i64))).collect();
-        let (q, order) = positional(&sql, indexes);
+        let (q, order) = positional(sql, indexes);
         let order: Vec<usize> = order.iter().map(|v| v.as_int().unwrap_or(-1) as usize).collect();
         let sorted = order.iter().enumerate().all(|(i, n)| i == *n) && order.len() == args.len();
         let out = if sorted {
@@ -101,21 +105,21 @@ impl Lite {
         } else {
             order.iter().map(|n| args.get(*n).cloned().unwrap_or(Val::Text(None))).collect()
         };
-        if self.rewritten.len() < 32 {
-            self.rewritten.insert(sql, (q.clone(), order));
+        if self.rewritten.len() < 64 {
+            self.rewritten.insert(sql.to_owned(), (q.clone(), order));
         }
         (q, out)
     }
 
     pub(crate) fn exec_now(&mut self, sql: &str, args: Vec<Val>) -> Result<u64> {
-        let (sql, args) = self.prepare_args(sql.to_owned(), args);
+        let (sql, args) = self.prepare_args(sql, args);
         let mut st = self.conn.prepare_cached(&sql).map_err(err(&sql))?;
         Self::bind(&mut st, &args).map_err(err(&sql))?;
         Ok(st.raw_execute().map_err(err(&sql))? as u64)
     }
 
     pub(crate) fn fetch_now(&mut self, sql: &str, args: Vec<Val>, types: &[Ty]) -> Result<Vec<Vec<Val>>> {
-        let (sql, args) = self.prepare_args(sql.to_owned(), args);
+        let (sql, args) = self.prepare_args(sql, args);
         let mut st = self.conn.prepare_cached(&sql).map_err(err(&sql))?;
         Self::bind(&mut st, &args).map_err(err(&sql))?;
         let mut rows = st.raw_query();
@@ -177,6 +181,19 @@ impl Conn for Lite {
     ) -> impl Future<Output = Result<Vec<Vec<Val>>>> + Send {
         std::future::ready(self.fetch_now(&sql, args, &types))
     }
+
+    fn scan(
+        &mut self,
+        sql: String,
+        args: Vec<Val>,
+        types: Vec<Ty>,
+        each: &mut (dyn FnMut(Vec<Val>) + Send),
+    ) -> impl Future<Output = Result<()>> + Send {
+        std::future::ready(self.for_each(&sql, args, &types, |v| {
+            each(v);
+            Ok(())
+        }))
+    }
 }
 
 /// A bulk write: run once, in one transaction, with the audit chain of that transaction.
@@ -186,7 +203,34 @@ pub(crate) trait BulkWrite: Send + 'static {
     fn run<C: Conn>(self, c: &mut C, audit: &mut Audit) -> impl Future<Output = Result<Self::Out>> + Send;
 }
 
+/// A bulk read: run once, in one read transaction.
+pub(crate) trait BulkRead: Send + 'static {
+    type Out: Send + 'static;
+    fn run<C: Conn>(self, c: &mut C) -> impl Future<Output = Result<Self::Out>> + Send;
+}
+
 impl Store {
+    /// Runs a bulk read in one read transaction: on SQLite through rusqlite on a blocking
+    /// thread, on PostgreSQL through the pool.
+    pub(crate) async fn bulk_read<J: BulkRead>(&self, job: J) -> Result<J::Out> {
+        match &self.inner {
+            Inner::Sqlite { path, .. } => {
+                let path = path.clone();
+                let rt = tokio::runtime::Handle::current();
+                tokio::task::spawn_blocking(move || {
+                    let mut lite = Lite::open_read(&path)?;
+                    lite.batch("BEGIN")?;
+                    let out = rt.block_on(job.run(&mut lite));
+                    let _ = lite.batch("COMMIT");
+                    out
+                })
+                .await
+                .map_err(|e| Error::Backup { path: "-".to_owned(), message: format!("the bulk read stopped: {e}") })?
+            }
+            Inner::Postgres { .. } => Ok(crate::store::read_tx!(self, |c| { job.run(c).await? })),
+        }
+    }
+
     /// Runs a bulk write in one transaction: on SQLite through rusqlite on a blocking thread
     /// (holding the store's writer meanwhile), on PostgreSQL through the pool.
     pub(crate) async fn bulk_write<J: BulkWrite>(&self, job: J) -> Result<J::Out> {

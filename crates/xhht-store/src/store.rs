@@ -158,6 +158,7 @@ fn sqlite_options(path: &Path) -> SqliteConnectOptions {
         .foreign_keys(true)
         .busy_timeout(BUSY_TIMEOUT)
         .synchronous(SqliteSynchronous::Normal)
+        .pragma("temp_store", "memory")
 }
 
 impl Store {

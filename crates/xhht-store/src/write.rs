@@ -59,7 +59,11 @@ pub(crate) struct Stored {
     pub(crate) version: i64,
 }
 
-/// Reads the existing rows (and their children) for `keys`.
+/// Above this many keys, one scan of the table beats thousands of `IN (…)` lookups.
+const SCAN_ABOVE: usize = 20_000;
+
+/// Reads the existing rows (and their children) for `keys`: by chunks of keys, or for many
+/// keys by one scan of the table.
 pub(crate) async fn fetch_existing<C: Conn>(
     c: &mut C,
     table: &'static Table,
@@ -68,6 +72,9 @@ pub(crate) async fn fetch_existing<C: Conn>(
     let mut out = HashMap::new();
     if keys.is_empty() {
         return Ok(out);
+    }
+    if keys.len() > SCAN_ABOVE {
+        return scan_existing(c, table, keys).await;
     }
     let kw = table.key;
     let mut types = table.types();
@@ -105,6 +112,44 @@ pub(crate) async fn fetch_existing<C: Conn>(
                 }
             }
         }
+    }
+    Ok(out)
+}
+
+/// [`fetch_existing`] by scanning the whole table (and its child table) once.
+async fn scan_existing<C: Conn>(
+    c: &mut C,
+    table: &'static Table,
+    keys: &[Vec<Val>],
+) -> Result<HashMap<Vec<Val>, Stored>> {
+    let kw = table.key;
+    let wanted: HashSet<&[Val]> = keys.iter().map(Vec::as_slice).collect();
+    let mut out: HashMap<Vec<Val>, Stored> = HashMap::new();
+    let mut types = table.types();
+    let version_col = if table.versioned {
+        types.push(Ty::Int);
+        ", row_version"
+    } else {
+        ""
+    };
+    let versioned = table.versioned;
+    let sql = format!("SELECT {}{version_col} FROM {}", table.col_list(), table.name);
+    c.scan(sql, vec![], types, &mut |mut vals| {
+        if wanted.contains(&vals[..kw]) {
+            let version = if versioned { vals.pop().and_then(|v| v.as_int()).unwrap_or(0) } else { 0 };
+            out.insert(vals[..kw].to_vec(), Stored { row: Row { vals, children: Vec::new() }, version });
+        }
+    })
+    .await?;
+    if let Some(child) = table.child {
+        let order = child.key_cols().iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT {} FROM {} ORDER BY {order}", child.col_list(), child.name);
+        c.scan(sql, vec![], child.types(), &mut |vals| {
+            if let Some(s) = out.get_mut(&vals[..kw]) {
+                s.row.children.push(vals[kw + 1..].to_vec());
+            }
+        })
+        .await?;
     }
     Ok(out)
 }
@@ -148,7 +193,7 @@ fn json_val(out: &mut String, v: &Val) {
         Val::Int(Some(i)) => out.push_str(&i.to_string()),
         Val::Date(Some(d)) => {
             out.push('"');
-            out.push_str(&d.format("%Y-%m-%d").to_string());
+            out.push_str(&crate::db::iso_date(*d));
             out.push('"');
         }
         _ => out.push_str("null"),
@@ -272,11 +317,23 @@ pub(crate) async fn upsert<C: Conn>(
     let kw = table.key;
     let empty = is_empty(c, table).await?;
     let step = chunk_rows(table.cols.len()).min(INSERTS_PER_ENTRY);
+    // PostgreSQL: rows known to be new go in with COPY, many at a time.
+    let copy_new = c.supports_copy() && table.child.is_none() && rows.len() >= 2 * step;
+    let mut pending_new: Vec<Row> = Vec::new();
+    // Many rows into a table that has some: read what exists once, not a chunk at a time.
+    let mut prefetched = if !empty && rows.len() > SCAN_ABOVE {
+        let keys: Vec<Vec<Val>> = rows.iter().map(|r| r.vals[..kw].to_vec()).collect();
+        Some(fetch_existing(c, table, &keys).await?)
+    } else {
+        None
+    };
     let mut it = rows.into_iter().peekable();
     while it.peek().is_some() {
         let chunk: Vec<Row> = it.by_ref().take(step).collect();
         let existing = if empty {
             HashMap::new()
+        } else if let Some(all) = prefetched.as_mut() {
+            chunk.iter().filter_map(|r| all.remove_entry(&r.vals[..kw])).collect()
         } else {
             let keys: Vec<Vec<Val>> = chunk.iter().map(|r| r.vals[..kw].to_vec()).collect();
             fetch_existing(c, table, &keys).await?
@@ -320,7 +377,14 @@ pub(crate) async fn upsert<C: Conn>(
             inserted.push_str("]}");
             audit.push(table.name, first, "insert", None, Some(inserted));
         }
-        write_rows(c, table, write, &replaced_children).await?;
+        if copy_new && existing.is_empty() {
+            pending_new.extend(write);
+            if pending_new.len() >= COPY_ROWS {
+                copy_rows(c, table, std::mem::take(&mut pending_new)).await?;
+            }
+        } else {
+            write_rows(c, table, write, &replaced_children).await?;
+        }
         if audit.pending() >= 5000 {
             audit.flush(c).await?;
         }
@@ -328,8 +392,25 @@ pub(crate) async fn upsert<C: Conn>(
             t(report.added + report.changed + report.unchanged);
         }
     }
+    if !pending_new.is_empty() {
+        copy_rows(c, table, pending_new).await?;
+    }
     audit.flush(c).await?;
     Ok(report)
+}
+
+/// Rows per `COPY` statement.
+const COPY_ROWS: usize = 50_000;
+
+/// `COPY table (columns) FROM STDIN` of rows that do not exist yet (a row that appeared
+/// meanwhile makes the COPY, and the transaction, fail on the key).
+async fn copy_rows<C: Conn>(c: &mut C, table: &'static Table, rows: Vec<Row>) -> Result<()> {
+    let mut data = Vec::with_capacity(rows.len() * 16 * table.cols.len());
+    for r in &rows {
+        crate::db::copy_row(&mut data, &r.vals);
+    }
+    c.copy_in(format!("COPY {} ({}) FROM STDIN", table.name, table.col_list()), data).await?;
+    Ok(())
 }
 
 /// `INSERT … ON CONFLICT (key) DO UPDATE SET …, row_version = row_version + 1` for `rows`,
@@ -351,15 +432,20 @@ async fn write_rows<C: Conn>(c: &mut C, table: &'static Table, rows: Vec<Row>, r
     let conflict = if set.is_empty() { "DO NOTHING".to_owned() } else { format!("DO UPDATE SET {set}") };
     let key_list = table.key_cols().iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
     let mut kids: Vec<Vec<Val>> = Vec::new();
-    let mut it = rows.into_iter().peekable();
-    while it.peek().is_some() {
-        let chunk: Vec<Row> = it.by_ref().take(chunk_rows(width)).collect();
-        let sql = format!(
+    let per = c.rows_per_insert(width);
+    let sql_for = |n: usize| {
+        format!(
             "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({key_list}) {conflict}",
             table.name,
             table.col_list(),
-            tuples(chunk.len(), width)
-        );
+            tuples(n, width)
+        )
+    };
+    let full = sql_for(per);
+    let mut it = rows.into_iter().peekable();
+    while it.peek().is_some() {
+        let chunk: Vec<Row> = it.by_ref().take(per).collect();
+        let sql = if chunk.len() == per { full.clone() } else { sql_for(chunk.len()) };
         let mut args = Vec::with_capacity(chunk.len() * width);
         for r in chunk {
             if !r.children.is_empty() {
@@ -397,6 +483,17 @@ pub(crate) async fn existing_keys<C: Conn>(
 ) -> Result<HashSet<String>> {
     let mut found = HashSet::new();
     let col = table.cols[0].name;
+    if wanted.len() > SCAN_ABOVE {
+        c.scan(format!("SELECT {col} FROM {}", table.name), vec![], vec![Ty::Text], &mut |r| {
+            if let Some(Val::Text(Some(k))) = r.into_iter().next()
+                && wanted.contains(&k)
+            {
+                found.insert(k);
+            }
+        })
+        .await?;
+        return Ok(found);
+    }
     let wanted: Vec<&String> = wanted.iter().collect();
     for chunk in wanted.chunks(chunk_rows(1)) {
         let sql = format!("SELECT {col} FROM {} WHERE {col} IN ({})", table.name, placeholders(1, chunk.len()));
@@ -509,13 +606,12 @@ pub(crate) async fn select<C: Conn, T: Record>(c: &mut C, filter: &str, args: Ve
         table.name,
         order.join(", ")
     );
-    let rows = c.fetch(sql, args.clone(), types).await?;
     let mut children: HashMap<Vec<Val>, Vec<Vec<Val>>> = HashMap::new();
     if let Some(child) = table.child {
         let ccols: Vec<String> = child.cols.iter().map(|col| format!("ch.{}", col.name)).collect();
         let join: Vec<String> = table.key_cols().iter().map(|col| format!("ch.{0} = p.{0}", col.name)).collect();
         let corder: Vec<String> = child.key_cols().iter().map(|col| format!("ch.{}", col.name)).collect();
-        let sql = format!(
+        let csql = format!(
             "SELECT {} FROM {} ch JOIN {} p ON {} WHERE {filter} ORDER BY {}",
             ccols.join(", "),
             child.name,
@@ -523,21 +619,34 @@ pub(crate) async fn select<C: Conn, T: Record>(c: &mut C, filter: &str, args: Ve
             join.join(" AND "),
             corder.join(", ")
         );
-        for vals in c.fetch(sql, args, child.types()).await? {
+        c.scan(csql, args.clone(), child.types(), &mut |vals| {
             children.entry(vals[..kw].to_vec()).or_default().push(vals[kw + 1..].to_vec());
+        })
+        .await?;
+    }
+    // Rows become domain values as they arrive (no second copy of the table in memory).
+    let mut out = Vec::new();
+    let mut failed: Option<Error> = None;
+    let versioned = table.versioned;
+    c.scan(sql, args, types, &mut |mut vals| {
+        if failed.is_some() {
+            return;
         }
-    }
-    let mut out = Vec::with_capacity(rows.len());
-    for mut vals in rows {
-        let v = if table.versioned { vals.pop().and_then(|v| v.as_int()).unwrap_or(0) } else { 0 };
+        let v = if versioned { vals.pop().and_then(|v| v.as_int()).unwrap_or(0) } else { 0 };
+        let kids = if children.is_empty() { Vec::new() } else { children.remove(&vals[..kw]).unwrap_or_default() };
         let key = vals[..kw].to_vec();
-        let kids = children.remove(&key).unwrap_or_default();
-        let row = Row { vals, children: kids };
-        let item = T::from_row(row)
-            .map_err(|e| Error::corrupt(table.name, key_text(&key), format!("{}: {}", e.field, e.message)))?;
-        out.push((item, v));
+        match T::from_row(Row { vals, children: kids }) {
+            Ok(item) => out.push((item, v)),
+            Err(e) => {
+                failed = Some(Error::corrupt(table.name, key_text(&key), format!("{}: {}", e.field, e.message)));
+            }
+        }
+    })
+    .await?;
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(out),
     }
-    Ok(out)
 }
 
 /// Updates one row if its version is still `expected`; returns the new version. A different

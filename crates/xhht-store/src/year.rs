@@ -22,11 +22,12 @@ use xhht_core::record::{
 use xhht_scoring::year::{YearEngines, YearInput, YearResults};
 use xhht_scoring::{Engine, Evaluation};
 
+use crate::db::Conn;
 use crate::db::Val;
 use crate::error::Result;
 use crate::model::{FieldError, FieldResult, Record, Row, subject_kind, subject_ref};
 use crate::schema::{self, Table};
-use crate::store::{Store, read_tx, write_tx};
+use crate::store::Store;
 use crate::write;
 
 /// Every record of one data year, owned, in the shape the year evaluator borrows.
@@ -84,6 +85,69 @@ pub(crate) fn membership_window(year: i32) -> (NaiveDate, NaiveDate) {
     (from, to)
 }
 
+/// The tables of a year, biggest first (so parallel loaders end together).
+#[derive(Debug, Clone, Copy)]
+enum YearTable {
+    People,
+    Memberships,
+    Assessments,
+    Registrations,
+    Commitments,
+    Plans,
+    Recognitions,
+    Organisations,
+    Areas,
+    Successions,
+    Reports,
+    Rewards,
+}
+
+impl YearTable {
+    const ALL: [YearTable; 12] = [
+        Self::People,
+        Self::Memberships,
+        Self::Assessments,
+        Self::Registrations,
+        Self::Commitments,
+        Self::Plans,
+        Self::Recognitions,
+        Self::Organisations,
+        Self::Areas,
+        Self::Successions,
+        Self::Reports,
+        Self::Rewards,
+    ];
+
+    /// Reads this table's part of the year into `data`.
+    async fn load<C: crate::db::Conn>(self, c: &mut C, year: i32, data: &std::sync::Mutex<YearData>) -> Result<()> {
+        use YearFilters as F;
+        let (from, to) = membership_window(year);
+        let y = || vec![Val::int(year)];
+        let lock = || data.lock().map_err(|_| crate::Error::corrupt("-", "-", "a loader panicked"));
+        macro_rules! into {
+            ($field:ident, $filter:expr, $args:expr) => {{
+                let v = unversioned(write::select(c, $filter, $args).await?);
+                lock()?.$field = v;
+            }};
+        }
+        match self {
+            Self::People => into!(people, F::ALL, vec![]),
+            Self::Memberships => into!(memberships, F::MEMBERSHIPS, vec![Val::date(from), Val::date(to)]),
+            Self::Assessments => into!(assessments, F::YEAR, y()),
+            Self::Registrations => into!(registrations, F::YEAR, y()),
+            Self::Commitments => into!(commitments, F::YEAR, y()),
+            Self::Plans => into!(self_study_plans, F::YEAR, y()),
+            Self::Recognitions => into!(recognitions, F::UP_TO_YEAR, y()),
+            Self::Organisations => into!(organisations, F::ALL, vec![]),
+            Self::Areas => into!(areas, F::ALL, vec![]),
+            Self::Successions => into!(successions, F::ALL, vec![]),
+            Self::Reports => into!(report_submissions, F::YEAR, y()),
+            Self::Rewards => into!(reward_proposals, F::YEAR, y()),
+        }
+        Ok(())
+    }
+}
+
 /// The filters (over columns prefixed `p.`) and arguments of each table of a year.
 pub(crate) struct YearFilters;
 
@@ -104,27 +168,49 @@ impl Store {
                 crate::Error::Backup { path: "-".to_owned(), message: format!("the year loader stopped: {e}") }
             })?;
         }
-        let (from, to) = membership_window(year);
-        let y = || vec![Val::int(year)];
-        read_tx!(self, |c| {
-            Ok(YearData {
-                year,
-                organisations: unversioned(write::select(c, YearFilters::ALL, vec![]).await?),
-                people: unversioned(write::select(c, YearFilters::ALL, vec![]).await?),
-                memberships: unversioned(
-                    write::select(c, YearFilters::MEMBERSHIPS, vec![Val::date(from), Val::date(to)]).await?,
-                ),
-                registrations: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
-                commitments: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
-                self_study_plans: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
-                assessments: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
-                recognitions: unversioned(write::select(c, YearFilters::UP_TO_YEAR, y()).await?),
-                areas: unversioned(write::select(c, YearFilters::ALL, vec![]).await?),
-                successions: unversioned(write::select(c, YearFilters::ALL, vec![]).await?),
-                report_submissions: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
-                reward_proposals: unversioned(write::select(c, YearFilters::YEAR, y()).await?),
-            })
-        })
+        let crate::store::Inner::Postgres { pool } = &self.inner else {
+            return Ok(YearData { year, ..YearData::default() });
+        };
+        // One snapshot, exported by a first transaction and shared by two connections that
+        // read the tables in parallel.
+        let mut lead = pool
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
+            .map_err(crate::Error::db("begin a read"))?;
+        let lead_conn: &mut sqlx::PgConnection = &mut lead;
+        let snap = lead_conn
+            .fetch("SELECT pg_export_snapshot()".to_owned(), vec![], vec![crate::db::Ty::Text])
+            .await?
+            .first()
+            .and_then(|r| r.first())
+            .and_then(Val::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let data = std::sync::Mutex::new(YearData { year, ..YearData::default() });
+        let worker = || async {
+            let mut tx = pool
+                .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .await
+                .map_err(crate::Error::db("begin a read"))?;
+            let c: &mut sqlx::PgConnection = &mut tx;
+            // The snapshot id comes from the server itself; it is quoted as a literal because
+            // SET TRANSACTION does not take parameters.
+            let quoted = snap.replace('\'', "''");
+            c.exec(format!("SET TRANSACTION SNAPSHOT '{quoted}'"), vec![]).await?;
+            loop {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(table) = YearTable::ALL.get(n) else { break };
+                table.load(c, year, &data).await?;
+            }
+            tx.rollback().await.map_err(crate::Error::db("end a read"))?;
+            Ok::<(), crate::Error>(())
+        };
+        let (a, b) = tokio::join!(worker(), worker());
+        a?;
+        b?;
+        lead.rollback().await.map_err(crate::Error::db("end a read"))?;
+        data.into_inner().map_err(|_| crate::Error::corrupt("-", "-", "a loader panicked"))
     }
 
     /// Stores the results of evaluating `data` (one [`StoredResult`] per person and per
@@ -151,19 +237,7 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
-        let keep: HashSet<Vec<Val>> = rows.iter().map(|r| r.vals[..schema::RESULTS.key].to_vec()).collect();
-        Ok(write_tx!(self, actor, |c, audit| {
-            let old: Vec<(StoredResult, i64)> = write::select(c, YearFilters::YEAR, vec![Val::int(year)]).await?;
-            let stale: Vec<Vec<Val>> = old
-                .iter()
-                .filter_map(|(r, _)| r.to_row().ok())
-                .map(|r| r.vals[..schema::RESULTS.key].to_vec())
-                .filter(|k| !keep.contains(k))
-                .collect();
-            write::delete_rows(c, &schema::RESULTS, &stale, &mut audit).await?;
-            let report = write::upsert(c, &schema::RESULTS, rows, &mut audit, None).await?;
-            usize::try_from(report.added + report.changed).unwrap_or(usize::MAX)
-        }))
+        self.bulk_write(SaveResults { actor: actor.to_owned(), year, rows }).await
     }
 
     /// The results stored for data year `year`, ordered by subject kind (`organisation`,
@@ -175,6 +249,36 @@ impl Store {
             .into_iter()
             .map(|v| v.value)
             .collect())
+    }
+}
+
+/// Saving a year's results: the year's stale rows deleted, the others upserted.
+struct SaveResults {
+    actor: String,
+    year: i32,
+    rows: Vec<Row>,
+}
+
+impl crate::lite::BulkWrite for SaveResults {
+    type Out = usize;
+
+    fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    async fn run<C: crate::db::Conn>(self, c: &mut C, audit: &mut crate::audit::Audit) -> Result<usize> {
+        let key = schema::RESULTS.key;
+        let keep: HashSet<Vec<Val>> = self.rows.iter().map(|r| r.vals[..key].to_vec()).collect();
+        let sql = format!(
+            "SELECT {} FROM results WHERE year = $1",
+            schema::RESULTS.key_cols().iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+        );
+        let types = schema::RESULTS.key_cols().iter().map(|c| c.ty).collect();
+        let old = c.fetch(sql, vec![Val::int(self.year)], types).await?;
+        let stale: Vec<Vec<Val>> = old.into_iter().filter(|k| !keep.contains(k)).collect();
+        write::delete_rows(c, &schema::RESULTS, &stale, audit).await?;
+        let report = write::upsert(c, &schema::RESULTS, self.rows, audit, None).await?;
+        Ok(usize::try_from(report.added + report.changed).unwrap_or(usize::MAX))
     }
 }
 

@@ -20,3 +20,13 @@ CREATE INDEX self_study_plans_year ON self_study_plans (year);
 CREATE INDEX assessments_year ON assessments (year);
 CREATE INDEX recognitions_year ON recognitions (year);
 CREATE INDEX memberships_organisation ON memberships (organisation);
+
+-- The audit trail's JSON is written in bulk by imports: compress it with lz4 (fast) where the
+-- server supports it, else store it uncompressed (pglz, the default, is several times slower).
+DO $$
+BEGIN
+    ALTER TABLE audit_log ALTER COLUMN before SET COMPRESSION lz4, ALTER COLUMN after SET COMPRESSION lz4;
+EXCEPTION WHEN OTHERS THEN
+    ALTER TABLE audit_log ALTER COLUMN before SET STORAGE EXTERNAL, ALTER COLUMN after SET STORAGE EXTERNAL;
+END
+$$;

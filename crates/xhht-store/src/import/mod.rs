@@ -397,7 +397,7 @@ impl Store {
             }
             let mut found: HashMap<&'static str, HashSet<String>> = HashMap::new();
             for (name, (table, keys)) in ask {
-                let f = crate::store::read_tx!(self, |c| { write::existing_keys(c, table, &keys).await? });
+                let f = self.bulk_read(ExistingKeys { table, keys }).await?;
                 found.insert(name, f);
             }
             let mut changed = false;
@@ -451,13 +451,7 @@ impl Store {
             if keys.is_empty() {
                 continue;
             }
-            let existing = crate::store::read_tx!(self, |c| {
-                if write::is_empty(c, table).await? {
-                    Default::default()
-                } else {
-                    write::fetch_existing(c, table, &keys).await?
-                }
-            });
+            let existing = self.bulk_read(Existing { table, keys }).await?;
             if existing.is_empty() {
                 continue;
             }
@@ -631,6 +625,37 @@ fn write_rejected(to: &Path, header: &StringRecord, rows: &[&DataRow]) -> Result
         w.flush().map_err(Error::io(to))?;
     }
     std::fs::write(to, buf).map_err(Error::io(to))
+}
+
+/// Which of `keys` exist in `table` (single-column keys).
+struct ExistingKeys {
+    table: &'static Table,
+    keys: HashSet<String>,
+}
+
+impl crate::lite::BulkRead for ExistingKeys {
+    type Out = HashSet<String>;
+
+    async fn run<C: Conn>(self, c: &mut C) -> Result<Self::Out> {
+        write::existing_keys(c, self.table, &self.keys).await
+    }
+}
+
+/// The stored rows of `table` with these keys.
+struct Existing {
+    table: &'static Table,
+    keys: Vec<Vec<Val>>,
+}
+
+impl crate::lite::BulkRead for Existing {
+    type Out = HashMap<Vec<Val>, write::Stored>;
+
+    async fn run<C: Conn>(self, c: &mut C) -> Result<Self::Out> {
+        if write::is_empty(c, self.table).await? {
+            return Ok(HashMap::new());
+        }
+        write::fetch_existing(c, self.table, &self.keys).await
+    }
 }
 
 /// The writing of an import: every table's rows, parents first, and the log line.
