@@ -1068,6 +1068,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_column_and_label_is_documented() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/data-formats.md")).unwrap();
+        let imports = &doc[doc.find("## Imports").expect("an Imports section")..];
+        for kind in ImportKind::ALL {
+            let section = imports.find(&format!("### `{}`", kind.id())).map(|i| &imports[i..]);
+            let section = section.unwrap_or_else(|| panic!("no section for {kind}"));
+            let section = &section[..section[4..].find("\n### ").map_or(section.len(), |e| e + 4)];
+            for col in kind.spec() {
+                let row = section
+                    .lines()
+                    .find(|l| l.starts_with(&format!("| `{}` |", col.id)))
+                    .unwrap_or_else(|| panic!("{kind}: column {} is not documented", col.id));
+                assert!(row.contains(if col.required { "| yes |" } else { "| no |" }), "{kind}: {}", col.id);
+                for label in col.labels {
+                    assert!(row.contains(label), "{kind}: {}: label {label} is not documented", col.id);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn positions_read_as_roles() {
         for head in ["Hiệu trưởng", "Thủ trưởng", "Giám đốc", "Chủ tịch UBND", "Trưởng phòng", "head"]
         {
