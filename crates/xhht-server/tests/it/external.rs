@@ -21,7 +21,7 @@ async fn schemathesis_finds_no_server_error() {
     let app = TestApp::new("schemathesis").await;
     let addr = serve_loopback(app.state.clone()).await;
     let token = app.tokens["admin"].clone();
-    let max_time = std::env::var("XHHT_SCHEMATHESIS_SECONDS").unwrap_or_else(|_| "150".to_owned());
+    let max_time = std::env::var("XHHT_SCHEMATHESIS_SECONDS").unwrap_or_else(|_| "90".to_owned());
     let out = tokio::task::spawn_blocking(move || {
         Command::new("schemathesis")
             .args(["run", &format!("http://{addr}/api/openapi.json")])

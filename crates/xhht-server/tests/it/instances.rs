@@ -16,7 +16,7 @@ use xhht_server::{AppState, app};
 
 use crate::support::{TestApp, add_users, send, serve_loopback, test_config, world};
 
-async fn two_instances_see_each_other(db: &str, tokens: std::collections::HashMap<&'static str, String>) {
+async fn two_instances_see_each_other(db: &str, tokens: std::collections::HashMap<String, String>) {
     let w = world();
     let a = app(AppState::new(test_config(db)).await.unwrap());
     let b = app(AppState::new(test_config(db)).await.unwrap());

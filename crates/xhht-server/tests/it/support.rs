@@ -23,7 +23,7 @@ pub(crate) fn today() -> NaiveDate {
 }
 
 /// Facts about the template database the tests rely on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct World {
     /// The template file.
     pub(crate) file: PathBuf,
@@ -41,7 +41,7 @@ pub(crate) struct World {
     /// The plan actor of A, if any.
     pub(crate) actor_a: Option<String>,
     /// A token per test user (the users are in the template).
-    pub(crate) tokens: std::collections::HashMap<&'static str, String>,
+    pub(crate) tokens: std::collections::HashMap<String, String>,
 }
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -55,8 +55,8 @@ pub(crate) fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
-fn build_world() -> World {
-    let dir = temp_dir("template");
+/// Builds the template in `dir` (the database and `world.json`) for use from `final_dir`.
+fn build_world(dir: &Path, final_dir: &Path) -> World {
     let file = dir.join("template.db");
     let data = generate(Options { size: Size::Tiny, seed: 3, today: today() }).unwrap();
     let day = today();
@@ -102,16 +102,47 @@ fn build_world() -> World {
         store.put_report_submissions(who, &data.report_submissions).await.unwrap();
         store.close().await;
     });
-    let mut w = World { file, org_a, head_a, member_a, member_a_name, org_b, actor_a, tokens: Default::default() };
+    let mut w = World {
+        file: final_dir.join("template.db"),
+        org_a,
+        head_a,
+        member_a,
+        member_a_name,
+        org_b,
+        actor_a,
+        tokens: Default::default(),
+    };
     let tokens = rt.block_on(add_users(&target, &w));
     w.tokens = tokens;
+    std::fs::write(dir.join("world.json"), serde_json::to_vec(&w).unwrap()).unwrap();
     w
 }
 
-/// The template world (built once per test run).
+/// The template world: built once per test binary and shared by the test processes (nextest
+/// runs each test in its own process) through a directory named after the binary's build.
 pub(crate) fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
-    WORLD.get_or_init(|| std::thread::spawn(build_world).join().unwrap())
+    WORLD.get_or_init(|| {
+        let exe = std::env::current_exe().unwrap();
+        let meta = std::fs::metadata(&exe).unwrap();
+        let stamp = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).unwrap_or_default();
+        let key = format!("{}-{}", meta.len(), stamp.as_nanos());
+        let final_dir = std::env::temp_dir().join(format!("xhht-server-it-template-{key}"));
+        if let Ok(bytes) = std::fs::read(final_dir.join("world.json")) {
+            return serde_json::from_slice(&bytes).unwrap();
+        }
+        let building = temp_dir("template-build");
+        let (b, fd) = (building.clone(), final_dir.clone());
+        let w = std::thread::spawn(move || build_world(&b, &fd)).join().unwrap();
+        if std::fs::rename(&building, &final_dir).is_ok() {
+            return w;
+        }
+        // Another process finished first: use its template.
+        match std::fs::read(final_dir.join("world.json")) {
+            Ok(bytes) => serde_json::from_slice(&bytes).unwrap(),
+            Err(_) => World { file: building.join("template.db"), ..w },
+        }
+    })
 }
 
 /// A copy of the template database in a fresh directory; returns its path.
@@ -132,7 +163,7 @@ pub(crate) struct TestApp {
     pub(crate) router: Router,
     #[allow(dead_code, reason = "kept for tests that open the file")]
     pub(crate) db: String,
-    pub(crate) tokens: std::collections::HashMap<&'static str, String>,
+    pub(crate) tokens: std::collections::HashMap<String, String>,
 }
 
 /// The configuration tests use: fixed today, fresh reads, no rate limit unless asked.
@@ -146,7 +177,7 @@ pub(crate) fn test_config(db: &str) -> Config {
 }
 
 /// Adds the test users (passwords `<name>-password`) and returns a token for each.
-pub(crate) async fn add_users(db: &str, w: &World) -> std::collections::HashMap<&'static str, String> {
+pub(crate) async fn add_users(db: &str, w: &World) -> std::collections::HashMap<String, String> {
     let mut tokens = std::collections::HashMap::new();
     for name in USERS {
         let (role, org) = match name {
@@ -160,7 +191,7 @@ pub(crate) async fn add_users(db: &str, w: &World) -> std::collections::HashMap<
             "unit-a-member" => xhht_server::auth::link_person(db, name, Some(&w.member_a)).await.unwrap(),
             _ => {}
         }
-        tokens.insert(name, xhht_server::auth::create_token(db, name, "tests").await.unwrap());
+        tokens.insert(name.to_owned(), xhht_server::auth::create_token(db, name, "tests").await.unwrap());
     }
     tokens
 }
