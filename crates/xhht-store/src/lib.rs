@@ -1,30 +1,45 @@
 //! `xhht-store` — persistence for xhht: SQLite embedded (one file, the default for a district
-//! office) and PostgreSQL 15+ (a province or the national level), behind one API.
+//! office with no database administrator) and PostgreSQL 15+ (a province or the national level),
+//! behind one API.
 //!
 //! # Brief overview
 //!
-//! - [`Store`]: [`Store::open`] takes a path, a `sqlite:` URL or a `postgres://` URL and applies
-//!   the migrations under `migrations/` (the schema version is recorded).
-//! - Writes: `put_*` upserts records of [`xhht_core`] by natural key, idempotently, one
-//!   transaction each, and reports rows added, changed and unchanged ([`WriteReport`]);
-//!   `update_*` does an optimistic update that refuses a stale write ([`Error::Conflict`]).
-//! - Bulk import from officials' CSV and XLSX files ([`Store::import`], [`ImportKind`]): all or
-//!   nothing by default, every problem listed as `file:line: field: message`.
-//! - [`Store::load_year`] reads a data year in bulk ([`YearData`]) for
-//!   `xhht_scoring::year::evaluate_year`; [`Store::save_results`] keeps the outcomes with the
-//!   rulebook id, version and content hash ([`StoredResult`]).
-//! - The audit trail: every change appends a hash-chained entry (who, when, what, before and
-//!   after); [`Store::audit_verify`] walks the chain ([`AuditReport`]).
-//! - [`Store::backup`] and [`Store::restore`].
+//! - [`Store::open`] takes a path, a `sqlite:` URL or a `postgres://` URL, applies the migrations
+//!   under `migrations/{sqlite,postgres}` (embedded) and records the schema version
+//!   ([`Store::schema_version`]). SQLite runs in WAL mode with foreign keys on, `busy_timeout`,
+//!   `synchronous=NORMAL` and one writer connection.
+//! - Writes: `put_*` ([`Store::put_people`], [`Store::put_memberships`], …) upsert records of
+//!   [`xhht_core`] by natural key, idempotently, one transaction each, checking references, and
+//!   report rows added, changed and unchanged ([`WriteReport`]); `update_*`
+//!   ([`Store::update_person`], …) is an optimistic update naming the `row_version` it read, and
+//!   refuses a stale write with [`Error::Conflict`]. Reads return [`Versioned`] records.
+//! - Bulk import of officials' CSV and XLSX files ([`Store::import`], [`ImportKind`],
+//!   [`ImportOptions`]): the header found below any title block, Vietnamese headers, all or
+//!   nothing by default with every problem as `file:line: field: message` ([`RowError`]), or the
+//!   good rows with the rejected ones written to a file. [`Store::export`] writes the same shape.
+//!   The columns are documented in `docs/data-formats.md` ("Imports").
+//! - [`Store::load_year`] reads a data year in bulk ([`YearData`], one query per table, never one
+//!   per person; [`YearData::input`] is what `xhht_scoring::year::evaluate_year` takes), and
+//!   [`Store::save_results`] keeps the outcomes with the rulebook id, version id and content hash
+//!   of the rules used ([`StoredResult`], read back by [`Store::results`]).
+//! - The audit trail: every change appends hash-chained entries (who, when, what, before and
+//!   after) in the transaction that makes it; [`Store::audit_verify`] walks the chain and
+//!   reports the first broken link ([`AuditReport`]); [`Store::audit_history`] lists a row's
+//!   entries.
+//! - [`Store::backup`] (SQLite `VACUUM INTO`; PostgreSQL a dump directory of JSON lines) and
+//!   [`Store::restore`] (either kind of backup into a new database of either backend).
 //!
 //! Decimals are stored as integers of ten-thousandths and dates as dates; no float is ever
-//! written.
+//! written. Bulk writes and reads on SQLite (imports, a year's results, a year's load) run on a
+//! rusqlite connection in a blocking thread — the same SQL and the same generic code as every
+//! other write — and on PostgreSQL new rows go in with `COPY`.
 //!
 //! # What this crate is not
 //!
 //! It holds no rule: what a record means for a title is decided by `xhht-scoring` from the
-//! rulebooks. It is not a query language for reports (`xhht-report` works on the loaded values),
-//! and it does not expose driver types: callers see domain values and [`Error`].
+//! rulebooks. It is not a query language for reports (`xhht-report` works on loaded values), it
+//! does not read the clock (the audit trail takes its time from the database), and it does not
+//! expose driver types: callers see domain values and [`Error`].
 
 mod audit;
 mod backup;

@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::audit::Audit;
-use crate::db::{Conn, Ty, Val, placeholders, tuples};
+use crate::db::{Conn, FastHash, Ty, Val, placeholders, tuples};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, Record, Ref, Row, key_text};
 use crate::schema::Table;
@@ -59,17 +59,16 @@ pub(crate) struct Stored {
     pub(crate) version: i64,
 }
 
+/// Stored rows by natural key.
+pub(crate) type Existing = HashMap<Vec<Val>, Stored, FastHash>;
+
 /// Above this many keys, one scan of the table beats thousands of `IN (…)` lookups.
 const SCAN_ABOVE: usize = 20_000;
 
 /// Reads the existing rows (and their children) for `keys`: by chunks of keys, or for many
 /// keys by one scan of the table.
-pub(crate) async fn fetch_existing<C: Conn>(
-    c: &mut C,
-    table: &'static Table,
-    keys: &[Vec<Val>],
-) -> Result<HashMap<Vec<Val>, Stored>> {
-    let mut out = HashMap::new();
+pub(crate) async fn fetch_existing<C: Conn>(c: &mut C, table: &'static Table, keys: &[Vec<Val>]) -> Result<Existing> {
+    let mut out = Existing::default();
     if keys.is_empty() {
         return Ok(out);
     }
@@ -117,14 +116,10 @@ pub(crate) async fn fetch_existing<C: Conn>(
 }
 
 /// [`fetch_existing`] by scanning the whole table (and its child table) once.
-async fn scan_existing<C: Conn>(
-    c: &mut C,
-    table: &'static Table,
-    keys: &[Vec<Val>],
-) -> Result<HashMap<Vec<Val>, Stored>> {
+async fn scan_existing<C: Conn>(c: &mut C, table: &'static Table, keys: &[Vec<Val>]) -> Result<Existing> {
     let kw = table.key;
-    let wanted: HashSet<&[Val]> = keys.iter().map(Vec::as_slice).collect();
-    let mut out: HashMap<Vec<Val>, Stored> = HashMap::new();
+    let wanted: HashSet<&[Val], FastHash> = keys.iter().map(Vec::as_slice).collect();
+    let mut out = Existing::default();
     let mut types = table.types();
     let version_col = if table.versioned {
         types.push(Ty::Int);
@@ -330,8 +325,8 @@ pub(crate) async fn upsert<C: Conn>(
     let mut it = rows.into_iter().peekable();
     while it.peek().is_some() {
         let chunk: Vec<Row> = it.by_ref().take(step).collect();
-        let existing = if empty {
-            HashMap::new()
+        let existing: Existing = if empty {
+            Existing::default()
         } else if let Some(all) = prefetched.as_mut() {
             chunk.iter().filter_map(|r| all.remove_entry(&r.vals[..kw])).collect()
         } else {

@@ -32,7 +32,7 @@ pub use kinds::ImportKind;
 use self::header::Header;
 use self::kinds::{FileCtx, IndicatorCol, RowCtx};
 use crate::audit::Audit;
-use crate::db::{Conn, Ty, Val, placeholders};
+use crate::db::{Conn, FastHash, Ty, Val, placeholders};
 use crate::error::{Error, Result, RowError};
 use crate::lite::BulkWrite;
 use crate::model::{Row, key_text};
@@ -138,33 +138,6 @@ pub struct ImportReport {
     /// The problems of the rejected rows.
     pub errors: Vec<RowError>,
 }
-
-/// A fast hash for the keys of one file (not exposed to untrusted input beyond the file the
-/// official imports; a pathological file would only be slower to check).
-#[derive(Debug, Default, Clone, Copy)]
-struct Fx(u64);
-
-impl std::hash::Hasher for Fx {
-    fn finish(&self) -> u64 {
-        // The murmur3 finaliser: every input bit reaches the low bits the table indexes by.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-}
-
-type FastHash = std::hash::BuildHasherDefault<Fx>;
 
 /// The kind's own table (the first its rows write).
 fn main_table(kind: ImportKind) -> &'static Table {
@@ -648,11 +621,11 @@ struct Existing {
 }
 
 impl crate::lite::BulkRead for Existing {
-    type Out = HashMap<Vec<Val>, write::Stored>;
+    type Out = write::Existing;
 
     async fn run<C: Conn>(self, c: &mut C) -> Result<Self::Out> {
         if write::is_empty(c, self.table).await? {
-            return Ok(HashMap::new());
+            return Ok(write::Existing::default());
         }
         write::fetch_existing(c, self.table, &self.keys).await
     }
