@@ -145,6 +145,28 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// A file could not be written in the format asked for (export, rejected rows).
+    #[error("{path}: cannot write: {message}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// A background task of the store (a bulk write, a bulk read, the year loader) stopped
+    /// before finishing (its thread panicked or the runtime shut down); its transaction was
+    /// rolled back.
+    #[error("{task} stopped: {message}")]
+    Task {
+        /// Which task.
+        task: &'static str,
+        /// Why.
+        message: String,
+    },
+    /// The data kept changing while a year was read on several connections, so no consistent
+    /// picture could be taken; try again.
+    #[error("the database kept changing while the year was being read; try again")]
+    Busy,
     /// The rules engine refused the year (e.g. overlapping heads of one organisation).
     #[error("evaluation: {0}")]
     Scoring(#[from] xhht_scoring::Error),

@@ -225,7 +225,7 @@ impl Store {
                     out
                 })
                 .await
-                .map_err(|e| Error::Backup { path: "-".to_owned(), message: format!("the bulk read stopped: {e}") })?
+                .map_err(|e| Error::Task { task: "the bulk read", message: e.to_string() })?
             }
             Inner::Postgres { .. } => Ok(crate::store::read_tx!(self, |c| { job.run(c).await? })),
         }
@@ -261,7 +261,7 @@ impl Store {
                     }
                 })
                 .await
-                .map_err(|e| Error::Backup { path: "-".to_owned(), message: format!("the bulk write stopped: {e}") })?
+                .map_err(|e| Error::Task { task: "the bulk write", message: e.to_string() })?
             }
             Inner::Postgres { .. } => {
                 let actor = job.actor().to_owned();
@@ -334,7 +334,9 @@ pub(crate) fn load_year(path: &Path, year: i32) -> Result<crate::year::YearData>
             ($field:ident, $filter:expr, $args:expr) => {
                 Box::new(|l: &mut Lite| {
                     let v = select_sync(l, $filter, $args)?;
-                    data.lock().map_err(|_| Error::corrupt("-", "-", "a loader thread panicked"))?.$field = v;
+                    data.lock()
+                        .map_err(|_| Error::Task { task: "the year loader", message: "a thread panicked".to_owned() })?
+                        .$field = v;
                     Ok(())
                 }) as Job<'_>
             };
@@ -374,17 +376,20 @@ pub(crate) fn load_year(path: &Path, year: i32) -> Result<crate::year::YearData>
                 .collect();
             workers
                 .into_iter()
-                .map(|w| w.join().unwrap_or_else(|_| Err(Error::corrupt("-", "-", "a loader thread panicked"))))
+                .map(|w| {
+                    w.join().unwrap_or_else(|_| {
+                        Err(Error::Task { task: "the year loader", message: "a thread panicked".to_owned() })
+                    })
+                })
                 .collect()
         });
         drop(jobs);
         let heads = heads.into_iter().collect::<Result<Vec<i64>>>()?;
         if heads.windows(2).all(|w| w[0] == w[1]) {
-            return data.into_inner().map_err(|_| Error::corrupt("-", "-", "a loader thread panicked"));
+            return data
+                .into_inner()
+                .map_err(|_| Error::Task { task: "the year loader", message: "a thread panicked".to_owned() });
         }
     }
-    Err(Error::Backup {
-        path: path.display().to_string(),
-        message: "the database kept changing while the year was being read; try again".to_owned(),
-    })
+    Err(Error::Busy)
 }

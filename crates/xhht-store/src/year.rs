@@ -123,7 +123,10 @@ impl YearTable {
         use YearFilters as F;
         let (from, to) = membership_window(year);
         let y = || vec![Val::int(year)];
-        let lock = || data.lock().map_err(|_| crate::Error::corrupt("-", "-", "a loader panicked"));
+        let lock = || {
+            data.lock()
+                .map_err(|_| crate::Error::Task { task: "the year loader", message: "a thread panicked".to_owned() })
+        };
         macro_rules! into {
             ($field:ident, $filter:expr, $args:expr) => {{
                 let v = unversioned(write::select(c, $filter, $args).await?);
@@ -164,9 +167,9 @@ impl Store {
     pub async fn load_year(&self, year: i32) -> Result<YearData> {
         if let crate::store::Inner::Sqlite { path, .. } = &self.inner {
             let path = path.clone();
-            return tokio::task::spawn_blocking(move || crate::lite::load_year(&path, year)).await.map_err(|e| {
-                crate::Error::Backup { path: "-".to_owned(), message: format!("the year loader stopped: {e}") }
-            })?;
+            return tokio::task::spawn_blocking(move || crate::lite::load_year(&path, year))
+                .await
+                .map_err(|e| crate::Error::Task { task: "the year loader", message: e.to_string() })?;
         }
         let crate::store::Inner::Postgres { pool } = &self.inner else {
             return Ok(YearData { year, ..YearData::default() });
@@ -210,7 +213,8 @@ impl Store {
         a?;
         b?;
         lead.rollback().await.map_err(crate::Error::db("end a read"))?;
-        data.into_inner().map_err(|_| crate::Error::corrupt("-", "-", "a loader panicked"))
+        data.into_inner()
+            .map_err(|_| crate::Error::Task { task: "the year loader", message: "a thread panicked".to_owned() })
     }
 
     /// Stores the results of evaluating `data` (one [`StoredResult`] per person and per

@@ -283,7 +283,7 @@ fn write_csv(out: &Path, header: &[String], rows: &[Vec<Cell>]) -> Result<()> {
     let mut buf: Vec<u8> = vec![0xEF, 0xBB, 0xBF];
     {
         let mut w = csv::Writer::from_writer(&mut buf);
-        let bad = |e: csv::Error| Error::Backup { path: out.display().to_string(), message: e.to_string() };
+        let bad = |e: csv::Error| Error::Write { path: out.display().to_string(), message: e.to_string() };
         w.write_record(header).map_err(bad)?;
         for r in rows {
             let cells: Vec<String> = r
@@ -302,7 +302,7 @@ fn write_csv(out: &Path, header: &[String], rows: &[Vec<Cell>]) -> Result<()> {
 }
 
 fn write_xlsx(out: &Path, kind: ImportKind, header: &[String], rows: &[Vec<Cell>]) -> Result<()> {
-    let bad = |e: rust_xlsxwriter::XlsxError| Error::Backup { path: out.display().to_string(), message: e.to_string() };
+    let bad = |e: rust_xlsxwriter::XlsxError| Error::Write { path: out.display().to_string(), message: e.to_string() };
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("dd/mm/yyyy");
@@ -312,7 +312,7 @@ fn write_xlsx(out: &Path, kind: ImportKind, header: &[String], rows: &[Vec<Cell>
         ws.write_string_with_format(0, col(c), h, &bold).map_err(bad)?;
     }
     for (r, row) in rows.iter().enumerate() {
-        let r = u32::try_from(r + 1).map_err(|_| Error::Backup {
+        let r = u32::try_from(r + 1).map_err(|_| Error::Write {
             path: out.display().to_string(),
             message: "more rows than a sheet holds; export as CSV".to_owned(),
         })?;

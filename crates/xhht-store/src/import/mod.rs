@@ -581,7 +581,7 @@ fn write_rejected(to: &Path, header: &StringRecord, rows: &[&DataRow]) -> Result
         h.resize(width, String::new());
         h.push("error".to_owned());
         w.write_record(&h)
-            .map_err(|e| crate::error::Error::Backup { path: to.display().to_string(), message: e.to_string() })?;
+            .map_err(|e| crate::error::Error::Write { path: to.display().to_string(), message: e.to_string() })?;
         for d in rows {
             let mut r: Vec<String> = d.cells.iter().map(str::to_owned).collect();
             r.resize(width, String::new());
@@ -593,7 +593,7 @@ fn write_rejected(to: &Path, header: &StringRecord, rows: &[&DataRow]) -> Result
                     .join("; "),
             );
             w.write_record(&r)
-                .map_err(|e| crate::error::Error::Backup { path: to.display().to_string(), message: e.to_string() })?;
+                .map_err(|e| crate::error::Error::Write { path: to.display().to_string(), message: e.to_string() })?;
         }
         w.flush().map_err(Error::io(to))?;
     }

@@ -72,6 +72,23 @@ async fn the_samples_import_and_importing_them_again_changes_nothing() {
         assert!(!holds("GV004"), "79.5");
         assert!(!holds("GV006"), "indicator 7 at 4.5 is below the floor");
         assert_eq!(store.save_results("engine", 2024, &data, &results, &engines).await.unwrap(), 14);
+        let stored = store.results(2024).await.unwrap();
+        assert_eq!(stored.len(), 14, "11 people and 3 organisations");
+        let get = |id: &str| stored.iter().find(|r| r.subject.id() == id).unwrap();
+        let gv002 = get("GV002");
+        assert!(gv002.holds_title && gv002.registered);
+        let cdht = gv002.evaluations.iter().find(|e| e.rulebook == "cong-dan-hoc-tap").unwrap();
+        assert_eq!(cdht.total, Some("80.5".parse().unwrap()));
+        assert_eq!(
+            cdht.content_hash,
+            xhht_core::rulebook::RulebookSet::builtin().get("cong-dan-hoc-tap").unwrap().content_hash
+        );
+        let plan = |id: &str| {
+            get(id).evaluations.iter().find(|e| e.rulebook == "ke-hoach.can-duoc-2024").unwrap().outcome.clone()
+        };
+        assert_eq!(plan("GV004").as_deref(), Some("khong_dat"), "approved by the head of another school");
+        assert_eq!(get("GV003").organisation.as_deref(), Some("TH-LT"), "moved on 01/07/2024");
+        assert_eq!((get("TH-LT").holds_title, get("TH-LT").title_level), (true, Some(1)));
         assert!(store.audit_verify().await.unwrap().is_ok());
         store.close().await;
     })
