@@ -354,6 +354,12 @@ pub(crate) async fn report_key(
     who.require(Action::Read, &Resource::Results, false)?;
     let as_of = as_of.unwrap_or_else(|| state.today());
     let year = year_or(state, year)?;
+    // A report reads every year since the plan's first: no further than next year.
+    let first = xhht_core::plan::Plan::can_duoc_2024().meta.years.first().copied().unwrap_or(2023);
+    let last = chrono::Datelike::year(&state.today()) + 1;
+    if !(first..=last).contains(&year) {
+        return Err(ApiError::invalid("year", format!("a report's year is between {first} and {last}")));
+    }
     Ok(ReportKey {
         version: state.data_version().await?,
         kind,

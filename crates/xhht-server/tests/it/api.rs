@@ -245,28 +245,45 @@ async fn lists_are_paginated_with_a_maximum() {
 #[tokio::test]
 async fn a_unit_submits_its_report_and_it_counts_on_time() {
     let app = TestApp::new("submit").await;
-    let w = world();
-    let d = app.get("unit-a", "/api/v1/deadlines?year=2026").await.json();
-    let row =
-        |d: &serde_json::Value| d["rows"].as_array().unwrap().iter().find(|r| r["code"] == w.org_a.as_str()).cloned();
-    let Some(before) = row(&d) else {
-        // The organisation is not an expected reporter in this data set: nothing to check.
-        return;
-    };
-    let actor = before["actor"].as_str().unwrap().to_owned();
-    // A unit cannot backdate: the date received is today.
-    let r = app
-        .post(
-            "unit-a",
-            "/api/v1/report-submissions",
-            json!({"actor": actor, "organisation": w.org_a, "year": 2026, "submitted_on": "2026-01-01"}),
-        )
-        .await;
+    let d = app.get("admin", "/api/v1/deadlines?year=2026").await.json();
+    // An expected reporter that has not reported yet (the deadline, 10/12, is still ahead).
+    let row = d["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["status"]["status"] == "not-yet-due")
+        .cloned()
+        .expect("a reporter not yet due");
+    let (org, actor) = (row["code"].as_str().unwrap().to_owned(), row["actor"].as_str().unwrap().to_owned());
+    // Its unit user, created through the API with a token.
+    let r = app.post("admin", "/api/v1/users", json!({"name": "reporter", "role": "unit", "organisation": org})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    let d = app.get("unit-a", "/api/v1/deadlines?year=2026").await.json();
-    let after = row(&d).unwrap();
+    let token = app.post("admin", "/api/v1/users/reporter/tokens", json!({"name": "t"})).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A unit cannot backdate: the date received is today.
+    let req = Request::post("/api/v1/report-submissions")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(
+            json!({"actor": actor, "organisation": org, "year": 2026, "submitted_on": "2026-01-01"}).to_string(),
+        ))
+        .unwrap();
+    let r = send(&app.router, req).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let d = app.get("viewer", "/api/v1/deadlines?year=2026").await.json();
+    let after = d["rows"].as_array().unwrap().iter().find(|r| r["code"] == org.as_str()).cloned().unwrap();
     assert_eq!(after["status"]["status"], "on-time", "{after}");
     assert_eq!(after["submitted_on"], "2026-12-01");
+    // Another organisation's report is not its to submit.
+    let other = d["rows"].as_array().unwrap().iter().find(|r| r["code"] != org.as_str()).cloned().unwrap();
+    let req = Request::post("/api/v1/report-submissions")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(json!({"actor": other["actor"], "organisation": other["code"], "year": 2026}).to_string()))
+        .unwrap();
+    assert_eq!(send(&app.router, req).await.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]

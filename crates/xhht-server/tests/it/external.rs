@@ -26,7 +26,7 @@ async fn schemathesis_finds_no_server_error() {
         Command::new("schemathesis")
             .args(["run", &format!("http://{addr}/api/openapi.json")])
             .args(["--checks", "not_a_server_error", "--max-examples", "10", "--seed", "7", "--workers", "2"])
-            .args(["--max-time", &max_time, "--no-color"])
+            .args(["--max-time", &max_time, "--request-timeout", "30", "--no-color"])
             .args(["--header", &format!("Authorization: Bearer {token}")])
             .output()
     })
