@@ -8,9 +8,9 @@ use xhht_core::area::{AdminArea, AreaRegistry, Succession};
 use xhht_core::entity::{Organisation, Person};
 use xhht_core::plan::{DutyRole, Plan};
 use xhht_core::record::{DutyReport, Recognition, ReportKind as SubmissionKind, ReportSubmission, SubjectRef};
-use xhht_core::rulebook::{MilestoneScope, RewardWhen, Rulebook, Subject};
+use xhht_core::rulebook::{MilestoneScope, Rulebook, Subject};
 use xhht_core::{Lang, Text, Title};
-use xhht_scoring::targets::{Tally, attainment, tally};
+use xhht_scoring::targets::{Tally, TallyIndex, attainment, tally_with};
 use xhht_scoring::year::{PLAN_RULEBOOK, YearEngines, YearResults};
 use xhht_scoring::{Engine, rewards};
 
@@ -67,6 +67,29 @@ fn from_tally(t: Tally) -> Count {
     count(t.numerator, t.denominator)
 }
 
+/// Fills in the names of the people the report lists (a few hundred), with one pass over the
+/// register instead of an index of every person.
+fn fill_names(people: &[Person], criteria: &mut CriteriaSection, rewards: &mut RewardsSection) {
+    let wanted: HashSet<String> = criteria
+        .unmet
+        .iter()
+        .filter(|u| u.subject == "person")
+        .map(|u| u.id.clone())
+        .chain(rewards.eligible.iter().filter(|r| r.subject == "person").map(|r| r.id.clone()))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let names: HashMap<&str, &str> =
+        people.iter().filter(|p| wanted.contains(&p.id)).map(|p| (p.id.as_str(), p.full_name.as_str())).collect();
+    for u in criteria.unmet.iter_mut().filter(|u| u.subject == "person") {
+        u.name = names.get(u.id.as_str()).map(|n| (*n).to_owned()).unwrap_or_default();
+    }
+    for r in rewards.eligible.iter_mut().filter(|r| r.subject == "person") {
+        r.name = names.get(r.id.as_str()).map(|n| (*n).to_owned()).unwrap_or_default();
+    }
+}
+
 /// Which organisations a scope covers.
 struct ScopeFilter<'a> {
     orgs: HashSet<&'a str>,
@@ -95,9 +118,12 @@ impl<'a> ScopeFilter<'a> {
     }
 }
 
-/// Keeps the results of a year that fall in the scope.
-fn scoped(results: &YearResults, filter: &ScopeFilter<'_>) -> YearResults {
-    YearResults {
+/// Keeps the results of a year that fall in the scope (borrowed as they are for the district).
+fn scoped<'r>(results: &'r YearResults, filter: &ScopeFilter<'_>, scope: &Scope) -> std::borrow::Cow<'r, YearResults> {
+    if *scope == Scope::District {
+        return std::borrow::Cow::Borrowed(results);
+    }
+    std::borrow::Cow::Owned(YearResults {
         year: results.year,
         people: results
             .people
@@ -106,7 +132,7 @@ fn scoped(results: &YearResults, filter: &ScopeFilter<'_>) -> YearResults {
             .cloned()
             .collect(),
         organisations: results.organisations.iter().filter(|o| filter.org(&o.code)).cloned().collect(),
-    }
+    })
 }
 
 /// Builds a report. `results` holds the evaluation of every data year from the first one up to
@@ -123,9 +149,10 @@ pub fn build(
         .map_err(|e| Error::Input(format!("areas: {e}")))?;
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::Input(format!("year {year}")))?;
     let filter = ScopeFilter::new(&opts.scope, records, &registry, year_end);
-    let mut by_year: Vec<YearResults> = results.iter().filter(|r| r.year <= year).map(|r| scoped(r, &filter)).collect();
+    let mut by_year: Vec<std::borrow::Cow<'_, YearResults>> =
+        results.iter().filter(|r| r.year <= year).map(|r| scoped(r, &filter, &opts.scope)).collect();
     by_year.sort_by_key(|r| r.year);
-    let this = by_year
+    let this: &YearResults = by_year
         .iter()
         .find(|r| r.year == year)
         .ok_or_else(|| Error::Input(format!("no evaluation results for {year}")))?;
@@ -138,12 +165,13 @@ pub fn build(
             .map_or(year, |p| if opts.kind == ReportKind::PhaseFinal { plan.meta.years[0] } else { p.from_year }),
     };
     let orgs: HashMap<&str, &Organisation> = records.organisations.iter().map(|o| (o.code.as_str(), o)).collect();
-    let people: HashMap<&str, &Person> = records.people.iter().map(|p| (p.id.as_str(), p)).collect();
 
     let targets = target_sections(rules, &by_year, this, records, &registry, year)?;
-    let criteria = criteria_section(engines, rules, this, &orgs, &people);
+    let mut criteria = criteria_section(engines, rules, this, &orgs);
     let titles = titles_section(records, this, &filter, &orgs, year);
-    let rewards = rewards_section(rules, &engines.plan, opts, &by_year, this, &orgs, &people, plan, from_year);
+    let mut rewards = rewards_section(rules, &engines.plan, opts, &by_year, this, &orgs, plan, from_year);
+    // Names are needed only for the people the report lists.
+    fill_names(records.people, &mut criteria, &mut rewards);
     let deadlines = deadline_section(plan, rules, records, &filter, year, opts.as_of, engines)?;
     let actors = actor_sections(plan, records, &filter, year);
     let areas = records
@@ -232,19 +260,20 @@ fn scope_name(
 
 fn target_sections(
     rules: &Rulebook,
-    by_year: &[YearResults],
+    by_year: &[std::borrow::Cow<'_, YearResults>],
     this: &YearResults,
     records: &Records<'_>,
     registry: &AreaRegistry,
     year: i32,
 ) -> Result<Vec<TargetSection>> {
+    let index = TallyIndex::new(records.organisations);
     let mut series: BTreeMap<String, Vec<(i32, Tally)>> = BTreeMap::new();
     for r in by_year {
-        for t in tally(&rules.targets, r, records.organisations, records.people) {
+        for t in tally_with(&rules.targets, r, &index) {
             series.entry(t.target.clone()).or_default().push((r.year, t.total));
         }
     }
-    let now = tally(&rules.targets, this, records.organisations, records.people);
+    let now = tally_with(&rules.targets, this, &index);
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::Input(format!("year {year}")))?;
     let mut out = Vec::new();
     for t in &rules.targets {
@@ -351,7 +380,6 @@ fn criteria_section(
     rules: &Rulebook,
     this: &YearResults,
     orgs: &HashMap<&str, &Organisation>,
-    people: &HashMap<&str, &Person>,
 ) -> CriteriaSection {
     let plan = &engines.plan;
     let meets = |e: &xhht_scoring::Evaluation| e.outcome.is_some_and(|o| plan.confers_title(e.version, o));
@@ -402,7 +430,7 @@ fn criteria_section(
             unmet.push(Unmet {
                 subject: "person".into(),
                 id: p.id.clone(),
-                name: people.get(p.id.as_str()).map_or_else(String::new, |x| x.full_name.clone()),
+                name: String::new(),
                 organisation: p.organisation.clone(),
                 reasons: p.criteria_unmet.iter().map(|u| reason(&label(&u.indicator), u)).collect(),
             });
@@ -492,48 +520,40 @@ fn rewards_section(
     rules: &Rulebook,
     plan_engine: &Engine,
     opts: &Options,
-    by_year: &[YearResults],
+    by_year: &[std::borrow::Cow<'_, YearResults>],
     this: &YearResults,
     orgs: &HashMap<&str, &Organisation>,
-    people: &HashMap<&str, &Person>,
     plan: &Plan,
     from_year: i32,
 ) -> RewardsSection {
-    let list = match opts.kind {
-        ReportKind::Annual => rewards::annual(rules, plan_engine, this),
+    let limit = usize::try_from(ELIGIBLE_LIMIT).unwrap_or(usize::MAX);
+    let summaries = match opts.kind {
+        ReportKind::Annual => rewards::annual_summary(rules, plan_engine, this, limit),
         _ => {
             let phase = plan.phase_of(opts.year).map(|p| p.id.clone()).unwrap_or_default();
-            let years: Vec<YearResults> = by_year.iter().filter(|r| r.year >= from_year).cloned().collect();
-            rewards::phase(rules, plan_engine, &phase, &years)
+            let years: Vec<YearResults> =
+                by_year.iter().filter(|r| r.year >= from_year).map(|r| r.as_ref().clone()).collect();
+            rewards::phase_summary(rules, plan_engine, &phase, &years, limit)
         }
     };
-    let considered: Vec<&xhht_core::rulebook::RewardRule> = rules
-        .rewards
+    let rule_rows = summaries
         .iter()
-        .filter(|r| match (&r.when, opts.kind) {
-            (RewardWhen::Annual, ReportKind::Annual) => true,
-            (RewardWhen::Phase { phase }, k) if k != ReportKind::Annual => {
-                plan.phase_of(opts.year).is_some_and(|p| p.id == *phase)
-            }
-            _ => false,
+        .filter_map(|s| {
+            let r = rules.rewards.iter().find(|r| r.id == s.reward)?;
+            Some(RewardRule {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                form: r.form.clone(),
+                count: count(s.eligible, s.considered),
+            })
         })
         .collect();
-    let rule_rows = considered
+    let eligible = summaries
         .iter()
-        .map(|r| {
-            let of = list.iter().filter(|e| e.reward == r.id).count() as u64;
-            let met = list.iter().filter(|e| e.reward == r.id && e.eligible).count() as u64;
-            RewardRule { id: r.id.clone(), title: r.title.clone(), form: r.form.clone(), count: count(met, of) }
-        })
-        .collect();
-    let eligible = list
-        .iter()
-        .filter(|e| e.eligible)
+        .flat_map(|s| s.first.iter())
         .map(|e| {
             let (subject, id, name) = match &e.subject {
-                SubjectRef::Person(p) => {
-                    ("person", p.clone(), people.get(p.as_str()).map_or_else(String::new, |x| x.full_name.clone()))
-                }
+                SubjectRef::Person(p) => ("person", p.clone(), String::new()),
                 SubjectRef::Organisation(o) => {
                     ("organisation", o.clone(), orgs.get(o.as_str()).map_or_else(String::new, |x| x.name.clone()))
                 }
@@ -549,7 +569,11 @@ fn rewards_section(
             }
         })
         .collect();
-    RewardsSection { rules: rule_rows, eligible, judgement: considered.first().and_then(|r| r.judgement.clone()) }
+    let judgement = summaries
+        .first()
+        .and_then(|s| rules.rewards.iter().find(|r| r.id == s.reward))
+        .and_then(|r| r.judgement.clone());
+    RewardsSection { rules: rule_rows, eligible, eligible_limit: ELIGIBLE_LIMIT, judgement }
 }
 
 fn deadline_section(

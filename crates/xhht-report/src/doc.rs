@@ -540,6 +540,17 @@ fn rewards_section(r: &Report, lang: Lang) -> Section {
             })
             .collect(),
     });
+    if r.rewards.rules.iter().any(|x| x.count.met > r.rewards.eligible_limit) {
+        s.paragraphs.push(format!(
+            "{} {} {}",
+            l("Danh sách dưới đây liệt kê tối đa", "The list below shows at most"),
+            int(r.rewards.eligible_limit, lang),
+            l(
+                "trường hợp cho mỗi hình thức; lệnh `xhht rewards` in đầy đủ.",
+                "per reward; `xhht rewards` prints them all."
+            )
+        ));
+    }
     s.tables.push(Table {
         name: "rewards-eligible".into(),
         caption: l("Danh sách đủ điều kiện", "Eligible"),

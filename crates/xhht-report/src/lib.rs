@@ -23,9 +23,9 @@
 
 pub mod build;
 pub mod doc;
-pub mod forms;
 mod error;
 mod fmt;
+pub mod forms;
 pub mod model;
 pub mod render;
 

@@ -188,6 +188,9 @@ pub struct CriteriaSection {
     pub unmet_total: u64,
 }
 
+/// The most eligible subjects a report lists per reward rule.
+pub const ELIGIBLE_LIMIT: u64 = 500;
+
 /// The longest "who does not meet the criteria" list a report carries.
 pub const UNMET_LIMIT: usize = 200;
 
@@ -252,8 +255,11 @@ pub struct RewardRow {
 pub struct RewardsSection {
     /// Each rule with its counts.
     pub rules: Vec<RewardRule>,
-    /// The eligible, per rule (the proposal itself stays a human decision).
+    /// The eligible, per rule, at most [`ELIGIBLE_LIMIT`] per rule (the proposal itself stays a
+    /// human decision; `xhht rewards` lists them all).
     pub eligible: Vec<RewardRow>,
+    /// The most eligible subjects listed per rule.
+    pub eligible_limit: u64,
     /// What stays a human judgement.
     pub judgement: Option<Text>,
 }

@@ -30,9 +30,19 @@ fn meets(engine: &Engine, e: &Evaluation) -> bool {
 }
 
 struct Row<'a> {
-    subject: SubjectRef,
+    kind: Subject,
+    id: &'a str,
     criteria: &'a Evaluation,
     holds: bool,
+}
+
+impl Row<'_> {
+    fn subject(&self) -> SubjectRef {
+        match self.kind {
+            Subject::Person => SubjectRef::Person(self.id.to_owned()),
+            _ => SubjectRef::Organisation(self.id.to_owned()),
+        }
+    }
 }
 
 fn rows(results: &YearResults, subject: Subject) -> Vec<Row<'_>> {
@@ -40,19 +50,97 @@ fn rows(results: &YearResults, subject: Subject) -> Vec<Row<'_>> {
         Subject::Person => results
             .people
             .iter()
-            .map(|p| Row { subject: SubjectRef::Person(p.id.clone()), criteria: &p.criteria, holds: p.holds_title })
+            .map(|p| Row { kind: subject, id: &p.id, criteria: &p.criteria, holds: p.holds_title })
             .collect(),
         Subject::Organisation => results
             .organisations
             .iter()
-            .map(|o| Row {
-                subject: SubjectRef::Organisation(o.code.clone()),
-                criteria: &o.criteria,
-                holds: o.title_level.is_some(),
-            })
+            .map(|o| Row { kind: subject, id: &o.code, criteria: &o.criteria, holds: o.title_level.is_some() })
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// How many are eligible under a rule, of how many considered, and the first eligible ones in
+/// full (a province has millions of people: a report lists a sample, the CLI lists all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSummary {
+    /// The rule id.
+    pub reward: String,
+    /// How many are eligible.
+    pub eligible: u64,
+    /// How many were considered.
+    pub considered: u64,
+    /// The first eligible subjects, in input order, with their reasons.
+    pub first: Vec<Eligibility>,
+}
+
+/// Whether every condition of `rule` holds, without building any text.
+fn holds(rule: &RewardRule, engine: &Engine, history: &[(i32, &Evaluation, bool)]) -> bool {
+    !history.is_empty()
+        && rule.conditions.iter().all(|c| match c {
+            RewardCondition::MeetsGroup { .. } => history.iter().all(|(_, e, _)| meets(engine, e)),
+            RewardCondition::HoldsTitle { .. } => history.last().is_some_and(|(_, _, h)| *h),
+            _ => false,
+        })
+}
+
+/// Counts of the annual reward rules, with at most `limit` eligible subjects per rule in full.
+pub fn annual_summary(plan: &Rulebook, engine: &Engine, results: &YearResults, limit: usize) -> Vec<RuleSummary> {
+    plan.rewards
+        .iter()
+        .filter(|r| r.when == RewardWhen::Annual)
+        .map(|rule| {
+            let mut s = RuleSummary { reward: rule.id.clone(), eligible: 0, considered: 0, first: Vec::new() };
+            for row in rows(results, rule.subject) {
+                let history = [(results.year, row.criteria, row.holds)];
+                s.considered += 1;
+                if holds(rule, engine, &history) {
+                    s.eligible += 1;
+                    if s.first.len() < limit {
+                        s.first.push(judge(rule, engine, row.subject(), &history));
+                    }
+                }
+            }
+            s
+        })
+        .collect()
+}
+
+/// Counts of a phase's reward rules over the phase's years, with at most `limit` eligible
+/// subjects per rule in full.
+pub fn phase_summary(
+    plan: &Rulebook,
+    engine: &Engine,
+    phase_id: &str,
+    years: &[YearResults],
+    limit: usize,
+) -> Vec<RuleSummary> {
+    let mut out = Vec::new();
+    for rule in plan.rewards.iter().filter(|r| matches!(&r.when, RewardWhen::Phase { phase } if phase == phase_id)) {
+        let mut s = RuleSummary { reward: rule.id.clone(), eligible: 0, considered: 0, first: Vec::new() };
+        let Some(last) = years.last() else {
+            out.push(s);
+            continue;
+        };
+        let earlier: Vec<std::collections::HashMap<&str, (&Evaluation, bool)>> = years
+            .iter()
+            .map(|y| rows(y, rule.subject).into_iter().map(|r| (r.id, (r.criteria, r.holds))).collect())
+            .collect();
+        for row in rows(last, rule.subject) {
+            let history: Vec<(i32, &Evaluation, bool)> =
+                years.iter().zip(&earlier).filter_map(|(y, m)| m.get(row.id).map(|(e, h)| (y.year, *e, *h))).collect();
+            s.considered += 1;
+            if holds(rule, engine, &history) {
+                s.eligible += 1;
+                if s.first.len() < limit {
+                    s.first.push(judge(rule, engine, row.subject(), &history));
+                }
+            }
+        }
+        out.push(s);
+    }
+    out
 }
 
 /// Eligibility under every annual reward rule of the plan rulebook, for one year's results.
@@ -63,7 +151,7 @@ pub fn annual(plan: &Rulebook, engine: &Engine, results: &YearResults) -> Vec<El
     let mut out = Vec::new();
     for rule in plan.rewards.iter().filter(|r| r.when == RewardWhen::Annual) {
         for row in rows(results, rule.subject) {
-            out.push(judge(rule, engine, row.subject.clone(), &[(results.year, row.criteria, row.holds)]));
+            out.push(judge(rule, engine, row.subject(), &[(results.year, row.criteria, row.holds)]));
         }
     }
     out
@@ -75,17 +163,14 @@ pub fn phase(plan: &Rulebook, engine: &Engine, phase_id: &str, years: &[YearResu
     let mut out = Vec::new();
     for rule in plan.rewards.iter().filter(|r| matches!(&r.when, RewardWhen::Phase { phase } if phase == phase_id)) {
         let Some(last) = years.last() else { continue };
+        let by_year: Vec<std::collections::HashMap<&str, (&Evaluation, bool)>> = years
+            .iter()
+            .map(|y| rows(y, rule.subject).into_iter().map(|r| (r.id, (r.criteria, r.holds))).collect())
+            .collect();
         for row in rows(last, rule.subject) {
-            let history: Vec<(i32, &Evaluation, bool)> = years
-                .iter()
-                .filter_map(|y| {
-                    rows(y, rule.subject)
-                        .into_iter()
-                        .find(|r| r.subject == row.subject)
-                        .map(|r| (y.year, r.criteria, r.holds))
-                })
-                .collect();
-            out.push(judge(rule, engine, row.subject.clone(), &history));
+            let history: Vec<(i32, &Evaluation, bool)> =
+                years.iter().zip(&by_year).filter_map(|(y, m)| m.get(row.id).map(|(e, h)| (y.year, *e, *h))).collect();
+            out.push(judge(rule, engine, row.subject(), &history));
         }
     }
     out

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
-use xhht_core::entity::{Organisation, Person};
+use xhht_core::entity::Organisation;
 use xhht_core::rulebook::{MilestoneScope, Population, Target, TargetCondition};
 
 use crate::year::YearResults;
@@ -56,31 +56,64 @@ pub struct TargetTally {
     pub by_kind: BTreeMap<String, Tally>,
 }
 
+/// What a tally needs to know about the registers, built once for many years.
+#[derive(Debug)]
+pub struct TallyIndex<'a> {
+    orgs: std::collections::HashMap<&'a str, &'a Organisation>,
+}
+
+impl<'a> TallyIndex<'a> {
+    /// Indexes the organisations (their area and kind).
+    pub fn new(organisations: &'a [Organisation]) -> Self {
+        Self { orgs: organisations.iter().map(|o| (o.code.as_str(), o)).collect() }
+    }
+}
+
 /// Counts every target of `targets` for the year of `results`.
-pub fn tally(
-    targets: &[Target],
-    results: &YearResults,
-    organisations: &[Organisation],
-    people: &[Person],
-) -> Vec<TargetTally> {
-    let orgs: BTreeMap<&str, &Organisation> = organisations.iter().map(|o| (o.code.as_str(), o)).collect();
-    let categories: BTreeMap<&str, bool> = people.iter().map(|p| (p.id.as_str(), p.category.is_staff())).collect();
+pub fn tally(targets: &[Target], results: &YearResults, organisations: &[Organisation]) -> Vec<TargetTally> {
+    tally_with(targets, results, &TallyIndex::new(organisations))
+}
+
+/// A hasher for short trusted keys (organisation codes): FNV-1a, much cheaper than SipHash
+/// for millions of lookups, and the keys come from the registers, not from an attacker.
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+fn add<'k>(total: &mut Tally, by_org: &mut FastMap<&'k str, Tally>, org: Option<&'k str>, meets: bool) {
+    total.add(meets);
+    if let Some(o) = org {
+        by_org.entry(o).or_default().add(meets);
+    }
+}
+
+/// [`tally`] with the registers indexed once.
+pub fn tally_with(targets: &[Target], results: &YearResults, index: &TallyIndex<'_>) -> Vec<TargetTally> {
     let mut out = Vec::new();
     for t in targets {
-        let mut tt = TargetTally {
-            target: t.id.clone(),
-            year: results.year,
-            total: Tally::default(),
-            by_area: BTreeMap::new(),
-            by_kind: BTreeMap::new(),
-        };
-        let mut count = |org: Option<&Organisation>, meets: bool| {
-            tt.total.add(meets);
-            if let Some(o) = org {
-                tt.by_area.entry(o.area.clone()).or_default().add(meets);
-                tt.by_kind.entry(o.kind.id().to_owned()).or_default().add(meets);
-            }
-        };
+        let mut total = Tally::default();
+        // Counted by the organisation first (no allocation per row), then by area and kind.
+        let mut by_org: FastMap<&str, Tally> = FastMap::default();
         match t.population {
             Population::Organisations => {
                 for r in &results.organisations {
@@ -88,13 +121,13 @@ pub fn tally(
                         TargetCondition::HoldsTitle | TargetCondition::RegisteredAndHolds => r.title_level.is_some(),
                         _ => false,
                     };
-                    count(orgs.get(r.code.as_str()).copied(), meets);
+                    add(&mut total, &mut by_org, Some(r.code.as_str()), meets);
                 }
             }
             Population::Staff => {
                 for r in &results.people {
                     let Some(org) = r.organisation.as_deref() else { continue };
-                    if !categories.get(r.id.as_str()).copied().unwrap_or(false) {
+                    if !r.category.is_staff() {
                         continue;
                     }
                     let meets = match t.condition {
@@ -102,12 +135,22 @@ pub fn tally(
                         TargetCondition::RegisteredAndHolds => r.registered && r.holds_title,
                         _ => false,
                     };
-                    count(orgs.get(org).copied(), meets);
+                    add(&mut total, &mut by_org, Some(org), meets);
                 }
             }
             _ => continue,
         }
-        out.push(tt);
+        let mut by_area: BTreeMap<String, Tally> = BTreeMap::new();
+        let mut by_kind: BTreeMap<String, Tally> = BTreeMap::new();
+        for (code, tl) in by_org {
+            let Some(o) = index.orgs.get(code) else { continue };
+            for (map, key) in [(&mut by_area, o.area.as_str()), (&mut by_kind, o.kind.id())] {
+                let e = map.entry(key.to_owned()).or_default();
+                e.numerator += tl.numerator;
+                e.denominator += tl.denominator;
+            }
+        }
+        out.push(TargetTally { target: t.id.clone(), year: results.year, total, by_area, by_kind });
     }
     out
 }

@@ -254,6 +254,9 @@ fn members_reason(num: usize, den: usize) -> Text {
 pub struct PersonResult {
     /// The person's id.
     pub id: String,
+    /// The person's category (the staff target counts cán bộ, công chức, viên chức, giáo viên
+    /// and người lao động).
+    pub category: xhht_core::entity::PersonCategory,
     /// The organisation they belong to on 31 December.
     pub organisation: Option<String>,
     /// The "Công dân học tập" evaluation, when the person was assessed.
@@ -414,6 +417,7 @@ pub fn person_result(
     let criteria_unmet = unmet(&engines.plan, &f, year, &criteria);
     Ok(PersonResult {
         id: person.id.clone(),
+        category: person.category,
         organisation: index.organisation_of(&person.id).map(str::to_owned),
         registered: index.is_registered(&subject, Title::CongDanHocTap),
         holds_title: by_assessment || by_decision,

@@ -287,7 +287,7 @@ pub(crate) fn deadlines(o: &mut Out<'_>, db: &str, year: i32, today: NaiveDate) 
     Ok(ExitCode::SUCCESS)
 }
 
-/// `xhht rewards --year Y | --phase N`.
+/// `xhht rewards --year Y | --phase N`: every eligible subject (a report lists a sample).
 pub(crate) fn rewards(
     o: &mut Out<'_>,
     db: &str,
@@ -296,19 +296,41 @@ pub(crate) fn rewards(
     today: NaiveDate,
 ) -> anyhow::Result<ExitCode> {
     let plan = Plan::can_duoc_2024();
-    let (kind, year) = match phase {
+    let engines = YearEngines::builtin()?;
+    let (phase_id, year, from) = match phase {
         Some(p) => {
             let ph = plan.phases.get(usize::from(p) - 1).context("the plan has two phases")?;
-            let kind = if ph.review == xhht_core::plan::ReviewKind::Final {
-                ReportKind::PhaseFinal
-            } else {
-                ReportKind::PhasePreliminary
-            };
-            (kind, ph.review_year)
+            let from = if ph.review == xhht_core::plan::ReviewKind::Final { plan.meta.years[0] } else { ph.from_year };
+            (Some(ph.id.clone()), ph.review_year, from)
         }
-        None => (ReportKind::Annual, year.unwrap_or_else(|| today.year())),
+        None => {
+            let y = year.unwrap_or_else(|| today.year());
+            (None, y, y)
+        }
     };
-    let r = report_for(db, year, today, kind)?;
+    let history = runtime()?.block_on(async {
+        let store = open(db).await?;
+        History::load(&store, &engines, from, year).await
+    })?;
+    let rules = &engines.set.get(xhht_scoring::year::PLAN_RULEBOOK)?.rulebook;
+    let list = match &phase_id {
+        Some(id) => xhht_scoring::rewards::phase(rules, &engines.plan, id, &history.results),
+        None => match history.results.last() {
+            Some(r) => xhht_scoring::rewards::annual(rules, &engines.plan, r),
+            None => Vec::new(),
+        },
+    };
+    let names: std::collections::HashMap<&str, &str> = history
+        .years
+        .last()
+        .map(|y| {
+            y.people
+                .iter()
+                .map(|p| (p.id.as_str(), p.full_name.as_str()))
+                .chain(y.organisations.iter().map(|x| (x.code.as_str(), x.name.as_str())))
+                .collect()
+        })
+        .unwrap_or_default();
     let lang = o.lang;
     let cols = [
         col("reward", "Hình thức", "Reward"),
@@ -317,22 +339,33 @@ pub(crate) fn rewards(
         col("name", "Tên", "Name"),
         col("because", "Căn cứ", "Because"),
     ];
-    let rows: Vec<Vec<String>> = r
-        .rewards
-        .eligible
+    let rows: Vec<Vec<String>> = list
         .iter()
+        .filter(|e| e.eligible)
         .map(|e| {
             let because: Vec<&str> = e.reasons.iter().map(|t| t.get(lang)).collect();
-            vec![e.reward.clone(), e.subject.clone(), e.id.clone(), e.name.clone(), because.join("; ")]
+            let (kind, id) = match &e.subject {
+                SubjectRef::Person(p) => (o.tr("cá nhân", "person"), p.as_str()),
+                other => (o.tr("tập thể", "collective"), other.id()),
+            };
+            vec![
+                e.reward.clone(),
+                kind.to_owned(),
+                id.to_owned(),
+                names.get(id).copied().unwrap_or_default().to_owned(),
+                because.join("; "),
+            ]
         })
         .collect();
     o.table(&cols, &rows)?;
     if o.format == crate::cli::Format::Table {
-        for rule in &r.rewards.rules {
-            o.line(format!("{}: {}/{}", rule.id, rule.count.met, rule.count.of))?;
-        }
-        if let Some(j) = &r.rewards.judgement {
-            o.line(j.get(lang))?;
+        for rule in rules.rewards.iter().filter(|r| list.iter().any(|e| e.reward == r.id)) {
+            let of = list.iter().filter(|e| e.reward == rule.id).count();
+            let met = list.iter().filter(|e| e.reward == rule.id && e.eligible).count();
+            o.line(format!("{}: {met}/{of}", rule.id))?;
+            if let Some(j) = &rule.judgement {
+                o.line(format!("  {}", j.get(lang)))?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

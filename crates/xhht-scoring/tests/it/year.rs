@@ -262,7 +262,7 @@ fn targets_count_staff_who_registered_and_hold_and_units_with_the_title() {
     let engines = YearEngines::builtin().unwrap();
     let r = evaluate_year(&engines, input(&w, 2024)).unwrap();
     let plan = &RulebookSet::builtin().get("ke-hoach.can-duoc-2024").unwrap().rulebook;
-    let tallies = targets::tally(&plan.targets, &r, &w.orgs, &w.people);
+    let tallies = targets::tally(&plan.targets, &r, &w.orgs);
     let citizens = tallies.iter().find(|t| t.target == "target.citizen-title").unwrap();
     // Holding: h1? no membership on 31/12 (left as head 31/03) → not counted. Counted: h2, h5,
     // p1, p2, p3, p4 = 6; registered and holding: h5, p1, p2 = 3 (h2 has no assessment).
