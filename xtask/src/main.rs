@@ -42,8 +42,9 @@ Tasks:
                      PATH, e.g. in target/ci-python/bin; `.ci/run` installs them).
   demo-data          Build the synthetic demo database xhht.db and its reports in xhht-demo/
                      (release build of `xhht demo --force`).
-  bench              Run the benchmarks in release mode (criterion), and the 10-million-person
-                     memory run; results go to target/criterion. Figures: docs/benchmarks.md.
+  bench              Run the benchmarks in release mode: the rules engine (criterion, and the
+                     10-million-person memory run) and the province-sized report. Figures:
+                     docs/benchmarks.md.
   help               Print this help (also: -h, --help, or no task).
 
 Exit status: 0 success; 1 a check or step failed; 2 usage error.
@@ -91,19 +92,23 @@ fn main() -> ExitCode {
             if tidy::report(&problems) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         Task::Bench => {
-            let status = std::process::Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-                .args(["bench", "-p", "xhht-scoring", "--bench", "engine"])
-                .status();
-            match status {
-                Ok(s) if s.success() => ExitCode::SUCCESS,
-                Ok(_) => ExitCode::FAILURE,
-                Err(err) => {
-                    eprintln!("xtask bench: cannot run cargo: {err}");
-                    ExitCode::FAILURE
+            let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+            let benches: [&[&str]; 2] = [
+                &["bench", "-p", "xhht-scoring", "--bench", "engine"],
+                &["bench", "-p", "xhht-report", "--bench", "report"],
+            ];
+            for args in benches {
+                match std::process::Command::new(&cargo).args(args).status() {
+                    Ok(s) if s.success() => {}
+                    Ok(_) => return ExitCode::FAILURE,
+                    Err(err) => {
+                        eprintln!("xtask bench: cannot run cargo: {err}");
+                        return ExitCode::FAILURE;
+                    }
                 }
             }
+            ExitCode::SUCCESS
         }
-        Task::Codegen { check } => codegen(&root, check),
         Task::E2e => {
             let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
             let steps: [(&str, &[&str]); 2] = [
