@@ -109,6 +109,7 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Task::Codegen { check } => codegen(&root, check),
         Task::E2e => {
             let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
             let steps: [(&str, &[&str]); 2] = [
