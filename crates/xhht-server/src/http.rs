@@ -1,5 +1,5 @@
 //! The HTTP plumbing shared by the API and the dashboard: who is asking (bearer token or
-//! session cookie, resolved once per request by [`resolve_user`]), the extractors [`Auth`] and
+//! session cookie, resolved once per request by `resolve_user`), the extractors [`Auth`] and
 //! [`MaybeAuth`], the rate limit on login and writes, the security headers, and access checks
 //! through [`xhht_core::access::decide`].
 

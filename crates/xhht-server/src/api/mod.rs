@@ -101,7 +101,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
             .routes(routes!(records::list_commitments, records::put_commitment))
             .routes(routes!(records::list_self_study_plans, records::put_self_study_plan))
             .routes(routes!(records::approve_self_study_plan))
-            .routes(routes!(records::list_assessments, records::put_assessment))
+            .routes(routes!(records::list_assessments, records::put_assessment, records::update_assessment))
             .routes(routes!(records::list_recognitions, records::put_recognition))
             .routes(routes!(records::list_report_submissions, records::put_report_submission))
             .routes(routes!(results::evaluate))

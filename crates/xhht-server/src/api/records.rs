@@ -715,6 +715,8 @@ pub(crate) struct AssessmentIn {
     /// The values: `[{"indicator": "1", "value": {"type": "score", "value": "8"}}]`.
     #[schema(value_type = Vec<Object>)]
     values: Vec<IndicatorValue>,
+    /// For an update (`PUT`): the version read.
+    version: Option<i64>,
 }
 
 /// Assessments.
@@ -746,6 +748,28 @@ pub(crate) async fn put_assessment(
     let w = state.store().put_assessments(&who.0.principal.user, &[a]).await?;
     state.invalidate();
     Ok(Json(w.into()))
+}
+
+/// Changes an assessment if it is still at the version read (`If-Match` or `version`); 409 when
+/// someone changed it since, 404 when there is none to change.
+#[utoipa::path(put, path = "/assessments", tag = "records", request_body = AssessmentIn,
+    params(("If-Match" = Option<String>, Header, description = "The version read")),
+    responses((status = 200, body = NewVersion), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn update_assessment(
+    State(state): State<AppState>,
+    who: Auth,
+    headers: HeaderMap,
+    Body(b): Body<AssessmentIn>,
+) -> Result<Json<NewVersion>, ApiError> {
+    let data = today_data(&state).await?;
+    who.require(Action::Write, &subject_resource(&data, &b.subject, state.today()), false)?;
+    let expected = expected_version(&headers, b.version)?;
+    let a = assessment(&state, b)?;
+    let v = state.store().update_assessment(&who.0.principal.user, &a, expected).await?;
+    state.invalidate();
+    Ok(Json(NewVersion { version: v }))
 }
 
 fn assessment(state: &AppState, b: AssessmentIn) -> Result<Assessment, ApiError> {

@@ -142,6 +142,14 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             head: None,
         },
         WriteCase {
+            method: "PUT",
+            uri: "/api/v1/assessments".into(),
+            body: json!({"subject": subject, "rulebook": "cong-dan-hoc-tap", "year": 2026, "evaluator": "x", "date": "2026-06-01", "values": [], "version": 1}),
+            action: Action::Write,
+            resource: rec(),
+            head: None,
+        },
+        WriteCase {
             method: "POST",
             uri: "/api/v1/recognitions".into(),
             body: json!({"subject": {"kind": "organisation", "id": a}, "title": "don-vi-hoc-tap", "level": 1, "year": 2026, "decision_number": "QĐ 1/TEST", "decision_date": "2026-11-01", "authority": "UBND"}),

@@ -165,3 +165,39 @@ async fn a_bounded_load_on_loopback_fails_nothing() {
     assert!(ok.load(Ordering::Relaxed) > 0);
     eprintln!("load: {} requests in 2 s", ok.load(Ordering::Relaxed));
 }
+
+/// A shutdown signal stops accepting connections but lets a request in flight (a cold report,
+/// which takes a while to build) finish with its answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_lets_the_requests_in_flight_finish() {
+    let app = TestApp::new("shutdown").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(xhht_server::serve(
+        listener,
+        app.state.clone(),
+        async move {
+            let _ = rx.await;
+        },
+        Duration::from_secs(60),
+    ));
+    let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build_http();
+    let req = Request::get(format!("http://{addr}/api/v1/reports/annual?year=2025&format=docx"))
+        .header("authorization", format!("Bearer {}", app.tokens["viewer"]))
+        .body(Body::empty())
+        .unwrap();
+    let in_flight = tokio::spawn(async move {
+        let resp = client.request(req).await.unwrap();
+        let status = resp.status();
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, body.len())
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    tx.send(()).unwrap();
+    let (status, len) = in_flight.await.unwrap();
+    assert_eq!(status, StatusCode::OK);
+    assert!(len > 1000);
+    tokio::time::timeout(Duration::from_secs(60), server).await.unwrap().unwrap().unwrap();
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no longer accepting");
+}
