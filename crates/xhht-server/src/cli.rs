@@ -30,6 +30,10 @@ pub(crate) struct Args {
     /// The day that counts as today (YYYY-MM-DD; default: the clock).
     #[arg(long)]
     as_of: Option<chrono::NaiveDate>,
+    /// Login attempts and writes allowed per client address and minute (burst: a fifteenth of
+    /// that, at least 20).
+    #[arg(long, default_value_t = 300)]
+    rate_limit_per_minute: u32,
     /// Disable the per-address rate limit on login and writes (benchmarks).
     #[arg(long)]
     no_rate_limit: bool,
@@ -95,9 +99,14 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     config.cors_origins = args.cors_origins;
     config.json_logs = args.json_logs;
     config.today = args.as_of;
-    if args.no_rate_limit {
-        config.rate_limit = None;
-    }
+    config.rate_limit = if args.no_rate_limit {
+        None
+    } else {
+        Some(xhht_server::RateLimit {
+            per_minute: args.rate_limit_per_minute,
+            burst: (args.rate_limit_per_minute / 15).max(20),
+        })
+    };
     let state = AppState::new(config).await.with_context(|| format!("cannot open the database `{}`", args.db))?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -50,9 +50,9 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// tracing without personal data, timeouts, body limits, rate limits on login and writes,
 /// security headers, CORS only for configured origins).
 pub fn app(state: AppState) -> Router {
-    let (api, openapi) = api::router().split_for_parts();
-    let doc = std::sync::Arc::new(openapi);
     let config = state.config().clone();
+    let (api, openapi) = api::router(config.upload_limit).split_for_parts();
+    let doc = std::sync::Arc::new(openapi);
     let cors = if config.cors_origins.is_empty() {
         None
     } else {

@@ -75,8 +75,10 @@ impl Modify for Security {
     }
 }
 
-/// The API's routes with their OpenAPI document.
-pub(crate) fn router() -> OpenApiRouter<AppState> {
+/// The API's routes with their OpenAPI document; imports accept bodies up to `upload_limit`.
+pub(crate) fn router(upload_limit: usize) -> OpenApiRouter<AppState> {
+    let imports =
+        OpenApiRouter::new().routes(routes!(admin::import)).layer(axum::extract::DefaultBodyLimit::max(upload_limit));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
         "/api/v1",
         OpenApiRouter::new()
@@ -86,7 +88,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
             .routes(routes!(admin::me))
             .routes(routes!(admin::list_users, admin::add_user))
             .routes(routes!(admin::create_token))
-            .routes(routes!(admin::import))
+            .merge(imports)
             .routes(routes!(admin::audit_verify))
             .routes(routes!(reference::plan))
             .routes(routes!(reference::rulebooks))
@@ -119,7 +121,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document as pretty JSON (what `docs/openapi.json` holds).
 pub fn openapi_json() -> String {
-    let (_, api) = router().split_for_parts();
+    let (_, api) = router(0).split_for_parts();
     api.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
