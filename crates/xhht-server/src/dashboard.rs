@@ -530,6 +530,8 @@ type Outcome = (bool, String, Vec<(String, String)>);
 struct UploadPage {
     frame: Frame,
     kinds: Vec<&'static str>,
+    /// The kind chosen last.
+    selected: String,
     /// Set after an upload.
     outcome: Option<Outcome>,
 }
@@ -541,7 +543,8 @@ async fn upload_page(MaybeAuth(user): MaybeAuth, headers: HeaderMap, Query(opts)
     };
     let (lang, set) = lang_of(&opts, &headers);
     let frame = Frame::new(lang, &user, "/upload");
-    with_cookie(UploadPage { frame, kinds: ImportKind::ALL.iter().map(|k| k.id()).collect(), outcome: None }, set)
+    let kinds = ImportKind::ALL.iter().map(|k| k.id()).collect();
+    with_cookie(UploadPage { frame, kinds, selected: String::new(), outcome: None }, set)
 }
 
 async fn upload_submit(
@@ -624,5 +627,5 @@ async fn upload_submit(
         Err(e) => return error_page(Some(frame), lang, e),
     };
     let status = if outcome.0 { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    (status, UploadPage { frame, kinds, outcome: Some(outcome) }).into_response()
+    (status, UploadPage { frame, kinds, selected: kind.id().to_owned(), outcome: Some(outcome) }).into_response()
 }
