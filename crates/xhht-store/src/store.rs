@@ -230,6 +230,16 @@ impl Store {
         }
     }
 
+    /// Another handle on the same pools (for a task that must own its store).
+    pub(crate) fn handle(&self) -> Store {
+        match &self.inner {
+            Inner::Sqlite { writer, reader, path } => {
+                Store { inner: Inner::Sqlite { writer: writer.clone(), reader: reader.clone(), path: path.clone() } }
+            }
+            Inner::Postgres { pool } => Store { inner: Inner::Postgres { pool: pool.clone() } },
+        }
+    }
+
     /// The engine behind the store.
     pub fn backend(&self) -> Backend {
         match self.inner {

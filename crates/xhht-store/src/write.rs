@@ -305,93 +305,137 @@ pub(crate) async fn upsert<C: Conn>(
     audit: &mut Audit,
     tick: Tick<'_>,
 ) -> Result<WriteReport> {
-    let mut report = WriteReport::default();
     if rows.is_empty() {
-        return Ok(report);
+        return Ok(WriteReport::default());
     }
-    let kw = table.key;
-    let empty = is_empty(c, table).await?;
-    let step = chunk_rows(table.cols.len()).min(INSERTS_PER_ENTRY);
-    // PostgreSQL: rows known to be new go in with COPY, many at a time.
-    let copy_new = c.supports_copy() && table.child.is_none() && rows.len() >= 2 * step;
-    let mut pending_new: Vec<Row> = Vec::new();
-    // Many rows into a table that has some: read what exists once, not a chunk at a time.
-    let mut prefetched = if !empty && rows.len() > SCAN_ABOVE {
-        let keys: Vec<Vec<Val>> = rows.iter().map(|r| r.vals[..kw].to_vec()).collect();
-        Some(fetch_existing(c, table, &keys).await?)
-    } else {
-        None
-    };
-    let mut it = rows.into_iter().peekable();
-    while it.peek().is_some() {
-        let chunk: Vec<Row> = it.by_ref().take(step).collect();
-        let existing: Existing = if empty {
-            Existing::default()
-        } else if let Some(all) = prefetched.as_mut() {
-            chunk.iter().filter_map(|r| all.remove_entry(&r.vals[..kw])).collect()
+    let mut w = Upserter::new(c, table, rows.len()).await?;
+    w.push(c, rows, audit, tick).await?;
+    w.finish(c, audit).await
+}
+
+/// An upsert fed in parts (a streamed import): the rows of every part must have keys distinct
+/// from all other parts.
+#[derive(Debug)]
+pub(crate) struct Upserter {
+    table: &'static Table,
+    /// The table had no row when the upsert began: every row is new.
+    empty: bool,
+    step: usize,
+    /// PostgreSQL: rows known to be new go in with COPY, many at a time.
+    copy_new: bool,
+    pending_new: Vec<Row>,
+    report: WriteReport,
+}
+
+impl Upserter {
+    /// Starts an upsert of about `expected` rows.
+    pub(crate) async fn new<C: Conn>(c: &mut C, table: &'static Table, expected: usize) -> Result<Upserter> {
+        let step = chunk_rows(table.cols.len()).min(INSERTS_PER_ENTRY);
+        Ok(Upserter {
+            table,
+            empty: is_empty(c, table).await?,
+            step,
+            copy_new: c.supports_copy() && table.child.is_none() && expected >= 2 * step,
+            pending_new: Vec::new(),
+            report: WriteReport::default(),
+        })
+    }
+
+    /// Writes a part.
+    pub(crate) async fn push<C: Conn>(
+        &mut self,
+        c: &mut C,
+        rows: Vec<Row>,
+        audit: &mut Audit,
+        tick: Tick<'_>,
+    ) -> Result<()> {
+        let table = self.table;
+        let kw = table.key;
+        // Many rows into a table that has some: read what exists once, not a chunk at a time.
+        let mut prefetched = if !self.empty && rows.len() > SCAN_ABOVE {
+            let keys: Vec<Vec<Val>> = rows.iter().map(|r| r.vals[..kw].to_vec()).collect();
+            Some(fetch_existing(c, table, &keys).await?)
         } else {
-            let keys: Vec<Vec<Val>> = chunk.iter().map(|r| r.vals[..kw].to_vec()).collect();
-            fetch_existing(c, table, &keys).await?
+            None
         };
-        let mut write = Vec::new();
-        let mut replaced_children = Vec::new();
-        let mut inserted = String::new();
-        let mut first_inserted: Option<String> = None;
-        for row in chunk {
-            match existing.get(&row.vals[..kw]) {
-                Some(old) if old.row == row => report.unchanged += 1,
-                Some(old) => {
-                    report.changed += 1;
-                    let key = row.key_text(table);
-                    audit.push(
-                        table.name,
-                        key,
-                        "update",
-                        Some(row_json(table, &old.row, Some(old.version))),
-                        Some(row_json(table, &row, Some(old.version + 1))),
-                    );
-                    if table.child.is_some() {
-                        replaced_children.push(row.vals[..kw].to_vec());
+        let mut it = rows.into_iter().peekable();
+        while it.peek().is_some() {
+            let chunk: Vec<Row> = it.by_ref().take(self.step).collect();
+            let existing: Existing = if self.empty {
+                Existing::default()
+            } else if let Some(all) = prefetched.as_mut() {
+                chunk.iter().filter_map(|r| all.remove_entry(&r.vals[..kw])).collect()
+            } else {
+                let keys: Vec<Vec<Val>> = chunk.iter().map(|r| r.vals[..kw].to_vec()).collect();
+                fetch_existing(c, table, &keys).await?
+            };
+            let report = &mut self.report;
+            let mut write = Vec::new();
+            let mut replaced_children = Vec::new();
+            let mut inserted = String::new();
+            let mut first_inserted: Option<String> = None;
+            for row in chunk {
+                match existing.get(&row.vals[..kw]) {
+                    Some(old) if old.row == row => report.unchanged += 1,
+                    Some(old) => {
+                        report.changed += 1;
+                        let key = row.key_text(table);
+                        audit.push(
+                            table.name,
+                            key,
+                            "update",
+                            Some(row_json(table, &old.row, Some(old.version))),
+                            Some(row_json(table, &row, Some(old.version + 1))),
+                        );
+                        if table.child.is_some() {
+                            replaced_children.push(row.vals[..kw].to_vec());
+                        }
+                        write.push(row);
                     }
-                    write.push(row);
-                }
-                None => {
-                    report.added += 1;
-                    if first_inserted.is_none() {
-                        inserted_header(&mut inserted, table);
-                    } else {
-                        inserted.push(',');
+                    None => {
+                        report.added += 1;
+                        if first_inserted.is_none() {
+                            inserted_header(&mut inserted, table);
+                        } else {
+                            inserted.push(',');
+                        }
+                        write_row_array(&mut inserted, table, &row);
+                        first_inserted.get_or_insert_with(|| row.key_text(table));
+                        write.push(row);
                     }
-                    write_row_array(&mut inserted, table, &row);
-                    first_inserted.get_or_insert_with(|| row.key_text(table));
-                    write.push(row);
                 }
             }
-        }
-        if let Some(first) = first_inserted {
-            inserted.push_str("]}");
-            audit.push(table.name, first, "insert", None, Some(inserted));
-        }
-        if copy_new && existing.is_empty() {
-            pending_new.extend(write);
-            if pending_new.len() >= COPY_ROWS {
-                copy_rows(c, table, std::mem::take(&mut pending_new)).await?;
+            if let Some(first) = first_inserted {
+                inserted.push_str("]}");
+                audit.push(table.name, first, "insert", None, Some(inserted));
             }
-        } else {
-            write_rows(c, table, write, &replaced_children).await?;
+            if self.copy_new && existing.is_empty() {
+                self.pending_new.extend(write);
+                if self.pending_new.len() >= COPY_ROWS {
+                    copy_rows(c, table, std::mem::take(&mut self.pending_new)).await?;
+                }
+            } else {
+                write_rows(c, table, write, &replaced_children).await?;
+            }
+            if audit.pending() >= 5000 {
+                audit.flush(c).await?;
+            }
+            if let Some(t) = tick {
+                let r = &self.report;
+                t(r.added + r.changed + r.unchanged);
+            }
         }
-        if audit.pending() >= 5000 {
-            audit.flush(c).await?;
-        }
-        if let Some(t) = tick {
-            t(report.added + report.changed + report.unchanged);
-        }
+        Ok(())
     }
-    if !pending_new.is_empty() {
-        copy_rows(c, table, pending_new).await?;
+
+    /// Writes what is still buffered; returns the counts.
+    pub(crate) async fn finish<C: Conn>(mut self, c: &mut C, audit: &mut Audit) -> Result<WriteReport> {
+        if !self.pending_new.is_empty() {
+            copy_rows(c, self.table, std::mem::take(&mut self.pending_new)).await?;
+        }
+        audit.flush(c).await?;
+        Ok(self.report)
     }
-    audit.flush(c).await?;
-    Ok(report)
 }
 
 /// Rows per `COPY` statement.

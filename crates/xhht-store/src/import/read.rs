@@ -24,6 +24,8 @@ pub(crate) struct Sheet {
     pub(crate) file: String,
     /// Each row with its line (CSV) or row (XLSX) number, 1-based.
     pub(crate) rows: Rows,
+    /// SHA-256 of the file's bytes (lower-case hex).
+    pub(crate) sha256: String,
 }
 
 /// A problem with the file as a whole.
@@ -43,10 +45,12 @@ pub(crate) fn is_workbook(path: &Path) -> bool {
 /// rows read with a delimiter hold the header (the CSV delimiter is chosen by it).
 pub(crate) fn read(path: &Path, delimiter_ok: &dyn Fn(&Rows) -> bool) -> Result<Sheet> {
     let file = path.display().to_string();
-    if is_workbook(path) {
-        return read_workbook(path, file);
-    }
     let bytes = std::fs::read(path).map_err(Error::io(path))?;
+    if is_workbook(path) {
+        let mut sheet = read_workbook(path, file)?;
+        sheet.sha256 = xhht_core::rulebook::sha256_hex(&bytes);
+        return Ok(sheet);
+    }
     let text = decode(&bytes, &file)?;
     let mut chosen = b',';
     for d in [b',', b';', b'\t'] {
@@ -56,7 +60,10 @@ pub(crate) fn read(path: &Path, delimiter_ok: &dyn Fn(&Rows) -> bool) -> Result<
             break;
         }
     }
-    Ok(Sheet { rows: parse_csv(text, chosen, None, &file)?, file })
+    // The file's hash on one core while the other reads the rows.
+    let (rows, sha256) =
+        rayon::join(|| parse_csv(text, chosen, None, &file), || xhht_core::rulebook::sha256_hex(&bytes));
+    Ok(Sheet { rows: rows?, file, sha256 })
 }
 
 /// The text of a CSV file: UTF-8 with its byte-order mark removed, or an error saying what the
@@ -157,7 +164,7 @@ fn read_workbook(path: &Path, file: String) -> Result<Sheet> {
         let cells: Vec<String> = row.iter().map(cell_text).collect();
         rows.push((u64::from(row0) + i as u64 + 1, StringRecord::from(cells)));
     }
-    Ok(Sheet { file, rows })
+    Ok(Sheet { file, rows, sha256: String::new() })
 }
 
 /// A cell as the text an official would have typed.

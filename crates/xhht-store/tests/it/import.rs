@@ -253,3 +253,83 @@ async fn skipping_bad_rows_imports_the_good_ones_and_writes_the_rejected_ones() 
     })
     .await;
 }
+
+/// A people file of `n` synthetic rows, with `bad` (line, cell) replacements.
+fn big_people(path: &Path, n: usize, bad: &[(usize, &str)]) {
+    let mut s = String::from("id,full_name,birth_year,category,area\n");
+    for i in 0..n {
+        let line = i + 2;
+        let year =
+            bad.iter().find(|(l, _)| *l == line).map_or_else(|| (1960 + i % 40).to_string(), |(_, v)| (*v).to_owned());
+        s.push_str(&format!("S{i:06},Người Thử {i},{year},giao-vien,27700\n"));
+    }
+    std::fs::write(path, s).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_first_load_is_streamed_and_still_all_or_nothing() {
+    each_backend("streamed", async |db| {
+        let store = db.open().await;
+        store.put_areas("t", &areas()).await.unwrap();
+        let counts = store.counts().await.unwrap();
+        let chain = store.audit_verify().await.unwrap();
+        // Errors in the first block and in the last, after blocks were already written.
+        let file = db.dir.join("people-20k.csv");
+        big_people(&file, 20_000, &[(3, "năm ấy"), (19_990, "x")]);
+        match store.import(ImportKind::People, &file, &opts()).await {
+            Err(Error::Import { errors }) => {
+                let lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
+                assert_eq!(lines, vec![3, 19_990], "{errors:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(store.counts().await.unwrap(), counts, "rolled back");
+        assert_eq!(store.audit_verify().await.unwrap(), chain);
+        // An unknown area in the last block: refused as well.
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        text = text.replace("năm ấy", "1970").replace(",x,", ",1971,");
+        std::fs::write(
+            &file,
+            text.replace(
+                "S019998,Người Thử 19998,1998,giao-vien,27700",
+                "S019998,Người Thử 19998,1998,giao-vien,99999",
+            ),
+        )
+        .unwrap();
+        match store.import(ImportKind::People, &file, &opts()).await {
+            Err(Error::Import { errors }) => {
+                assert_eq!(errors.len(), 1, "{errors:?}");
+                assert_eq!((errors[0].line, errors[0].field.as_str()), (20_000, "area"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(store.counts().await.unwrap(), counts, "rolled back");
+        // Corrected, it goes in whole.
+        std::fs::write(&file, std::fs::read_to_string(&file).unwrap().replace(",99999", ",27700")).unwrap();
+        let r = store.import(ImportKind::People, &file, &opts()).await.unwrap();
+        assert_eq!((r.imported, r.written.added), (20_000, 20_000));
+        assert!(store.audit_verify().await.unwrap().is_ok());
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_file_may_refer_to_rows_further_down() {
+    each_backend("forward", async |db| {
+        let store = db.open().await;
+        // 17,000 communes whose district comes last in the file, a block later.
+        let mut s = String::from("code,name,level,parent,valid_from\n80,Tỉnh,province,,01/01/1976\n");
+        for i in 0..17_000 {
+            s.push_str(&format!("C{i:05},Xã {i},commune,D1,01/01/1976\n"));
+        }
+        s.push_str("D1,Huyện,district,80,01/01/1976\n");
+        let file = db.dir.join("areas-forward.csv");
+        std::fs::write(&file, s).unwrap();
+        let r = store.import(ImportKind::Areas, &file, &opts()).await.unwrap();
+        assert_eq!(r.written.added, 17_002);
+        assert_eq!(store.area("C00000").await.unwrap().unwrap().value.parent.as_deref(), Some("D1"));
+        store.close().await;
+    })
+    .await;
+}
