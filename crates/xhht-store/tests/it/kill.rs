@@ -39,7 +39,7 @@ async fn a_killed_import_leaves_the_database_as_it_was() {
         store.close().await;
 
         let file = db.dir.join("people-big.csv");
-        people_file(&file, 8_000);
+        people_file(&file, 20_000);
         let mut child = Command::new(env!("CARGO_BIN_EXE_xhht-store-import-probe"))
             .args([db.target.as_str(), "people", file.to_str().unwrap(), "150"])
             .stdout(Stdio::piped())
@@ -59,7 +59,8 @@ async fn a_killed_import_leaves_the_database_as_it_was() {
             }
         }
         assert_eq!(writing, 3, "the probe never reported writing");
-        // Inside the transaction, with 3,000 rows written: kill it (SIGKILL on Unix).
+        // Inside the transaction (a streamed first load: checked blocks being written), with
+        // 3,000 rows written: kill it (SIGKILL on Unix).
         child.kill().unwrap();
         let status = child.wait().unwrap();
         assert!(!status.success());
@@ -72,7 +73,7 @@ async fn a_killed_import_leaves_the_database_as_it_was() {
 
         // The database works: the same import now goes through.
         let r = store.import(ImportKind::People, &file, &ImportOptions::new("t")).await.unwrap();
-        assert_eq!(r.written.added, 8_000);
+        assert_eq!(r.written.added, 20_000);
         assert!(store.audit_verify().await.unwrap().is_ok());
         store.close().await;
         integrity_ok(&db).await;
