@@ -101,6 +101,15 @@ pub enum Chart {
     },
 }
 
+impl Chart {
+    /// The chart's caption.
+    pub fn caption(&self) -> &str {
+        match self {
+            Self::Progress { caption, .. } | Self::Bars { caption, .. } | Self::Status { caption, .. } => caption,
+        }
+    }
+}
+
 /// A section.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Section {

@@ -18,7 +18,7 @@ th,td{border:1px solid #999;padding:.25em .45em;vertical-align:top}th{background
 .chart .target{stroke:#dc2626;stroke-width:1.5;stroke-dasharray:2 3}.chart .dot{fill:#1d4ed8}.chart .track{fill:#eef2f7}.chart .bar{fill:#1d4ed8}\
 .chart .legend text{font-size:11px}.series-key{fill:#1d4ed8}.path-key{fill:#9ca3af}.target-key{fill:#dc2626}\
 .st-ok{fill:#16a34a}.st-late{fill:#f59e0b}.st-missing{fill:#dc2626}.st-pending{fill:#94a3b8}\
-footer{margin-top:2em;text-align:right;font-style:italic}@media (max-width:600px){header{flex-direction:column}body{margin:1em auto}}";
+figure{margin:1em 0}figcaption{font-weight:bold;font-size:.95em}footer{margin-top:2em;text-align:right;font-style:italic}@media (max-width:600px){header{flex-direction:column}body{margin:1em auto}}";
 
 /// The document as one self-contained HTML page.
 pub fn render(doc: &Document) -> String {
@@ -52,8 +52,9 @@ pub fn render(doc: &Document) -> String {
             out.push_str(&format!("<p>{}</p>\n", esc(p)));
         }
         for c in &s.charts {
+            out.push_str(&format!("<figure><figcaption>{}</figcaption>", esc(c.caption())));
             out.push_str(&svg::render(c, lang));
-            out.push('\n');
+            out.push_str("</figure>\n");
         }
         for t in &s.tables {
             out.push_str(&format!(
