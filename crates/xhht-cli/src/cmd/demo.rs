@@ -38,9 +38,21 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
     let engines = YearEngines::builtin()?;
     let rt = runtime()?;
     let plan = Plan::can_duoc_2024();
+    // A spinner saying what is going on, on a terminal only.
+    let spinner = std::io::IsTerminal::is_terminal(&std::io::stdout()).then(|| {
+        let s = indicatif::ProgressBar::new_spinner();
+        s.enable_steady_tick(std::time::Duration::from_millis(120));
+        s
+    });
+    let say = |msg: &str| {
+        if let Some(s) = &spinner {
+            s.set_message(msg.to_owned());
+        }
+    };
     let history = rt.block_on(async {
         let store = open(db).await?;
         let who = "xhht demo";
+        say("ghi dữ liệu / writing the records");
         store.put_areas(who, &data.areas).await?;
         store.put_successions(who, &data.successions).await?;
         store.put_organisations(who, &data.organisations).await?;
@@ -52,12 +64,15 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
         store.put_assessments(who, &data.assessments).await?;
         store.put_recognitions(who, &data.recognitions).await?;
         store.put_report_submissions(who, &data.report_submissions).await?;
+        say("chấm các năm / evaluating every year");
         let history = History::load(&store, &engines, data.first_year, data.last_year).await?;
+        say("lưu kết quả / storing the results");
         for (y, r) in history.years.iter().zip(&history.results) {
             store.save_results(who, y.year, y, r, &engines).await?;
         }
         anyhow::Ok(history)
     })?;
+    say("viết báo cáo / writing the reports");
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let last = data.last_year;
     let mut written = Vec::new();
@@ -85,6 +100,9 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
                 &path,
             )?);
         }
+    }
+    if let Some(s) = &spinner {
+        s.finish_and_clear();
     }
     // The summary: target progress this year.
     let Some(records) = history.records() else { bail!("no data year was loaded") };
