@@ -54,6 +54,8 @@ async fn style() -> Response {
 pub(crate) struct PageOpts {
     lang: Option<String>,
     year: Option<i32>,
+    /// Which target the commune table and grid show (its index).
+    target: Option<usize>,
 }
 
 /// The language: `?lang=` (remembered in a cookie), else the cookie, else Vietnamese.
@@ -247,6 +249,8 @@ struct Overview {
     scope_name: String,
     targets: Vec<TargetView>,
     area_target: String,
+    /// The targets to choose from for the commune view: (index, title, chosen).
+    area_choices: Vec<(usize, String, bool)>,
     areas: Vec<AreaView>,
     status_chart: String,
     on_time: u64,
@@ -331,7 +335,10 @@ async fn overview(
                 chart: progress_charts.get(n).cloned().unwrap_or_default(),
             })
             .collect();
-        let first = report.targets.first();
+        let chosen = opts.target.filter(|n| *n < report.targets.len()).unwrap_or(0);
+        let first = report.targets.get(chosen);
+        let area_choices =
+            report.targets.iter().enumerate().map(|(n, t)| (n, t.title.get(lang).to_owned(), n == chosen)).collect();
         let areas = first
             .map(|t| {
                 t.by_area
@@ -358,6 +365,7 @@ async fn overview(
             scope_name: report.scope_name.get(lang).to_owned(),
             targets,
             area_target: first.map(|t| t.title.get(lang).to_owned()).unwrap_or_default(),
+            area_choices,
             areas,
             status_chart,
             on_time: d.on_time,

@@ -50,6 +50,9 @@ async fn the_overview_needs_a_login_and_shows_progress_charts_in_both_languages(
     assert!(html.contains("id=\"deadlines\""));
     assert!(html.contains("2023"), "the series since 2023");
     assert!(html.contains("format=docx"));
+    let second = page(&app, &cookie, "/?year=2025&target=1").await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(second.text().contains("<strong>2</strong>"), "the second target is chosen for the communes");
     let en = page(&app, &cookie, "/?year=2025&lang=en").await;
     assert!(en.text().contains("Progress on the targets"));
     assert!(en.header("set-cookie").contains("xhht_lang=en"));
