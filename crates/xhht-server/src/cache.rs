@@ -131,6 +131,10 @@ pub(crate) struct Cache {
     years: Mutex<HashMap<i32, (i64, Arc<YearData>)>>,
     results: Mutex<HashMap<i32, (i64, Arc<YearResults>)>>,
     reports: Mutex<HashMap<ReportKey, Arc<Report>>>,
+    /// The newest report built for each key without its version: (version, report).
+    latest: Mutex<HashMap<ReportKey, (i64, Arc<Report>)>>,
+    /// Reports being rebuilt in the background.
+    rebuilding: Mutex<std::collections::HashSet<ReportKey>>,
     rendered: RwLock<HashMap<RenderKey, Bytes>>,
     auth: RwLock<HashMap<String, (Instant, Option<AuthUser>)>>,
     build: tokio::sync::Mutex<()>,
@@ -160,6 +164,11 @@ pub(crate) fn parse_scope(s: &str) -> Option<Scope> {
         }
         _ => return None,
     })
+}
+
+/// The key without its version.
+fn shape(k: &ReportKey) -> ReportKey {
+    ReportKey { version: 0, ..k.clone() }
 }
 
 /// Replaces people's names in a report by `***`.
@@ -269,7 +278,42 @@ impl AppState {
             map.retain(|k, _| k.version == key.version);
         }
         map.insert(key.clone(), report.clone());
+        drop(map);
+        let mut latest = lock(&self.cache().latest);
+        if latest.len() >= MAX_ENTRIES {
+            latest.clear();
+        }
+        let entry = latest.entry(shape(key)).or_insert((key.version, report.clone()));
+        if entry.0 <= key.version {
+            *entry = (key.version, report.clone());
+        }
         Ok(report)
+    }
+
+    /// The report for `key`, or — when [`crate::Config::stale_reports`] is on and only an older
+    /// version is built — that older one while the new one is built in the background. Returns
+    /// the version of the report given.
+    pub(crate) async fn report_or_stale(&self, key: &ReportKey) -> Result<(i64, Arc<Report>), ApiError> {
+        if let Some(r) = lock(&self.cache().reports).get(key) {
+            return Ok((key.version, r.clone()));
+        }
+        if self.config().stale_reports {
+            let stale = lock(&self.cache().latest).get(&shape(key)).filter(|(v, _)| *v < key.version).cloned();
+            if let Some((v, r)) = stale {
+                if lock(&self.cache().rebuilding).insert(key.clone()) {
+                    let state = self.clone();
+                    let key = key.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = state.report(&key).await {
+                            tracing::warn!(error = ?e, "rebuilding a report failed");
+                        }
+                        lock(&state.cache().rebuilding).remove(&key);
+                    });
+                }
+                return Ok((v, r));
+            }
+        }
+        Ok((key.version, self.report(key).await?))
     }
 
     async fn build_report(&self, key: &ReportKey) -> Result<Report, ApiError> {
@@ -334,7 +378,11 @@ impl AppState {
         if let Some(b) = read(&self.cache().rendered).get(&rk) {
             return Ok(b.clone());
         }
-        let report = self.report(key).await?;
+        let (version, report) = self.report_or_stale(key).await?;
+        let rk: RenderKey = (ReportKey { version, ..key.clone() }, format, lang, table.clone());
+        if let Some(b) = read(&self.cache().rendered).get(&rk) {
+            return Ok(b.clone());
+        }
         // One rendering at a time: concurrent first requests wait for it instead of each
         // rendering the same bytes.
         let _rendering = self.cache().render.lock().await;
@@ -346,7 +394,7 @@ impl AppState {
             .map_err(|e| ApiError::internal("render task", e))??;
         let mut map = write(&self.cache().rendered);
         if map.len() >= MAX_ENTRIES {
-            map.retain(|k, _| k.0.version == key.version);
+            map.retain(|k, _| k.0.version >= version);
         }
         map.insert(rk, bytes.clone());
         Ok(bytes)

@@ -307,7 +307,7 @@ async fn overview(
     let who = Auth(user);
     let page = async {
         let key = report_key(&state, &who, KindKey::Annual, Some(year), None, None).await?;
-        let report = state.report(&key).await?;
+        let (_, report) = state.report_or_stale(&key).await?;
         let doc = document(&report, lang);
         let mut progress_charts = Vec::new();
         let mut status_chart = String::new();

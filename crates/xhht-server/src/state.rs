@@ -54,6 +54,10 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Log in JSON (one object per line) instead of text.
     pub json_logs: bool,
+    /// After the data changed, answer report requests with the previous report while the new
+    /// one is built in the background (no request waits for a rebuild; figures follow a write
+    /// within the rebuild time). Off: the first request after a write waits for the rebuild.
+    pub stale_reports: bool,
 }
 
 impl Config {
@@ -72,6 +76,7 @@ impl Config {
             upload_limit: 20 << 20,
             cors_origins: Vec::new(),
             json_logs: false,
+            stale_reports: true,
         }
     }
 }

@@ -522,3 +522,30 @@ async fn errors_never_show_internal_text() {
     let text = r.text();
     assert!(!text.contains("sqlx") && !text.contains("SQLITE") && !text.contains("/tmp/"), "{text}");
 }
+
+/// With stale reports on (the default), a read after a write never waits for the rebuild: it
+/// gets the previous figures while the new report is built, and the new figures follow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_write_reports_follow_without_blocking_reads() {
+    let app = TestApp::with("stale", |c| c.stale_reports = true).await;
+    let d = app.get("admin", "/api/v1/deadlines?year=2026").await.json();
+    let row = d["rows"].as_array().unwrap().iter().find(|r| r["status"]["status"] == "not-yet-due").cloned().unwrap();
+    let org = row["code"].as_str().unwrap().to_owned();
+    let body = json!({"actor": row["actor"], "organisation": org, "year": 2026});
+    assert_eq!(app.post("admin", "/api/v1/report-submissions", body).await.status, StatusCode::CREATED);
+    let status = |d: &serde_json::Value| {
+        d["rows"].as_array().unwrap().iter().find(|r| r["code"] == org.as_str()).unwrap()["status"]["status"].clone()
+    };
+    // Served at once (stale or fresh), and fresh within a while.
+    let first = app.get("viewer", "/api/v1/deadlines?year=2026").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let mut fresh = status(&first.json()) == "on-time";
+    for _ in 0..600 {
+        if fresh {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        fresh = status(&app.get("viewer", "/api/v1/deadlines?year=2026").await.json()) == "on-time";
+    }
+    assert!(fresh, "the new figures arrive");
+}

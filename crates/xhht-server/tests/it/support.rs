@@ -173,6 +173,7 @@ pub(crate) fn test_config(db: &str) -> Config {
     c.data_version_interval = Duration::ZERO;
     c.auth_cache_ttl = Duration::ZERO;
     c.rate_limit = None;
+    c.stale_reports = false;
     c
 }
 
