@@ -6,7 +6,7 @@
 //! docs and tidy. `tidy` runs the repository checks (file docs, whitespace, no ignored or
 //! should-panic tests, the dependency boundary of the pure crates, workspace lints, crate roots);
 //! they also run as an ordinary test, so `cargo test` catches them too. `bench` runs the
-//! benchmarks, `codegen` regenerates `docs/cli.md`, `demo-data` builds the demo database and
+//! benchmarks, `codegen` regenerates `docs/cli.md` and `docs/openapi.json`, `demo-data` builds the demo database and
 //! `e2e` runs the end-to-end tests.
 //!
 //! It has no dependencies, so that it builds in seconds on a fresh machine.
@@ -34,8 +34,8 @@ Tasks:
                        tidy     the checks of `cargo xtask tidy`
   tidy               Run the repository checks; every problem is printed as
                      `path:line: message`. They also run as a test of this crate.
-  codegen [--check]  Regenerate docs/cli.md from the CLI's definition; with --check, only
-                     verify it is up to date (exit 1 when stale).
+  codegen [--check]  Regenerate docs/cli.md (from the CLI's definition) and docs/openapi.json
+                     (from the server's); with --check, only verify they are up to date.
   e2e                Run the end-to-end tests: the CLI's (the built binary on a demo database),
                      and the server's in headless Chromium and under schemathesis (needs
                      chromium, `npm ci` in crates/xhht-server/tests/browser, and schemathesis on
@@ -150,45 +150,43 @@ fn main() -> ExitCode {
     }
 }
 
-/// Regenerates `docs/cli.md` from the CLI (`xhht help-markdown`), or checks it.
+/// Regenerates the generated documents — `docs/cli.md` (`xhht help-markdown`) and
+/// `docs/openapi.json` (`xhht-server openapi`) — or, with `check`, verifies they are current.
 fn codegen(root: &Path, check: bool) -> ExitCode {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = std::process::Command::new(cargo)
-        .args(["run", "--quiet", "--package", "xhht-cli", "--bin", "xhht", "--", "help-markdown"])
-        .output();
-    let generated = match output {
-        Ok(o) if o.status.success() => o.stdout,
-        Ok(o) => {
-            eprintln!("xtask codegen: xhht help-markdown failed:\n{}", String::from_utf8_lossy(&o.stderr));
-            return ExitCode::FAILURE;
-        }
-        Err(err) => {
-            eprintln!("xtask codegen: cannot run cargo: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let path = root.join("docs/cli.md");
-    if check {
-        let on_disk = std::fs::read(&path).unwrap_or_default();
-        if on_disk == generated {
-            println!("docs/cli.md is up to date");
-            ExitCode::SUCCESS
-        } else {
-            eprintln!("docs/cli.md is stale: run `cargo xtask codegen`");
-            ExitCode::FAILURE
-        }
-    } else {
-        match std::fs::write(&path, generated) {
-            Ok(()) => {
-                println!("wrote {}", path.display());
-                ExitCode::SUCCESS
+    let targets: [(&str, &[&str]); 2] = [
+        ("docs/cli.md", &["run", "--quiet", "--package", "xhht-cli", "--bin", "xhht", "--", "help-markdown"]),
+        ("docs/openapi.json", &["run", "--quiet", "--package", "xhht-server", "--bin", "xhht-server", "--", "openapi"]),
+    ];
+    let mut stale = false;
+    for (file, args) in targets {
+        let generated = match std::process::Command::new(&cargo).args(args).output() {
+            Ok(o) if o.status.success() => o.stdout,
+            Ok(o) => {
+                eprintln!("xtask codegen: {file}: the generator failed:\n{}", String::from_utf8_lossy(&o.stderr));
+                return ExitCode::FAILURE;
             }
             Err(err) => {
-                eprintln!("xtask codegen: cannot write {}: {err}", path.display());
-                ExitCode::FAILURE
+                eprintln!("xtask codegen: cannot run cargo: {err}");
+                return ExitCode::FAILURE;
             }
+        };
+        let path = root.join(file);
+        if check {
+            if std::fs::read(&path).unwrap_or_default() == generated {
+                println!("{file} is up to date");
+            } else {
+                eprintln!("{file} is stale: run `cargo xtask codegen`");
+                stale = true;
+            }
+        } else if let Err(err) = std::fs::write(&path, generated) {
+            eprintln!("xtask codegen: cannot write {}: {err}", path.display());
+            return ExitCode::FAILURE;
+        } else {
+            println!("wrote {file}");
         }
     }
+    if stale { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 /// Parses the arguments after `cargo xtask`.

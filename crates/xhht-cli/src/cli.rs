@@ -181,6 +181,12 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Tài khoản và mã truy cập API của máy chủ / server accounts and API tokens.
+    User {
+        /// Việc cần làm / what to do.
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// In mã tự hoàn thành lệnh cho shell / print shell completions.
     Completions {
         /// Shell: bash, zsh, fish, powershell, elvish.
@@ -252,6 +258,36 @@ pub struct ReportArgs {
     /// Tệp đích (csv: một thư mục, mỗi bảng một tệp) / the output file (csv: a folder with one file per table).
     #[arg(long)]
     pub out: std::path::PathBuf,
+}
+
+/// `xhht user …`
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Thêm hoặc thay tài khoản / add or replace an account.
+    Add {
+        /// Tên đăng nhập / the user name.
+        name: String,
+        /// Vai trò / the role: admin, reviewer, verifier, unit, viewer.
+        #[arg(value_parser = ["admin", "reviewer", "verifier", "unit", "viewer"])]
+        role: String,
+        /// Mã đơn vị (bắt buộc với vai trò unit) / the organisation's code (a unit needs one).
+        #[arg(long)]
+        organisation: Option<String>,
+        /// Tên biến môi trường chứa mật khẩu đăng nhập bảng điều khiển / the environment variable holding the dashboard password.
+        #[arg(long)]
+        password_env: Option<String>,
+        /// Mã người (trong hồ sơ) của tài khoản, để phê duyệt với tư cách thủ trưởng / the person in the records this account is (a head approves as that person).
+        #[arg(long)]
+        person: Option<String>,
+    },
+    /// Tạo mã truy cập API (chỉ hiện một lần) / create an API token (shown once).
+    Token {
+        /// Tên đăng nhập / the user.
+        user: String,
+        /// Tên gợi nhớ của mã / what the token is for.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
 }
 
 /// `xhht audit …`

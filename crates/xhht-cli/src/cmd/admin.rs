@@ -164,3 +164,39 @@ pub(crate) fn export(o: &mut Out<'_>, db: &str, kind: &str, out: &Path) -> anyho
     o.line(format!("{}: {n}", out.display()))?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// `xhht user add|token`: the accounts of `xhht-server`, kept in the same database.
+pub(crate) fn user(o: &mut Out<'_>, db: &str, cmd: crate::cli::UserCommand) -> anyhow::Result<ExitCode> {
+    use crate::cli::UserCommand;
+    use xhht_server::auth;
+    let rt = runtime()?;
+    match cmd {
+        UserCommand::Add { name, role, organisation, password_env, person } => {
+            let password = match &password_env {
+                Some(var) => {
+                    Some(std::env::var(var).with_context(|| format!("the environment variable {var} is not set"))?)
+                }
+                None => None,
+            };
+            rt.block_on(async {
+                auth::add_user(db, &name, &role, organisation.as_deref(), password.as_deref()).await?;
+                if person.is_some() {
+                    auth::link_person(db, &name, person.as_deref()).await?;
+                }
+                anyhow::Ok(())
+            })
+            .with_context(|| format!("cannot add the user `{name}`"))?;
+            o.line(match o.lang {
+                Lang::Vi => format!("Đã thêm tài khoản {name} ({role})."),
+                Lang::En => format!("Added the user {name} ({role})."),
+            })?;
+        }
+        UserCommand::Token { user, name } => {
+            let token = rt
+                .block_on(auth::create_token(db, &user, &name))
+                .with_context(|| format!("cannot create a token for `{user}`"))?;
+            o.line(token)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -91,3 +91,23 @@ fn an_officials_xlsx_with_a_title_block_and_vietnamese_headers_imports() {
     assert!(stderr(&unknown).contains("unknown kind `galaxies`"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn users_and_tokens_for_the_server_are_made_from_the_command_line() {
+    let dir = fresh("users");
+    let o = Command::new(env!("CARGO_BIN_EXE_xhht"))
+        .current_dir(&dir)
+        .args(["user", "add", "nv-admin", "admin", "--password-env", "XHHT_TEST_PW"])
+        .env("XHHT_TEST_PW", "mot-mat-khau-dai")
+        .env_remove("XHHT_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = run(&dir, &["user", "token", "nv-admin"]);
+    assert!(t.status.success(), "{}", stderr(&t));
+    let token = stdout(&t);
+    assert!(token.trim().starts_with("xhht_") && token.trim().len() > 40, "{token}");
+    let unit = run(&dir, &["user", "add", "truong-a", "unit"]);
+    assert_eq!(unit.status.code(), Some(1), "a unit needs its organisation: {}", stdout(&unit));
+    let _ = std::fs::remove_dir_all(&dir);
+}
