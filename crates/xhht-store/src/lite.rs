@@ -355,6 +355,7 @@ pub(crate) fn load_year(path: &Path, year: i32) -> Result<crate::year::YearData>
             job!(successions, F::ALL, vec![]),
             job!(report_submissions, F::YEAR, y()),
             job!(reward_proposals, F::YEAR, y()),
+            job!(duty_reports, F::YEAR, y()),
         ];
         let next = AtomicUsize::new(0);
         let heads: Vec<Result<i64>> = std::thread::scope(|s| {

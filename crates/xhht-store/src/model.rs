@@ -15,8 +15,8 @@ use xhht_core::entity::{
 };
 use xhht_core::period::DateRange;
 use xhht_core::record::{
-    Approval, Assessment, Commitment, IndicatorValue, Recognition, Registration, ReportKind, ReportSubmission,
-    RewardProposal, SelfStudyPlan, SubjectRef, Value, Verification,
+    Approval, Assessment, Commitment, DutyReport, IndicatorValue, Recognition, Registration, ReportKind,
+    ReportSubmission, RewardProposal, SelfStudyPlan, SubjectRef, Value, Verification,
 };
 use xhht_scoring::scale::{from_scaled, to_scaled};
 
@@ -780,6 +780,42 @@ impl Record for ReportSubmission {
             (k, _) => return Err(FieldError::new("kind", format!("unknown report kind `{k}`"))),
         };
         Ok(ReportSubmission { actor, organisation, year, kind, submitted_on: c.date()?, document_number: c.opt_text() })
+    }
+
+    fn refs(&self) -> Vec<Ref> {
+        vec![r("organisation", &schema::ORGANISATIONS, &self.organisation)]
+    }
+}
+
+impl Record for DutyReport {
+    const TABLE: &'static Table = &schema::DUTY_REPORTS;
+
+    fn to_row(&self) -> FieldResult<Row> {
+        for (field, v) in [("actor", &self.actor), ("duty", &self.duty), ("field", &self.field)] {
+            if v.trim().is_empty() {
+                return Err(FieldError::new(field, "missing"));
+            }
+        }
+        Ok(Row::new(vec![
+            Val::text(&self.actor),
+            Val::text(&self.organisation),
+            Val::int(self.year),
+            Val::text(&self.duty),
+            Val::text(&self.field),
+            Val::text(&self.value),
+        ]))
+    }
+
+    fn from_row(row: Row) -> FieldResult<Self> {
+        let mut c = Cells::new(Self::TABLE, &row.vals);
+        Ok(DutyReport {
+            actor: c.text()?,
+            organisation: c.text()?,
+            year: c.year()?,
+            duty: c.text()?,
+            field: c.text()?,
+            value: c.text()?,
+        })
     }
 
     fn refs(&self) -> Vec<Ref> {

@@ -216,6 +216,14 @@ pub(crate) static REPORT_SUBMISSIONS: Table = Table {
     versioned: true,
 };
 
+pub(crate) static DUTY_REPORTS: Table = Table {
+    name: "duty_reports",
+    cols: &[t("actor"), t("organisation"), i("year"), t("duty"), t("field"), t("value")],
+    key: 5,
+    child: None,
+    versioned: true,
+};
+
 pub(crate) static REWARD_PROPOSALS: Table = Table {
     name: "reward_proposals",
     cols: &[
@@ -329,6 +337,7 @@ pub(crate) static ALL_TABLES: &[&Table] = &[
     &ASSESSMENT_VALUES,
     &RECOGNITIONS,
     &REPORT_SUBMISSIONS,
+    &DUTY_REPORTS,
     &REWARD_PROPOSALS,
     &RESULTS,
     &RESULT_EVALUATIONS,

@@ -12,7 +12,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use xhht_core::area::{AdminArea, Succession};
 use xhht_core::entity::{Clan, Community, Household, Membership, Organisation, Person};
 use xhht_core::record::{
-    Assessment, Commitment, Recognition, Registration, ReportKind, ReportSubmission, RewardProposal, SelfStudyPlan,
+    Assessment, Commitment, DutyReport, Recognition, Registration, ReportKind, ReportSubmission, RewardProposal,
+    SelfStudyPlan,
 };
 
 use crate::audit::{self, AuditEntry, AuditReport};
@@ -378,6 +379,8 @@ puts! {
     put_recognitions: Recognition;
     /// Writes report submissions (key: actor, organisation, year, kind).
     put_report_submissions: ReportSubmission;
+    /// Writes what actors reported duty by duty (key: actor, organisation, year, duty, field).
+    put_duty_reports: DutyReport;
     /// Writes reward proposals with their verifications (key: reward, subject, year).
     put_reward_proposals: RewardProposal;
 }

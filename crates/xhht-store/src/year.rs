@@ -6,7 +6,7 @@
 //! What a year loads: every area, succession, organisation and person; the memberships that
 //! overlap the data year or the years on either side (approvals of a year's plans can fall
 //! early in the next year); the year's registrations, commitments, self-study plans,
-//! assessments, report submissions and reward proposals; and the recognitions of that year and
+//! assessments, report submissions, duty reports and reward proposals; and the recognitions of that year and
 //! every earlier one (an earlier recognition may still hold).
 
 use std::collections::HashSet;
@@ -17,7 +17,8 @@ use xhht_core::Title;
 use xhht_core::area::{AdminArea, Succession};
 use xhht_core::entity::{Membership, Organisation, Person};
 use xhht_core::record::{
-    Assessment, Commitment, Recognition, Registration, ReportSubmission, RewardProposal, SelfStudyPlan, SubjectRef,
+    Assessment, Commitment, DutyReport, Recognition, Registration, ReportSubmission, RewardProposal, SelfStudyPlan,
+    SubjectRef,
 };
 use xhht_scoring::year::{YearEngines, YearInput, YearResults};
 use xhht_scoring::{Engine, Evaluation};
@@ -59,6 +60,8 @@ pub struct YearData {
     pub report_submissions: Vec<ReportSubmission>,
     /// The year's reward proposals.
     pub reward_proposals: Vec<RewardProposal>,
+    /// What the actors reported for the year, duty by duty.
+    pub duty_reports: Vec<DutyReport>,
 }
 
 impl YearData {
@@ -100,10 +103,11 @@ enum YearTable {
     Successions,
     Reports,
     Rewards,
+    DutyReports,
 }
 
 impl YearTable {
-    const ALL: [YearTable; 12] = [
+    const ALL: [YearTable; 13] = [
         Self::People,
         Self::Memberships,
         Self::Assessments,
@@ -116,6 +120,7 @@ impl YearTable {
         Self::Successions,
         Self::Reports,
         Self::Rewards,
+        Self::DutyReports,
     ];
 
     /// Reads this table's part of the year into `data`.
@@ -146,6 +151,7 @@ impl YearTable {
             Self::Successions => into!(successions, F::ALL, vec![]),
             Self::Reports => into!(report_submissions, F::YEAR, y()),
             Self::Rewards => into!(reward_proposals, F::YEAR, y()),
+            Self::DutyReports => into!(duty_reports, F::YEAR, y()),
         }
         Ok(())
     }

@@ -18,10 +18,11 @@ async fn a_database_at_version_1_with_data_migrates_to_the_latest() {
         old.close().await;
 
         let store = db.open().await;
-        assert_eq!(store.schema_version().await.unwrap(), 2);
+        assert_eq!(store.schema_version().await.unwrap(), 3);
         assert_eq!(store.person("p2").await.unwrap().unwrap().value, teacher("p2"));
         let counts = store.counts().await.unwrap();
         assert!(counts.contains(&("people", 2)) && counts.contains(&("imports", 0)), "{counts:?}");
+        assert!(counts.contains(&("duty_reports", 0)), "the duty reports arrive with version 3: {counts:?}");
         assert!(store.audit_verify().await.unwrap().is_ok(), "the audit chain survives the migration");
         store.close().await;
     })

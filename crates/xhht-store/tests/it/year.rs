@@ -164,3 +164,40 @@ async fn a_district_year_is_loaded_evaluated_saved_and_read_back() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duty_reports_are_stored_by_key_and_loaded_with_their_year() {
+    use xhht_core::record::DutyReport;
+    each_backend("duty", async |db| {
+        let store = db.open().await;
+        district(&store).await;
+        let field = |org: &str, year: i32, field: &str, value: &str| DutyReport {
+            actor: "actor.phong-ldtbxh".into(),
+            organisation: org.into(),
+            year,
+            duty: "actor.phong-ldtbxh.2".into(),
+            field: field.into(),
+            value: value.into(),
+        };
+        let w = store
+            .put_duty_reports("t", &[field("A", 2024, "classes-opened", "12"), field("A", 2023, "classes-opened", "9")])
+            .await
+            .unwrap();
+        assert_eq!(w.added, 2);
+        // Same key, new value: changed, not added.
+        let w = store.put_duty_reports("t", &[field("A", 2024, "classes-opened", "14")]).await.unwrap();
+        assert_eq!((w.added, w.changed), (0, 1));
+        let y = store.load_year(2024).await.unwrap();
+        assert_eq!(y.duty_reports, vec![field("A", 2024, "classes-opened", "14")]);
+        // An organisation not on record: refused, naming the field; nothing written.
+        let e = store
+            .put_duty_reports("t", &[field("A", 2024, "women-trained", "3"), field("NOWHERE", 2024, "x", "1")])
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("organisation"), "{e}");
+        assert_eq!(store.load_year(2024).await.unwrap().duty_reports.len(), 1);
+        assert!(store.audit_verify().await.unwrap().is_ok());
+        store.close().await;
+    })
+    .await;
+}
