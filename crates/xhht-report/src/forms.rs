@@ -6,13 +6,14 @@
 //! duty (e.g. the labour office's "rural workers in vocational training"), with an empty
 //! "result" column. It renders through the same XLSX and DOCX renderers as the reports. A filled
 //! XLSX comes back through [`read_filled_xlsx`]; the same records can also be sent as JSON (a
-//! list of `DutyReport`). The synthesis report quotes them duty by duty and flags the duties
+//! list of `DutyReport`, checked by [`check_duty_reports`]). The synthesis report quotes them duty by duty and flags the duties
 //! nobody reported on.
 
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use xhht_core::Lang;
+use xhht_core::entity::Organisation;
 use xhht_core::plan::{DutyRole, Plan};
 use xhht_core::record::DutyReport;
 
@@ -139,7 +140,7 @@ pub fn read_filled_xlsx(bytes: &[u8], file: &str, plan: &Plan) -> std::result::R
         Ok(w) => w,
         Err(e) => return Err(vec![format!("{file}: not a readable XLSX file: {e}")]),
     };
-    let mut out = Vec::new();
+    let mut out: Vec<(String, DutyReport)> = Vec::new();
     let mut errors = Vec::new();
     let mut found = false;
     for name in wb.sheet_names() {
@@ -162,36 +163,85 @@ pub fn read_filled_xlsx(bytes: &[u8], file: &str, plan: &Plan) -> std::result::R
             continue;
         };
         for (i, r) in rows.iter().enumerate().skip(h + 1) {
-            let line = i + 1;
             let get = |c: usize| r.get(c).cloned().unwrap_or_default();
             let value = get(cv);
             if value.is_empty() {
                 continue;
             }
-            let (actor, duty, field) = (get(ca), get(cd), get(cf));
-            let Some(d) = plan.actor(&actor).and_then(|a| a.duties.iter().find(|d| d.id == duty)) else {
-                errors.push(format!("{file}:{line}: {}: `{duty}` is not a duty of `{actor}` in the plan", LABELS[4].1));
-                continue;
-            };
-            let Some(f) = d.report_fields.iter().find(|f| f.id == field) else {
-                errors.push(format!("{file}:{line}: {}: `{field}` is not a field of duty `{duty}`", LABELS[7].1));
-                continue;
-            };
-            if f.numeric && xhht_core::decimal::parse_decimal(&value).is_none() {
-                errors.push(format!("{file}:{line}: {}: `{value}` is not a number", LABELS[9].1));
-                continue;
-            }
+            let at = format!("{file}:{}", i + 1);
             let Ok(year) = get(cy).parse::<i32>() else {
-                errors.push(format!("{file}:{line}: {}: `{}` is not a year", LABELS[3].1, get(cy)));
+                errors.push(format!("{at}: {}: `{}` is not a year", LABELS[3].1, get(cy)));
                 continue;
             };
-            out.push(DutyReport { actor, organisation: get(co), year, duty, field, value });
+            out.push((
+                at,
+                DutyReport { actor: get(ca), organisation: get(co), year, duty: get(cd), field: get(cf), value },
+            ));
         }
     }
     if !found {
         errors.push(format!("{file}: no sheet has the form's header (a column “Mã nhiệm vụ” / “Duty id”)"));
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    errors.extend(check_duty_reports(plan, None, &out));
+    if errors.is_empty() { Ok(out.into_iter().map(|(_, r)| r).collect()) } else { Err(errors) }
+}
+
+/// Checks duty reports against the plan (and, when given, the organisations on record), each
+/// with where it came from (`file:line` or `file: [n]`). Every problem is one message
+/// `WHERE: field: message`; none means the reports may be stored:
+/// - the duty is a duty of the actor in the plan and the field a field of that duty;
+/// - a numeric field holds a number;
+/// - the organisation exists and, if it acts as a plan actor, as this one;
+/// - no duty field is reported twice for the same organisation and year.
+pub fn check_duty_reports(
+    plan: &Plan,
+    organisations: Option<&[Organisation]>,
+    reports: &[(String, DutyReport)],
+) -> Vec<String> {
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (at, r) in reports {
+        let Some(actor) = plan.actor(&r.actor) else {
+            errors.push(format!("{at}: {}: `{}` is not an actor of the plan", LABELS[1].1, r.actor));
+            continue;
+        };
+        let Some(d) = actor.duties.iter().find(|d| d.id == r.duty) else {
+            errors.push(format!("{at}: {}: `{}` is not a duty of `{}` in the plan", LABELS[4].1, r.duty, r.actor));
+            continue;
+        };
+        let Some(f) = d.report_fields.iter().find(|f| f.id == r.field) else {
+            errors.push(format!("{at}: {}: `{}` is not a field of duty `{}`", LABELS[7].1, r.field, r.duty));
+            continue;
+        };
+        if f.numeric && xhht_core::decimal::parse_decimal(&r.value).is_none() {
+            errors.push(format!("{at}: {}: `{}` is not a number", LABELS[9].1, r.value));
+            continue;
+        }
+        if let Some(orgs) = organisations {
+            match orgs.iter().find(|o| o.code == r.organisation) {
+                None => {
+                    errors.push(format!("{at}: {}: no organisation `{}` on record", LABELS[2].1, r.organisation));
+                    continue;
+                }
+                Some(o) if o.actor.as_deref().is_some_and(|a| a != r.actor) => {
+                    errors.push(format!(
+                        "{at}: {}: `{}` reports as `{}`, not as `{}`",
+                        LABELS[2].1,
+                        r.organisation,
+                        o.actor.as_deref().unwrap_or_default(),
+                        r.actor
+                    ));
+                    continue;
+                }
+                Some(_) => {}
+            }
+        }
+        let key = (&r.actor, &r.organisation, r.year, &r.duty, &r.field);
+        if let Some(first) = seen.insert(key, at) {
+            errors.push(format!("{at}: {}: `{}` is reported twice (first at {first})", LABELS[7].1, r.field));
+        }
+    }
+    errors
 }
 
 #[cfg(test)]
