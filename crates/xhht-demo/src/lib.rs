@@ -23,8 +23,8 @@ use xhht_core::entity::{
 };
 use xhht_core::period::DateRange;
 use xhht_core::record::{
-    Assessment, Commitment, IndicatorValue, Recognition, Registration, ReportKind, ReportSubmission, SelfStudyPlan,
-    SubjectRef, Value,
+    Assessment, Commitment, DutyReport, IndicatorValue, Recognition, Registration, ReportKind, ReportSubmission,
+    SelfStudyPlan, SubjectRef, Value,
 };
 use xhht_core::rulebook::Subject;
 use xhht_core::source::Provenance;
@@ -87,6 +87,8 @@ pub struct Dataset {
     pub recognitions: Vec<Recognition>,
     /// Annual report submissions.
     pub report_submissions: Vec<ReportSubmission>,
+    /// What the submitted reports said, duty by duty (most duties filled, some left blank).
+    pub duty_reports: Vec<DutyReport>,
 }
 
 impl Dataset {
@@ -671,6 +673,8 @@ impl Gen {
             if day > today {
                 continue;
             }
+            let actor = o.actor.clone().unwrap_or_default();
+            self.duty_reports(&actor, &o.code, year);
             self.ds.report_submissions.push(ReportSubmission {
                 actor: o.actor.clone().unwrap_or_default(),
                 organisation: o.code.clone(),
@@ -682,6 +686,47 @@ impl Gen {
         }
         Ok(())
     }
+}
+
+impl Gen {
+    /// The fields of a submitted report: every field of the first duty and of about five other duties in six, a number or a
+    /// sentence marked synthetic. Drawn from a hash of the key, not from the generator's
+    /// sequence, so the rest of the data does not depend on them.
+    fn duty_reports(&mut self, actor: &str, org: &str, year: i32) {
+        let Some(a) = xhht_core::plan::Plan::can_duoc_2024().actor(actor) else { return };
+        let reportable = a.duties.iter().filter(|d| !d.report_fields.is_empty());
+        for (i, duty) in reportable.enumerate() {
+            if i > 0 && mix(&[org, &duty.id], year).is_multiple_of(6) {
+                continue; // not reported on (the first duty always is)
+            }
+            for f in &duty.report_fields {
+                let h = mix(&[org, &duty.id, &f.id], year);
+                let value = if f.numeric {
+                    (1 + h % 120).to_string()
+                } else {
+                    format!("Đã triển khai theo kế hoạch năm {year} (dữ liệu mô phỏng / synthetic)")
+                };
+                self.ds.duty_reports.push(DutyReport {
+                    actor: actor.to_owned(),
+                    organisation: org.to_owned(),
+                    year,
+                    duty: duty.id.clone(),
+                    field: f.id.clone(),
+                    value,
+                });
+            }
+        }
+    }
+}
+
+/// A stable 64-bit FNV-1a hash of some strings and a year.
+fn mix(parts: &[&str], year: i32) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in parts.iter().flat_map(|p| p.bytes().chain([0])).chain(year.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 #[cfg(test)]
@@ -713,6 +758,15 @@ mod tests {
         assert!(ds.recognitions.iter().all(|r| r.decision_date() <= today && r.year() <= 2025));
         assert!(ds.report_submissions.iter().any(|s| s.year == 2026), "some 2026 reports are in");
         assert!(ds.report_submissions.iter().any(|s| s.submitted_on >= d(s.year, 12, 10)), "some are late");
+        // Each submitted report says something, duty by duty, and only submitted reports do.
+        for s in &ds.report_submissions {
+            assert!(ds.duty_reports.iter().any(|r| r.organisation == s.organisation && r.year == s.year));
+        }
+        assert!(
+            ds.duty_reports.iter().all(|r| {
+                ds.report_submissions.iter().any(|s| s.organisation == r.organisation && s.year == r.year)
+            })
+        );
         assert_eq!((ds.first_year, ds.last_year), (2023, 2026));
     }
 
