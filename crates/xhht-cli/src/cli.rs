@@ -146,9 +146,9 @@ pub enum Command {
     },
     /// Nhập tệp CSV/XLSX của đơn vị (tất cả hoặc không) / import an officials' CSV or XLSX file (all or nothing).
     Import {
-        /// Loại dữ liệu / what the file holds: areas, organisations, people, memberships, registrations, commitments, self-study-plans, assessments, recognitions, report-submissions.
+        /// Loại dữ liệu / what the file holds: areas, organisations, people, memberships, registrations, commitments, self-study-plans, assessments, recognitions, report-submissions; duty-reports (a filled `xhht form`, .xlsx, or a JSON list).
         kind: String,
-        /// Tệp CSV hoặc XLSX / the CSV or XLSX file.
+        /// Tệp CSV hoặc XLSX (duty-reports: XLSX hoặc JSON) / the CSV or XLSX file (duty-reports: XLSX or JSON).
         file: std::path::PathBuf,
         /// Nhập các dòng đúng, ghi các dòng lỗi ra tệp / import the good rows and write the bad ones to a file.
         #[arg(long)]

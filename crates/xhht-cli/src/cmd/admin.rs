@@ -99,6 +99,12 @@ pub(crate) fn import(
     skip_bad_rows: bool,
     rejected: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
+    if kind == DUTY_REPORTS {
+        if skip_bad_rows {
+            bail!("--skip-bad-rows does not apply to {DUTY_REPORTS}: a report form is taken whole or not at all");
+        }
+        return import_duty_reports(o, db, file);
+    }
     let kind = kind_of(kind)?;
     let mut opts = ImportOptions::new(format!("xhht import ({})", whoami()));
     opts.skip_bad_rows = skip_bad_rows;
@@ -144,6 +150,66 @@ pub(crate) fn import(
         o.line(format!("{}: {}", o.tr("Các dòng bị từ chối ghi tại", "Rejected rows written to"), to.display()))?;
     }
     Ok(if report.rejected > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The import kind of filled actor report forms (not a table import of the store: the file is
+/// the XLSX form of `xhht form` or a JSON list of duty reports).
+const DUTY_REPORTS: &str = "duty-reports";
+
+/// `xhht import duty-reports FILE.xlsx|FILE.json`: an actor's filled report form, checked against
+/// the plan and the organisations on record, stored whole or not at all.
+fn import_duty_reports(o: &mut Out<'_>, db: &str, file: &Path) -> anyhow::Result<ExitCode> {
+    use xhht_report::forms;
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
+    let plan = xhht_core::plan::Plan::can_duoc_2024();
+    let parsed: Result<Vec<(String, xhht_core::record::DutyReport)>, Vec<String>> =
+        match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("xlsx") => {
+                forms::read_filled_xlsx(&bytes, &name, plan).map(|v| v.into_iter().map(|r| (name.clone(), r)).collect())
+            }
+            Some("json") => serde_json::from_slice::<Vec<xhht_core::record::DutyReport>>(&bytes)
+                .map(|v| v.into_iter().enumerate().map(|(i, r)| (format!("{name}: [{i}]"), r)).collect())
+                .map_err(|e| vec![format!("{name}:{}: not a JSON list of duty reports: {e}", e.line())]),
+            _ => bail!("{name}: name the file .xlsx (a filled `xhht form`) or .json (a list of duty reports)"),
+        };
+    let (written, errors) = runtime()?.block_on(async {
+        let store = open(db).await?;
+        let items = match parsed {
+            Ok(items) => items,
+            Err(errors) => return anyhow::Ok((None, errors)),
+        };
+        let orgs: Vec<_> = store.organisations().await?.into_iter().map(|v| v.value).collect();
+        let errors = forms::check_duty_reports(plan, Some(&orgs), &items);
+        if !errors.is_empty() {
+            return Ok((None, errors));
+        }
+        let reports: Vec<_> = items.into_iter().map(|(_, r)| r).collect();
+        let w = store.put_duty_reports(&format!("xhht import ({})", whoami()), &reports).await?;
+        Ok((Some((reports.len(), w)), Vec::new()))
+    })?;
+    for e in &errors {
+        #[allow(clippy::print_stderr, reason = "problems are reported on stderr")]
+        {
+            eprintln!("{e}");
+        }
+    }
+    let Some((n, w)) = written else {
+        o.line(match o.lang {
+            Lang::Vi => format!("{name}: {} lỗi; không nhập gì.", errors.len()),
+            Lang::En => format!("{name}: {} problems; nothing imported.", errors.len()),
+        })?;
+        return Ok(ExitCode::FAILURE);
+    };
+    o.line(match o.lang {
+        Lang::Vi => {
+            format!("{name}: {n} kết quả nhiệm vụ: thêm {}, sửa {}, không đổi {}.", w.added, w.changed, w.unchanged)
+        }
+        Lang::En => {
+            format!("{name}: {n} duty results: {} added, {} changed, {} unchanged.", w.added, w.changed, w.unchanged)
+        }
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn whoami() -> String {

@@ -25,6 +25,8 @@ pub(crate) struct History {
     pub(crate) results: Vec<YearResults>,
     /// Every report submission of those years.
     pub(crate) submissions: Vec<xhht_core::record::ReportSubmission>,
+    /// Every duty report of those years.
+    pub(crate) duty_reports: Vec<xhht_core::record::DutyReport>,
 }
 
 impl History {
@@ -32,19 +34,21 @@ impl History {
         let mut years = Vec::new();
         let mut results = Vec::new();
         let mut submissions = Vec::new();
+        let mut duty_reports = Vec::new();
         for y in first..=to_year {
             let data = store.load_year(y).await.with_context(|| format!("cannot load the data year {y}"))?;
             let r =
                 evaluate_year(engines, data.input()).with_context(|| format!("cannot evaluate the data year {y}"))?;
             submissions.extend(data.report_submissions.iter().cloned());
+            duty_reports.extend(data.duty_reports.iter().cloned());
             years.push(data);
             results.push(r);
         }
-        Ok(Self { years, results, submissions })
+        Ok(Self { years, results, submissions, duty_reports })
     }
 
     /// The last year's registers (organisations, people, areas, recognitions) with every
-    /// year's submissions, as the report builder reads them.
+    /// year's submissions and duty reports, as the report builder reads them.
     pub(crate) fn records(&self) -> Option<Records<'_>> {
         let last = self.years.last()?;
         Some(Records {
@@ -54,7 +58,7 @@ impl History {
             people: &last.people,
             recognitions: &last.recognitions,
             submissions: &self.submissions,
-            duty_reports: &[],
+            duty_reports: &self.duty_reports,
         })
     }
 }

@@ -64,6 +64,7 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
         store.put_assessments(who, &data.assessments).await?;
         store.put_recognitions(who, &data.recognitions).await?;
         store.put_report_submissions(who, &data.report_submissions).await?;
+        store.put_duty_reports(who, &data.duty_reports).await?;
         say("chấm các năm / evaluating every year");
         let history = History::load(&store, &engines, data.first_year, data.last_year).await?;
         say("lưu kết quả / storing the results");

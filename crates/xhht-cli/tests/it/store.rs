@@ -164,3 +164,70 @@ fn a_table_command_refuses_a_document_format() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("use --format table, json or csv"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_filled_report_form_is_imported_and_quoted_in_the_synthesis() {
+    use xhht_report::doc::Cell;
+    // A copy of the demo database: this test writes.
+    let dir = std::env::temp_dir().join(format!("xhht-cli-duty-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(demo().join("xhht.db"), dir.join("xhht.db")).unwrap();
+    let o = run_in(&dir, &["export", "organisations", "--out", "orgs.csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let orgs = std::fs::read_to_string(dir.join("orgs.csv")).unwrap();
+    let line = orgs.lines().find(|l| l.contains("actor.phong-ldtbxh")).expect("the labour office");
+    let code = line.split(',').next().unwrap().to_owned();
+
+    // The form `xhht form` writes, filled as an official would: numbers in numeric fields.
+    let plan = xhht_core::plan::Plan::can_duoc_2024();
+    let mut doc = xhht_report::forms::actor_form(
+        plan,
+        "actor.phong-ldtbxh",
+        2026,
+        (&code, "Phòng LĐ-TB&XH"),
+        xhht_core::Lang::Vi,
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+    )
+    .unwrap();
+    let a = plan.actor("actor.phong-ldtbxh").unwrap();
+    let rows = &mut doc.sections[0].tables[0].rows;
+    for r in rows.iter_mut() {
+        let (Cell::Text(duty), Cell::Text(field)) = (r[4].clone(), r[7].clone()) else { panic!("id columns") };
+        let d = a.duties.iter().find(|d| d.id == duty).unwrap();
+        let numeric = d.report_fields.iter().find(|f| f.id == field).unwrap().numeric;
+        r[9] = if numeric { Cell::Int(37) } else { Cell::Text("Đã mở 3 lớp nghề".into()) };
+    }
+    let n = rows.len();
+    std::fs::write(dir.join("form.xlsx"), xhht_report::render::xlsx::render(&doc).unwrap()).unwrap();
+    let o = run_in(&dir, &["--lang", "en", "import", "duty-reports", "form.xlsx"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains(&format!("{n} duty results: ")), "{}", stdout(&o));
+    let again = run_in(&dir, &["--lang", "en", "import", "duty-reports", "form.xlsx"]);
+    assert!(stdout(&again).contains(&format!("{n} unchanged")), "{}", stdout(&again));
+
+    // A JSON list with a word in a numeric field and an unknown organisation: refused whole.
+    let bad = serde_json::json!([
+        {"actor": "actor.phong-ldtbxh", "organisation": code, "year": 2026, "duty": "actor.phong-ldtbxh.2", "field": "women-trained", "value": "nhiều"},
+        {"actor": "actor.phong-ldtbxh", "organisation": "NOWHERE", "year": 2026, "duty": "actor.phong-ldtbxh.2", "field": "classes-opened", "value": "5"}
+    ]);
+    std::fs::write(dir.join("bad.json"), bad.to_string()).unwrap();
+    let o = run_in(&dir, &["--lang", "en", "import", "duty-reports", "bad.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("bad.json: [0]: ") && err.contains("is not a number"), "{err}");
+    assert!(err.contains("bad.json: [1]: ") && err.contains("NOWHERE"), "{err}");
+    assert!(stdout(&o).contains("nothing imported"), "{}", stdout(&o));
+
+    // The synthesis quotes every field under its duty; no duty of the office is unreported.
+    let o =
+        run_in(&dir, &["--as-of", TODAY, "--format", "json", "report", "annual", "--year", "2026", "--out", "r.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("r.json")).unwrap()).unwrap();
+    let office = r["actors"].as_array().unwrap().iter().find(|x| x["id"] == "actor.phong-ldtbxh").unwrap();
+    let quoted: usize =
+        office["duties"].as_array().unwrap().iter().map(|d| d["reported"].as_array().unwrap().len()).sum();
+    assert_eq!(quoted, n, "{office}");
+    assert_eq!(office["unreported"].as_array().unwrap().len(), 0, "{office}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
