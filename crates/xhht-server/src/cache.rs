@@ -338,10 +338,12 @@ impl AppState {
         let scope = parse_scope(&key.scope).ok_or_else(|| ApiError::invalid("scope", "unknown scope"))?;
         let mut results = Vec::new();
         let mut submissions = Vec::new();
+        let mut duty_reports = Vec::new();
         let mut last = None;
         for y in first..=year {
             let (data, r) = self.year_results(y).await?;
             submissions.extend(data.report_submissions.iter().cloned());
+            duty_reports.extend(data.duty_reports.iter().cloned());
             results.push((*r).clone());
             last = Some(data);
         }
@@ -356,7 +358,7 @@ impl AppState {
                 people: &last.people,
                 recognitions: &last.recognitions,
                 submissions: &submissions,
-                duty_reports: &[],
+                duty_reports: &duty_reports,
             };
             build(&records, &results, state.engines(), plan, &Options { kind, year, as_of, scope, notice: None })
         })

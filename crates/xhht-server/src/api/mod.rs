@@ -106,6 +106,7 @@ pub(crate) fn router(upload_limit: usize) -> OpenApiRouter<AppState> {
             .routes(routes!(records::list_assessments, records::put_assessment, records::update_assessment))
             .routes(routes!(records::list_recognitions, records::put_recognition))
             .routes(routes!(records::list_report_submissions, records::put_report_submission))
+            .routes(routes!(records::list_duty_reports, records::put_duty_reports))
             .routes(routes!(results::evaluate))
             .routes(routes!(results::results))
             .routes(routes!(results::explanation))

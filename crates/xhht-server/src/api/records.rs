@@ -17,8 +17,8 @@ use xhht_core::entity::{
 };
 use xhht_core::period::DateRange;
 use xhht_core::record::{
-    Assessment, Commitment, IndicatorValue, Recognition, Registration, ReportKind, ReportSubmission, SelfStudyPlan,
-    SubjectRef,
+    Assessment, Commitment, DutyReport, IndicatorValue, Recognition, Registration, ReportKind, ReportSubmission,
+    SelfStudyPlan, SubjectRef,
 };
 use xhht_core::{Lang, Title};
 use xhht_store::YearData;
@@ -935,6 +935,97 @@ pub(crate) async fn put_report_submission(
         document_number: b.document_number,
     };
     let w = state.store().put_report_submissions(&who.0.principal.user, &[r]).await?;
+    state.invalidate();
+    Ok((StatusCode::CREATED, Json(w.into())))
+}
+
+/// One field of an actor's annual report, for one of its duties in the plan (one row of the
+/// form `xhht form` prints).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DutyReportIn {
+    /// The plan actor, e.g. `actor.phong-ldtbxh`.
+    actor: String,
+    /// The organisation reporting (its code).
+    organisation: String,
+    /// The data year.
+    year: i32,
+    /// The duty id in the plan, e.g. `actor.phong-ldtbxh.2`.
+    duty: String,
+    /// The field id within the duty, e.g. `classes-opened`.
+    field: String,
+    /// What was reported (a number for numeric fields).
+    value: String,
+}
+
+/// A filled report form: the fields of an actor's duties with what was done.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DutyReportsIn {
+    /// The filled fields (at most 2000).
+    reports: Vec<DutyReportIn>,
+}
+
+/// What the actors reported, duty by duty, for a data year.
+#[utoipa::path(get, path = "/duty-reports", tag = "records", params(ListQuery),
+    responses((status = 200, body = Page)))]
+pub(crate) async fn list_duty_reports(
+    State(state): State<AppState>,
+    who: Auth,
+    Q(q): Q<ListQuery>,
+) -> Result<Json<Page>, ApiError> {
+    let (_, data) = data_for(&state, &who, q.year).await?;
+    let list: Vec<&DutyReport> =
+        data.duty_reports.iter().filter(|r| q.organisation.as_ref().is_none_or(|o| &r.organisation == o)).collect();
+    paginate(&list, &q.page())
+}
+
+/// Submits a filled report form (the organisation's unit or an administrator): each field is
+/// checked against the plan (the duty is the actor's, the field the duty's, numbers are
+/// numbers) and the organisation on record; all fields are stored or none (422 lists every
+/// problem by its index in `reports`). The synthesis report quotes them duty by duty.
+#[utoipa::path(post, path = "/duty-reports", tag = "records", request_body = DutyReportsIn,
+    responses((status = 201, body = Written), (status = 403, body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn put_duty_reports(
+    State(state): State<AppState>,
+    who: Auth,
+    Body(b): Body<DutyReportsIn>,
+) -> Result<(StatusCode, Json<Written>), ApiError> {
+    if b.reports.is_empty() || b.reports.len() > 2000 {
+        return Err(ApiError::invalid("reports", "between 1 and 2000 fields"));
+    }
+    let mut orgs: Vec<&str> = b.reports.iter().map(|r| r.organisation.as_str()).collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    for org in orgs {
+        who.require(Action::Write, &Resource::OrganisationRecord(org.to_owned()), false)?;
+    }
+    let items: Vec<(String, DutyReport)> = b
+        .reports
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let DutyReportIn { actor, organisation, year, duty, field, value } = r;
+            (format!("reports[{i}]"), DutyReport { actor, organisation, year, duty, field, value })
+        })
+        .collect();
+    let organisations: Vec<Organisation> = state.store().organisations().await?.into_iter().map(|v| v.value).collect();
+    let problems =
+        xhht_report::forms::check_duty_reports(xhht_core::plan::Plan::can_duoc_2024(), Some(&organisations), &items);
+    if !problems.is_empty() {
+        return Err(ApiError::Invalid(
+            problems
+                .into_iter()
+                .map(|p| match p.split_once(": ") {
+                    Some((at, rest)) => crate::error::FieldError { field: at.to_owned(), message: rest.to_owned() },
+                    None => crate::error::FieldError { field: "reports".to_owned(), message: p },
+                })
+                .collect(),
+        ));
+    }
+    let reports: Vec<DutyReport> = items.into_iter().map(|(_, r)| r).collect();
+    let w = state.store().put_duty_reports(&who.0.principal.user, &reports).await?;
     state.invalidate();
     Ok((StatusCode::CREATED, Json(w.into())))
 }

@@ -167,6 +167,17 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
         },
         WriteCase {
             method: "POST",
+            uri: "/api/v1/duty-reports".into(),
+            body: {
+                let actor = w.actor_a.clone().unwrap_or_else(|| "actor.ubnd-xa".into());
+                json!({"reports": [{"actor": actor, "organisation": a, "year": 2026, "duty": format!("{actor}.1"), "field": "done", "value": "Đã triển khai"}]})
+            },
+            action: Action::Write,
+            resource: rec(),
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
             uri: "/api/v1/reward-proposals".into(),
             body: json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026}),
             action: Action::Write,

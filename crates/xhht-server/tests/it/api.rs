@@ -549,3 +549,61 @@ async fn after_a_write_reports_follow_without_blocking_reads() {
     }
     assert!(fresh, "the new figures arrive");
 }
+
+#[tokio::test]
+async fn a_filled_report_form_is_checked_stored_and_quoted_in_the_synthesis() {
+    let app = TestApp::new("duty-reports").await;
+    let orgs = app.get("admin", "/api/v1/organisations?per_page=500").await.json();
+    let org = orgs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["actor"] == "actor.phong-ldtbxh")
+        .cloned()
+        .expect("the labour office");
+    let code = org["code"].as_str().unwrap();
+    let field = |duty: &str, field: &str, value: &str| json!({"actor": "actor.phong-ldtbxh", "organisation": code, "year": 2026, "duty": duty, "field": field, "value": value});
+    // A number that is not one, a field the duty lacks: 422, every problem named, nothing stored.
+    let bad = json!({"reports": [
+        field("actor.phong-ldtbxh.2", "classes-opened", "12"),
+        field("actor.phong-ldtbxh.2", "women-trained", "nhiều"),
+        field("actor.phong-ldtbxh.2", "no-such-field", "1"),
+    ]});
+    let r = app.post("admin", "/api/v1/duty-reports", bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let errors = r.json()["errors"].as_array().unwrap().clone();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!(errors[0]["field"], "reports[1]");
+    assert_eq!(errors[1]["field"], "reports[2]");
+    let listed = app.get("viewer", &format!("/api/v1/duty-reports?year=2026&organisation={code}")).await.json();
+    assert_eq!(listed["total"], 0, "{listed}");
+    // Another actor's duty, reported by the labour office: refused.
+    let r = app
+        .post("admin", "/api/v1/duty-reports", json!({"reports": [{"actor": "actor.ubnd-xa", "organisation": code, "year": 2026, "duty": "actor.ubnd-xa.1", "field": "done", "value": "x"}]}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+
+    let good = json!({"reports": [
+        field("actor.phong-ldtbxh.2", "classes-opened", "12"),
+        field("actor.phong-ldtbxh.2", "women-trained", "140"),
+    ]});
+    let r = app.post("admin", "/api/v1/duty-reports", good.clone()).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["added"], 2);
+    // Sending the same form again changes nothing.
+    let r = app.post("admin", "/api/v1/duty-reports", good).await;
+    assert_eq!(r.json()["unchanged"], 2, "{}", r.text());
+    let listed = app.get("viewer", &format!("/api/v1/duty-reports?year=2026&organisation={code}")).await.json();
+    assert_eq!(listed["total"], 2, "{listed}");
+
+    // The synthesis quotes them under the duty and no longer flags it as unreported.
+    let report = app.get("admin", "/api/v1/reports/annual?year=2026&format=json&as_of=2026-12-01").await.json();
+    let actor = report["actors"].as_array().unwrap().iter().find(|a| a["id"] == "actor.phong-ldtbxh").unwrap();
+    let duty = actor["duties"].as_array().unwrap().iter().find(|d| d["id"] == "actor.phong-ldtbxh.2").unwrap();
+    let reported = duty["reported"].as_array().unwrap();
+    assert_eq!(reported.len(), 2, "{duty}");
+    assert!(reported.iter().any(|r| r.to_string().contains("140")), "{reported:?}");
+    let unreported: Vec<&str> = actor["unreported"].as_array().unwrap().iter().filter_map(|d| d.as_str()).collect();
+    assert!(!unreported.contains(&"actor.phong-ldtbxh.2"), "{unreported:?}");
+    assert!(unreported.contains(&"actor.phong-ldtbxh.1"), "{unreported:?}");
+}
