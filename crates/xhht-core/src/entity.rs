@@ -302,7 +302,11 @@ impl PersonCategory {
     /// Parses an id (`cong-chuc`) or a Vietnamese label (`Công chức`, any case).
     pub fn parse(s: &str) -> Option<Self> {
         let t = s.trim();
-        Self::ALL.into_iter().find(|c| c.id() == t || c.label().vi.to_lowercase() == t.to_lowercase())
+        if let Some(c) = Self::ALL.into_iter().find(|c| c.id() == t) {
+            return Some(c);
+        }
+        let t = t.to_lowercase();
+        Self::ALL.into_iter().find(|c| c.label().vi.to_lowercase() == t)
     }
 
     /// True for the people the plan's staff target counts.

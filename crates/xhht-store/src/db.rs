@@ -157,6 +157,14 @@ impl Val {
         }
     }
 
+    /// The text, taken.
+    pub(crate) fn into_string(self) -> Option<String> {
+        match self {
+            Val::Text(s) => s,
+            _ => None,
+        }
+    }
+
     pub(crate) fn as_int(&self) -> Option<i64> {
         match self {
             Val::Int(i) => *i,

@@ -155,13 +155,31 @@ fn decode(row: &rusqlite::Row<'_>, types: &[Ty]) -> rusqlite::Result<Vec<Val>> {
         v.push(match ty {
             Ty::Text => Val::Text(row.get(i)?),
             Ty::Int => Val::Int(row.get(i)?),
-            Ty::Date => {
-                let s: Option<String> = row.get(i)?;
-                Val::Date(s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
-            }
+            Ty::Date => Val::Date(match row.get_ref(i)? {
+                rusqlite::types::ValueRef::Text(b) => parse_iso_date(b),
+                _ => None,
+            }),
         });
     }
     Ok(v)
+}
+
+/// A `yyyy-mm-dd` date as the store writes it (`db::iso_date`), read without allocating; any
+/// other text falls back to chrono's parser.
+fn parse_iso_date(b: &[u8]) -> Option<NaiveDate> {
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r)
+            .filter(|d| d.iter().all(u8::is_ascii_digit))
+            .map(|d| d.iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0')))
+    };
+    if b.len() == 10
+        && b.get(4) == Some(&b'-')
+        && b.get(7) == Some(&b'-')
+        && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
+    {
+        return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
+    }
+    NaiveDate::parse_from_str(std::str::from_utf8(b).ok()?, "%Y-%m-%d").ok()
 }
 
 impl Conn for Lite {
@@ -393,4 +411,26 @@ pub(crate) fn load_year(path: &Path, year: i32) -> Result<crate::year::YearData>
         }
     }
     Err(Error::Busy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_back_as_written_and_bad_text_is_no_date() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(parse_iso_date(b"2024-02-29"), d(2024, 2, 29));
+        assert_eq!(parse_iso_date(b"0001-01-01"), d(1, 1, 1));
+        assert_eq!(parse_iso_date(b"2023-02-29"), None);
+        assert_eq!(parse_iso_date(b"2024-13-01"), None);
+        assert_eq!(parse_iso_date(b"2024-1a-01"), None);
+        assert_eq!(parse_iso_date(b"24-01-01"), d(24, 1, 1));
+        assert_eq!(parse_iso_date(b""), None);
+        assert_eq!(parse_iso_date(b"\xff\xfe"), None);
+        // Whatever iso_date writes reads back.
+        for day in [d(1976, 1, 1), d(2030, 12, 31), d(2025, 7, 1)].into_iter().flatten() {
+            assert_eq!(parse_iso_date(crate::db::iso_date(day).as_bytes()), Some(day));
+        }
+    }
 }

@@ -85,19 +85,20 @@ pub(crate) trait Record: Sized + Clone + Send + Sync + 'static {
     fn refs(&self) -> Vec<Ref>;
 }
 
-/// A reader of a row's values, in column order, with field names for errors.
-struct Cells<'a> {
+/// A reader of a row's values, in column order, with field names for errors. It takes the
+/// values (no text is copied).
+struct Cells {
     table: &'static Table,
-    vals: std::slice::Iter<'a, Val>,
+    vals: std::vec::IntoIter<Val>,
     n: usize,
 }
 
-impl<'a> Cells<'a> {
-    fn new(table: &'static Table, vals: &'a [Val]) -> Self {
-        Self { table, vals: vals.iter(), n: 0 }
+impl Cells {
+    fn new(table: &'static Table, vals: Vec<Val>) -> Self {
+        Self { table, vals: vals.into_iter(), n: 0 }
     }
 
-    fn next(&mut self) -> (&'static str, Option<&'a Val>) {
+    fn next(&mut self) -> (&'static str, Option<Val>) {
         let name = self.table.cols.get(self.n).map_or("?", |c| c.name);
         self.n += 1;
         (name, self.vals.next())
@@ -105,35 +106,35 @@ impl<'a> Cells<'a> {
 
     fn text(&mut self) -> FieldResult<String> {
         let (name, v) = self.next();
-        v.and_then(Val::as_str).map(str::to_owned).ok_or_else(|| FieldError::new(name, "missing"))
+        v.and_then(Val::into_string).ok_or_else(|| FieldError::new(name, "missing"))
     }
 
     fn opt_text(&mut self) -> Option<String> {
-        self.next().1.and_then(Val::as_str).map(str::to_owned)
+        self.next().1.and_then(Val::into_string)
     }
 
     fn opt_int(&mut self) -> Option<i64> {
-        self.next().1.and_then(Val::as_int)
+        self.next().1.as_ref().and_then(Val::as_int)
     }
 
     fn date(&mut self) -> FieldResult<NaiveDate> {
         let (name, v) = self.next();
-        v.and_then(Val::as_date).ok_or_else(|| FieldError::new(name, "missing"))
+        v.as_ref().and_then(Val::as_date).ok_or_else(|| FieldError::new(name, "missing"))
     }
 
     fn opt_date(&mut self) -> Option<NaiveDate> {
-        self.next().1.and_then(Val::as_date)
+        self.next().1.as_ref().and_then(Val::as_date)
     }
 
     fn year(&mut self) -> FieldResult<i32> {
         let (name, v) = self.next();
-        let y = v.and_then(Val::as_int).ok_or_else(|| FieldError::new(name, "missing"))?;
+        let y = v.as_ref().and_then(Val::as_int).ok_or_else(|| FieldError::new(name, "missing"))?;
         i32::try_from(y).map_err(|_| FieldError::new(name, format!("{y} is not a year")))
     }
 
     fn parse<T: DeserializeOwned>(&mut self) -> FieldResult<T> {
         let (name, v) = self.next();
-        let s = v.and_then(Val::as_str).ok_or_else(|| FieldError::new(name, "missing"))?;
+        let s = v.as_ref().and_then(Val::as_str).ok_or_else(|| FieldError::new(name, "missing"))?;
         enum_parse(s).ok_or_else(|| FieldError::new(name, format!("unknown value `{s}`")))
     }
 }
@@ -148,7 +149,9 @@ pub(crate) fn enum_id<T: Serialize>(v: &T) -> String {
 
 /// The unit enum variant with this id.
 pub(crate) fn enum_parse<T: DeserializeOwned>(s: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).ok()
+    let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+        serde::de::IntoDeserializer::into_deserializer(s);
+    T::deserialize(de).ok()
 }
 
 fn range_from(from: Option<NaiveDate>, to: Option<NaiveDate>, field: &str) -> FieldResult<DateRange> {
@@ -198,7 +201,7 @@ fn subject_refs(s: &SubjectRef) -> Vec<Ref> {
     subject_table(s).map(|t| r("subject_id", t, s.id())).into_iter().collect()
 }
 
-fn read_subject(c: &mut Cells<'_>) -> FieldResult<SubjectRef> {
+fn read_subject(c: &mut Cells) -> FieldResult<SubjectRef> {
     let kind = c.text()?;
     let id = c.text()?;
     subject_ref(&kind, id).ok_or_else(|| FieldError::new("subject_kind", format!("unknown subject kind `{kind}`")))
@@ -212,9 +215,9 @@ fn subject_vals(s: &SubjectRef) -> FieldResult<[Val; 2]> {
     Ok([Val::text(kind), Val::text(s.id())])
 }
 
-fn parse_title(c: &mut Cells<'_>) -> FieldResult<Title> {
+fn parse_title(c: &mut Cells) -> FieldResult<Title> {
     let (name, v) = c.next();
-    let s = v.and_then(Val::as_str).ok_or_else(|| FieldError::new(name, "missing"))?;
+    let s = v.as_ref().and_then(Val::as_str).ok_or_else(|| FieldError::new(name, "missing"))?;
     s.parse().map_err(|e: String| FieldError::new(name, e))
 }
 
@@ -240,7 +243,7 @@ impl Record for AdminArea {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         Ok(AdminArea {
             code: c.text()?,
             name: c.text()?,
@@ -271,7 +274,7 @@ impl Record for Succession {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         let from = c.text()?;
         let to = c.text()?;
         let date = c.date()?;
@@ -329,7 +332,7 @@ impl Record for Organisation {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         let code = c.text()?;
         let name = c.text()?;
         let kind = c.text()?;
@@ -383,7 +386,7 @@ impl Record for Person {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         let id = c.text()?;
         let full_name = c.text()?;
         let birth_year = c.opt_int().map(|y| i32::try_from(y).unwrap_or(i32::MAX));
@@ -423,7 +426,7 @@ impl Record for Membership {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         Ok(Membership {
             person: c.text()?,
             organisation: c.text()?,
@@ -452,7 +455,7 @@ impl Record for Household {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         let id = c.text()?;
         let head = c.opt_text();
         let community = c.text()?;
@@ -484,7 +487,7 @@ impl Record for Clan {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         Ok(Clan { id: c.text()?, name: c.text()?, area: c.text()? })
     }
 
@@ -508,7 +511,7 @@ impl Record for Community {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         Ok(Community {
             id: c.text()?,
             name: c.text()?,
@@ -532,7 +535,7 @@ impl Record for Registration {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         let subject = read_subject(&mut c)?;
         let title = parse_title(&mut c)?;
         let year = c.year()?;
@@ -552,7 +555,7 @@ impl Record for Commitment {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         Ok(Commitment { person: c.text()?, year: c.year()?, date: c.date()? })
     }
 
@@ -576,7 +579,7 @@ impl Record for SelfStudyPlan {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         let person = c.text()?;
         let year = c.year()?;
         let plan = SelfStudyPlan::submitted(person, year, c.date()?).map_err(invalid)?;
@@ -684,7 +687,7 @@ impl Record for Assessment {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         let subject = read_subject(&mut c)?;
         let rulebook = c.text()?;
         let year = c.year()?;
@@ -726,7 +729,7 @@ impl Record for Recognition {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         let number = c.text()?;
         let subject = read_subject(&mut c)?;
         let title = parse_title(&mut c)?;
@@ -770,7 +773,7 @@ impl Record for ReportSubmission {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         let actor = c.text()?;
         let organisation = c.text()?;
         let year = c.year()?;
@@ -807,7 +810,7 @@ impl Record for DutyReport {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         Ok(DutyReport {
             actor: c.text()?,
             organisation: c.text()?,
@@ -844,7 +847,7 @@ impl Record for RewardProposal {
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, &row.vals);
+        let mut c = Cells::new(Self::TABLE, row.vals);
         let reward = c.text()?;
         let subject = read_subject(&mut c)?;
         let year = c.year()?;
