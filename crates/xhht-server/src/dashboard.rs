@@ -22,7 +22,7 @@ use xhht_report::model::DeadlineStatus;
 use xhht_report::render::svg;
 use xhht_store::ImportKind;
 
-use crate::api::admin::{end_session, run_import, session_cookie, start_session};
+use crate::api::admin::{DUTY_REPORTS, end_session, import_duty_form, run_import, session_cookie, start_session};
 use crate::api::records::person_out;
 use crate::api::results::{explain, report_key};
 use crate::auth::AuthUser;
@@ -551,7 +551,7 @@ async fn upload_page(MaybeAuth(user): MaybeAuth, headers: HeaderMap, Query(opts)
     };
     let (lang, set) = lang_of(&opts, &headers);
     let frame = Frame::new(lang, &user, "/upload");
-    let kinds = ImportKind::ALL.iter().map(|k| k.id()).collect();
+    let kinds = upload_kinds();
     with_cookie(UploadPage { frame, kinds, selected: String::new(), outcome: None }, set)
 }
 
@@ -568,10 +568,7 @@ async fn upload_submit(
     let (lang, _) = lang_of(&PageOpts::default(), &headers);
     let frame = Frame::new(lang, &user, "/upload");
     let who = Auth(user);
-    let kinds: Vec<&'static str> = ImportKind::ALL.iter().map(|k| k.id()).collect();
-    if let Err(e) = who.require(Action::Write, &Resource::Reference, false) {
-        return error_page(Some(frame), lang, e);
-    }
+    let kinds = upload_kinds();
     let mut kind = None;
     let mut file: Option<(String, Vec<u8>)> = None;
     loop {
@@ -594,13 +591,23 @@ async fn upload_submit(
             Err(_) => return error_page(Some(frame), lang, ApiError::invalid("file", "the form could not be read")),
         }
     }
-    let Some(kind) = kind.as_deref().and_then(ImportKind::parse) else {
+    // A filled report form may come from the organisation's own unit; other files are
+    // administrators' (their rows can span organisations).
+    let is_form = kind.as_deref() == Some(DUTY_REPORTS);
+    if !is_form && let Err(e) = who.require(Action::Write, &Resource::Reference, false) {
+        return error_page(Some(frame), lang, e);
+    }
+    let Some(selected) = kind.filter(|k| is_form || ImportKind::parse(k).is_some()) else {
         return error_page(Some(frame), lang, ApiError::invalid("kind", "choose what the file holds"));
     };
     let Some((name, bytes)) = file else {
         return error_page(Some(frame), lang, ApiError::invalid("file", "choose a file"));
     };
-    let outcome = match run_import(&state, &who, kind, &name, &bytes).await {
+    let done = match ImportKind::parse(&selected) {
+        Some(kind) if !is_form => run_import(&state, &who, kind, &name, &bytes).await,
+        _ => import_duty_form(&state, &who, &name, &bytes).await,
+    };
+    let outcome = match done {
         Ok(done) => (
             true,
             match lang {
@@ -635,5 +642,10 @@ async fn upload_submit(
         Err(e) => return error_page(Some(frame), lang, e),
     };
     let status = if outcome.0 { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    (status, UploadPage { frame, kinds, selected: kind.id().to_owned(), outcome: Some(outcome) }).into_response()
+    (status, UploadPage { frame, kinds, selected, outcome: Some(outcome) }).into_response()
+}
+
+/// What the upload form offers: the store's import kinds, then filled report forms.
+fn upload_kinds() -> Vec<&'static str> {
+    ImportKind::ALL.iter().map(|k| k.id()).chain([DUTY_REPORTS]).collect()
 }

@@ -242,9 +242,10 @@ pub(crate) struct ImportDone {
 /// Imports a CSV or XLSX file of one kind (the body is the file; `?file=NAME.csv|.xlsx` names
 /// it). All or nothing: any problem and nothing is written, the answer (422) listing every
 /// problem with its line as `line N: field`. Administrators only (a file's rows can span
-/// organisations).
+/// organisations), except `duty-reports`: a filled actor report form (`xhht form`, `.xlsx`),
+/// which the organisation's own unit may send too (problems as `FILE:ROW`).
 #[utoipa::path(post, path = "/imports/{kind}", tag = "admin",
-    params(("kind" = String, Path, description = "areas, organisations, people, memberships, registrations, commitments, self-study-plans, assessments, recognitions, report-submissions"),
+    params(("kind" = String, Path, description = "areas, organisations, people, memberships, registrations, commitments, self-study-plans, assessments, recognitions, report-submissions; duty-reports (a filled report form, .xlsx)"),
            ("file" = Option<String>, Query, description = "The file's name (its extension, .csv or .xlsx, says how to read it)")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = ImportDone), (status = 403, body = crate::error::ErrorBody),
@@ -256,6 +257,10 @@ pub(crate) async fn import(
     super::Q(q): super::Q<FileQuery>,
     body: Bytes,
 ) -> Result<Json<ImportDone>, ApiError> {
+    if kind == DUTY_REPORTS {
+        let name = q.file.unwrap_or_else(|| "bao-cao.xlsx".to_owned());
+        return Ok(Json(import_duty_form(&state, &who, &name, &body).await?));
+    }
     who.require(Action::Write, &Resource::Reference, false)?;
     let kind = ImportKind::parse(&kind).ok_or_else(|| ApiError::NotFound(format!("no import kind `{kind}`")))?;
     let name = q.file.unwrap_or_else(|| format!("{}.csv", kind.id()));
@@ -267,6 +272,47 @@ pub(crate) async fn import(
 #[derive(Debug, Deserialize)]
 pub(crate) struct FileQuery {
     file: Option<String>,
+}
+
+/// The import kind of filled actor report forms (not a table import of the store).
+pub(crate) const DUTY_REPORTS: &str = "duty-reports";
+
+/// Reads a filled report form (the XLSX `xhht form` writes) and stores its fields, all or none:
+/// problems come back as field errors `FILE:ROW`; the caller must be allowed to write the
+/// records of every organisation the form reports for.
+pub(crate) async fn import_duty_form(
+    state: &AppState,
+    who: &Auth,
+    name: &str,
+    bytes: &[u8],
+) -> Result<ImportDone, ApiError> {
+    let base: String = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("bao-cao.xlsx")
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    if !base.to_lowercase().ends_with(".xlsx") {
+        return Err(ApiError::invalid("file", "give the filled report form, an .xlsx file"));
+    }
+    let plan = xhht_core::plan::Plan::can_duoc_2024();
+    let reports = xhht_report::forms::read_filled_xlsx(bytes, &base, plan).map_err(super::records::problems_error)?;
+    if reports.is_empty() {
+        return Err(ApiError::invalid("file", "no field of the form is filled in (column “Kết quả”)"));
+    }
+    let rows = reports.len() as u64;
+    let items = reports.into_iter().map(|r| (base.clone(), r)).collect();
+    let w = super::records::store_duty_reports(state, who, items).await?;
+    tracing::info!(kind = DUTY_REPORTS, rows, "import");
+    Ok(ImportDone {
+        rows,
+        imported: rows,
+        added: w.added,
+        changed: w.changed,
+        unchanged: w.unchanged,
+        ignored_columns: Vec::new(),
+    })
 }
 
 /// Writes `bytes` to a private temporary file named like `name` and imports it; problems come

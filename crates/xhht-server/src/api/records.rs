@@ -995,12 +995,6 @@ pub(crate) async fn put_duty_reports(
     if b.reports.is_empty() || b.reports.len() > 2000 {
         return Err(ApiError::invalid("reports", "between 1 and 2000 fields"));
     }
-    let mut orgs: Vec<&str> = b.reports.iter().map(|r| r.organisation.as_str()).collect();
-    orgs.sort_unstable();
-    orgs.dedup();
-    for org in orgs {
-        who.require(Action::Write, &Resource::OrganisationRecord(org.to_owned()), false)?;
-    }
     let items: Vec<(String, DutyReport)> = b
         .reports
         .into_iter()
@@ -1010,22 +1004,46 @@ pub(crate) async fn put_duty_reports(
             (format!("reports[{i}]"), DutyReport { actor, organisation, year, duty, field, value })
         })
         .collect();
+    let w = store_duty_reports(&state, &who, items).await?;
+    Ok((StatusCode::CREATED, Json(w.into())))
+}
+
+/// Stores duty reports, each with where it came from (`reports[3]`, `form.xlsx:12`), all or
+/// none: the caller must be allowed to write every organisation's records; each report is
+/// checked against the plan and the organisations on record (422 lists every problem by where
+/// it came from).
+pub(crate) async fn store_duty_reports(
+    state: &AppState,
+    who: &Auth,
+    items: Vec<(String, DutyReport)>,
+) -> Result<xhht_store::WriteReport, ApiError> {
+    let mut orgs: Vec<&str> = items.iter().map(|(_, r)| r.organisation.as_str()).collect();
+    orgs.sort_unstable();
+    orgs.dedup();
+    for org in orgs {
+        who.require(Action::Write, &Resource::OrganisationRecord(org.to_owned()), false)?;
+    }
     let organisations: Vec<Organisation> = state.store().organisations().await?.into_iter().map(|v| v.value).collect();
     let problems =
         xhht_report::forms::check_duty_reports(xhht_core::plan::Plan::can_duoc_2024(), Some(&organisations), &items);
     if !problems.is_empty() {
-        return Err(ApiError::Invalid(
-            problems
-                .into_iter()
-                .map(|p| match p.split_once(": ") {
-                    Some((at, rest)) => crate::error::FieldError { field: at.to_owned(), message: rest.to_owned() },
-                    None => crate::error::FieldError { field: "reports".to_owned(), message: p },
-                })
-                .collect(),
-        ));
+        return Err(problems_error(problems));
     }
     let reports: Vec<DutyReport> = items.into_iter().map(|(_, r)| r).collect();
     let w = state.store().put_duty_reports(&who.0.principal.user, &reports).await?;
     state.invalidate();
-    Ok((StatusCode::CREATED, Json(w.into())))
+    Ok(w)
+}
+
+/// Problems written `WHERE: message` as field errors.
+pub(crate) fn problems_error(problems: Vec<String>) -> ApiError {
+    ApiError::Invalid(
+        problems
+            .into_iter()
+            .map(|p| match p.split_once(": ") {
+                Some((at, rest)) => crate::error::FieldError { field: at.to_owned(), message: rest.to_owned() },
+                None => crate::error::FieldError { field: "reports".to_owned(), message: p },
+            })
+            .collect(),
+    )
 }
