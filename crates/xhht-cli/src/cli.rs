@@ -161,7 +161,7 @@ pub enum Command {
     Export {
         /// Loại dữ liệu (như `import`) / what to export (as for `import`).
         kind: String,
-        /// Tệp đích (.csv hoặc .xlsx) / the output file (.csv or .xlsx).
+        /// Tệp đích (.csv hoặc .xlsx; duty-reports: .json) / the output file (.csv or .xlsx; duty-reports: .json).
         #[arg(long)]
         out: std::path::PathBuf,
     },

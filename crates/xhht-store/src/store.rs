@@ -486,6 +486,11 @@ impl Store {
         self.list("1 = 1", vec![]).await
     }
 
+    /// Every duty report of every year (what the actors reported, duty by duty).
+    pub async fn duty_reports(&self) -> Result<Vec<Versioned<DutyReport>>> {
+        self.list("1 = 1", vec![]).await
+    }
+
     /// The number of rows in each table, by table name (for reports and checks).
     pub async fn counts(&self) -> Result<Vec<(&'static str, i64)>> {
         read_tx!(self, |c| {

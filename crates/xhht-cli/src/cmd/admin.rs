@@ -217,6 +217,19 @@ fn whoami() -> String {
 }
 
 pub(crate) fn export(o: &mut Out<'_>, db: &str, kind: &str, out: &Path) -> anyhow::Result<ExitCode> {
+    if kind == DUTY_REPORTS {
+        if out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("json") {
+            bail!("name the output .json: {DUTY_REPORTS} are exported as the JSON list `xhht import` takes back");
+        }
+        let reports = runtime()?.block_on(async {
+            let store = open(db).await?;
+            anyhow::Ok(store.duty_reports().await?.into_iter().map(|v| v.value).collect::<Vec<_>>())
+        })?;
+        let json = serde_json::to_vec_pretty(&reports).context("cannot write the duty reports as JSON")?;
+        std::fs::write(out, json).with_context(|| format!("cannot write {}", out.display()))?;
+        o.line(format!("{}: {}", out.display(), reports.len()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let kind = kind_of(kind)?;
     let format = match out.extension().and_then(|e| e.to_str()) {
         Some("csv") => ExportFormat::Csv,

@@ -205,6 +205,18 @@ fn a_filled_report_form_is_imported_and_quoted_in_the_synthesis() {
     assert!(stdout(&o).contains(&format!("{n} duty results: ")), "{}", stdout(&o));
     let again = run_in(&dir, &["--lang", "en", "import", "duty-reports", "form.xlsx"]);
     assert!(stdout(&again).contains(&format!("{n} unchanged")), "{}", stdout(&again));
+    // Exported as JSON, the list imports back unchanged; other formats are refused with a reason.
+    let o = run_in(&dir, &["export", "duty-reports", "--out", "duty.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let exported: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(dir.join("duty.json")).unwrap()).unwrap();
+    assert!(exported.iter().filter(|r| r["organisation"] == code.as_str() && r["year"] == 2026).count() >= n);
+    let back = run_in(&dir, &["--lang", "en", "import", "duty-reports", "duty.json"]);
+    assert!(back.status.success(), "{}", stderr(&back));
+    assert!(stdout(&back).contains(" 0 added, 0 changed"), "{}", stdout(&back));
+    let o = run_in(&dir, &["export", "duty-reports", "--out", "duty.csv"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains(".json"), "{}", stderr(&o));
 
     // A JSON list with a word in a numeric field and an unknown organisation: refused whole.
     let bad = serde_json::json!([
