@@ -315,8 +315,9 @@ pub(crate) async fn import_duty_form(
     })
 }
 
-/// Writes `bytes` to a private temporary file named like `name` and imports it; problems come
-/// back as field errors `line N: field`.
+/// Imports an upload named `name` (its extension says how to read it) from memory: nothing
+/// of it is written to disk but the database. Problems come back as field errors
+/// `line N: field`.
 pub(crate) async fn run_import(
     state: &AppState,
     who: &Auth,
@@ -335,16 +336,8 @@ pub(crate) async fn run_import(
     if !(lower.ends_with(".csv") || lower.ends_with(".xlsx")) {
         return Err(ApiError::invalid("file", "give a .csv or .xlsx file"));
     }
-    let dir = std::env::temp_dir().join(format!("xhht-upload-{}", auth::random_hex().map_err(ApiError::from)?));
-    tokio::fs::create_dir(&dir).await.map_err(|e| ApiError::internal("upload dir", e))?;
-    let path = dir.join(&base);
-    let result = async {
-        tokio::fs::write(&path, bytes).await.map_err(|e| ApiError::internal("upload", e))?;
-        let opts = ImportOptions::new(who.0.principal.user.clone());
-        state.store().import(kind, &path, &opts).await.map_err(ApiError::from)
-    }
-    .await;
-    let _ = tokio::fs::remove_dir_all(&dir).await;
+    let opts = ImportOptions::new(who.0.principal.user.clone());
+    let result = state.store().import_bytes(kind, &base, bytes, &opts).await.map_err(ApiError::from);
     state.invalidate();
     let r = result?;
     tracing::info!(kind = kind.id(), rows = r.rows, imported = r.imported, "import");

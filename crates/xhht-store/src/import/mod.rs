@@ -180,8 +180,33 @@ impl Store {
     /// else: CSV) as records of `kind`. See the module documentation for the checks and
     /// `docs/data-formats.md` for the columns.
     pub async fn import(&self, kind: ImportKind, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
+        let sheet = read::read(path, &|rows| header::find(kind.spec(), rows).is_ok())?;
+        let file_name = path.file_name().map_or_else(|| sheet.file.clone(), |n| n.to_string_lossy().into_owned());
+        self.import_sheet(kind, sheet, file_name, opts).await
+    }
+
+    /// Imports a file's content (an upload), as [`Store::import`] imports a file: `name` is the
+    /// file's name, used in messages and the import log; its extension says how to read it.
+    /// Nothing is written to disk but the database (and `opts.rejected_to`, when set).
+    pub async fn import_bytes(
+        &self,
+        kind: ImportKind,
+        name: &str,
+        bytes: &[u8],
+        opts: &ImportOptions,
+    ) -> Result<ImportReport> {
+        let sheet = read::read_bytes(name, bytes, &|rows| header::find(kind.spec(), rows).is_ok())?;
+        self.import_sheet(kind, sheet, name.to_owned(), opts).await
+    }
+
+    async fn import_sheet(
+        &self,
+        kind: ImportKind,
+        sheet: read::Sheet,
+        file_name: String,
+        opts: &ImportOptions,
+    ) -> Result<ImportReport> {
         let spec = kind.spec();
-        let sheet = read::read(path, &|rows| header::find(spec, rows).is_ok())?;
         let file = sheet.file.clone();
         let header = match header::find(spec, &sheet.rows) {
             Ok(h) => h,
@@ -237,7 +262,6 @@ impl Store {
             })
             .collect();
         let sha = sheet.sha256.clone();
-        let file_name = path.file_name().map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
         // A first load of a big file: checked a block at a time, each checked block written at
         // once inside the import's transaction; any problem anywhere rolls it all back.
         if !opts.skip_bad_rows

@@ -41,17 +41,23 @@ pub(crate) fn is_workbook(path: &Path) -> bool {
     matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
 }
 
-/// Reads the file: a workbook by extension, else CSV. `delimiter_ok` tells whether the first
-/// rows read with a delimiter hold the header (the CSV delimiter is chosen by it).
+/// Reads the file's bytes as [`read_bytes`] does.
 pub(crate) fn read(path: &Path, delimiter_ok: &dyn Fn(&Rows) -> bool) -> Result<Sheet> {
-    let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(Error::io(path))?;
-    if is_workbook(path) {
-        let mut sheet = read_workbook(path, file)?;
-        sheet.sha256 = xhht_core::rulebook::sha256_hex(&bytes);
+    read_bytes(&path.display().to_string(), &bytes, delimiter_ok)
+}
+
+/// Reads a file's content, named `file` (in messages; its extension says how to read it): a
+/// workbook by extension, else CSV. `delimiter_ok` tells whether the first rows read with a
+/// delimiter hold the header (the CSV delimiter is chosen by it).
+pub(crate) fn read_bytes(file: &str, bytes: &[u8], delimiter_ok: &dyn Fn(&Rows) -> bool) -> Result<Sheet> {
+    let file = file.to_owned();
+    if is_workbook(Path::new(&file)) {
+        let mut sheet = read_workbook(bytes, file)?;
+        sheet.sha256 = xhht_core::rulebook::sha256_hex(bytes);
         return Ok(sheet);
     }
-    let text = decode(&bytes, &file)?;
+    let text = decode(bytes, &file)?;
     let mut chosen = b',';
     for d in [b',', b';', b'\t'] {
         let head = parse_csv(text, d, Some(25), &file)?;
@@ -62,7 +68,7 @@ pub(crate) fn read(path: &Path, delimiter_ok: &dyn Fn(&Rows) -> bool) -> Result<
     }
     // The file's hash on one core while the other reads the rows.
     let (rows, sha256) =
-        rayon::join(|| parse_csv(text, chosen, None, &file), || xhht_core::rulebook::sha256_hex(&bytes));
+        rayon::join(|| parse_csv(text, chosen, None, &file), || xhht_core::rulebook::sha256_hex(bytes));
     Ok(Sheet { rows: rows?, file, sha256 })
 }
 
@@ -151,9 +157,9 @@ fn parse_csv(text: &str, delimiter: u8, limit: Option<usize>, file: &str) -> Res
     Ok(out)
 }
 
-fn read_workbook(path: &Path, file: String) -> Result<Sheet> {
-    let mut wb =
-        calamine::open_workbook_auto(path).map_err(|e| file_error(&file, format!("not a readable workbook: {e}")))?;
+fn read_workbook(bytes: &[u8], file: String) -> Result<Sheet> {
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| file_error(&file, format!("not a readable workbook: {e}")))?;
     let range = wb
         .worksheet_range_at(0)
         .ok_or_else(|| file_error(&file, "the workbook has no sheet"))?

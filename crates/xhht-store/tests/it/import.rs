@@ -220,6 +220,19 @@ async fn a_bad_workbook_is_reported_by_sheet_row() {
             ),
             other => panic!("{other:?}"),
         }
+        // The same workbook uploaded (from memory, under its own name): the same problems.
+        let bytes = std::fs::read(&path).unwrap();
+        match store.import_bytes(ImportKind::Registrations, "dang-ky.xlsx", &bytes, &opts()).await {
+            Err(Error::Import { errors }) => {
+                assert!(errors.iter().all(|e| e.file == "dang-ky.xlsx"), "{errors:?}");
+                assert_eq!(errors.iter().map(|e| e.line).collect::<Vec<_>>(), [4, 5]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A sample CSV from memory imports as the file does (already there: all unchanged).
+        let csv = std::fs::read(examples().join("import-people.csv")).unwrap();
+        let r = store.import_bytes(ImportKind::People, "nguoi.csv", &csv, &opts()).await.unwrap();
+        assert_eq!((r.file.as_str(), r.rows, r.written.added, r.written.changed), ("nguoi.csv", 8, 0, 0));
         store.close().await;
     })
     .await;
