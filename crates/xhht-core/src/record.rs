@@ -627,6 +627,34 @@ pub struct Verification {
     pub note: Option<String>,
 }
 
+/// The outcome of the decision on a verified proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecisionOutcome {
+    /// The reward is given (quyết định khen thưởng).
+    Approved,
+    /// The reward is not given.
+    Rejected,
+}
+
+/// The decision on a verified reward proposal, by the competent level the dossier is submitted to
+/// (plan §IV.2 and `actor.phong-noivu`: the Giấy khen of the district chairman; from 1 July 2025,
+/// of the commune chairman, NĐ 152/2025).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// Who decided.
+    pub by: String,
+    /// When.
+    #[serde(deserialize_with = "crate::date::de_date")]
+    pub on: NaiveDate,
+    /// The outcome.
+    pub outcome: DecisionOutcome,
+    /// The decision's number or reasons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
 /// A proposal for a reward (đề xuất khen thưởng) and its verification.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "RawRewardProposal", into = "RawRewardProposal")]
@@ -637,6 +665,7 @@ pub struct RewardProposal {
     proposed_by: String,
     proposed_on: NaiveDate,
     verification: Option<Verification>,
+    decision: Option<Decision>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -650,6 +679,8 @@ struct RawRewardProposal {
     proposed_on: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     verification: Option<Verification>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    decision: Option<Decision>,
 }
 
 impl RewardProposal {
@@ -663,7 +694,15 @@ impl RewardProposal {
     ) -> Result<Self> {
         let reward = reward.into();
         check_year(&format!("proposal of {subject} for {reward}"), year)?;
-        Ok(Self { reward, subject, year, proposed_by: proposed_by.into(), proposed_on, verification: None })
+        Ok(Self {
+            reward,
+            subject,
+            year,
+            proposed_by: proposed_by.into(),
+            proposed_on,
+            verification: None,
+            decision: None,
+        })
     }
 
     /// Records the verification; refused when dated before the proposal or already verified.
@@ -680,6 +719,30 @@ impl RewardProposal {
             ));
         }
         self.verification = Some(v);
+        Ok(self)
+    }
+
+    /// Records the decision; refused unless the dossier was verified and accepted, when already
+    /// decided, or when dated before the verification.
+    pub fn decide(mut self, d: Decision) -> Result<Self> {
+        let entity = || format!("proposal of {} for {}", self.subject, self.reward);
+        if self.decision.is_some() {
+            return Err(Error::invalid(entity(), "decision", "the proposal is already decided"));
+        }
+        let Some(v) = &self.verification else {
+            return Err(Error::invalid(entity(), "decision", "the proposal is not verified yet"));
+        };
+        if v.outcome != VerificationOutcome::Accepted {
+            return Err(Error::invalid(entity(), "decision", "the dossier was refused at verification"));
+        }
+        if d.on < v.on {
+            return Err(Error::invalid(
+                entity(),
+                "decision",
+                format!("decided on {}, before it was verified on {}", d.on, v.on),
+            ));
+        }
+        self.decision = Some(d);
         Ok(self)
     }
 
@@ -712,14 +775,23 @@ impl RewardProposal {
     pub fn verification(&self) -> Option<&Verification> {
         self.verification.as_ref()
     }
+
+    /// The decision, if taken.
+    pub fn decision(&self) -> Option<&Decision> {
+        self.decision.as_ref()
+    }
 }
 
 impl TryFrom<RawRewardProposal> for RewardProposal {
     type Error = Error;
     fn try_from(r: RawRewardProposal) -> Result<Self> {
         let p = Self::new(r.reward, r.subject, r.year, r.proposed_by, r.proposed_on)?;
-        match r.verification {
-            Some(v) => p.verify(v),
+        let p = match r.verification {
+            Some(v) => p.verify(v)?,
+            None => p,
+        };
+        match r.decision {
+            Some(d) => p.decide(d),
             None => Ok(p),
         }
     }
@@ -734,6 +806,7 @@ impl From<RewardProposal> for RawRewardProposal {
             proposed_by: p.proposed_by,
             proposed_on: p.proposed_on,
             verification: p.verification,
+            decision: p.decision,
         }
     }
 }

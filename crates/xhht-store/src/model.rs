@@ -15,7 +15,7 @@ use xhht_core::entity::{
 };
 use xhht_core::period::DateRange;
 use xhht_core::record::{
-    Approval, Assessment, Commitment, DutyReport, IndicatorValue, Recognition, Registration, ReportKind,
+    Approval, Assessment, Commitment, Decision, DutyReport, IndicatorValue, Recognition, Registration, ReportKind,
     ReportSubmission, RewardProposal, SelfStudyPlan, SubjectRef, Value, Verification,
 };
 use xhht_scoring::scale::{from_scaled, to_scaled};
@@ -832,6 +832,7 @@ impl Record for RewardProposal {
     fn to_row(&self) -> FieldResult<Row> {
         let [k, id] = subject_vals(self.subject())?;
         let v = self.verification();
+        let dec = self.decision();
         Ok(Row::new(vec![
             Val::text(self.reward()),
             k,
@@ -843,6 +844,10 @@ impl Record for RewardProposal {
             Val::Date(v.map(|v| v.on)),
             Val::opt_text(v.map(|v| enum_id(&v.outcome))),
             Val::opt_text(v.and_then(|v| v.note.as_deref())),
+            Val::opt_text(dec.map(|d| d.by.as_str())),
+            Val::Date(dec.map(|d| d.on)),
+            Val::opt_text(dec.map(|d| enum_id(&d.outcome))),
+            Val::opt_text(dec.and_then(|d| d.note.as_deref())),
         ]))
     }
 
@@ -858,14 +863,23 @@ impl Record for RewardProposal {
         let von = c.opt_date();
         let outcome = c.opt_text();
         let note = c.opt_text();
-        match (vby, von, outcome) {
+        let p = match (vby, von, outcome) {
             (Some(by), Some(on), Some(o)) => {
                 let outcome =
                     enum_parse(&o).ok_or_else(|| FieldError::new("outcome", format!("unknown outcome `{o}`")))?;
-                p.verify(Verification { by, on, outcome, note }).map_err(invalid)
+                p.verify(Verification { by, on, outcome, note }).map_err(invalid)?
             }
-            (None, None, None) => Ok(p),
-            _ => Err(FieldError::new("verified_by", "a verification needs who, when and the outcome")),
+            (None, None, None) => p,
+            _ => return Err(FieldError::new("verified_by", "a verification needs who, when and the outcome")),
+        };
+        match (c.opt_text(), c.opt_date(), c.opt_text(), c.opt_text()) {
+            (Some(by), Some(on), Some(o), note) => {
+                let outcome =
+                    enum_parse(&o).ok_or_else(|| FieldError::new("decision", format!("unknown decision `{o}`")))?;
+                p.decide(Decision { by, on, outcome, note }).map_err(invalid)
+            }
+            (None, None, None, _) => Ok(p),
+            _ => Err(FieldError::new("decided_by", "a decision needs who, when and the outcome")),
         }
     }
 

@@ -86,3 +86,30 @@ fn verification_before_proposal_is_rejected() {
         Verification { by: "noivu".into(), on: d(2024, 11, 19), outcome: VerificationOutcome::Accepted, note: None };
     assert!(p.verify(v).unwrap_err().to_string().contains("before it was proposed"));
 }
+
+#[test]
+fn only_an_accepted_dossier_is_decided_once_and_not_before_its_verification() {
+    let p = RewardProposal::new("reward.annual.individual", person("p1"), 2024, "ORG", d(2024, 11, 20)).unwrap();
+    let decision =
+        |on| Decision { by: "ubnd".into(), on, outcome: DecisionOutcome::Approved, note: Some("QĐ 12".into()) };
+    let verification = |outcome| Verification { by: "noivu".into(), on: d(2024, 11, 25), outcome, note: None };
+    // Not verified yet; verified but refused.
+    assert!(p.clone().decide(decision(d(2024, 12, 1))).unwrap_err().to_string().contains("not verified"));
+    let refused = p.clone().verify(verification(VerificationOutcome::Refused)).unwrap();
+    assert!(refused.decide(decision(d(2024, 12, 1))).unwrap_err().to_string().contains("refused at verification"));
+    // Accepted: not before the verification; then once.
+    let accepted = p.verify(verification(VerificationOutcome::Accepted)).unwrap();
+    assert!(
+        accepted.clone().decide(decision(d(2024, 11, 24))).unwrap_err().to_string().contains("before it was verified")
+    );
+    let decided = accepted.decide(decision(d(2024, 12, 1))).unwrap();
+    assert_eq!(decided.decision().map(|d| d.outcome), Some(DecisionOutcome::Approved));
+    assert!(decided.clone().decide(decision(d(2024, 12, 2))).unwrap_err().to_string().contains("already decided"));
+    // The decision survives JSON, and JSON cannot smuggle in a decision without a verification.
+    let json = serde_json::to_value(&decided).unwrap();
+    assert_eq!(json["decision"]["outcome"], "approved");
+    assert_eq!(serde_json::from_value::<RewardProposal>(json.clone()).unwrap(), decided);
+    let mut unverified = json;
+    unverified.as_object_mut().unwrap().remove("verification");
+    assert!(serde_json::from_value::<RewardProposal>(unverified).is_err());
+}

@@ -18,11 +18,43 @@ async fn a_database_at_version_1_with_data_migrates_to_the_latest() {
         old.close().await;
 
         let store = db.open().await;
-        assert_eq!(store.schema_version().await.unwrap(), 3);
+        assert_eq!(store.schema_version().await.unwrap(), 4);
         assert_eq!(store.person("p2").await.unwrap().unwrap().value, teacher("p2"));
         let counts = store.counts().await.unwrap();
         assert!(counts.contains(&("people", 2)) && counts.contains(&("imports", 0)), "{counts:?}");
         assert!(counts.contains(&("duty_reports", 0)), "the duty reports arrive with version 3: {counts:?}");
+        // Version 4: a proposal keeps its decision.
+        use xhht_core::record::{
+            Decision, DecisionOutcome, RewardProposal, SubjectRef, Verification, VerificationOutcome,
+        };
+        let p = RewardProposal::new(
+            "reward.annual.individual",
+            SubjectRef::Person("p1".into()),
+            2024,
+            "u",
+            d(2024, 11, 20),
+        )
+        .unwrap()
+        .verify(Verification {
+            by: "nv".into(),
+            on: d(2024, 11, 25),
+            outcome: VerificationOutcome::Accepted,
+            note: None,
+        })
+        .unwrap();
+        store.put_reward_proposals("t", std::slice::from_ref(&p)).await.unwrap();
+        assert_eq!(store.load_year(2024).await.unwrap().reward_proposals, std::slice::from_ref(&p));
+        let decided = p
+            .decide(Decision {
+                by: "ct".into(),
+                on: d(2024, 12, 2),
+                outcome: DecisionOutcome::Approved,
+                note: Some("QĐ 7".into()),
+            })
+            .unwrap();
+        let w = store.put_reward_proposals("t", std::slice::from_ref(&decided)).await.unwrap();
+        assert_eq!((w.added, w.changed), (0, 1));
+        assert_eq!(store.load_year(2024).await.unwrap().reward_proposals, [decided]);
         assert!(store.audit_verify().await.unwrap().is_ok(), "the audit chain survives the migration");
         store.close().await;
     })
