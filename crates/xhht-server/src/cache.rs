@@ -2,7 +2,7 @@
 //! authenticated credentials.
 //!
 //! Everything derived from the records is keyed by the **data version** — the last audit entry's
-//! number (every write through the store appends one) plus the reward decisions' count — read
+//! number (every write through the store appends one) — read
 //! from the database at most once per [`crate::Config::data_version_interval`] and at once after
 //! a write through this process. With several processes, another process's write is seen within
 //! that interval. When the version moves on, entries of older versions are dropped.

@@ -1,4 +1,4 @@
-//! The server's own tables (users, API tokens, sessions, reward decisions) on its own sqlx pool
+//! The server's own tables (users, API tokens, sessions) on its own sqlx pool
 //! to the same database as the store, SQLite or PostgreSQL, in portable SQL (`$N` placeholders,
 //! `TEXT` and `BIGINT` columns only). Created with `CREATE TABLE IF NOT EXISTS` on startup, so
 //! several server processes can share one database.
@@ -32,7 +32,7 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
-const SCHEMA: [&str; 6] = [
+const SCHEMA: [&str; 5] = [
     "CREATE TABLE IF NOT EXISTS server_users (
         name TEXT PRIMARY KEY,
         role TEXT NOT NULL,
@@ -57,18 +57,6 @@ const SCHEMA: [&str; 6] = [
         created BIGINT NOT NULL
     )",
     "CREATE INDEX IF NOT EXISTS server_sessions_expires ON server_sessions (expires)",
-    "CREATE TABLE IF NOT EXISTS server_reward_decisions (
-        reward TEXT NOT NULL,
-        subject_kind TEXT NOT NULL,
-        subject_id TEXT NOT NULL,
-        year BIGINT NOT NULL,
-        decision TEXT NOT NULL,
-        decided_by TEXT NOT NULL,
-        decided_on TEXT NOT NULL,
-        note TEXT,
-        created BIGINT NOT NULL,
-        PRIMARY KEY (reward, subject_kind, subject_id, year)
-    )",
 ];
 
 /// What a database target names.
@@ -121,6 +109,85 @@ impl Pool {
         Ok(pool)
     }
 
+    /// Moves the reward decisions that servers before store schema 4 kept in their own table
+    /// `server_reward_decisions` into the store's proposals (audited like any write), then drops
+    /// that table. A decision that no longer fits its proposal is left in the table and logged.
+    pub(crate) async fn carry_over_reward_decisions(&self, store: &xhht_store::Store) -> Result<usize> {
+        use xhht_core::record::{Decision, DecisionOutcome};
+        let exists = match self {
+            Pool::Sqlite(p) => sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'server_reward_decisions'",
+            )
+            .fetch_one(p)
+            .await
+            .map_err(Error::db("look for the old reward decisions"))?,
+            Pool::Postgres(p) => sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name = 'server_reward_decisions'",
+            )
+            .fetch_one(p)
+            .await
+            .map_err(Error::db("look for the old reward decisions"))?,
+        };
+        if exists == 0 {
+            return Ok(0);
+        }
+        type Row = (String, String, String, i64, String, String, String, Option<String>);
+        const SQL: &str = "SELECT reward, subject_kind, subject_id, year, decision, decided_by, decided_on, note \
+                           FROM server_reward_decisions ORDER BY year, reward, subject_kind, subject_id";
+        let rows: Vec<Row> = on_pool!(self, |p| sqlx::query_as::<_, Row>(SQL).fetch_all(p).await)
+            .map_err(Error::db("read the old reward decisions"))?;
+        let mut carried = 0;
+        let mut left = 0;
+        let mut years: Vec<i64> = rows.iter().map(|r| r.3).collect();
+        years.dedup();
+        for year in years {
+            let Ok(y) = i32::try_from(year) else {
+                left += rows.iter().filter(|r| r.3 == year).count();
+                continue;
+            };
+            let data = store.load_year(y).await?;
+            let mut decided = Vec::new();
+            for (reward, kind, id, _, decision, by, on, note) in rows.iter().filter(|r| r.3 == year) {
+                let p = data.reward_proposals.iter().find(|p| {
+                    p.reward() == reward
+                        && p.subject().id() == id
+                        && p.subject().to_string().split(' ').next() == Some(kind.as_str())
+                });
+                let outcome =
+                    if decision == "approved" { DecisionOutcome::Approved } else { DecisionOutcome::Rejected };
+                let on = chrono::NaiveDate::parse_from_str(on, "%Y-%m-%d");
+                match (p, on) {
+                    (Some(p), _) if p.decision().is_some() => carried += 1,
+                    (Some(p), Ok(on)) => {
+                        match p.clone().decide(Decision { by: by.clone(), on, outcome, note: note.clone() }) {
+                            Ok(d) => decided.push(d),
+                            Err(e) => {
+                                tracing::warn!(%reward, %id, year, error = %e, "an old reward decision was not carried over");
+                                left += 1;
+                            }
+                        }
+                    }
+                    _ => {
+                        tracing::warn!(%reward, %id, year, "an old reward decision has no proposal or date; not carried over");
+                        left += 1;
+                    }
+                }
+            }
+            carried += decided.len();
+            store.put_reward_proposals("xhht-server (schema 4 carry-over)", &decided).await?;
+        }
+        if left == 0 {
+            on_pool!(self, |p| sqlx::query("DROP TABLE IF EXISTS server_reward_decisions")
+                .execute(p)
+                .await
+                .map(|_| ()))
+            .map_err(Error::db("drop the old reward decisions"))?;
+        }
+        tracing::info!(carried, left, "reward decisions moved into the store");
+        Ok(carried)
+    }
+
     async fn create_tables(&self) -> Result<()> {
         for sql in SCHEMA {
             on_pool!(self, |p| sqlx::query(sql).execute(p).await.map(|_| ()))
@@ -130,10 +197,9 @@ impl Pool {
     }
 
     /// The data version: the last audit entry's number (every write through the store appends
-    /// one) plus the number of reward decisions (kept by the server).
+    /// one).
     pub(crate) async fn data_version(&self) -> Result<i64> {
-        const SQL: &str = "SELECT COALESCE((SELECT MAX(seq) FROM audit_log), 0) \
-                           + COALESCE((SELECT COUNT(*) FROM server_reward_decisions), 0)";
+        const SQL: &str = "SELECT COALESCE((SELECT MAX(seq) FROM audit_log), 0)";
         on_pool!(self, |p| sqlx::query_scalar::<_, i64>(SQL).fetch_one(p).await)
             .map_err(Error::db("read the data version"))
     }

@@ -6,7 +6,7 @@
 //!   `/api/openapi.json`, the dashboard at `/`) over one [`AppState`]; [`serve`] runs it on a
 //!   socket with graceful shutdown. Tests call `app(state).oneshot(request)` with no socket.
 //! - [`AppState`] holds the store (`xhht_store::Store`), the server's own connection pool
-//!   (users, tokens, sessions and reward decisions live in the database, so several processes
+//!   (users, tokens and sessions live in the database, so several processes
 //!   can serve one PostgreSQL), the rule engines, and the caches ([`cache`]).
 //! - [`auth`]: users (argon2id passwords), API tokens (256-bit, stored as SHA-256), sessions;
 //!   `add_user` and `create_token` for the CLI.

@@ -108,6 +108,7 @@ impl AppState {
     pub async fn new(config: Config) -> Result<AppState> {
         let store = Store::open(&config.db).await?;
         let pool = Pool::open(&config.db).await?;
+        pool.carry_over_reward_decisions(&store).await?;
         let engines = YearEngines::builtin().map_err(|e| Error::Evaluation(e.to_string()))?;
         let limiter = config.rate_limit.map(|r| {
             let per = NonZeroU32::new(r.per_minute).unwrap_or(NonZeroU32::MIN);

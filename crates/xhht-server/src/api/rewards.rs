@@ -1,7 +1,7 @@
 //! Rewards: eligibility (from the rules), and proposals — proposed by the person's or unit's
 //! organisation, verified by the home-affairs office (verifier), decided by the administrator.
-//! The decision is kept in the server's table `server_reward_decisions` (the store's record has
-//! no decision yet).
+//! The decision is part of the store's proposal (`xhht_core::record::Decision`), audited like
+//! every write.
 
 use axum::Json;
 use axum::extract::State;
@@ -12,13 +12,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use xhht_core::Lang;
 use xhht_core::access::{Action, Resource};
-use xhht_core::record::{RewardProposal, SubjectRef, Verification, VerificationOutcome};
+use xhht_core::record::{Decision, DecisionOutcome, RewardProposal, SubjectRef, Verification, VerificationOutcome};
 
 use super::results::{ReportQueryRewards, bytes_response, report_key};
 use super::{Body, Page, Q, Written, paginate, subject_resource, year_or};
-use crate::auth::now_secs;
 use crate::cache::{Format, KindKey};
-use crate::db::on_pool;
 use crate::error::ApiError;
 use crate::http::Auth;
 use crate::state::AppState;
@@ -59,19 +57,6 @@ pub(crate) struct ProposalQuery {
     per_page: Option<u32>,
 }
 
-async fn decisions(state: &AppState, year: i32) -> Result<Vec<(String, String, String, String)>, ApiError> {
-    const SQL: &str = "SELECT reward, subject_kind, subject_id, decision FROM server_reward_decisions WHERE year = $1";
-    on_pool!(state.pool(), |p| sqlx::query_as::<_, (String, String, String, String)>(SQL)
-        .bind(i64::from(year))
-        .fetch_all(p)
-        .await)
-    .map_err(|e| ApiError::internal("decisions", e))
-}
-
-fn subject_kind(s: &SubjectRef) -> String {
-    s.to_string().split(' ').next().unwrap_or_default().to_owned()
-}
-
 /// Reward proposals of a year.
 #[utoipa::path(get, path = "/reward-proposals", tag = "rewards", params(ProposalQuery),
     responses((status = 200, body = Page)))]
@@ -83,15 +68,14 @@ pub(crate) async fn list_proposals(
     who.require(Action::Read, &Resource::Results, false)?;
     let year = year_or(&state, q.year)?;
     let data = state.year_data(year).await?;
-    let decided = decisions(&state, year).await?;
     let list: Vec<ProposalOut> = data
         .reward_proposals
         .iter()
         .map(|p| ProposalOut {
-            decision: decided
-                .iter()
-                .find(|(r, k, i, _)| r == p.reward() && *k == subject_kind(p.subject()) && i == p.subject().id())
-                .map(|d| d.3.clone()),
+            decision: p.decision().map(|d| match d.outcome {
+                DecisionOutcome::Approved => "approved".to_owned(),
+                DecisionOutcome::Rejected => "rejected".to_owned(),
+            }),
             proposal: p.clone(),
         })
         .collect();
@@ -245,33 +229,14 @@ pub(crate) async fn decide_proposal(
         Some(_) => return Err(ApiError::Conflict("the dossier was refused at verification".to_owned())),
         None => return Err(ApiError::Conflict("the proposal is not verified yet".to_owned())),
     }
-    const SQL: &str = "INSERT INTO server_reward_decisions \
-        (reward, subject_kind, subject_id, year, decision, decided_by, decided_on, note, created) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-    let today = state.today().to_string();
-    let kind = subject_kind(&b.subject);
-    let r = on_pool!(state.pool(), |pool| sqlx::query(SQL)
-        .bind(&b.reward)
-        .bind(&kind)
-        .bind(b.subject.id())
-        .bind(i64::from(b.year))
-        .bind(&b.decision)
-        .bind(&who.0.principal.user)
-        .bind(&today)
-        .bind(b.note.as_deref())
-        .bind(now_secs())
-        .execute(pool)
-        .await
-        .map(|_| ()));
-    if let Err(e) = r {
-        let unique = matches!(&e, sqlx::Error::Database(d) if d.is_unique_violation());
-        return Err(if unique {
-            ApiError::Conflict("the proposal is already decided".to_owned())
-        } else {
-            ApiError::internal("decide", e)
-        });
+    if p.decision().is_some() {
+        return Err(ApiError::Conflict("the proposal is already decided".to_owned()));
     }
+    let outcome = if b.decision == "approved" { DecisionOutcome::Approved } else { DecisionOutcome::Rejected };
+    let d = Decision { by: who.0.principal.user.clone(), on: state.today(), outcome, note: b.note };
+    let decided = p.decide(d)?;
+    let w = state.store().put_reward_proposals(&who.0.principal.user, &[decided]).await?;
     state.invalidate();
     tracing::info!(year = b.year, decision = %b.decision, "reward decided");
-    Ok((StatusCode::CREATED, Json(Written { added: 1, changed: 0, unchanged: 0 })))
+    Ok((StatusCode::CREATED, Json(w.into())))
 }

@@ -325,6 +325,61 @@ async fn rewards_go_from_proposal_to_verification_to_decision() {
 }
 
 #[tokio::test]
+async fn decisions_kept_by_an_older_server_move_into_the_store() {
+    let app = TestApp::new("reward-carry").await;
+    let w = world();
+    let subject = json!({"kind": "person", "id": w.member_a});
+    let key = json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026});
+    assert_eq!(app.post("unit-a", "/api/v1/reward-proposals", key.clone()).await.status, StatusCode::CREATED);
+    let mut verify = key.clone();
+    verify["outcome"] = json!("accepted");
+    assert_eq!(app.post("verifier", "/api/v1/reward-proposals/verification", verify).await.status, StatusCode::OK);
+    // What a server before store schema 4 wrote: its own table, outside the audit trail.
+    let path = app.db.strip_prefix("sqlite://").unwrap_or(&app.db).to_owned();
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{path}")).await.unwrap();
+    sqlx::query(
+        "CREATE TABLE server_reward_decisions (reward TEXT NOT NULL, subject_kind TEXT NOT NULL, \
+         subject_id TEXT NOT NULL, year BIGINT NOT NULL, decision TEXT NOT NULL, decided_by TEXT NOT NULL, \
+         decided_on TEXT NOT NULL, note TEXT, created BIGINT NOT NULL, \
+         PRIMARY KEY (reward, subject_kind, subject_id, year))",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO server_reward_decisions VALUES ('reward.annual.individual', 'person', $1, 2026, 'approved', 'admin', '2026-12-01', 'QĐ 5', 0)")
+        .bind(&w.member_a)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    // The next start carries it over: the proposal holds the decision, audited; the table is gone.
+    let state = xhht_server::AppState::new(crate::support::test_config(&app.db)).await.unwrap();
+    let p = state.store().load_year(2026).await.unwrap().reward_proposals;
+    let p = p.iter().find(|p| p.subject().id() == w.member_a).unwrap();
+    let d = p.decision().expect("carried over");
+    assert_eq!((d.by.as_str(), d.note.as_deref()), ("admin", Some("QĐ 5")));
+    assert!(state.store().audit_verify().await.unwrap().is_ok());
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{path}")).await.unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'server_reward_decisions'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    pool.close().await;
+    // Deciding again is refused.
+    let mut decide = key;
+    decide["decision"] = json!("rejected");
+    let router = xhht_server::app(state);
+    let req = Request::post("/api/v1/reward-proposals/decision")
+        .header("authorization", format!("Bearer {}", app.tokens["admin"]))
+        .header("content-type", "application/json")
+        .body(Body::from(decide.to_string()))
+        .unwrap();
+    assert_eq!(send(&router, req).await.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
 async fn evaluation_is_stored_and_results_are_read() {
     let app = TestApp::new("evaluate").await;
     let r = app.post("admin", "/api/v1/evaluations/2025", json!({})).await;
