@@ -133,6 +133,7 @@ fn main() {
         recognitions: &[],
         submissions: &[],
         duty_reports: &[],
+        reward_proposals: &[],
     };
     let opts = Options {
         kind: ReportKind::Annual,

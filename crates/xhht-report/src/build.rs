@@ -7,7 +7,10 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use xhht_core::area::{AdminArea, AreaRegistry, Succession};
 use xhht_core::entity::{Organisation, Person};
 use xhht_core::plan::{DutyRole, Plan};
-use xhht_core::record::{DutyReport, Recognition, ReportKind as SubmissionKind, ReportSubmission, SubjectRef};
+use xhht_core::record::{
+    DecisionOutcome, DutyReport, Recognition, ReportKind as SubmissionKind, ReportSubmission, RewardProposal,
+    SubjectRef, VerificationOutcome,
+};
 use xhht_core::rulebook::{MilestoneScope, Rulebook, Subject};
 use xhht_core::{Lang, Text, Title};
 use xhht_scoring::targets::{Tally, TallyIndex, attainment, tally_with};
@@ -34,6 +37,8 @@ pub struct Records<'a> {
     pub submissions: &'a [ReportSubmission],
     /// What actors reported, duty by duty.
     pub duty_reports: &'a [DutyReport],
+    /// Reward proposals with their verification and decision.
+    pub reward_proposals: &'a [RewardProposal],
 }
 
 /// What report to build.
@@ -170,6 +175,7 @@ pub fn build(
     let mut criteria = criteria_section(engines, rules, this, &orgs);
     let titles = titles_section(records, this, &filter, &orgs, year);
     let mut rewards = rewards_section(rules, &engines.plan, opts, &by_year, this, &orgs, plan, from_year);
+    rewards.proposals = proposal_rows(rules, records.reward_proposals, this, &filter, &opts.scope, from_year, year);
     // Names are needed only for the people the report lists.
     fill_names(records.people, &mut criteria, &mut rewards);
     let deadlines = deadline_section(plan, rules, records, &filter, year, opts.as_of, engines)?;
@@ -573,7 +579,50 @@ fn rewards_section(
         .first()
         .and_then(|s| rules.rewards.iter().find(|r| r.id == s.reward))
         .and_then(|r| r.judgement.clone());
-    RewardsSection { rules: rule_rows, eligible, eligible_limit: ELIGIBLE_LIMIT, judgement }
+    RewardsSection { rules: rule_rows, eligible, eligible_limit: ELIGIBLE_LIMIT, judgement, proposals: Vec::new() }
+}
+
+/// Where the proposals of the years `from..=to` stand, per reward, for the subjects in scope (a
+/// person by their organisation in this year's results).
+fn proposal_rows(
+    rules: &Rulebook,
+    proposals: &[RewardProposal],
+    this: &YearResults,
+    filter: &ScopeFilter<'_>,
+    scope: &Scope,
+    from: i32,
+    to: i32,
+) -> Vec<ProposalRow> {
+    let people: HashSet<&str> =
+        if *scope == Scope::District { HashSet::new() } else { this.people.iter().map(|p| p.id.as_str()).collect() };
+    let in_scope = |s: &SubjectRef| match (scope, s) {
+        (Scope::District, _) => true,
+        (_, SubjectRef::Person(id)) => people.contains(id.as_str()),
+        (_, SubjectRef::Organisation(code)) => filter.org(code),
+        _ => false,
+    };
+    let mut rows: BTreeMap<&str, ProposalRow> = BTreeMap::new();
+    for p in proposals.iter().filter(|p| (from..=to).contains(&p.year()) && in_scope(p.subject())) {
+        let row = rows.entry(p.reward()).or_insert_with(|| ProposalRow {
+            reward: p.reward().to_owned(),
+            title: rules.rewards.iter().find(|r| r.id == p.reward()).map(|r| r.title.clone()),
+            proposed: 0,
+            awaiting_verification: 0,
+            refused: 0,
+            awaiting_decision: 0,
+            approved: 0,
+            rejected: 0,
+        });
+        row.proposed += 1;
+        match (p.verification().map(|v| v.outcome), p.decision().map(|d| d.outcome)) {
+            (None, _) => row.awaiting_verification += 1,
+            (Some(VerificationOutcome::Refused), _) => row.refused += 1,
+            (Some(VerificationOutcome::Accepted), None) => row.awaiting_decision += 1,
+            (Some(VerificationOutcome::Accepted), Some(DecisionOutcome::Approved)) => row.approved += 1,
+            (Some(VerificationOutcome::Accepted), Some(DecisionOutcome::Rejected)) => row.rejected += 1,
+        }
+    }
+    rows.into_values().collect()
 }
 
 fn deadline_section(

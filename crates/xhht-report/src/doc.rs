@@ -587,6 +587,56 @@ fn rewards_section(r: &Report, lang: Lang) -> Section {
             })
             .collect(),
     });
+    if r.rewards.proposals.is_empty() {
+        s.paragraphs.push(l(
+            "Chưa có đề xuất khen thưởng nào được ghi nhận cho các năm của báo cáo.",
+            "No reward proposal is recorded for the years of the report.",
+        ));
+    }
+    s.tables.push(Table {
+        name: "rewards-proposals".into(),
+        caption: l(
+            "Đề xuất khen thưởng: thẩm định (Phòng Nội vụ) và quyết định",
+            "Reward proposals: verification (home affairs) and decision",
+        ),
+        keys: vec![
+            "reward",
+            "title",
+            "proposed",
+            "awaiting_verification",
+            "refused",
+            "awaiting_decision",
+            "approved",
+            "rejected",
+        ],
+        labels: vec![
+            l("Mã", "Id"),
+            l("Hình thức", "Reward"),
+            l("Đã đề xuất", "Proposed"),
+            l("Chờ thẩm định", "Awaiting verification"),
+            l("Không đạt thẩm định", "Refused at verification"),
+            l("Chờ quyết định", "Awaiting decision"),
+            l("Được khen thưởng", "Approved"),
+            l("Không khen thưởng", "Rejected"),
+        ],
+        rows: r
+            .rewards
+            .proposals
+            .iter()
+            .map(|x| {
+                vec![
+                    text(x.reward.clone()),
+                    text(x.title.as_ref().map_or_else(String::new, |t| tx(lang, t).to_owned())),
+                    Cell::Int(x.proposed),
+                    Cell::Int(x.awaiting_verification),
+                    Cell::Int(x.refused),
+                    Cell::Int(x.awaiting_decision),
+                    Cell::Int(x.approved),
+                    Cell::Int(x.rejected),
+                ]
+            })
+            .collect(),
+    });
     s
 }
 

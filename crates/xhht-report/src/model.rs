@@ -262,6 +262,30 @@ pub struct RewardsSection {
     pub eligible_limit: u64,
     /// What stays a human judgement.
     pub judgement: Option<Text>,
+    /// Where the proposals of the years covered stand, per reward (the human decisions that
+    /// follow eligibility: proposed, verified by the home-affairs office, decided).
+    pub proposals: Vec<ProposalRow>,
+}
+
+/// Where the proposals for one reward stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProposalRow {
+    /// The reward rule id.
+    pub reward: String,
+    /// Its title, when the rule is in the plan's rulebook.
+    pub title: Option<Text>,
+    /// Proposals made.
+    pub proposed: u64,
+    /// Not verified yet.
+    pub awaiting_verification: u64,
+    /// Refused at verification.
+    pub refused: u64,
+    /// Verified as complete and not decided yet.
+    pub awaiting_decision: u64,
+    /// Decided: the reward is given.
+    pub approved: u64,
+    /// Decided: the reward is not given.
+    pub rejected: u64,
 }
 
 /// A reward rule and how many are eligible.

@@ -339,11 +339,13 @@ impl AppState {
         let mut results = Vec::new();
         let mut submissions = Vec::new();
         let mut duty_reports = Vec::new();
+        let mut reward_proposals = Vec::new();
         let mut last = None;
         for y in first..=year {
             let (data, r) = self.year_results(y).await?;
             submissions.extend(data.report_submissions.iter().cloned());
             duty_reports.extend(data.duty_reports.iter().cloned());
+            reward_proposals.extend(data.reward_proposals.iter().cloned());
             results.push((*r).clone());
             last = Some(data);
         }
@@ -359,6 +361,7 @@ impl AppState {
                 recognitions: &last.recognitions,
                 submissions: &submissions,
                 duty_reports: &duty_reports,
+                reward_proposals: &reward_proposals,
             };
             build(&records, &results, state.engines(), plan, &Options { kind, year, as_of, scope, notice: None })
         })

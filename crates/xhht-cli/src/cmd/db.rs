@@ -27,6 +27,8 @@ pub(crate) struct History {
     pub(crate) submissions: Vec<xhht_core::record::ReportSubmission>,
     /// Every duty report of those years.
     pub(crate) duty_reports: Vec<xhht_core::record::DutyReport>,
+    /// Every reward proposal of those years.
+    pub(crate) reward_proposals: Vec<xhht_core::record::RewardProposal>,
 }
 
 impl History {
@@ -35,20 +37,22 @@ impl History {
         let mut results = Vec::new();
         let mut submissions = Vec::new();
         let mut duty_reports = Vec::new();
+        let mut reward_proposals = Vec::new();
         for y in first..=to_year {
             let data = store.load_year(y).await.with_context(|| format!("cannot load the data year {y}"))?;
             let r =
                 evaluate_year(engines, data.input()).with_context(|| format!("cannot evaluate the data year {y}"))?;
             submissions.extend(data.report_submissions.iter().cloned());
             duty_reports.extend(data.duty_reports.iter().cloned());
+            reward_proposals.extend(data.reward_proposals.iter().cloned());
             years.push(data);
             results.push(r);
         }
-        Ok(Self { years, results, submissions, duty_reports })
+        Ok(Self { years, results, submissions, duty_reports, reward_proposals })
     }
 
     /// The last year's registers (organisations, people, areas, recognitions) with every
-    /// year's submissions and duty reports, as the report builder reads them.
+    /// year's submissions, duty reports and reward proposals, as the report builder reads them.
     pub(crate) fn records(&self) -> Option<Records<'_>> {
         let last = self.years.last()?;
         Some(Records {
@@ -59,6 +63,7 @@ impl History {
             recognitions: &last.recognitions,
             submissions: &self.submissions,
             duty_reports: &self.duty_reports,
+            reward_proposals: &self.reward_proposals,
         })
     }
 }

@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use xhht_core::plan::Plan;
+use xhht_core::record::{Decision, DecisionOutcome, RewardProposal, SubjectRef, Verification, VerificationOutcome};
 use xhht_demo::{Dataset, Options, Size, generate};
 use xhht_report::build::{Options as BuildOptions, Records, build};
 use xhht_report::model::{Report, ReportKind, Scope};
@@ -38,6 +39,30 @@ pub(crate) fn world() -> &'static (Dataset, Vec<YearResults>, YearEngines) {
     })
 }
 
+/// Four proposals of 2025 (fixed, synthetic): one waiting for verification, one refused, one
+/// approved, and an organisation's waiting for the decision.
+pub(crate) fn proposals() -> &'static [RewardProposal] {
+    static P: OnceLock<Vec<RewardProposal>> = OnceLock::new();
+    P.get_or_init(|| {
+        let (ds, _, _) = world();
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+        let person = |i: usize| SubjectRef::Person(ds.people[i].id.clone());
+        let propose = |s, reward: &str| RewardProposal::new(reward, s, 2025, "synthetic", d(11, 20)).unwrap();
+        let verify = |p: RewardProposal, outcome| {
+            p.verify(Verification { by: "noi-vu".into(), on: d(11, 25), outcome, note: None }).unwrap()
+        };
+        let org = SubjectRef::Organisation(ds.organisations[0].code.clone());
+        vec![
+            propose(person(0), "reward.annual.individual"),
+            verify(propose(person(1), "reward.annual.individual"), VerificationOutcome::Refused),
+            verify(propose(person(2), "reward.annual.individual"), VerificationOutcome::Accepted)
+                .decide(Decision { by: "ubnd".into(), on: d(12, 5), outcome: DecisionOutcome::Approved, note: None })
+                .unwrap(),
+            verify(propose(org, "reward.annual.collective"), VerificationOutcome::Accepted),
+        ]
+    })
+}
+
 pub(crate) fn report(kind: ReportKind, year: i32, scope: Scope) -> Report {
     let (ds, results, engines) = world();
     let records = Records {
@@ -48,6 +73,7 @@ pub(crate) fn report(kind: ReportKind, year: i32, scope: Scope) -> Report {
         recognitions: &ds.recognitions,
         submissions: &ds.report_submissions,
         duty_reports: &[],
+        reward_proposals: proposals(),
     };
     let opts = BuildOptions { kind, year, as_of: today(), scope, notice: Some(ds.notice.clone()) };
     build(&records, results, engines, Plan::can_duoc_2024(), &opts).unwrap()

@@ -93,3 +93,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn proposals_are_counted_by_where_they_stand_in_the_years_and_scope_of_the_report() {
+    let r = report(ReportKind::Annual, 2025, Scope::District);
+    let p = &r.rewards.proposals;
+    let ind = p.iter().find(|x| x.reward == "reward.annual.individual").unwrap();
+    assert_eq!(
+        (ind.proposed, ind.awaiting_verification, ind.refused, ind.awaiting_decision, ind.approved, ind.rejected),
+        (3, 1, 1, 0, 1, 0)
+    );
+    assert!(ind.title.is_some(), "the rule's title from the plan's rulebook");
+    let col = p.iter().find(|x| x.reward == "reward.annual.collective").unwrap();
+    assert_eq!((col.proposed, col.awaiting_decision), (1, 1));
+    // Each proposal is in exactly one state.
+    for x in p {
+        let states = x.awaiting_verification + x.refused + x.awaiting_decision + x.approved + x.rejected;
+        assert_eq!(states, x.proposed, "{}", x.reward);
+    }
+    // Another year's report does not count them; an organisation's covers only its own.
+    assert!(report(ReportKind::Annual, 2026, Scope::District).rewards.proposals.is_empty());
+    let (ds, _, _) = world();
+    let first = ds.organisations[0].code.clone();
+    let own = report(ReportKind::Annual, 2025, Scope::Organisation { code: first.clone() });
+    assert!(own.rewards.proposals.iter().any(|x| x.reward == "reward.annual.collective"));
+    let other = ds.organisations.iter().find(|o| o.code != first).unwrap().code.clone();
+    let theirs = report(ReportKind::Annual, 2025, Scope::Organisation { code: other });
+    assert!(theirs.rewards.proposals.iter().all(|x| x.reward != "reward.annual.collective"));
+}

@@ -322,6 +322,16 @@ async fn rewards_go_from_proposal_to_verification_to_decision() {
     let list = app.get("viewer", "/api/v1/reward-proposals?year=2026").await.json();
     let item = list["items"].as_array().unwrap().iter().find(|i| i["proposal"]["subject"] == subject).cloned().unwrap();
     assert_eq!(item["decision"], "approved");
+    // The report's rewards section counts it as approved.
+    let rewards = app.get("viewer", "/api/v1/rewards/eligibility?year=2026").await.json();
+    let row = rewards["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["reward"] == "reward.annual.individual")
+        .cloned()
+        .unwrap_or_else(|| panic!("{rewards}"));
+    assert_eq!((row["proposed"].as_u64(), row["approved"].as_u64()), (Some(1), Some(1)), "{row}");
 }
 
 #[tokio::test]
