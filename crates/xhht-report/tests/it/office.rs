@@ -286,6 +286,11 @@ fn out_dir(what: &str) -> PathBuf {
 #[test]
 fn libreoffice_opens_the_docx() {
     let Some(bin) = office() else {
+        // CI sets XHHT_REQUIRE_LIBREOFFICE=1 and installs it: there a missing office is a failure.
+        assert!(
+            std::env::var_os("XHHT_REQUIRE_LIBREOFFICE").is_none(),
+            "XHHT_REQUIRE_LIBREOFFICE is set but neither `libreoffice` nor `soffice` runs"
+        );
         println!("skipped: neither `libreoffice` nor `soffice` is installed (Debian: libreoffice-writer-nogui)");
         return;
     };
