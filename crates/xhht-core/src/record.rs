@@ -65,11 +65,12 @@ impl fmt::Display for SubjectRef {
     }
 }
 
-fn check_year(entity: &str, year: i32) -> Result<()> {
+/// `entity` names the record in the error; it is only built when there is one.
+fn check_year(entity: impl FnOnce() -> String, year: i32) -> Result<()> {
     if (2000..=2100).contains(&year) {
         Ok(())
     } else {
-        Err(Error::invalid(entity, "year", format!("{year} is not a plausible data year (2000–2100)")))
+        Err(Error::invalid(entity(), "year", format!("{year} is not a plausible data year (2000–2100)")))
     }
 }
 
@@ -98,10 +99,10 @@ impl Registration {
     /// or the year before it (registrations open at the start of the year, sometimes late in
     /// the previous one), and the title must suit the subject.
     pub fn new(subject: SubjectRef, title: Title, year: i32, date: NaiveDate) -> Result<Self> {
-        let entity = format!("registration of {subject} for {title} {year}");
-        check_year(&entity, year)?;
+        let entity = || format!("registration of {subject} for {title} {year}");
+        check_year(entity, year)?;
         if date.year() != year && date.year() != year - 1 {
-            return Err(Error::invalid(entity, "date", format!("{date} is not in {year} or the year before")));
+            return Err(Error::invalid(entity(), "date", format!("{date} is not in {year} or the year before")));
         }
         let fits = matches!(
             (&subject, title),
@@ -112,7 +113,7 @@ impl Registration {
                 | (SubjectRef::Community(_) | SubjectRef::Area(_), Title::CongDongHocTap)
         );
         if !fits {
-            return Err(Error::invalid(entity, "title", format!("a {subject} cannot hold the title {title}")));
+            return Err(Error::invalid(entity(), "title", format!("a {subject} cannot hold the title {title}")));
         }
         Ok(Self { subject, title, year, date })
     }
@@ -201,7 +202,7 @@ impl SelfStudyPlan {
     /// A plan submitted on `submitted`, not yet approved.
     pub fn submitted(person: impl Into<String>, year: i32, submitted: NaiveDate) -> Result<Self> {
         let person = person.into();
-        check_year(&format!("self-study plan of {person} for {year}"), year)?;
+        check_year(|| format!("self-study plan of {person} for {year}"), year)?;
         Ok(Self { person, year, submitted, approval: None })
     }
 
@@ -335,15 +336,15 @@ impl Assessment {
         values: Vec<IndicatorValue>,
     ) -> Result<Self> {
         let rulebook = rulebook.into();
-        let entity = format!("assessment of {subject} ({rulebook}, {year})");
-        check_year(&entity, year)?;
+        let entity = || format!("assessment of {subject} ({rulebook}, {year})");
+        check_year(entity, year)?;
         if date.year() < year {
-            return Err(Error::invalid(entity, "date", format!("{date} is before the data year {year} began")));
+            return Err(Error::invalid(entity(), "date", format!("{date} is before the data year {year} began")));
         }
         let mut seen = BTreeSet::new();
         for v in &values {
             if !seen.insert(v.indicator.as_str()) {
-                return Err(Error::invalid(entity, "values", format!("indicator `{}` is given twice", v.indicator)));
+                return Err(Error::invalid(entity(), "values", format!("indicator `{}` is given twice", v.indicator)));
             }
         }
         Ok(Self { subject, rulebook, year, evaluator: evaluator.into(), date, values })
@@ -452,17 +453,17 @@ impl Recognition {
         valid_until: Option<NaiveDate>,
     ) -> Result<Self> {
         let decision_number = decision_number.into();
-        let entity = format!("recognition {decision_number} of {subject}");
-        check_year(&entity, year)?;
+        let entity = || format!("recognition {decision_number} of {subject}");
+        check_year(entity, year)?;
         if decision_number.trim().is_empty() {
-            return Err(Error::invalid(entity, "decision_number", "the decision number is empty"));
+            return Err(Error::invalid(entity(), "decision_number", "the decision number is empty"));
         }
         if level == Some(0) {
-            return Err(Error::invalid(entity, "level", "levels start at 1"));
+            return Err(Error::invalid(entity(), "level", "levels start at 1"));
         }
         if decision_date.year() < year {
             return Err(Error::invalid(
-                entity,
+                entity(),
                 "decision_date",
                 format!("{decision_date} is before the data year {year}"),
             ));
@@ -471,7 +472,7 @@ impl Recognition {
             && until < decision_date
         {
             return Err(Error::invalid(
-                entity,
+                entity(),
                 "valid_until",
                 format!("{until} is before the decision date {decision_date}"),
             ));
@@ -693,7 +694,7 @@ impl RewardProposal {
         proposed_on: NaiveDate,
     ) -> Result<Self> {
         let reward = reward.into();
-        check_year(&format!("proposal of {subject} for {reward}"), year)?;
+        check_year(|| format!("proposal of {subject} for {reward}"), year)?;
         Ok(Self {
             reward,
             subject,

@@ -56,7 +56,9 @@ impl Lite {
         Ok(Lite { conn, rewritten: Default::default() })
     }
 
-    /// Opens a read-only connection (for bulk reads).
+    /// Opens a read-only connection (for bulk reads). Pages are read through a memory map (up
+    /// to SQLite's own limit) rather than copied by `read`: a year of a million people loads
+    /// about a quarter faster.
     pub(crate) fn open_read(path: &Path) -> Result<Lite> {
         let conn = rusqlite::Connection::open_with_flags(
             path,
@@ -64,7 +66,8 @@ impl Lite {
         )
         .map_err(err("open the database for a bulk read"))?;
         conn.busy_timeout(Duration::from_secs(30)).map_err(err("set busy_timeout"))?;
-        conn.execute_batch("PRAGMA cache_size = -131072;").map_err(err("set pragmas"))?;
+        conn.execute_batch("PRAGMA cache_size = -131072; PRAGMA mmap_size = 4294967296;")
+            .map_err(err("set pragmas"))?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(Lite { conn, rewritten: Default::default() })
     }
@@ -359,14 +362,17 @@ pub(crate) fn load_year(path: &Path, year: i32) -> Result<crate::year::YearData>
                 }) as Job<'_>
             };
         }
-        // Biggest first, so the two threads end together.
+        // Longest first, so the two threads end together (per million rows on one thread, in
+        // the store benchmark: registrations 0.93 s, self-study plans 0.87, people 0.75,
+        // commitments 0.5, memberships 0.42; assessments, with a child row per indicator, go
+        // early too).
         let jobs: Vec<Job<'_>> = vec![
-            job!(people, F::ALL, vec![]),
-            job!(memberships, F::MEMBERSHIPS, vec![Val::date(from), Val::date(to)]),
-            job!(assessments, F::YEAR, y()),
             job!(registrations, F::YEAR, y()),
-            job!(commitments, F::YEAR, y()),
             job!(self_study_plans, F::YEAR, y()),
+            job!(assessments, F::YEAR, y()),
+            job!(people, F::ALL, vec![]),
+            job!(commitments, F::YEAR, y()),
+            job!(memberships, F::MEMBERSHIPS, vec![Val::date(from), Val::date(to)]),
             job!(recognitions, F::UP_TO_YEAR, y()),
             job!(organisations, F::ALL, vec![]),
             job!(areas, F::ALL, vec![]),
