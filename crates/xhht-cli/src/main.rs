@@ -2,6 +2,12 @@
 
 use std::process::ExitCode;
 
+/// mimalloc rather than the system allocator: bulk imports and year loads allocate a string per
+/// cell, and glibc's allocator spent a quarter of an import in `malloc` and `free`
+/// (docs/benchmarks.md, "Store").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 fn main() -> ExitCode {

@@ -3,6 +3,10 @@
 
 mod cli;
 
+/// mimalloc rather than the system allocator, as in `xhht` (docs/benchmarks.md, "Store").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::Context;
 use clap::Parser;
 

@@ -22,6 +22,10 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use sqlx::Connection;
+
+/// The allocator of the `xhht` and `xhht-server` binaries, so the figures are theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use xhht_store::{ImportKind, ImportOptions, Store};
 
 /// A deterministic pseudo-random sequence (64-bit LCG, high bits).
