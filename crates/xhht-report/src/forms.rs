@@ -186,6 +186,10 @@ pub fn read_filled_xlsx(bytes: &[u8], file: &str, plan: &Plan) -> std::result::R
     if errors.is_empty() { Ok(out.into_iter().map(|(_, r)| r).collect()) } else { Err(errors) }
 }
 
+/// The name of filled report forms as a kind of import (`xhht import duty-reports`, the server's
+/// `/imports/duty-reports` and its upload page).
+pub const IMPORT_KIND: &str = "duty-reports";
+
 /// Checks duty reports against the plan (and, when given, the organisations on record), each
 /// with where it came from (`file:line` or `file: [n]`). Every problem is one message
 /// `WHERE: field: message`; none means the reports may be stored:

@@ -154,7 +154,7 @@ pub(crate) fn import(
 
 /// The import kind of filled actor report forms (not a table import of the store: the file is
 /// the XLSX form of `xhht form` or a JSON list of duty reports).
-const DUTY_REPORTS: &str = "duty-reports";
+const DUTY_REPORTS: &str = xhht_report::forms::IMPORT_KIND;
 
 /// `xhht import duty-reports FILE.xlsx|FILE.json`: an actor's filled report form, checked against
 /// the plan and the organisations on record, stored whole or not at all.

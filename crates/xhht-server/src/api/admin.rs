@@ -275,7 +275,7 @@ pub(crate) struct FileQuery {
 }
 
 /// The import kind of filled actor report forms (not a table import of the store).
-pub(crate) const DUTY_REPORTS: &str = "duty-reports";
+pub(crate) const DUTY_REPORTS: &str = xhht_report::forms::IMPORT_KIND;
 
 /// Reads a filled report form (the XLSX `xhht form` writes) and stores its fields, all or none:
 /// problems come back as field errors `FILE:ROW`; the caller must be allowed to write the
@@ -286,13 +286,7 @@ pub(crate) async fn import_duty_form(
     name: &str,
     bytes: &[u8],
 ) -> Result<ImportDone, ApiError> {
-    let base: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("bao-cao.xlsx")
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
+    let base = upload_name(name);
     if !base.to_lowercase().ends_with(".xlsx") {
         return Err(ApiError::invalid("file", "give the filled report form, an .xlsx file"));
     }
@@ -315,6 +309,17 @@ pub(crate) async fn import_duty_form(
     })
 }
 
+/// An upload's file name as messages and the import log show it: the last path component, with
+/// letters, digits, `.`, `-` and `_` only.
+fn upload_name(name: &str) -> String {
+    name.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect()
+}
+
 /// Imports an upload named `name` (its extension says how to read it) from memory: nothing
 /// of it is written to disk but the database. Problems come back as field errors
 /// `line N: field`.
@@ -325,13 +330,7 @@ pub(crate) async fn run_import(
     name: &str,
     bytes: &[u8],
 ) -> Result<ImportDone, ApiError> {
-    let base: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("upload.csv")
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
+    let base = upload_name(name);
     let lower = base.to_lowercase();
     if !(lower.ends_with(".csv") || lower.ends_with(".xlsx")) {
         return Err(ApiError::invalid("file", "give a .csv or .xlsx file"));

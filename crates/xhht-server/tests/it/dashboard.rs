@@ -124,15 +124,22 @@ async fn an_upload_with_a_bad_row_shows_the_error_with_its_line() {
     assert_eq!(send(&app.router, req).await.status, StatusCode::FORBIDDEN);
 }
 
-/// A filled report form (`xhht form` for `actor`, reporting as `org`), its first `filled` rows
-/// filled in, as XLSX bytes.
-fn filled_form(actor: &str, org: &str, filled: usize, value: &str) -> Vec<u8> {
+/// The report form `xhht form` writes for `actor`, reporting as `org`, with `value` in the row of
+/// its first numeric field (no row filled when `value` is None), as XLSX bytes.
+fn filled_form(actor: &str, org: &str, value: Option<&str>) -> Vec<u8> {
     use xhht_report::doc::Cell;
     let plan = xhht_core::plan::Plan::can_duoc_2024();
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     let mut doc = xhht_report::forms::actor_form(plan, actor, 2026, (org, org), xhht_core::Lang::Vi, day).unwrap();
-    for r in doc.sections[0].tables[0].rows.iter_mut().take(filled) {
-        r[9] = Cell::Text(value.into());
+    let a = plan.actor(actor).unwrap();
+    let numeric = |r: &[Cell]| {
+        let (Cell::Text(duty), Cell::Text(field)) = (&r[4], &r[7]) else { panic!("the id columns") };
+        let d = a.duties.iter().find(|d| d.id == *duty).unwrap();
+        d.report_fields.iter().any(|f| f.id == *field && f.numeric)
+    };
+    if let Some(v) = value {
+        let row = doc.sections[0].tables[0].rows.iter_mut().find(|r| numeric(r)).expect("a numeric field");
+        row[9] = Cell::Text(v.into());
     }
     xhht_report::render::xlsx::render(&doc).unwrap()
 }
@@ -166,20 +173,16 @@ async fn a_unit_uploads_its_filled_report_form_and_only_its_own() {
     // The upload page offers filled forms to a unit.
     assert!(page(&app, &unit, "/upload").await.text().contains("duty-reports"));
 
-    // A sentence where the first field wants a number, if it does: refused, by row.
-    let plan = xhht_core::plan::Plan::can_duoc_2024();
-    let first = plan.actor(&actor).unwrap().duties.iter().flat_map(|d| &d.report_fields).next().unwrap();
-    if first.numeric {
-        let r = upload(&unit, &filled_form(&actor, &w.org_a, 1, "nhiều")).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
-        assert!(r.text().contains("bao-cao-2026.xlsx:"), "{}", r.text());
-    }
+    // A word where a number is wanted: refused, by row.
+    let r = upload(&unit, &filled_form(&actor, &w.org_a, Some("nhiều"))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("bao-cao-2026.xlsx:"), "{}", r.text());
     // Nothing filled in: refused with a reason.
-    let r = upload(&unit, &filled_form(&actor, &w.org_a, 0, "")).await;
+    let r = upload(&unit, &filled_form(&actor, &w.org_a, None)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
 
     // Its own form, filled: stored, and listed by the API.
-    let r = upload(&unit, &filled_form(&actor, &w.org_a, 1, "12")).await;
+    let r = upload(&unit, &filled_form(&actor, &w.org_a, Some("12"))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(r.text().contains("Đã nhập 1 dòng (thêm 1"), "{}", r.text());
     let listed = app.get("viewer", &format!("/api/v1/duty-reports?year=2026&organisation={}", w.org_a)).await.json();
@@ -187,17 +190,17 @@ async fn a_unit_uploads_its_filled_report_form_and_only_its_own() {
     assert_eq!(listed["items"][0]["value"], "12");
 
     // Another organisation's form: forbidden, nothing stored; a viewer may send none.
-    let r = upload(&unit, &filled_form(&actor, &w.org_b, 1, "12")).await;
+    let r = upload(&unit, &filled_form(&actor, &w.org_b, Some("12"))).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     let listed = app.get("viewer", &format!("/api/v1/duty-reports?year=2026&organisation={}", w.org_b)).await.json();
     assert_eq!(listed["total"], 0, "{listed}");
     let viewer = login(&app, "viewer").await;
-    assert_eq!(upload(&viewer, &filled_form(&actor, &w.org_a, 1, "12")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(upload(&viewer, &filled_form(&actor, &w.org_a, Some("12"))).await.status, StatusCode::FORBIDDEN);
 
     // The API takes the same file.
     let req = Request::post("/api/v1/imports/duty-reports?file=f.xlsx")
         .header("authorization", format!("Bearer {}", app.tokens["unit-a"]))
-        .body(Body::from(filled_form(&actor, &w.org_a, 1, "13")))
+        .body(Body::from(filled_form(&actor, &w.org_a, Some("13"))))
         .unwrap();
     let r = send(&app.router, req).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
