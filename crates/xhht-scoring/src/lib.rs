@@ -48,6 +48,7 @@
 //! checks this).
 
 mod batch;
+pub mod digest;
 mod engine;
 mod error;
 mod eval;

@@ -6,6 +6,7 @@ use xhht_core::Text;
 use xhht_core::record::SubjectRef;
 use xhht_core::rulebook::{RewardCondition, RewardRule, RewardWhen, Rulebook, Subject};
 
+use crate::digest::YearDigest;
 use crate::engine::Engine;
 use crate::eval::Evaluation;
 use crate::year::YearResults;
@@ -75,14 +76,24 @@ pub struct RuleSummary {
     pub first: Vec<Eligibility>,
 }
 
-/// Whether every condition of `rule` holds, without building any text.
-fn holds(rule: &RewardRule, engine: &Engine, history: &[(i32, &Evaluation, bool)]) -> bool {
+/// Whether every condition of `rule` holds, without building any text, given (year, meets the
+/// criteria, holds the title) for each year considered (the last is the year of the reward).
+pub fn holds_all(rule: &RewardRule, history: &[(i32, bool, bool)]) -> bool {
     !history.is_empty()
         && rule.conditions.iter().all(|c| match c {
-            RewardCondition::MeetsGroup { .. } => history.iter().all(|(_, e, _)| meets(engine, e)),
+            RewardCondition::MeetsGroup { .. } => history.iter().all(|(_, m, _)| *m),
             RewardCondition::HoldsTitle { .. } => history.last().is_some_and(|(_, _, h)| *h),
             _ => false,
         })
+}
+
+/// `(year, meets, holds)` of an evaluation history.
+fn flags(engine: &Engine, history: &[(i32, &Evaluation, bool)]) -> Vec<(i32, bool, bool)> {
+    history.iter().map(|(y, e, h)| (*y, meets(engine, e), *h)).collect()
+}
+
+fn holds(rule: &RewardRule, engine: &Engine, history: &[(i32, &Evaluation, bool)]) -> bool {
+    holds_all(rule, &flags(engine, history))
 }
 
 /// Counts of the annual reward rules, with at most `limit` eligible subjects per rule in full.
@@ -101,6 +112,46 @@ pub fn annual_summary(plan: &Rulebook, engine: &Engine, results: &YearResults, l
                         s.first.push(judge(rule, engine, row.subject(), &history));
                     }
                 }
+            }
+            s
+        })
+        .collect()
+}
+
+/// [`annual_summary`] from a year's digest (for the scope the digest was cut to). The people
+/// listed are at most `limit` and at most the digest's [`Limits::eligible`](crate::digest::Limits).
+pub fn annual_summary_digest(plan: &Rulebook, digest: &YearDigest, limit: usize) -> Vec<RuleSummary> {
+    let year = digest.year;
+    plan.rewards
+        .iter()
+        .filter(|r| r.when == RewardWhen::Annual)
+        .map(|rule| {
+            let mut s = RuleSummary { reward: rule.id.clone(), eligible: 0, considered: 0, first: Vec::new() };
+            match rule.subject {
+                Subject::Person => {
+                    s.considered = digest.people();
+                    s.eligible = digest.groups.iter().filter_map(|g| g.rewards.get(&rule.id)).sum();
+                    // Eligible means every condition holds: the reasons are those of a subject
+                    // meeting the criteria and holding the title.
+                    s.first = digest
+                        .first_eligible(&rule.id, limit)
+                        .into_iter()
+                        .map(|p| judge_flags(rule, SubjectRef::Person(p.id.clone()), &[(year, true, true)]))
+                        .collect();
+                }
+                Subject::Organisation => {
+                    for o in &digest.organisations {
+                        let history = [(year, o.meets_criteria, o.title_level.is_some())];
+                        s.considered += 1;
+                        if holds_all(rule, &history) {
+                            s.eligible += 1;
+                            if s.first.len() < limit {
+                                s.first.push(judge_flags(rule, SubjectRef::Organisation(o.code.clone()), &history));
+                            }
+                        }
+                    }
+                }
+                _ => {}
             }
             s
         })
@@ -179,13 +230,18 @@ pub fn phase(plan: &Rulebook, engine: &Engine, phase_id: &str, years: &[YearResu
 /// Judges one subject under one rule, given (year, criteria result, holds title) for each year
 /// considered; the last entry is the year of the reward.
 fn judge(rule: &RewardRule, engine: &Engine, subject: SubjectRef, history: &[(i32, &Evaluation, bool)]) -> Eligibility {
+    judge_flags(rule, subject, &flags(engine, history))
+}
+
+/// Judges one subject under one rule, given (year, meets the criteria, holds the title) for each
+/// year considered; the last entry is the year of the reward.
+pub fn judge_flags(rule: &RewardRule, subject: SubjectRef, history: &[(i32, bool, bool)]) -> Eligibility {
     let mut eligible = true;
     let mut reasons = Vec::new();
     for cond in &rule.conditions {
         match cond {
             RewardCondition::MeetsGroup { group } => {
-                let failed: Vec<i32> =
-                    history.iter().filter(|(_, e, _)| !meets(engine, e)).map(|(y, _, _)| *y).collect();
+                let failed: Vec<i32> = history.iter().filter(|(_, m, _)| !*m).map(|(y, _, _)| *y).collect();
                 let years: Vec<String> = history.iter().map(|(y, _, _)| y.to_string()).collect();
                 if failed.is_empty() && !history.is_empty() {
                     reasons.push(Text::new(

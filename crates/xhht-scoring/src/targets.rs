@@ -16,10 +16,11 @@ use serde::Serialize;
 use xhht_core::entity::Organisation;
 use xhht_core::rulebook::{MilestoneScope, Population, Target, TargetCondition};
 
+use crate::digest::YearDigest;
 use crate::year::YearResults;
 
 /// How many are counted and how many meet the target.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Tally {
     /// How many meet the target.
     pub numerator: u64,
@@ -140,17 +141,61 @@ pub fn tally_with(targets: &[Target], results: &YearResults, index: &TallyIndex<
             }
             _ => continue,
         }
-        let mut by_area: BTreeMap<String, Tally> = BTreeMap::new();
-        let mut by_kind: BTreeMap<String, Tally> = BTreeMap::new();
-        for (code, tl) in by_org {
-            let Some(o) = index.orgs.get(code) else { continue };
-            for (map, key) in [(&mut by_area, o.area.as_str()), (&mut by_kind, o.kind.id())] {
-                let e = map.entry(key.to_owned()).or_default();
-                e.numerator += tl.numerator;
-                e.denominator += tl.denominator;
-            }
+        out.push(roll_up(t, results.year, total, by_org, index));
+    }
+    out
+}
+
+/// A target's tally from the counts per organisation, by area and kind.
+fn roll_up<'k>(
+    t: &Target,
+    year: i32,
+    total: Tally,
+    by_org: impl IntoIterator<Item = (&'k str, Tally)>,
+    index: &TallyIndex<'_>,
+) -> TargetTally {
+    let mut by_area: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_kind: BTreeMap<String, Tally> = BTreeMap::new();
+    for (code, tl) in by_org {
+        let Some(o) = index.orgs.get(code) else { continue };
+        for (map, key) in [(&mut by_area, o.area.as_str()), (&mut by_kind, o.kind.id())] {
+            let e = map.entry(key.to_owned()).or_default();
+            e.numerator += tl.numerator;
+            e.denominator += tl.denominator;
         }
-        out.push(TargetTally { target: t.id.clone(), year: results.year, total, by_area, by_kind });
+    }
+    TargetTally { target: t.id.clone(), year, total, by_area, by_kind }
+}
+
+/// [`tally_with`] from a year's digest (made with the same plan rulebook): the same counts.
+pub fn tally_digest(targets: &[Target], digest: &YearDigest, index: &TallyIndex<'_>) -> Vec<TargetTally> {
+    let mut out = Vec::new();
+    for t in targets {
+        let mut total = Tally::default();
+        let mut by_org: Vec<(&str, Tally)> = Vec::new();
+        match t.population {
+            Population::Organisations => {
+                for o in &digest.organisations {
+                    let meets =
+                        matches!(t.condition, TargetCondition::HoldsTitle | TargetCondition::RegisteredAndHolds)
+                            && o.title_level.is_some();
+                    let tl = Tally { numerator: u64::from(meets), denominator: 1 };
+                    total.numerator += tl.numerator;
+                    total.denominator += 1;
+                    by_org.push((o.code.as_str(), tl));
+                }
+            }
+            Population::Staff => {
+                for g in &digest.groups {
+                    let (Some(org), Some(tl)) = (g.organisation.as_deref(), g.targets.get(&t.id)) else { continue };
+                    total.numerator += tl.numerator;
+                    total.denominator += tl.denominator;
+                    by_org.push((org, *tl));
+                }
+            }
+            _ => continue,
+        }
+        out.push(roll_up(t, digest.year, total, by_org, index));
     }
     out
 }

@@ -272,11 +272,12 @@ pub struct PersonResult {
 }
 
 /// A plan criterion (an indicator of the plan rulebook) that is not met, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Unmet {
     /// The indicator id, e.g. `i2`.
     pub indicator: String,
     /// Why, when the records say (e.g. who approved the plan and who the head was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<Text>,
 }
 

@@ -9,5 +9,6 @@
 )]
 
 mod cases;
+mod digest;
 mod props;
 mod year;

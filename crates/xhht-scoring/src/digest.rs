@@ -1,0 +1,258 @@
+//! Year digests: what a report needs from a year's results, counted per organisation, without
+//! the people one by one.
+//!
+//! A province's year has millions of [`PersonResult`](crate::year::PersonResult)s; an annual
+//! report needs their counts (per target, per criterion, per title, per reward) for a scope —
+//! the whole plan area, a commune, an organisation or an actor's organisations, all of them
+//! sets of organisations — and the first few hundred people it lists by name. A [`YearDigest`]
+//! keeps exactly that: one [`PeopleGroup`] per organisation (and one for the people in none)
+//! with the counts and the first people not meeting the criteria or eligible for each annual
+//! reward, in input order, as many as the report lists (its [`Limits`]). Any scope's counts are
+//! sums of groups, and its lists are the groups' lists merged by input order and cut at the
+//! limit — exact, because no group can contribute more than the limit to the first of a scope.
+//!
+//! The organisations (thousands, not millions) are kept one by one ([`OrgDigest`]).
+//!
+//! A digest is plain data (serde): a store can keep it beside the records it was computed from
+//! and a report can start from it instead of evaluating the year again. It depends on the plan
+//! rulebook (its targets, criteria and rewards): whoever keeps one keys it by the rulebooks'
+//! content hashes and [`DIGEST_FORMAT`].
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+use xhht_core::rulebook::{Population, RewardWhen, Rulebook, Subject, TargetCondition};
+
+use crate::engine::Engine;
+use crate::eval::Evaluation;
+use crate::rewards;
+use crate::targets::Tally;
+use crate::year::{Unmet, YearResults};
+
+/// The version of the digest's shape: a digest of another format is computed again.
+pub const DIGEST_FORMAT: u32 = 1;
+
+/// How many subjects a digest lists per group (the most a report shows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Subjects not meeting the emulation criteria.
+    pub unmet: usize,
+    /// Subjects eligible for each reward.
+    pub eligible: usize,
+}
+
+/// An organisation's results for the year, as a report reads them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgDigest {
+    /// The organisation's code.
+    pub code: String,
+    /// Whether it meets the plan's collective criteria (IV.1.1).
+    pub meets_criteria: bool,
+    /// The criteria it does not meet, and why (empty when met).
+    pub criteria_unmet: Vec<Unmet>,
+    /// The level of "Đơn vị học tập" held in the year, if any.
+    pub title_level: Option<u8>,
+    /// The last data year the held recognition covers.
+    pub title_held_until: Option<i32>,
+    /// The decision number of the held recognition.
+    pub title_decision: Option<String>,
+}
+
+/// A person listed by a digest: their position in the year's input and who they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedPerson {
+    /// The position of the person in the year's results (input order).
+    pub seq: u64,
+    /// The person's id.
+    pub id: String,
+    /// The criteria not met, and why (empty in eligibility lists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmet: Vec<Unmet>,
+}
+
+/// The people of one organisation (or of none), counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeopleGroup {
+    /// The organisation they belong to on 31 December (`None`: in no organisation).
+    pub organisation: Option<String>,
+    /// How many people.
+    pub people: u64,
+    /// How many meet every individual criterion of the plan (IV.1.2).
+    pub meeting_criteria: u64,
+    /// How many hold "Công dân học tập" for the year.
+    pub holding_title: u64,
+    /// Per indicator of the plan rulebook: how many do not meet it.
+    pub unmet: BTreeMap<String, u64>,
+    /// Per target over people (the staff targets): the tally.
+    pub targets: BTreeMap<String, Tally>,
+    /// Per annual reward for people: how many are eligible (all of `people` are considered).
+    pub rewards: BTreeMap<String, u64>,
+    /// The first people not meeting the criteria, in input order, at most [`Limits::unmet`].
+    pub first_unmet: Vec<ListedPerson>,
+    /// Per annual reward for people: the first eligible, in input order, at most
+    /// [`Limits::eligible`].
+    pub first_eligible: BTreeMap<String, Vec<ListedPerson>>,
+}
+
+/// What a report needs from a year's results (see the module documentation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearDigest {
+    /// [`DIGEST_FORMAT`] when made.
+    pub format: u32,
+    /// The data year.
+    pub year: i32,
+    /// How many subjects the groups list.
+    pub limits: Limits,
+    /// Every organisation existing on 31 December, in input order.
+    pub organisations: Vec<OrgDigest>,
+    /// The people by organisation, in order of first appearance.
+    pub groups: Vec<PeopleGroup>,
+    /// For the people asked about when the digest was made (e.g. those proposed for a reward):
+    /// their organisation on 31 December (`None` when in none). People absent from the year's
+    /// results are absent here.
+    pub person_organisations: BTreeMap<String, Option<String>>,
+}
+
+fn meets(engine: &Engine, e: &Evaluation) -> bool {
+    e.outcome.is_some_and(|o| engine.confers_title(e.version, o))
+}
+
+impl YearDigest {
+    /// Digests a year's results. `plan` is the plan rulebook and `engine` its compiled engine
+    /// (the one the results' `criteria` come from); `people_of_note` are the people whose
+    /// organisation the digest should remember (see [`YearDigest::person_organisations`]).
+    pub fn new(
+        results: &YearResults,
+        plan: &Rulebook,
+        engine: &Engine,
+        limits: Limits,
+        people_of_note: &HashSet<&str>,
+    ) -> Self {
+        let organisations = results
+            .organisations
+            .iter()
+            .map(|o| OrgDigest {
+                code: o.code.clone(),
+                meets_criteria: meets(engine, &o.criteria),
+                criteria_unmet: o.criteria_unmet.clone(),
+                title_level: o.title_level,
+                title_held_until: o.title_held_until,
+                title_decision: o.title_decision.clone(),
+            })
+            .collect();
+        let staff_targets: Vec<(&str, TargetCondition)> = plan
+            .targets
+            .iter()
+            .filter(|t| t.population == Population::Staff)
+            .map(|t| (t.id.as_str(), t.condition))
+            .collect();
+        let person_rewards: Vec<&xhht_core::rulebook::RewardRule> =
+            plan.rewards.iter().filter(|r| r.when == RewardWhen::Annual && r.subject == Subject::Person).collect();
+        let mut index: std::collections::HashMap<Option<&str>, usize> = std::collections::HashMap::new();
+        let mut groups: Vec<PeopleGroup> = Vec::new();
+        let mut person_organisations = BTreeMap::new();
+        for (seq, p) in results.people.iter().enumerate() {
+            let seq = seq as u64;
+            let org = p.organisation.as_deref();
+            let n = *index.entry(org).or_insert_with(|| {
+                groups.push(PeopleGroup { organisation: p.organisation.clone(), ..PeopleGroup::default() });
+                groups.len() - 1
+            });
+            let Some(g) = groups.get_mut(n) else { continue };
+            if people_of_note.contains(p.id.as_str()) {
+                person_organisations.insert(p.id.clone(), p.organisation.clone());
+            }
+            let met = meets(engine, &p.criteria);
+            g.people += 1;
+            g.meeting_criteria += u64::from(met);
+            g.holding_title += u64::from(p.holds_title);
+            for u in &p.criteria_unmet {
+                if let Some(c) = g.unmet.get_mut(u.indicator.as_str()) {
+                    *c += 1;
+                } else {
+                    g.unmet.insert(u.indicator.clone(), 1);
+                }
+            }
+            if !met && g.first_unmet.len() < limits.unmet {
+                g.first_unmet.push(ListedPerson { seq, id: p.id.clone(), unmet: p.criteria_unmet.clone() });
+            }
+            // The staff targets count people in an organisation (as `targets::tally` does).
+            if org.is_some() && p.category.is_staff() {
+                for (id, condition) in &staff_targets {
+                    let hit = match condition {
+                        TargetCondition::HoldsTitle => p.holds_title,
+                        TargetCondition::RegisteredAndHolds => p.registered && p.holds_title,
+                        _ => false,
+                    };
+                    let t = g.targets.entry((*id).to_owned()).or_default();
+                    t.denominator += 1;
+                    t.numerator += u64::from(hit);
+                }
+            }
+            for rule in &person_rewards {
+                if !rewards::holds_all(rule, &[(results.year, met, p.holds_title)]) {
+                    continue;
+                }
+                if let Some(c) = g.rewards.get_mut(rule.id.as_str()) {
+                    *c += 1;
+                } else {
+                    g.rewards.insert(rule.id.clone(), 1);
+                }
+                let list = g.first_eligible.entry(rule.id.clone()).or_default();
+                if list.len() < limits.eligible {
+                    list.push(ListedPerson { seq, id: p.id.clone(), unmet: Vec::new() });
+                }
+            }
+        }
+        Self { format: DIGEST_FORMAT, year: results.year, limits, organisations, groups, person_organisations }
+    }
+
+    /// The digest restricted to the organisations `keep` accepts (people in no organisation
+    /// are kept only when `keep_unattached`).
+    pub fn scoped(&self, keep: impl Fn(&str) -> bool, keep_unattached: bool) -> Self {
+        Self {
+            format: self.format,
+            year: self.year,
+            limits: self.limits,
+            organisations: self.organisations.iter().filter(|o| keep(&o.code)).cloned().collect(),
+            groups: self
+                .groups
+                .iter()
+                .filter(|g| g.organisation.as_deref().map_or(keep_unattached, &keep))
+                .cloned()
+                .collect(),
+            person_organisations: self
+                .person_organisations
+                .iter()
+                .filter(|(_, o)| o.as_deref().map_or(keep_unattached, &keep))
+                .map(|(p, o)| (p.clone(), o.clone()))
+                .collect(),
+        }
+    }
+
+    /// How many people.
+    pub fn people(&self) -> u64 {
+        self.groups.iter().map(|g| g.people).sum()
+    }
+
+    /// The first `limit` people not meeting the criteria, over every group, in input order.
+    pub fn first_unmet(&self, limit: usize) -> Vec<&ListedPerson> {
+        merge_first(self.groups.iter().map(|g| g.first_unmet.as_slice()), limit)
+    }
+
+    /// The first `limit` people eligible for reward `reward`, over every group, in input order.
+    pub fn first_eligible(&self, reward: &str, limit: usize) -> Vec<&ListedPerson> {
+        merge_first(self.groups.iter().filter_map(|g| g.first_eligible.get(reward).map(Vec::as_slice)), limit)
+    }
+}
+
+/// The first `limit` of lists each already in input order, merged in input order.
+fn merge_first<'a>(lists: impl Iterator<Item = &'a [ListedPerson]>, limit: usize) -> Vec<&'a ListedPerson> {
+    let mut all: Vec<&ListedPerson> = lists.flatten().collect();
+    if all.len() > limit {
+        all.select_nth_unstable_by_key(limit, |p| p.seq);
+        all.truncate(limit);
+    }
+    all.sort_unstable_by_key(|p| p.seq);
+    all
+}
