@@ -13,9 +13,10 @@ use xhht_core::record::{
 };
 use xhht_core::rulebook::{MilestoneScope, Rulebook, Subject};
 use xhht_core::{Lang, Text, Title};
-use xhht_scoring::targets::{Tally, TallyIndex, attainment, tally_with};
+use xhht_scoring::digest::{Limits, YearDigest};
+use xhht_scoring::rewards;
+use xhht_scoring::targets::{Tally, TallyIndex, attainment, tally_digest};
 use xhht_scoring::year::{PLAN_RULEBOOK, YearEngines, YearResults};
-use xhht_scoring::{Engine, rewards};
 
 use crate::error::{Error, Result};
 use crate::model::*;
@@ -72,26 +73,69 @@ fn from_tally(t: Tally) -> Count {
     count(t.numerator, t.denominator)
 }
 
-/// Fills in the names of the people the report lists (a few hundred), with one pass over the
-/// register instead of an index of every person.
-fn fill_names(people: &[Person], criteria: &mut CriteriaSection, rewards: &mut RewardsSection) {
-    let wanted: HashSet<String> = criteria
-        .unmet
+/// The limits of the lists a digest must carry for a report.
+pub const DIGEST_LIMITS: Limits = Limits { unmet: UNMET_LIMIT, eligible: ELIGIBLE_LIMIT as usize };
+
+/// Digests a year's results for reports: the people proposed for rewards in `records` are those
+/// whose organisation the digest remembers.
+pub fn digest(results: &YearResults, records: &Records<'_>, engines: &YearEngines) -> Result<YearDigest> {
+    let rules = &engines.set.get(PLAN_RULEBOOK).map_err(|e| Error::Input(e.to_string()))?.rulebook;
+    let noted: HashSet<&str> = records
+        .reward_proposals
         .iter()
-        .filter(|u| u.subject == "person")
-        .map(|u| u.id.clone())
-        .chain(rewards.eligible.iter().filter(|r| r.subject == "person").map(|r| r.id.clone()))
+        .filter_map(|p| match p.subject() {
+            SubjectRef::Person(id) => Some(id.as_str()),
+            _ => None,
+        })
         .collect();
-    if wanted.is_empty() {
-        return;
+    Ok(YearDigest::new(results, rules, &engines.plan, DIGEST_LIMITS, &noted))
+}
+
+impl Report {
+    /// The ids of the people the report lists (not meeting the criteria, eligible for a
+    /// reward) whose names are not filled in yet.
+    pub fn unnamed_people(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .criteria
+            .unmet
+            .iter()
+            .filter(|u| u.subject == "person" && u.name.is_empty())
+            .map(|u| u.id.clone())
+            .chain(
+                self.rewards
+                    .eligible
+                    .iter()
+                    .filter(|r| r.subject == "person" && r.name.is_empty())
+                    .map(|r| r.id.clone()),
+            )
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
     }
-    let names: HashMap<&str, &str> =
-        people.iter().filter(|p| wanted.contains(&p.id)).map(|p| (p.id.as_str(), p.full_name.as_str())).collect();
-    for u in criteria.unmet.iter_mut().filter(|u| u.subject == "person") {
-        u.name = names.get(u.id.as_str()).map(|n| (*n).to_owned()).unwrap_or_default();
-    }
-    for r in rewards.eligible.iter_mut().filter(|r| r.subject == "person") {
-        r.name = names.get(r.id.as_str()).map(|n| (*n).to_owned()).unwrap_or_default();
+
+    /// Fills in the names of the people the report lists from `people` (a register or just the
+    /// people [`Report::unnamed_people`] asked for).
+    pub fn fill_names<'p>(&mut self, people: impl IntoIterator<Item = &'p Person>) {
+        let wanted: HashSet<String> = self.unnamed_people().into_iter().collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let names: HashMap<&str, &str> = people
+            .into_iter()
+            .filter(|p| wanted.contains(&p.id))
+            .map(|p| (p.id.as_str(), p.full_name.as_str()))
+            .collect();
+        for u in self.criteria.unmet.iter_mut().filter(|u| u.subject == "person") {
+            if let Some(n) = names.get(u.id.as_str()) {
+                (*n).clone_into(&mut u.name);
+            }
+        }
+        for r in self.rewards.eligible.iter_mut().filter(|r| r.subject == "person") {
+            if let Some(n) = names.get(r.id.as_str()) {
+                (*n).clone_into(&mut r.name);
+            }
+        }
     }
 }
 
@@ -149,35 +193,118 @@ pub fn build(
     plan: &Plan,
     opts: &Options,
 ) -> Result<Report> {
+    let digests: Vec<YearDigest> =
+        results.iter().filter(|r| r.year <= opts.year).map(|r| digest(r, records, engines)).collect::<Result<_>>()?;
+    let phase_rewards = match opts.kind {
+        ReportKind::Annual => None,
+        _ => {
+            // The phase's rewards look at each person's history over the phase: they are
+            // judged from the results, not from digests.
+            let rules = &engines.set.get(PLAN_RULEBOOK).map_err(|e| Error::Input(e.to_string()))?.rulebook;
+            let registry = AreaRegistry::new(records.areas.to_vec(), records.successions.to_vec())
+                .map_err(|e| Error::Input(format!("areas: {e}")))?;
+            let year_end = year_end(opts.year)?;
+            let filter = ScopeFilter::new(&opts.scope, records, &registry, year_end);
+            let from_year = from_year(plan, opts);
+            let phase = plan.phase_of(opts.year).map(|p| p.id.clone()).unwrap_or_default();
+            let mut years: Vec<YearResults> = results
+                .iter()
+                .filter(|r| (from_year..=opts.year).contains(&r.year))
+                .map(|r| scoped(r, &filter, &opts.scope).into_owned())
+                .collect();
+            years.sort_by_key(|r| r.year);
+            let limit = usize::try_from(ELIGIBLE_LIMIT).unwrap_or(usize::MAX);
+            Some(rewards::phase_summary(rules, &engines.plan, &phase, &years, limit))
+        }
+    };
+    let mut report = build_inner(records, &digests, phase_rewards, engines, plan, opts)?;
+    report.fill_names(records.people);
+    Ok(report)
+}
+
+/// Builds an annual report from the digests of every data year from the first one up to the
+/// report's year (any order; see [`digest`]) instead of the results. The people listed are
+/// named from `records.people`; with an empty register, ask [`Report::unnamed_people`] and
+/// call [`Report::fill_names`]. A phase review judges each person's history over the phase:
+/// it needs the results ([`build`]) and is refused here.
+pub fn build_from_digests(
+    records: &Records<'_>,
+    digests: &[YearDigest],
+    engines: &YearEngines,
+    plan: &Plan,
+    opts: &Options,
+) -> Result<Report> {
+    if opts.kind != ReportKind::Annual {
+        return Err(Error::Input(
+            "a phase review judges each person's history over the phase: build it from the results".into(),
+        ));
+    }
+    if let Some(d) = digests.iter().find(|d| d.limits.unmet < UNMET_LIMIT || d.limits.eligible < DIGEST_LIMITS.eligible)
+    {
+        return Err(Error::Input(format!("the digest of {} lists fewer people than a report shows", d.year)));
+    }
+    let digests: Vec<YearDigest> = digests.iter().filter(|d| d.year <= opts.year).cloned().collect();
+    let mut report = build_inner(records, &digests, None, engines, plan, opts)?;
+    report.fill_names(records.people);
+    Ok(report)
+}
+
+fn year_end(year: i32) -> Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::Input(format!("year {year}")))
+}
+
+/// The first year a report covers: its year for an annual report, the phase's first year for
+/// a preliminary review, the plan's first year for the final review.
+fn from_year(plan: &Plan, opts: &Options) -> i32 {
     let year = opts.year;
-    let registry = AreaRegistry::new(records.areas.to_vec(), records.successions.to_vec())
-        .map_err(|e| Error::Input(format!("areas: {e}")))?;
-    let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::Input(format!("year {year}")))?;
-    let filter = ScopeFilter::new(&opts.scope, records, &registry, year_end);
-    let mut by_year: Vec<std::borrow::Cow<'_, YearResults>> =
-        results.iter().filter(|r| r.year <= year).map(|r| scoped(r, &filter, &opts.scope)).collect();
-    by_year.sort_by_key(|r| r.year);
-    let this: &YearResults = by_year
-        .iter()
-        .find(|r| r.year == year)
-        .ok_or_else(|| Error::Input(format!("no evaluation results for {year}")))?;
-    let set = engines.set;
-    let rules = &set.get(PLAN_RULEBOOK).map_err(|e| Error::Input(e.to_string()))?.rulebook;
-    let from_year = match opts.kind {
+    match opts.kind {
         ReportKind::Annual => year,
         _ => plan
             .phase_of(year)
             .map_or(year, |p| if opts.kind == ReportKind::PhaseFinal { plan.meta.years[0] } else { p.from_year }),
-    };
+    }
+}
+
+fn build_inner(
+    records: &Records<'_>,
+    digests: &[YearDigest],
+    phase_rewards: Option<Vec<rewards::RuleSummary>>,
+    engines: &YearEngines,
+    plan: &Plan,
+    opts: &Options,
+) -> Result<Report> {
+    let year = opts.year;
+    let registry = AreaRegistry::new(records.areas.to_vec(), records.successions.to_vec())
+        .map_err(|e| Error::Input(format!("areas: {e}")))?;
+    let year_end = year_end(year)?;
+    let filter = ScopeFilter::new(&opts.scope, records, &registry, year_end);
+    let district = opts.scope == Scope::District;
+    let mut by_year: Vec<std::borrow::Cow<'_, YearDigest>> = digests
+        .iter()
+        .filter(|d| d.year <= year)
+        .map(|d| {
+            if district {
+                std::borrow::Cow::Borrowed(d)
+            } else {
+                std::borrow::Cow::Owned(d.scoped(|o| filter.org(o), false))
+            }
+        })
+        .collect();
+    by_year.sort_by_key(|d| d.year);
+    let this: &YearDigest = by_year
+        .iter()
+        .find(|d| d.year == year)
+        .ok_or_else(|| Error::Input(format!("no evaluation results for {year}")))?;
+    let set = engines.set;
+    let rules = &set.get(PLAN_RULEBOOK).map_err(|e| Error::Input(e.to_string()))?.rulebook;
+    let from_year = from_year(plan, opts);
     let orgs: HashMap<&str, &Organisation> = records.organisations.iter().map(|o| (o.code.as_str(), o)).collect();
 
     let targets = target_sections(rules, &by_year, this, records, &registry, year)?;
-    let mut criteria = criteria_section(engines, rules, this, &orgs);
+    let criteria = criteria_section(rules, this, &orgs);
     let titles = titles_section(records, this, &filter, &orgs, year);
-    let mut rewards = rewards_section(rules, &engines.plan, opts, &by_year, this, &orgs, plan, from_year);
+    let mut rewards = rewards_section(rules, phase_rewards, this, &orgs);
     rewards.proposals = proposal_rows(rules, records.reward_proposals, this, &filter, &opts.scope, from_year, year);
-    // Names are needed only for the people the report lists.
-    fill_names(records.people, &mut criteria, &mut rewards);
     let deadlines = deadline_section(plan, rules, records, &filter, year, opts.as_of, engines)?;
     let actors = actor_sections(plan, records, &filter, year);
     let areas = records
@@ -266,8 +393,8 @@ fn scope_name(
 
 fn target_sections(
     rules: &Rulebook,
-    by_year: &[std::borrow::Cow<'_, YearResults>],
-    this: &YearResults,
+    by_year: &[std::borrow::Cow<'_, YearDigest>],
+    this: &YearDigest,
     records: &Records<'_>,
     registry: &AreaRegistry,
     year: i32,
@@ -275,11 +402,11 @@ fn target_sections(
     let index = TallyIndex::new(records.organisations);
     let mut series: BTreeMap<String, Vec<(i32, Tally)>> = BTreeMap::new();
     for r in by_year {
-        for t in tally_with(&rules.targets, r, &index) {
+        for t in tally_digest(&rules.targets, r, &index) {
             series.entry(t.target.clone()).or_default().push((r.year, t.total));
         }
     }
-    let now = tally_with(&rules.targets, this, &index);
+    let now = tally_digest(&rules.targets, this, &index);
     let year_end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| Error::Input(format!("year {year}")))?;
     let mut out = Vec::new();
     for t in &rules.targets {
@@ -381,14 +508,7 @@ pub fn kind_label(k: &str) -> Text {
     Text::new(vi, en)
 }
 
-fn criteria_section(
-    engines: &YearEngines,
-    rules: &Rulebook,
-    this: &YearResults,
-    orgs: &HashMap<&str, &Organisation>,
-) -> CriteriaSection {
-    let plan = &engines.plan;
-    let meets = |e: &xhht_scoring::Evaluation| e.outcome.is_some_and(|o| plan.confers_title(e.version, o));
+fn criteria_section(rules: &Rulebook, this: &YearDigest, orgs: &HashMap<&str, &Organisation>) -> CriteriaSection {
     let rows = |subject: Subject, unmet: &dyn Fn(&str) -> u64, of: u64| -> Vec<CriterionRow> {
         rules
             .indicators()
@@ -408,17 +528,18 @@ fn criteria_section(
         }
     }
     let mut person_unmet: HashMap<&str, u64> = HashMap::new();
-    for p in &this.people {
-        for u in &p.criteria_unmet {
-            *person_unmet.entry(u.indicator.as_str()).or_default() += 1;
+    for g in &this.groups {
+        for (k, n) in &g.unmet {
+            *person_unmet.entry(k.as_str()).or_default() += n;
         }
     }
     let n_orgs = this.organisations.len() as u64;
-    let n_people = this.people.len() as u64;
+    let n_people = this.people();
+    let people_meeting: u64 = this.groups.iter().map(|g| g.meeting_criteria).sum();
     let label = |id: &str| -> Text { rules.indicator(id).map_or_else(|| Text::new(id, id), |(_, i)| i.title.clone()) };
     let mut unmet = Vec::new();
     let mut unmet_total = 0u64;
-    for o in this.organisations.iter().filter(|o| !meets(&o.criteria)) {
+    for o in this.organisations.iter().filter(|o| !o.meets_criteria) {
         unmet_total += 1;
         if unmet.len() < UNMET_LIMIT {
             unmet.push(Unmet {
@@ -430,21 +551,24 @@ fn criteria_section(
             });
         }
     }
-    for p in this.people.iter().filter(|p| !meets(&p.criteria)) {
-        unmet_total += 1;
-        if unmet.len() < UNMET_LIMIT {
-            unmet.push(Unmet {
-                subject: "person".into(),
-                id: p.id.clone(),
-                name: String::new(),
-                organisation: p.organisation.clone(),
-                reasons: p.criteria_unmet.iter().map(|u| reason(&label(&u.indicator), u)).collect(),
-            });
-        }
+    unmet_total += n_people - people_meeting.min(n_people);
+    let groups: HashMap<&str, Option<&str>> = this
+        .groups
+        .iter()
+        .flat_map(|g| g.first_unmet.iter().map(move |p| (p.id.as_str(), g.organisation.as_deref())))
+        .collect();
+    for p in this.first_unmet(UNMET_LIMIT.saturating_sub(unmet.len())) {
+        unmet.push(Unmet {
+            subject: "person".into(),
+            id: p.id.clone(),
+            name: String::new(),
+            organisation: groups.get(p.id.as_str()).copied().flatten().map(str::to_owned),
+            reasons: p.unmet.iter().map(|u| reason(&label(&u.indicator), u)).collect(),
+        });
     }
     CriteriaSection {
-        collectives_meeting_all: count(this.organisations.iter().filter(|o| meets(&o.criteria)).count() as u64, n_orgs),
-        individuals_meeting_all: count(this.people.iter().filter(|p| meets(&p.criteria)).count() as u64, n_people),
+        collectives_meeting_all: count(this.organisations.iter().filter(|o| o.meets_criteria).count() as u64, n_orgs),
+        individuals_meeting_all: count(people_meeting, n_people),
         collective: rows(Subject::Organisation, &|id| org_unmet.get(id).copied().unwrap_or(0), n_orgs),
         individual: rows(Subject::Person, &|id| person_unmet.get(id).copied().unwrap_or(0), n_people),
         unmet,
@@ -464,7 +588,7 @@ fn reason(title: &Text, u: &xhht_scoring::year::Unmet) -> Text {
 
 fn titles_section(
     records: &Records<'_>,
-    this: &YearResults,
+    this: &YearDigest,
     filter: &ScopeFilter<'_>,
     orgs: &HashMap<&str, &Organisation>,
     year: i32,
@@ -485,7 +609,7 @@ fn titles_section(
             *held.entry(Some(l)).or_default() += 1;
         }
     }
-    let people_holding = this.people.iter().filter(|p| p.holds_title).count() as u64;
+    let people_holding: u64 = this.groups.iter().map(|g| g.holding_title).sum();
     let to_rows = |m: BTreeMap<(Title, Option<u8>), u64>| {
         m.into_iter()
             .map(|((t, l), n)| TitleCount { title: t.id().to_owned(), label: t.label(), level: l, count: n })
@@ -521,27 +645,14 @@ fn titles_section(
     TitlesSection { recognised: to_rows(recognised), held: held_rows, expiring_next_year }
 }
 
-#[allow(clippy::too_many_arguments, reason = "the section needs every input")]
 fn rewards_section(
     rules: &Rulebook,
-    plan_engine: &Engine,
-    opts: &Options,
-    by_year: &[std::borrow::Cow<'_, YearResults>],
-    this: &YearResults,
+    phase_rewards: Option<Vec<rewards::RuleSummary>>,
+    this: &YearDigest,
     orgs: &HashMap<&str, &Organisation>,
-    plan: &Plan,
-    from_year: i32,
 ) -> RewardsSection {
     let limit = usize::try_from(ELIGIBLE_LIMIT).unwrap_or(usize::MAX);
-    let summaries = match opts.kind {
-        ReportKind::Annual => rewards::annual_summary(rules, plan_engine, this, limit),
-        _ => {
-            let phase = plan.phase_of(opts.year).map(|p| p.id.clone()).unwrap_or_default();
-            let years: Vec<YearResults> =
-                by_year.iter().filter(|r| r.year >= from_year).map(|r| r.as_ref().clone()).collect();
-            rewards::phase_summary(rules, plan_engine, &phase, &years, limit)
-        }
-    };
+    let summaries = phase_rewards.unwrap_or_else(|| rewards::annual_summary_digest(rules, this, limit));
     let rule_rows = summaries
         .iter()
         .filter_map(|s| {
@@ -587,17 +698,16 @@ fn rewards_section(
 fn proposal_rows(
     rules: &Rulebook,
     proposals: &[RewardProposal],
-    this: &YearResults,
+    this: &YearDigest,
     filter: &ScopeFilter<'_>,
     scope: &Scope,
     from: i32,
     to: i32,
 ) -> Vec<ProposalRow> {
-    let people: HashSet<&str> =
-        if *scope == Scope::District { HashSet::new() } else { this.people.iter().map(|p| p.id.as_str()).collect() };
+    // The digest is cut to the scope: the people it knows the organisation of are in it.
     let in_scope = |s: &SubjectRef| match (scope, s) {
         (Scope::District, _) => true,
-        (_, SubjectRef::Person(id)) => people.contains(id.as_str()),
+        (_, SubjectRef::Person(id)) => this.person_organisations.contains_key(id.as_str()),
         (_, SubjectRef::Organisation(code)) => filter.org(code),
         _ => false,
     };

@@ -121,3 +121,60 @@ fn proposals_are_counted_by_where_they_stand_in_the_years_and_scope_of_the_repor
     let theirs = report(ReportKind::Annual, 2025, Scope::Organisation { code: other });
     assert!(theirs.rewards.proposals.iter().all(|x| x.reward != "reward.annual.collective"));
 }
+
+#[test]
+fn an_annual_report_from_stored_digests_is_the_report_from_the_results() {
+    use xhht_report::build::{Options as BuildOptions, Records, build, build_from_digests, digest};
+    let (ds, results, engines) = world();
+    let records = Records {
+        areas: &ds.areas,
+        successions: &ds.successions,
+        organisations: &ds.organisations,
+        people: &ds.people,
+        recognitions: &ds.recognitions,
+        submissions: &ds.report_submissions,
+        duty_reports: &[],
+        reward_proposals: crate::proposals(),
+    };
+    // As a store keeps them: JSON text.
+    let digests: Vec<xhht_scoring::digest::YearDigest> = results
+        .iter()
+        .map(|r| {
+            let json = serde_json::to_string(&digest(r, &records, engines).unwrap()).unwrap();
+            serde_json::from_str(&json).unwrap()
+        })
+        .collect();
+    let commune = ds.areas.iter().find(|a| a.name == "Xã Long Định").unwrap().code.clone();
+    let org = ds.organisations[0].code.clone();
+    let actor = ds.organisations.iter().find_map(|o| o.actor.clone()).unwrap();
+    let plan = xhht_core::plan::Plan::can_duoc_2024();
+    let mut compared = 0;
+    for year in [2023, 2024, 2025, 2026] {
+        for scope in [
+            Scope::District,
+            Scope::Area { code: commune.clone() },
+            Scope::Organisation { code: org.clone() },
+            Scope::Actor { id: actor.clone() },
+        ] {
+            let opts = BuildOptions { kind: ReportKind::Annual, year, as_of: crate::today(), scope, notice: None };
+            let want = build(&records, results, engines, plan, &opts).unwrap();
+            // Without the register of people: the few listed are looked up afterwards.
+            let light = Records { people: &[], ..records };
+            let mut got = build_from_digests(&light, &digests, engines, plan, &opts).unwrap();
+            let ids = got.unnamed_people();
+            assert!(ids.len() <= 200 + 500 * 2, "{}", ids.len());
+            got.fill_names(ds.people.iter().filter(|p| ids.contains(&p.id)));
+            assert_eq!(got, want, "{year} {:?}", opts.scope);
+            compared += usize::from(!want.criteria.unmet.is_empty() || !want.rewards.eligible.is_empty());
+        }
+    }
+    assert!(compared > 4, "the reports compared list people");
+    let phase = BuildOptions {
+        kind: ReportKind::PhasePreliminary,
+        year: 2025,
+        as_of: crate::today(),
+        scope: Scope::District,
+        notice: None,
+    };
+    assert!(build_from_digests(&records, &digests, engines, plan, &phase).is_err(), "a phase review needs results");
+}
