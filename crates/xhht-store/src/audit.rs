@@ -30,12 +30,16 @@
 //! The database also refuses `UPDATE` and `DELETE` on the table (triggers), so changing an entry
 //! needs deliberate effort — and the chain shows it. Removing entries at the end of the chain is
 //! only visible against a copy of the last hash kept elsewhere ([`AuditReport::last_hash`]).
+//!
+//! A transaction whose entries touch a record (any table but `results`) also sets the data
+//! version to its last entry's number before it commits (`Audit::finish`; see
+//! `crate::digest`).
 
 use xhht_core::rulebook::sha256_hex;
 
 use crate::db::{Conn, Ty, Val, tuples};
 use crate::error::Result;
-use crate::schema::AUDIT_LOG;
+use crate::schema::{AUDIT_LOG, RESULTS};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -146,6 +150,9 @@ pub(crate) struct Audit {
     last_seq: i64,
     last_hash: String,
     pending: Vec<AuditEntry>,
+    /// Whether an entry was pushed for a record table (any table but `results`): the
+    /// transaction changes the data version ([`Audit::finish`]).
+    records_changed: bool,
 }
 
 impl Audit {
@@ -175,7 +182,7 @@ impl Audit {
             ),
             None => (0, GENESIS.to_owned()),
         };
-        Ok(Audit { actor: actor.to_owned(), at, last_seq, last_hash, pending: Vec::new() })
+        Ok(Audit { actor: actor.to_owned(), at, last_seq, last_hash, pending: Vec::new(), records_changed: false })
     }
 
     /// Appends an entry to the chain (written by [`Audit::flush`]).
@@ -187,6 +194,9 @@ impl Audit {
         before: Option<String>,
         after: Option<String>,
     ) {
+        if table != RESULTS.name {
+            self.records_changed = true;
+        }
         let mut e = AuditEntry {
             seq: self.last_seq + 1,
             at: self.at.clone(),
@@ -224,6 +234,31 @@ impl Audit {
         }
         Ok(())
     }
+
+    /// Ends the entries of a write transaction, just before it commits: writes the pending
+    /// entries and, when an entry was about a record (any table but `results`), sets the data
+    /// version to the number of the transaction's last entry — once per transaction.
+    ///
+    /// A database older than schema version 5 has no data version; nothing is set there.
+    pub(crate) async fn finish<C: Conn>(&mut self, c: &mut C) -> Result<()> {
+        self.flush(c).await?;
+        if self.records_changed && has_data_version(c).await? {
+            c.exec("UPDATE data_version SET seq = $1 WHERE id = 1".to_owned(), vec![Val::int(self.last_seq)]).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether the database has the `data_version` table (schema version 5 and later). Checked in
+/// the transaction itself, so a store opened at an older version still keeps the version right
+/// once another process has migrated the database.
+pub(crate) async fn has_data_version<C: Conn>(c: &mut C) -> Result<bool> {
+    let sql = match c.backend() {
+        crate::Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'data_version'",
+        crate::Backend::Postgres => "SELECT CASE WHEN to_regclass('data_version') IS NULL THEN 0 ELSE 1 END",
+    };
+    let rows = c.fetch(sql.to_owned(), vec![], vec![Ty::Int]).await?;
+    Ok(rows.first().and_then(|r| r.first()).and_then(Val::as_int).unwrap_or(0) > 0)
 }
 
 /// A link of the chain that does not hold.

@@ -16,6 +16,10 @@
 //! empty* database of either backend: a SQLite file restored to a SQLite target is copied as
 //! is; otherwise every row is inserted, parents first, in one transaction. The audit trail is
 //! restored verbatim and verified afterwards, so a restore can neither lose nor invent history.
+//!
+//! Backups hold records; the cache of per-year digests (`year_digests`) and the data version
+//! are derived, not records: a dump leaves them out, and a restored database has no digest and
+//! its data version at the restored audit trail's last entry (see [`crate::digest`]).
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufWriter, Write};
@@ -166,6 +170,7 @@ impl Store {
             }
             std::fs::copy(from, &path).map_err(Error::io(&path))?;
             let store = Store::open(target).await?;
+            store.reset_derived().await?;
             store.check_restored(from).await?;
             return Ok(store);
         }
@@ -186,6 +191,7 @@ impl Store {
         } else {
             store.load_tables(&mut Source::<sqlx::SqliteConnection>::Dump(Dump::open(from)?), from).await?;
         }
+        store.reset_derived().await?;
         store.check_restored(from).await?;
         Ok(store)
     }

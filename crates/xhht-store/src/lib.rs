@@ -22,10 +22,19 @@
 //!   per person; [`YearData::input`] is what `xhht_scoring::year::evaluate_year` takes), and
 //!   [`Store::save_results`] keeps the outcomes with the rulebook id, version id and content hash
 //!   of the rules used ([`StoredResult`], read back by [`Store::results`]).
+//!   [`Store::load_year_registers`] reads only a year's small registers (organisations, areas,
+//!   successions, recognitions, report submissions, reward proposals, duty reports — no
+//!   people), and [`Store::people_by_ids`] names the few people a report lists.
 //! - The audit trail: every change appends hash-chained entries (who, when, what, before and
 //!   after) in the transaction that makes it; [`Store::audit_verify`] walks the chain and
 //!   reports the first broken link ([`AuditReport`]); [`Store::audit_history`] lists a row's
 //!   entries.
+//! - The data version ([`Store::data_version`]): the last audit entry of the last write that
+//!   changed a record (saving results does not count). A cache of derived per-year summaries
+//!   rests on it: [`Store::put_year_digest`] keeps a digest (opaque text) with the version it
+//!   was computed from, and [`Store::year_digest`] serves it only while that version is
+//!   current. The cache is not records: not audited, not in a dump, and a restored database
+//!   starts without digests.
 //! - [`Store::backup`] (SQLite `VACUUM INTO`; PostgreSQL a dump directory of JSON lines) and
 //!   [`Store::restore`] (either kind of backup into a new database of either backend).
 //!
@@ -44,6 +53,7 @@
 mod audit;
 mod backup;
 mod db;
+mod digest;
 mod error;
 mod import;
 mod lite;

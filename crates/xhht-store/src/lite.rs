@@ -18,6 +18,7 @@ use crate::audit::Audit;
 use crate::db::{Backend, Conn, Ty, Val, positional};
 use crate::error::{Error, Result};
 use crate::store::{Inner, Store};
+use crate::year::YearTable;
 
 /// A rusqlite connection, as a [`Conn`]. Its futures do their work when first polled and never
 /// wait: run them only on a blocking thread (see [`Store::bulk_write`]).
@@ -267,7 +268,7 @@ impl Store {
                     let out = rt.block_on(async {
                         let mut audit = Audit::begin(&mut lite, &actor).await?;
                         let out = job.run(&mut lite, &mut audit).await?;
-                        audit.flush(&mut lite).await?;
+                        audit.finish(&mut lite).await?;
                         Ok::<_, Error>(out)
                     });
                     match out {
@@ -338,49 +339,19 @@ fn audit_head(lite: &mut Lite) -> Result<i64> {
     Ok(r.first().and_then(|r| r.first()).and_then(Val::as_int).unwrap_or(0))
 }
 
-/// Loads a data year from a SQLite file on two threads, each in its own read transaction;
-/// retried when a write committed between the two snapshots.
-pub(crate) fn load_year(path: &Path, year: i32) -> Result<crate::year::YearData> {
+/// Loads `tables` of a data year from a SQLite file on two threads, each in its own read
+/// transaction, longest table first ([`YearTable::sqlite_rank`]); retried when a write
+/// committed between the two snapshots.
+pub(crate) fn load_year(path: &Path, year: i32, tables: &[YearTable]) -> Result<crate::year::YearData> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use crate::year::{YearData, YearFilters as F, membership_window};
+    use crate::year::YearData;
 
-    let (from, to) = membership_window(year);
-    let y = || vec![Val::int(year)];
+    let mut jobs = tables.to_vec();
+    jobs.sort_by_key(|t| t.sqlite_rank());
     for _attempt in 0..5 {
         let data = Mutex::new(YearData { year, ..YearData::default() });
-        type Job<'a> = Box<dyn Fn(&mut Lite) -> Result<()> + Send + Sync + 'a>;
-        macro_rules! job {
-            ($field:ident, $filter:expr, $args:expr) => {
-                Box::new(|l: &mut Lite| {
-                    let v = select_sync(l, $filter, $args)?;
-                    data.lock()
-                        .map_err(|_| Error::Task { task: "the year loader", message: "a thread panicked".to_owned() })?
-                        .$field = v;
-                    Ok(())
-                }) as Job<'_>
-            };
-        }
-        // Longest first, so the two threads end together (per million rows on one thread, in
-        // the store benchmark: registrations 0.93 s, self-study plans 0.87, people 0.75,
-        // commitments 0.5, memberships 0.42; assessments, with a child row per indicator, go
-        // early too).
-        let jobs: Vec<Job<'_>> = vec![
-            job!(registrations, F::YEAR, y()),
-            job!(self_study_plans, F::YEAR, y()),
-            job!(assessments, F::YEAR, y()),
-            job!(people, F::ALL, vec![]),
-            job!(commitments, F::YEAR, y()),
-            job!(memberships, F::MEMBERSHIPS, vec![Val::date(from), Val::date(to)]),
-            job!(recognitions, F::UP_TO_YEAR, y()),
-            job!(organisations, F::ALL, vec![]),
-            job!(areas, F::ALL, vec![]),
-            job!(successions, F::ALL, vec![]),
-            job!(report_submissions, F::YEAR, y()),
-            job!(reward_proposals, F::YEAR, y()),
-            job!(duty_reports, F::YEAR, y()),
-        ];
         let next = AtomicUsize::new(0);
         let heads: Vec<Result<i64>> = std::thread::scope(|s| {
             let workers: Vec<_> = (0..2)
@@ -391,8 +362,8 @@ pub(crate) fn load_year(path: &Path, year: i32) -> Result<crate::year::YearData>
                         let head = audit_head(&mut lite)?;
                         loop {
                             let n = next.fetch_add(1, Ordering::SeqCst);
-                            let Some(job) = jobs.get(n) else { break };
-                            job(&mut lite)?;
+                            let Some(table) = jobs.get(n) else { break };
+                            table.load_sync(&mut lite, year, &data)?;
                         }
                         lite.batch("COMMIT")?;
                         Ok(head)
@@ -408,7 +379,6 @@ pub(crate) fn load_year(path: &Path, year: i32) -> Result<crate::year::YearData>
                 })
                 .collect()
         });
-        drop(jobs);
         let heads = heads.into_iter().collect::<Result<Vec<i64>>>()?;
         if heads.windows(2).all(|w| w[0] == w[1]) {
             return data

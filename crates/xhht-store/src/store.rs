@@ -56,7 +56,9 @@ pub struct Store {
 }
 
 /// Runs `$body` in a write transaction with `$c` the connection and `$audit` the audit chain
-/// of the transaction; commits when `$body` finishes, rolls back when it returns early with `?`.
+/// of the transaction; commits when `$body` finishes (after `Audit::finish`:
+/// the entries written and, when a record changed, the data version set), rolls back when it
+/// returns early with `?`.
 macro_rules! write_tx {
     ($store:expr, $actor:expr, |$c:ident, $audit:ident| $body:block) => {
         match &$store.inner {
@@ -69,7 +71,7 @@ macro_rules! write_tx {
                     let $c: &mut sqlx::SqliteConnection = &mut tx;
                     let mut $audit = $crate::audit::Audit::begin(&mut *$c, $actor).await?;
                     let out = $body;
-                    $audit.flush(&mut *$c).await?;
+                    $audit.finish(&mut *$c).await?;
                     out
                 };
                 tx.commit().await.map_err($crate::error::Error::db("commit"))?;
@@ -81,7 +83,7 @@ macro_rules! write_tx {
                     let $c: &mut sqlx::PgConnection = &mut tx;
                     let mut $audit = $crate::audit::Audit::begin(&mut *$c, $actor).await?;
                     let out = $body;
-                    $audit.flush(&mut *$c).await?;
+                    $audit.finish(&mut *$c).await?;
                     out
                 };
                 tx.commit().await.map_err($crate::error::Error::db("commit"))?;

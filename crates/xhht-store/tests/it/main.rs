@@ -16,6 +16,7 @@ mod support;
 mod audit;
 mod basics;
 mod concurrency;
+mod digest;
 mod import;
 mod kill;
 mod migrate;

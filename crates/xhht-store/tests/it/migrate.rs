@@ -18,7 +18,7 @@ async fn a_database_at_version_1_with_data_migrates_to_the_latest() {
         old.close().await;
 
         let store = db.open().await;
-        assert_eq!(store.schema_version().await.unwrap(), 4);
+        assert_eq!(store.schema_version().await.unwrap(), 5);
         assert_eq!(store.person("p2").await.unwrap().unwrap().value, teacher("p2"));
         let counts = store.counts().await.unwrap();
         assert!(counts.contains(&("people", 2)) && counts.contains(&("imports", 0)), "{counts:?}");
