@@ -79,16 +79,7 @@ pub const DIGEST_LIMITS: Limits = Limits { unmet: UNMET_LIMIT, eligible: ELIGIBL
 /// Digests a year's results for reports: the people proposed for rewards in `records` are those
 /// whose organisation the digest remembers.
 pub fn digest(results: &YearResults, records: &Records<'_>, engines: &YearEngines) -> Result<YearDigest> {
-    let rules = &engines.set.get(PLAN_RULEBOOK).map_err(|e| Error::Input(e.to_string()))?.rulebook;
-    let noted: HashSet<&str> = records
-        .reward_proposals
-        .iter()
-        .filter_map(|p| match p.subject() {
-            SubjectRef::Person(id) => Some(id.as_str()),
-            _ => None,
-        })
-        .collect();
-    Ok(YearDigest::new(results, rules, &engines.plan, DIGEST_LIMITS, &noted))
+    YearDigest::of_year(results, engines, records.reward_proposals, DIGEST_LIMITS).map_err(|e| Error::Input(e.to_string()))
 }
 
 impl Report {

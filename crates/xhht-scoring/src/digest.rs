@@ -27,7 +27,8 @@ use crate::engine::Engine;
 use crate::eval::Evaluation;
 use crate::rewards;
 use crate::targets::Tally;
-use crate::year::{Unmet, YearResults};
+use crate::year::{PLAN_RULEBOOK, Unmet, YearEngines, YearResults};
+use xhht_core::record::{RewardProposal, SubjectRef};
 
 /// The version of the digest's shape: a digest of another format is computed again.
 pub const DIGEST_FORMAT: u32 = 1;
@@ -113,11 +114,55 @@ pub struct YearDigest {
     pub person_organisations: BTreeMap<String, Option<String>>,
 }
 
+/// What a digest depends on besides the records, as one text: the format, the limits and the
+/// content hash of every rulebook the year's evaluation used. A digest kept under another key
+/// was made by other rules or other code, and is computed again.
+pub fn cache_key(engines: &YearEngines, limits: Limits) -> String {
+    let mut units: Vec<String> =
+        engines.unit.iter().map(|(id, e)| format!("{id}:{}", e.rulebook().content_hash)).collect();
+    units.sort_unstable();
+    format!(
+        "digest-v{DIGEST_FORMAT};unmet={};eligible={};plan={};citizen={};unit={}",
+        limits.unmet,
+        limits.eligible,
+        engines.plan.rulebook().content_hash,
+        engines.citizen.rulebook().content_hash,
+        units.join(",")
+    )
+}
+
 fn meets(engine: &Engine, e: &Evaluation) -> bool {
     e.outcome.is_some_and(|o| engine.confers_title(e.version, o))
 }
 
 impl YearDigest {
+    /// Digests a year's results as a report needs them: with the plan rulebook of `engines`,
+    /// remembering the organisation of every person `proposals` name.
+    pub fn of_year(
+        results: &YearResults,
+        engines: &YearEngines,
+        proposals: &[RewardProposal],
+        limits: Limits,
+    ) -> crate::Result<Self> {
+        let plan = &engines
+            .set
+            .get(PLAN_RULEBOOK)
+            .map_err(|e| crate::Error::Unusable {
+                rulebook: PLAN_RULEBOOK.to_owned(),
+                rule: String::new(),
+                message: e.to_string(),
+            })?
+            .rulebook;
+        let noted: HashSet<&str> = proposals
+            .iter()
+            .filter_map(|p| match p.subject() {
+                SubjectRef::Person(id) => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        Ok(Self::new(results, plan, &engines.plan, limits, &noted))
+    }
+
     /// Digests a year's results. `plan` is the plan rulebook and `engine` its compiled engine
     /// (the one the results' `criteria` come from); `people_of_note` are the people whose
     /// organisation the digest should remember (see [`YearDigest::person_organisations`]).
