@@ -20,6 +20,9 @@
 //!    body)`: stored only if the version is still `v`, so a digest computed while a write was
 //!    committing is never stored under the new version.
 
+use xhht_scoring::digest::{Limits, YearDigest, cache_key};
+use xhht_scoring::year::YearEngines;
+
 use crate::audit::has_data_version;
 use crate::db::{Conn, Ty, Val};
 use crate::error::{Error, Result};
@@ -104,5 +107,24 @@ impl Store {
             }
         });
         Ok(())
+    }
+}
+
+impl Store {
+    /// The [`YearDigest`] of data year `year` for `engines` and `limits`, if one computed from
+    /// the current records with the same rules is stored (see
+    /// [`xhht_scoring::digest::cache_key`]); `None` otherwise — also when the stored text no
+    /// longer reads as a digest, which is then computed again.
+    pub async fn cached_digest(&self, year: i32, engines: &YearEngines, limits: Limits) -> Result<Option<YearDigest>> {
+        let key = cache_key(engines, limits);
+        Ok(self.year_digest(year, &key).await?.and_then(|body| serde_json::from_str::<YearDigest>(&body).ok()))
+    }
+
+    /// Keeps `digest`, computed with `engines` from the records of data version `data_version`
+    /// (read before them); returns whether it was kept (`false`: a record was written since).
+    pub async fn save_digest(&self, digest: &YearDigest, engines: &YearEngines, data_version: i64) -> Result<bool> {
+        let body = serde_json::to_string(digest)
+            .map_err(|e| Error::Task { task: "writing a year digest", message: e.to_string() })?;
+        self.put_year_digest(digest.year, &cache_key(engines, digest.limits), data_version, &body).await
     }
 }

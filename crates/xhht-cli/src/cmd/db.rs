@@ -1,7 +1,10 @@
 //! Opening the database and loading the years a command needs.
 
 use anyhow::Context;
-use xhht_report::build::Records;
+use xhht_core::plan::Plan;
+use xhht_report::build::{DIGEST_LIMITS, Options, Records, build, build_from_digests};
+use xhht_report::model::{Report, ReportKind};
+use xhht_scoring::digest::YearDigest;
 use xhht_scoring::year::{YearEngines, YearResults, evaluate_year};
 use xhht_store::{Store, YearData};
 
@@ -66,4 +69,81 @@ impl History {
             reward_proposals: &self.reward_proposals,
         })
     }
+}
+
+/// Evaluates data year `year`, stores its results and its digest for reports; returns the
+/// results (with the records they came from).
+pub(crate) async fn evaluate_and_keep(
+    store: &Store,
+    engines: &YearEngines,
+    who: &str,
+    year: i32,
+) -> anyhow::Result<(YearData, YearResults, usize)> {
+    let version = store.data_version().await?;
+    let data = store.load_year(year).await.with_context(|| format!("cannot load the data year {year}"))?;
+    let r = evaluate_year(engines, data.input()).with_context(|| format!("cannot evaluate the data year {year}"))?;
+    let saved = store.save_results(who, year, &data, &r, engines).await?;
+    let digest = YearDigest::of_year(&r, engines, &data.reward_proposals, DIGEST_LIMITS)?;
+    store.save_digest(&digest, engines, version).await?;
+    Ok((data, r, saved))
+}
+
+/// The digest of every data year from `first` to `to`: the stored one when it was computed from
+/// the records as they are, with the same rules; otherwise the year is loaded, evaluated and
+/// digested, and the digest kept for the next report.
+pub(crate) async fn digests(
+    store: &Store,
+    engines: &YearEngines,
+    first: i32,
+    to: i32,
+) -> anyhow::Result<Vec<YearDigest>> {
+    let mut out = Vec::new();
+    for year in first..=to {
+        if let Some(d) = store.cached_digest(year, engines, DIGEST_LIMITS).await? {
+            out.push(d);
+            continue;
+        }
+        let version = store.data_version().await?;
+        let data = store.load_year(year).await.with_context(|| format!("cannot load the data year {year}"))?;
+        let r =
+            evaluate_year(engines, data.input()).with_context(|| format!("cannot evaluate the data year {year}"))?;
+        let d = YearDigest::of_year(&r, engines, &data.reward_proposals, DIGEST_LIMITS)?;
+        store.save_digest(&d, engines, version).await?;
+        out.push(d);
+    }
+    Ok(out)
+}
+
+/// Builds a report from the database. An annual report starts from the years' digests (kept
+/// by `xhht evaluate` or by the previous report, computed again when the records or the rules
+/// changed), the small registers of its year, and the names of the people it lists; a phase
+/// review judges each person's history over the phase, so it loads and evaluates every year.
+pub(crate) async fn stored_report(
+    store: &Store,
+    engines: &YearEngines,
+    plan: &Plan,
+    opts: &Options,
+) -> anyhow::Result<Report> {
+    let first = plan.meta.years[0];
+    if opts.kind != ReportKind::Annual {
+        let history = History::load(store, engines, first, opts.year).await?;
+        let records = history.records().context("no data year was loaded")?;
+        return Ok(build(&records, &history.results, engines, plan, opts)?);
+    }
+    let digests = digests(store, engines, first, opts.year).await?;
+    let registers = store.load_year_registers(opts.year).await?;
+    let records = Records {
+        areas: &registers.areas,
+        successions: &registers.successions,
+        organisations: &registers.organisations,
+        people: &[],
+        recognitions: &registers.recognitions,
+        submissions: &registers.report_submissions,
+        duty_reports: &registers.duty_reports,
+        reward_proposals: &registers.reward_proposals,
+    };
+    let mut report = build_from_digests(&records, &digests, engines, plan, opts)?;
+    let people = store.people_by_ids(&report.unnamed_people()).await?;
+    report.fill_names(&people);
+    Ok(report)
 }

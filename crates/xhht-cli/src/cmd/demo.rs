@@ -8,7 +8,9 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use xhht_core::plan::Plan;
 use xhht_demo::{Options, Size, generate};
+use xhht_report::build::{DIGEST_LIMITS, Options as BuildOptions, build};
 use xhht_report::model::{ReportKind, Scope};
+use xhht_scoring::digest::YearDigest;
 use xhht_scoring::year::YearEngines;
 
 use crate::cli::DemoArgs;
@@ -68,8 +70,12 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
         say("chấm các năm / evaluating every year");
         let history = History::load(&store, &engines, data.first_year, data.last_year).await?;
         say("lưu kết quả / storing the results");
+        // Nothing was written since the years were loaded: their digests hold for this version.
+        let version = store.data_version().await?;
         for (y, r) in history.years.iter().zip(&history.results) {
             store.save_results(who, y.year, y, r, &engines).await?;
+            let digest = YearDigest::of_year(r, &engines, &y.reward_proposals, DIGEST_LIMITS)?;
+            store.save_digest(&digest, &engines, version).await?;
         }
         anyhow::Ok(history)
     })?;
@@ -77,6 +83,7 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let last = data.last_year;
     let mut written = Vec::new();
+    let Some(records) = history.records() else { bail!("no data year was loaded") };
     for (kind, year, stem) in [
         (ReportKind::Annual, last, format!("bao-cao-nam-{last}")),
         (ReportKind::PhasePreliminary, 2025, "bao-cao-so-ket-2023-2025".to_owned()),
@@ -84,41 +91,22 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
         if year > last {
             continue;
         }
+        let opts = BuildOptions { kind, year, as_of: today, scope: Scope::District, notice: Some(data.notice.clone()) };
+        let report = build(&records, &history.results, &engines, plan, &opts)?;
         for ext in ["md", "html", "json", "csv", "xlsx", "docx"] {
-            let path = args.out.join(format!("{stem}.{ext}"));
-            let notice = Some(data.notice.clone());
-            written.extend(write_report(
-                &history,
-                &engines,
-                plan,
-                kind,
-                year,
-                today,
-                Scope::District,
-                notice,
-                o.lang,
-                ext,
-                &path,
-            )?);
+            written.extend(write_report(&report, o.lang, ext, &args.out.join(format!("{stem}.{ext}")))?);
         }
     }
     if let Some(s) = &spinner {
         s.finish_and_clear();
     }
     // The summary: target progress this year.
-    let Some(records) = history.records() else { bail!("no data year was loaded") };
-    let report = xhht_report::build::build(
+    let report = build(
         &records,
         &history.results,
         &engines,
         plan,
-        &xhht_report::build::Options {
-            kind: ReportKind::Annual,
-            year: last,
-            as_of: today,
-            scope: Scope::District,
-            notice: None,
-        },
+        &BuildOptions { kind: ReportKind::Annual, year: last, as_of: today, scope: Scope::District, notice: None },
     )?;
     o.line(format!("{} ({})", data.notice.get(o.lang), o.tr("CSDL", "database").to_owned() + ": " + db))?;
     crate::cmd::records::print_progress(o, &report, last)?;

@@ -8,17 +8,13 @@ use xhht_core::Lang;
 use xhht_core::plan::Plan;
 use xhht_core::record::SubjectRef;
 use xhht_core::rulebook::Subject;
-use xhht_report::build::{Options, build};
+use xhht_report::build::Options;
 use xhht_report::doc::status_word;
 use xhht_report::model::{Report, ReportKind, Scope};
 use xhht_scoring::year::{YearEngines, YearIndex, evaluate_year, org_result, person_result};
 
-use crate::cmd::db::{History, open, runtime};
+use crate::cmd::db::{History, evaluate_and_keep, open, runtime, stored_report};
 use crate::output::{Out, col};
-
-fn first_year() -> i32 {
-    Plan::can_duoc_2024().meta.years[0]
-}
 
 /// `xhht evaluate --year Y`.
 pub(crate) fn evaluate(o: &mut Out<'_>, db: &str, year: i32) -> anyhow::Result<ExitCode> {
@@ -26,9 +22,7 @@ pub(crate) fn evaluate(o: &mut Out<'_>, db: &str, year: i32) -> anyhow::Result<E
     let rt = runtime()?;
     let (people, orgs, saved) = rt.block_on(async {
         let store = open(db).await?;
-        let data = store.load_year(year).await?;
-        let r = evaluate_year(&engines, data.input())?;
-        let saved = store.save_results("xhht evaluate", year, &data, &r, &engines).await?;
+        let (_, r, saved) = evaluate_and_keep(&store, &engines, "xhht evaluate", year).await?;
         anyhow::Ok((r.people.len(), r.organisations.len(), saved))
     })?;
     o.line(match o.lang {
@@ -124,18 +118,11 @@ fn report_for(db: &str, year: i32, today: NaiveDate, kind: ReportKind) -> anyhow
     let engines = YearEngines::builtin()?;
     let plan = Plan::can_duoc_2024();
     let rt = runtime()?;
-    let history = rt.block_on(async {
+    let opts = Options { kind, year, as_of: today, scope: Scope::District, notice: None };
+    rt.block_on(async {
         let store = open(db).await?;
-        History::load(&store, &engines, first_year(), year).await
-    })?;
-    let records = history.records().context("no data year was loaded")?;
-    Ok(build(
-        &records,
-        &history.results,
-        &engines,
-        plan,
-        &Options { kind, year, as_of: today, scope: Scope::District, notice: None },
-    )?)
+        stored_report(&store, &engines, plan, &opts).await
+    })
 }
 
 /// `xhht progress [--year Y] [--by commune|kind]`.

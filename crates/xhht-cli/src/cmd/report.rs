@@ -6,16 +6,16 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use chrono::{Datelike, NaiveDate};
+use xhht_core::Lang;
 use xhht_core::plan::Plan;
-use xhht_core::{Lang, Text};
-use xhht_report::build::{Options, build};
+use xhht_report::build::Options;
 use xhht_report::doc::document;
-use xhht_report::model::{ReportKind, Scope};
+use xhht_report::model::{Report, ReportKind, Scope};
 use xhht_report::render::{csv, docx, html, markdown, xlsx};
 use xhht_scoring::year::YearEngines;
 
 use crate::cli::{Format, ReportArgs};
-use crate::cmd::db::{History, open, runtime};
+use crate::cmd::db::{open, runtime, stored_report};
 use crate::output::Out;
 
 /// Parses `district`, `commune:CODE`, `org:CODE` or `actor:ID`.
@@ -31,32 +31,16 @@ pub(crate) fn parse_scope(s: &str) -> anyhow::Result<Scope> {
     })
 }
 
-/// Builds a report and writes it to `path` in `ext` (md, html, json, csv, xlsx, docx). CSV writes
-/// one file per table into a folder named like `path` without its extension. Returns what was
-/// written.
-#[allow(clippy::too_many_arguments, reason = "a report has this many choices")]
-pub(crate) fn write_report(
-    history: &History,
-    engines: &YearEngines,
-    plan: &Plan,
-    kind: ReportKind,
-    year: i32,
-    as_of: NaiveDate,
-    scope: Scope,
-    notice: Option<Text>,
-    lang: Lang,
-    ext: &str,
-    path: &Path,
-) -> anyhow::Result<Vec<PathBuf>> {
-    let Some(records) = history.records() else { bail!("no data year was loaded") };
-    let report = build(&records, &history.results, engines, plan, &Options { kind, year, as_of, scope, notice })?;
+/// Writes `report` to `path` in `ext` (md, html, json, csv, xlsx, docx). CSV writes one file
+/// per table into a folder named like `path` without its extension. Returns what was written.
+pub(crate) fn write_report(report: &Report, lang: Lang, ext: &str, path: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let write =
         |p: &Path, bytes: &[u8]| std::fs::write(p, bytes).with_context(|| format!("cannot write {}", p.display()));
-    let doc = document(&report, lang);
+    let doc = document(report, lang);
     match ext {
         "md" => write(path, markdown::render(&doc).as_bytes())?,
         "html" => write(path, html::render(&doc).as_bytes())?,
-        "json" => write(path, xhht_report::render_json(&report)?.as_bytes())?,
+        "json" => write(path, xhht_report::render_json(report)?.as_bytes())?,
         "xlsx" => write(path, &xlsx::render(&doc)?)?,
         "docx" => write(path, &docx::render(&doc)?)?,
         "csv" => {
@@ -98,12 +82,12 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &ReportArgs
     };
     let scope = parse_scope(&args.scope)?;
     let engines = YearEngines::builtin()?;
-    let rt = runtime()?;
-    let history = rt.block_on(async {
+    let opts = Options { kind, year, as_of: today, scope, notice: None };
+    let report = runtime()?.block_on(async {
         let store = open(db).await?;
-        History::load(&store, &engines, plan.meta.years[0], year).await
+        stored_report(&store, &engines, plan, &opts).await
     })?;
-    let files = write_report(&history, &engines, plan, kind, year, today, scope, None, o.lang, ext, &args.out)?;
+    let files = write_report(&report, o.lang, ext, &args.out)?;
     for f in files {
         o.line(f.display().to_string())?;
     }

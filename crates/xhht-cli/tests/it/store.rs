@@ -243,3 +243,60 @@ fn a_filled_report_form_is_imported_and_quoted_in_the_synthesis() {
     assert_eq!(office["unreported"].as_array().unwrap().len(), 0, "{office}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_annual_report_from_stored_digests_is_the_demos_and_follows_a_change() {
+    // A copy of the demo database: this test writes.
+    let dir = std::env::temp_dir().join(format!("xhht-cli-digest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(demo().join("xhht.db"), dir.join("xhht.db")).unwrap();
+    let report = |name: &str| -> serde_json::Value {
+        let o =
+            run_in(&dir, &["--as-of", TODAY, "--format", "json", "report", "annual", "--year", "2026", "--out", name]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_slice(&std::fs::read(dir.join(name)).unwrap()).unwrap()
+    };
+    // The demo built its report from the years' results in memory; `xhht report` builds it from
+    // the digests the demo kept in the database: the same report (but for the demo's notice).
+    let mut demo_json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(demo().join("out/bao-cao-nam-2026.json")).unwrap()).unwrap();
+    demo_json["notice"] = serde_json::Value::Null;
+    let before = report("before.json");
+    assert_eq!(before, demo_json);
+
+    // Someone listed as not registered registers: the next report counts them (the digest of
+    // 2026 was made from older records and is computed again).
+    let unmet = before["criteria"]["unmet"].as_array().unwrap();
+    let person = unmet
+        .iter()
+        .find(|u| {
+            u["subject"] == "person"
+                && u["reasons"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r["en"].as_str().unwrap().starts_with("i1-registration"))
+        })
+        .expect("someone not registered in 2026")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let met = |r: &serde_json::Value| {
+        r["criteria"]["individual"].as_array().unwrap().iter().find(|c| c["indicator"] == "i1-registration").unwrap()
+            ["count"]["met"]
+            .as_u64()
+            .unwrap()
+    };
+    std::fs::write(
+        dir.join("reg.csv"),
+        format!("subject,title,year,date\n{person},cong-dan-hoc-tap,2026,2026-01-10\n"),
+    )
+    .unwrap();
+    let o = run_in(&dir, &["import", "registrations", "reg.csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = report("after.json");
+    assert_eq!(met(&after), met(&before) + 1);
+    // And the series of earlier years is unchanged.
+    assert_eq!(after["targets"][1]["series"][0], before["targets"][1]["series"][0]);
+}
