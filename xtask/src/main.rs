@@ -43,7 +43,8 @@ Tasks:
   demo-data          Build the synthetic demo database xhht.db and its reports in xhht-demo/
                      (release build of `xhht demo --force`).
   bench              Run the benchmarks in release mode: the rules engine (criterion, and the
-                     10-million-person memory run) and the province-sized report. Figures:
+                     10-million-person memory run), the province-sized report from memory
+                     and from a SQLite file with its digests kept. Figures:
                      docs/benchmarks.md.
   help               Print this help (also: -h, --help, or no task).
 
@@ -93,9 +94,10 @@ fn main() -> ExitCode {
         }
         Task::Bench => {
             let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-            let benches: [&[&str]; 2] = [
+            let benches: [&[&str]; 3] = [
                 &["bench", "-p", "xhht-scoring", "--bench", "engine"],
                 &["bench", "-p", "xhht-report", "--bench", "report"],
+                &["run", "--release", "-p", "xhht-cli", "--example", "report_from_sqlite"],
             ];
             for args in benches {
                 match std::process::Command::new(&cargo).args(args).status() {

@@ -13,6 +13,7 @@
 //! need exact expectations build their own small worlds.
 
 mod names;
+mod results;
 mod rng;
 
 use chrono::{Datelike, NaiveDate};
@@ -31,6 +32,7 @@ use xhht_core::source::Provenance;
 use xhht_core::{Text, Title};
 use xhht_scoring::year::{YearEngines, YearInput, evaluate_year};
 
+pub use results::{SyntheticResults, synthetic_results};
 pub use rng::Rng;
 
 /// How big a population to make.

@@ -13,7 +13,7 @@ use xhht_core::record::{
 };
 use xhht_core::rulebook::{MilestoneScope, Rulebook, Subject};
 use xhht_core::{Lang, Text, Title};
-use xhht_scoring::digest::{Limits, YearDigest};
+use xhht_scoring::digest::{Limits, ListScope, YearDigest};
 use xhht_scoring::rewards;
 use xhht_scoring::targets::{Tally, TallyIndex, attainment, tally_digest};
 use xhht_scoring::year::{PLAN_RULEBOOK, YearEngines, YearResults};
@@ -79,7 +79,8 @@ pub const DIGEST_LIMITS: Limits = Limits { unmet: UNMET_LIMIT, eligible: ELIGIBL
 /// Digests a year's results for reports: the people proposed for rewards in `records` are those
 /// whose organisation the digest remembers.
 pub fn digest(results: &YearResults, records: &Records<'_>, engines: &YearEngines) -> Result<YearDigest> {
-    YearDigest::of_year(results, engines, records.reward_proposals, DIGEST_LIMITS).map_err(|e| Error::Input(e.to_string()))
+    YearDigest::of_year(results, engines, records.organisations, records.reward_proposals, DIGEST_LIMITS)
+        .map_err(|e| Error::Input(e.to_string()))
 }
 
 impl Report {
@@ -184,18 +185,21 @@ pub fn build(
     plan: &Plan,
     opts: &Options,
 ) -> Result<Report> {
-    let digests: Vec<YearDigest> =
-        results.iter().filter(|r| r.year <= opts.year).map(|r| digest(r, records, engines)).collect::<Result<_>>()?;
+    let registry = AreaRegistry::new(records.areas.to_vec(), records.successions.to_vec())
+        .map_err(|e| Error::Input(format!("areas: {e}")))?;
+    let filter = ScopeFilter::new(&opts.scope, records, &registry, year_end(opts.year)?);
+    // Digested in scope: the digest's list of everyone is the scope's.
+    let digests: Vec<YearDigest> = results
+        .iter()
+        .filter(|r| r.year <= opts.year)
+        .map(|r| digest(&scoped(r, &filter, &opts.scope), records, engines))
+        .collect::<Result<_>>()?;
     let phase_rewards = match opts.kind {
         ReportKind::Annual => None,
         _ => {
             // The phase's rewards look at each person's history over the phase: they are
             // judged from the results, not from digests.
             let rules = &engines.set.get(PLAN_RULEBOOK).map_err(|e| Error::Input(e.to_string()))?.rulebook;
-            let registry = AreaRegistry::new(records.areas.to_vec(), records.successions.to_vec())
-                .map_err(|e| Error::Input(format!("areas: {e}")))?;
-            let year_end = year_end(opts.year)?;
-            let filter = ScopeFilter::new(&opts.scope, records, &registry, year_end);
             let from_year = from_year(plan, opts);
             let phase = plan.phase_of(opts.year).map(|p| p.id.clone()).unwrap_or_default();
             let mut years: Vec<YearResults> = results
@@ -208,7 +212,7 @@ pub fn build(
             Some(rewards::phase_summary(rules, &engines.plan, &phase, &years, limit))
         }
     };
-    let mut report = build_inner(records, &digests, phase_rewards, engines, plan, opts)?;
+    let mut report = build_inner(records, &digests, phase_rewards, &|l| *l == ListScope::All, engines, plan, opts)?;
     report.fill_names(records.people);
     Ok(report)
 }
@@ -216,8 +220,9 @@ pub fn build(
 /// Builds an annual report from the digests of every data year from the first one up to the
 /// report's year (any order; see [`digest`]) instead of the results. The people listed are
 /// named from `records.people`; with an empty register, ask [`Report::unnamed_people`] and
-/// call [`Report::fill_names`]. A phase review judges each person's history over the phase:
-/// it needs the results ([`build`]) and is refused here.
+/// call [`Report::fill_names`]. A phase review judges each person's history over the phase,
+/// and a digest lists people for everyone, by area and by actor but not by organisation: both
+/// need the results ([`build`]) and are refused here.
 pub fn build_from_digests(
     records: &Records<'_>,
     digests: &[YearDigest],
@@ -234,8 +239,24 @@ pub fn build_from_digests(
     {
         return Err(Error::Input(format!("the digest of {} lists fewer people than a report shows", d.year)));
     }
-    let digests: Vec<YearDigest> = digests.iter().filter(|d| d.year <= opts.year).cloned().collect();
-    let mut report = build_inner(records, &digests, None, engines, plan, opts)?;
+    let registry = AreaRegistry::new(records.areas.to_vec(), records.successions.to_vec())
+        .map_err(|e| Error::Input(format!("areas: {e}")))?;
+    let day = year_end(opts.year)?;
+    // The lists that cover exactly the scope's people.
+    let lists = |l: &ListScope| match (&opts.scope, l) {
+        (Scope::District, ListScope::All) => true,
+        (Scope::Actor { id }, ListScope::Actor(a)) => a == id,
+        (Scope::Area { code }, ListScope::Area(a)) => {
+            a == code || registry.resolve_on(a, day).iter().any(|r| r.code == *code)
+        }
+        _ => false,
+    };
+    if matches!(opts.scope, Scope::Organisation { .. }) {
+        return Err(Error::Input(
+            "a digest does not list people by organisation: build one organisation's report from the results".into(),
+        ));
+    }
+    let mut report = build_inner(records, digests, None, &lists, engines, plan, opts)?;
     report.fill_names(records.people);
     Ok(report)
 }
@@ -260,6 +281,7 @@ fn build_inner(
     records: &Records<'_>,
     digests: &[YearDigest],
     phase_rewards: Option<Vec<rewards::RuleSummary>>,
+    lists: &dyn Fn(&ListScope) -> bool,
     engines: &YearEngines,
     plan: &Plan,
     opts: &Options,
@@ -273,13 +295,7 @@ fn build_inner(
     let mut by_year: Vec<std::borrow::Cow<'_, YearDigest>> = digests
         .iter()
         .filter(|d| d.year <= year)
-        .map(|d| {
-            if district {
-                std::borrow::Cow::Borrowed(d)
-            } else {
-                std::borrow::Cow::Owned(d.scoped(|o| filter.org(o), false))
-            }
-        })
+        .map(|d| std::borrow::Cow::Owned(d.scoped(|o| district || filter.org(o), district, lists)))
         .collect();
     by_year.sort_by_key(|d| d.year);
     let this: &YearDigest = by_year
@@ -543,17 +559,12 @@ fn criteria_section(rules: &Rulebook, this: &YearDigest, orgs: &HashMap<&str, &O
         }
     }
     unmet_total += n_people - people_meeting.min(n_people);
-    let groups: HashMap<&str, Option<&str>> = this
-        .groups
-        .iter()
-        .flat_map(|g| g.first_unmet.iter().map(move |p| (p.id.as_str(), g.organisation.as_deref())))
-        .collect();
     for p in this.first_unmet(UNMET_LIMIT.saturating_sub(unmet.len())) {
         unmet.push(Unmet {
             subject: "person".into(),
             id: p.id.clone(),
             name: String::new(),
-            organisation: groups.get(p.id.as_str()).copied().flatten().map(str::to_owned),
+            organisation: p.organisation.clone(),
             reasons: p.unmet.iter().map(|u| reason(&label(&u.indicator), u)).collect(),
         });
     }

@@ -18,9 +18,10 @@
 //! rulebook (its targets, criteria and rewards): whoever keeps one keys it by the rulebooks'
 //! content hashes and [`DIGEST_FORMAT`].
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
+use xhht_core::entity::Organisation;
 use xhht_core::rulebook::{Population, RewardWhen, Rulebook, Subject, TargetCondition};
 
 use crate::engine::Engine;
@@ -31,7 +32,7 @@ use crate::year::{PLAN_RULEBOOK, Unmet, YearEngines, YearResults};
 use xhht_core::record::{RewardProposal, SubjectRef};
 
 /// The version of the digest's shape: a digest of another format is computed again.
-pub const DIGEST_FORMAT: u32 = 1;
+pub const DIGEST_FORMAT: u32 = 2;
 
 /// How many subjects a digest lists per group (the most a report shows).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,6 +67,9 @@ pub struct ListedPerson {
     pub seq: u64,
     /// The person's id.
     pub id: String,
+    /// Their organisation on 31 December (in the lists of people not meeting the criteria).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
     /// The criteria not met, and why (empty in eligibility lists).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmet: Vec<Unmet>,
@@ -88,11 +92,48 @@ pub struct PeopleGroup {
     pub targets: BTreeMap<String, Tally>,
     /// Per annual reward for people: how many are eligible (all of `people` are considered).
     pub rewards: BTreeMap<String, u64>,
-    /// The first people not meeting the criteria, in input order, at most [`Limits::unmet`].
-    pub first_unmet: Vec<ListedPerson>,
-    /// Per annual reward for people: the first eligible, in input order, at most
-    /// [`Limits::eligible`].
-    pub first_eligible: BTreeMap<String, Vec<ListedPerson>>,
+}
+
+/// Whose people a list covers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "code", rename_all = "kebab-case")]
+pub enum ListScope {
+    /// Everyone (people in no organisation too).
+    All,
+    /// The people of the organisations whose area is this code (as recorded on the
+    /// organisation, before any succession).
+    Area(String),
+    /// The people of the organisations acting as this actor of the plan.
+    Actor(String),
+}
+
+/// The first people of a [`ListScope`] a report lists, in input order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeopleLists {
+    /// Whose people.
+    pub scope: Option<ListScope>,
+    /// The first not meeting the criteria, at most [`Limits::unmet`].
+    pub unmet: Vec<ListedPerson>,
+    /// Per annual reward for people: the first eligible, at most [`Limits::eligible`].
+    pub eligible: BTreeMap<String, Vec<ListedPerson>>,
+}
+
+impl PeopleLists {
+    fn add_unmet(&mut self, limits: Limits, p: impl FnOnce() -> ListedPerson) {
+        if self.unmet.len() < limits.unmet {
+            self.unmet.push(p());
+        }
+    }
+
+    fn add_eligible(&mut self, limits: Limits, reward: &str, p: impl FnOnce() -> ListedPerson) {
+        let list = match self.eligible.get_mut(reward) {
+            Some(l) => l,
+            None => self.eligible.entry(reward.to_owned()).or_default(),
+        };
+        if list.len() < limits.eligible {
+            list.push(p());
+        }
+    }
 }
 
 /// What a report needs from a year's results (see the module documentation).
@@ -108,6 +149,9 @@ pub struct YearDigest {
     pub organisations: Vec<OrgDigest>,
     /// The people by organisation, in order of first appearance.
     pub groups: Vec<PeopleGroup>,
+    /// The people listed: for everyone, for each area, for each actor (see [`ListScope`]); a
+    /// digest cut with [`YearDigest::scoped`] keeps the lists of its scope only.
+    pub lists: Vec<PeopleLists>,
     /// For the people asked about when the digest was made (e.g. those proposed for a reward):
     /// their organisation on 31 December (`None` when in none). People absent from the year's
     /// results are absent here.
@@ -131,6 +175,9 @@ pub fn cache_key(engines: &YearEngines, limits: Limits) -> String {
     )
 }
 
+/// A group's index and the indexes of its area's and its actor's lists.
+type GroupSlots = (usize, Option<usize>, Option<usize>);
+
 fn meets(engine: &Engine, e: &Evaluation) -> bool {
     e.outcome.is_some_and(|o| engine.confers_title(e.version, o))
 }
@@ -141,6 +188,7 @@ impl YearDigest {
     pub fn of_year(
         results: &YearResults,
         engines: &YearEngines,
+        organisations: &[Organisation],
         proposals: &[RewardProposal],
         limits: Limits,
     ) -> crate::Result<Self> {
@@ -160,20 +208,32 @@ impl YearDigest {
                 _ => None,
             })
             .collect();
-        Ok(Self::new(results, plan, &engines.plan, limits, &noted))
+        Ok(Self::new(results, plan, &engines.plan, organisations, limits, &noted))
     }
 
     /// Digests a year's results. `plan` is the plan rulebook and `engine` its compiled engine
-    /// (the one the results' `criteria` come from); `people_of_note` are the people whose
-    /// organisation the digest should remember (see [`YearDigest::person_organisations`]).
+    /// (the one the results' `criteria` come from); `organisations` give each organisation's
+    /// area and actor (for the lists); `people_of_note` are the people whose organisation the
+    /// digest should remember (see [`YearDigest::person_organisations`]).
     pub fn new(
         results: &YearResults,
         plan: &Rulebook,
         engine: &Engine,
+        organisations: &[Organisation],
         limits: Limits,
         people_of_note: &HashSet<&str>,
     ) -> Self {
-        let organisations = results
+        let org_index: HashMap<&str, &Organisation> = organisations.iter().map(|o| (o.code.as_str(), o)).collect();
+        // The lists: everyone's first, then one per area and one per actor.
+        let mut lists: Vec<PeopleLists> = vec![PeopleLists { scope: Some(ListScope::All), ..PeopleLists::default() }];
+        let mut list_of: HashMap<ListScope, usize> = HashMap::new();
+        let mut slot = |scope: ListScope, lists: &mut Vec<PeopleLists>| -> usize {
+            *list_of.entry(scope.clone()).or_insert_with(|| {
+                lists.push(PeopleLists { scope: Some(scope), ..PeopleLists::default() });
+                lists.len() - 1
+            })
+        };
+        let org_digests = results
             .organisations
             .iter()
             .map(|o| OrgDigest {
@@ -193,17 +253,22 @@ impl YearDigest {
             .collect();
         let person_rewards: Vec<&xhht_core::rulebook::RewardRule> =
             plan.rewards.iter().filter(|r| r.when == RewardWhen::Annual && r.subject == Subject::Person).collect();
-        let mut index: std::collections::HashMap<Option<&str>, usize> = std::collections::HashMap::new();
+        // Per organisation: its group, and its area's and actor's lists.
+        let mut index: HashMap<Option<&str>, GroupSlots> = HashMap::new();
         let mut groups: Vec<PeopleGroup> = Vec::new();
         let mut person_organisations = BTreeMap::new();
         for (seq, p) in results.people.iter().enumerate() {
             let seq = seq as u64;
             let org = p.organisation.as_deref();
-            let n = *index.entry(org).or_insert_with(|| {
+            let (n, area_list, actor_list) = *index.entry(org).or_insert_with(|| {
                 groups.push(PeopleGroup { organisation: p.organisation.clone(), ..PeopleGroup::default() });
-                groups.len() - 1
+                let o = org.and_then(|c| org_index.get(c));
+                let area = o.map(|o| slot(ListScope::Area(o.area.clone()), &mut lists));
+                let actor = o.and_then(|o| o.actor.clone()).map(|a| slot(ListScope::Actor(a), &mut lists));
+                (groups.len() - 1, area, actor)
             });
             let Some(g) = groups.get_mut(n) else { continue };
+            let slots = [Some(0), area_list, actor_list];
             if people_of_note.contains(p.id.as_str()) {
                 person_organisations.insert(p.id.clone(), p.organisation.clone());
             }
@@ -218,8 +283,16 @@ impl YearDigest {
                     g.unmet.insert(u.indicator.clone(), 1);
                 }
             }
-            if !met && g.first_unmet.len() < limits.unmet {
-                g.first_unmet.push(ListedPerson { seq, id: p.id.clone(), unmet: p.criteria_unmet.clone() });
+            if !met {
+                for n in slots.iter().flatten() {
+                    let Some(l) = lists.get_mut(*n) else { continue };
+                    l.add_unmet(limits, || ListedPerson {
+                        seq,
+                        id: p.id.clone(),
+                        organisation: p.organisation.clone(),
+                        unmet: p.criteria_unmet.clone(),
+                    });
+                }
             }
             // The staff targets count people in an organisation (as `targets::tally` does).
             if org.is_some() && p.category.is_staff() {
@@ -243,18 +316,38 @@ impl YearDigest {
                 } else {
                     g.rewards.insert(rule.id.clone(), 1);
                 }
-                let list = g.first_eligible.entry(rule.id.clone()).or_default();
-                if list.len() < limits.eligible {
-                    list.push(ListedPerson { seq, id: p.id.clone(), unmet: Vec::new() });
+                for n in slots.iter().flatten() {
+                    let Some(l) = lists.get_mut(*n) else { continue };
+                    l.add_eligible(limits, &rule.id, || ListedPerson {
+                        seq,
+                        id: p.id.clone(),
+                        organisation: None,
+                        unmet: Vec::new(),
+                    });
                 }
             }
         }
-        Self { format: DIGEST_FORMAT, year: results.year, limits, organisations, groups, person_organisations }
+        Self {
+            format: DIGEST_FORMAT,
+            year: results.year,
+            limits,
+            organisations: org_digests,
+            groups,
+            lists,
+            person_organisations,
+        }
     }
 
     /// The digest restricted to the organisations `keep` accepts (people in no organisation
-    /// are kept only when `keep_unattached`).
-    pub fn scoped(&self, keep: impl Fn(&str) -> bool, keep_unattached: bool) -> Self {
+    /// are kept only when `keep_unattached`), with the lists `lists` accepts only — those
+    /// covering exactly the people of the scope, e.g. [`ListScope::All`] for everyone, or the
+    /// areas whose organisations make up a commune.
+    pub fn scoped(
+        &self,
+        keep: impl Fn(&str) -> bool,
+        keep_unattached: bool,
+        lists: impl Fn(&ListScope) -> bool,
+    ) -> Self {
         Self {
             format: self.format,
             year: self.year,
@@ -266,6 +359,7 @@ impl YearDigest {
                 .filter(|g| g.organisation.as_deref().map_or(keep_unattached, &keep))
                 .cloned()
                 .collect(),
+            lists: self.lists.iter().filter(|l| l.scope.as_ref().is_some_and(&lists)).cloned().collect(),
             person_organisations: self
                 .person_organisations
                 .iter()
@@ -280,14 +374,17 @@ impl YearDigest {
         self.groups.iter().map(|g| g.people).sum()
     }
 
-    /// The first `limit` people not meeting the criteria, over every group, in input order.
+    /// The first `limit` people not meeting the criteria over the digest's lists, in input
+    /// order. Cut the digest to a scope first: an uncut digest lists people in
+    /// [`ListScope::All`] and again by area and actor.
     pub fn first_unmet(&self, limit: usize) -> Vec<&ListedPerson> {
-        merge_first(self.groups.iter().map(|g| g.first_unmet.as_slice()), limit)
+        merge_first(self.lists.iter().map(|l| l.unmet.as_slice()), limit)
     }
 
-    /// The first `limit` people eligible for reward `reward`, over every group, in input order.
+    /// The first `limit` people eligible for reward `reward` over the digest's lists (see
+    /// [`YearDigest::first_unmet`]), in input order.
     pub fn first_eligible(&self, reward: &str, limit: usize) -> Vec<&ListedPerson> {
-        merge_first(self.groups.iter().filter_map(|g| g.first_eligible.get(reward).map(Vec::as_slice)), limit)
+        merge_first(self.lists.iter().filter_map(|l| l.eligible.get(reward).map(Vec::as_slice)), limit)
     }
 }
 

@@ -3,7 +3,7 @@
 use anyhow::Context;
 use xhht_core::plan::Plan;
 use xhht_report::build::{DIGEST_LIMITS, Options, Records, build, build_from_digests};
-use xhht_report::model::{Report, ReportKind};
+use xhht_report::model::{Report, ReportKind, Scope};
 use xhht_scoring::digest::YearDigest;
 use xhht_scoring::year::{YearEngines, YearResults, evaluate_year};
 use xhht_store::{Store, YearData};
@@ -83,7 +83,7 @@ pub(crate) async fn evaluate_and_keep(
     let data = store.load_year(year).await.with_context(|| format!("cannot load the data year {year}"))?;
     let r = evaluate_year(engines, data.input()).with_context(|| format!("cannot evaluate the data year {year}"))?;
     let saved = store.save_results(who, year, &data, &r, engines).await?;
-    let digest = YearDigest::of_year(&r, engines, &data.reward_proposals, DIGEST_LIMITS)?;
+    let digest = YearDigest::of_year(&r, engines, &data.organisations, &data.reward_proposals, DIGEST_LIMITS)?;
     store.save_digest(&digest, engines, version).await?;
     Ok((data, r, saved))
 }
@@ -107,7 +107,7 @@ pub(crate) async fn digests(
         let data = store.load_year(year).await.with_context(|| format!("cannot load the data year {year}"))?;
         let r =
             evaluate_year(engines, data.input()).with_context(|| format!("cannot evaluate the data year {year}"))?;
-        let d = YearDigest::of_year(&r, engines, &data.reward_proposals, DIGEST_LIMITS)?;
+        let d = YearDigest::of_year(&r, engines, &data.organisations, &data.reward_proposals, DIGEST_LIMITS)?;
         store.save_digest(&d, engines, version).await?;
         out.push(d);
     }
@@ -116,8 +116,10 @@ pub(crate) async fn digests(
 
 /// Builds a report from the database. An annual report starts from the years' digests (kept
 /// by `xhht evaluate` or by the previous report, computed again when the records or the rules
-/// changed), the small registers of its year, and the names of the people it lists; a phase
-/// review judges each person's history over the phase, so it loads and evaluates every year.
+/// changed), the small registers of its year, and the names of the people it lists. A phase
+/// review judges each person's history over the phase, and one organisation's report lists its
+/// people (digests list them for everyone, by area and by actor only): those load and evaluate
+/// every year.
 pub(crate) async fn stored_report(
     store: &Store,
     engines: &YearEngines,
@@ -125,7 +127,7 @@ pub(crate) async fn stored_report(
     opts: &Options,
 ) -> anyhow::Result<Report> {
     let first = plan.meta.years[0];
-    if opts.kind != ReportKind::Annual {
+    if opts.kind != ReportKind::Annual || matches!(opts.scope, Scope::Organisation { .. }) {
         let history = History::load(store, engines, first, opts.year).await?;
         let records = history.records().context("no data year was loaded")?;
         return Ok(build(&records, &history.results, engines, plan, opts)?);

@@ -74,7 +74,7 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
         let version = store.data_version().await?;
         for (y, r) in history.years.iter().zip(&history.results) {
             store.save_results(who, y.year, y, r, &engines).await?;
-            let digest = YearDigest::of_year(r, &engines, &y.reward_proposals, DIGEST_LIMITS)?;
+            let digest = YearDigest::of_year(r, &engines, &y.organisations, &y.reward_proposals, DIGEST_LIMITS)?;
             store.save_digest(&digest, &engines, version).await?;
         }
         anyhow::Ok(history)

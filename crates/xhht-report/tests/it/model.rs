@@ -160,6 +160,11 @@ fn an_annual_report_from_stored_digests_is_the_report_from_the_results() {
             let want = build(&records, results, engines, plan, &opts).unwrap();
             // Without the register of people: the few listed are looked up afterwards.
             let light = Records { people: &[], ..records };
+            if matches!(opts.scope, Scope::Organisation { .. }) {
+                // A digest lists no one by organisation: that report needs the results.
+                assert!(build_from_digests(&light, &digests, engines, plan, &opts).is_err());
+                continue;
+            }
             let mut got = build_from_digests(&light, &digests, engines, plan, &opts).unwrap();
             let ids = got.unnamed_people();
             assert!(ids.len() <= 200 + 500 * 2, "{}", ids.len());

@@ -1,5 +1,5 @@
-//! A year's digest gives what the results give: for random small districts and random scopes
-//! (sets of organisations), the digest's target tallies, reward counts and lists, and criteria
+//! A year's digest gives what the results give: for random small districts and every scope a
+//! digest lists (everyone, each area, each actor), the digest's target tallies, reward counts and lists, and criteria
 //! lists equal those computed from the results one person at a time — with lists cut short
 //! (the limits are small here) so the merge of groups is exercised.
 
@@ -15,7 +15,7 @@ use xhht_core::entity::{
 use xhht_core::period::DateRange;
 use xhht_core::record::{Assessment, Commitment, IndicatorValue, Registration, SelfStudyPlan, SubjectRef, Value};
 use xhht_core::rulebook::RulebookSet;
-use xhht_scoring::digest::{Limits, YearDigest};
+use xhht_scoring::digest::{Limits, ListScope, YearDigest};
 use xhht_scoring::rewards;
 use xhht_scoring::targets::{TallyIndex, tally_digest, tally_with};
 use xhht_scoring::year::{YearEngines, YearInput, YearResults, evaluate_year};
@@ -35,7 +35,7 @@ fn org(n: usize) -> Organisation {
         level: OrgLevel::Commune,
         area: format!("X{}", n % 3),
         parent: None,
-        actor: None,
+        actor: (n % 3 != 1).then(|| format!("actor.{}", n % 2)),
         valid: DateRange::starting(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()),
     }
 }
@@ -188,10 +188,9 @@ proptest! {
 
     #[test]
     fn a_digest_counts_and_lists_what_the_results_do(
-        (orgs, people, titled, scope, limit) in (1usize..6).prop_flat_map(|n| (
+        (orgs, people, titled, limit) in (1usize..6).prop_flat_map(|n| (
             Just(n),
             prop::collection::vec(who(n), 0..40),
-            prop::collection::vec(any::<bool>(), n),
             prop::collection::vec(any::<bool>(), n),
             1usize..4,
         ))
@@ -213,13 +212,25 @@ proptest! {
         let plan = &RulebookSet::builtin().get("ke-hoach.can-duoc-2024").unwrap().rulebook;
         let limits = Limits { unmet: 3, eligible: 2 };
         let noted: HashSet<&str> = w.people.iter().map(|p| p.id.as_str()).step_by(3).collect();
-        let digest = YearDigest::new(&results, plan, &engines.plan, limits, &noted);
+        let digest = YearDigest::new(&results, plan, &engines.plan, &w.orgs, limits, &noted);
         let index = TallyIndex::new(&w.orgs);
-        let all_scope: Vec<bool> = vec![true; orgs];
-        for (keep_flags, district) in [(&all_scope, true), (&scope, false)] {
-            let keep: HashSet<String> =
-                (0..orgs).filter(|n| keep_flags[*n]).map(|n| format!("O{n}")).collect();
-            let part = digest.scoped(|o| keep.contains(o), district);
+        // Every scope a digest lists: everyone, each area, each actor.
+        let mut scopes = vec![ListScope::All];
+        scopes.extend((0..3).map(|a| ListScope::Area(format!("X{a}"))));
+        scopes.extend((0..2).map(|a| ListScope::Actor(format!("actor.{a}"))));
+        for list in scopes {
+            let district = list == ListScope::All;
+            let keep: HashSet<String> = w
+                .orgs
+                .iter()
+                .filter(|o| match &list {
+                    ListScope::All => true,
+                    ListScope::Area(a) => o.area == *a,
+                    ListScope::Actor(a) => o.actor.as_ref() == Some(a),
+                })
+                .map(|o| o.code.clone())
+                .collect();
+            let part = digest.scoped(|o| keep.contains(o), district, |l| *l == list);
             let direct = scoped(&results, &keep, district);
 
             prop_assert_eq!(tally_digest(&plan.targets, &part, &index), tally_with(&plan.targets, &direct, &index));
@@ -241,6 +252,10 @@ proptest! {
                 .collect();
             let got: Vec<(&str, &[xhht_scoring::year::Unmet])> =
                 part.first_unmet(lu).into_iter().map(|p| (p.id.as_str(), p.unmet.as_slice())).collect();
+            for p in part.first_unmet(lu) {
+                let r = direct.people.iter().find(|r| r.id == p.id).unwrap();
+                prop_assert_eq!(&p.organisation, &r.organisation);
+            }
             prop_assert_eq!(got, want);
 
             let mut unmet: BTreeMap<String, u64> = BTreeMap::new();
