@@ -78,7 +78,7 @@ pub fn tally(targets: &[Target], results: &YearResults, organisations: &[Organis
 /// A hasher for short trusted keys (organisation codes): FNV-1a, much cheaper than SipHash
 /// for millions of lookups, and the keys come from the registers, not from an attacker.
 #[derive(Debug, Clone, Copy)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -99,7 +99,7 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 fn add<'k>(total: &mut Tally, by_org: &mut FastMap<&'k str, Tally>, org: Option<&'k str>, meets: bool) {
     total.add(meets);
