@@ -87,7 +87,7 @@ pub enum Command {
     },
     /// Tạo CSDL mô phỏng huyện Cần Đước, chấm mọi năm, viết báo cáo / build a synthetic Cần Đước database, evaluate every year, write the reports.
     Demo(DemoArgs),
-    /// Chấm một năm dữ liệu và lưu kết quả / evaluate a data year and store the results.
+    /// Chấm một năm dữ liệu, lưu kết quả và bản tổng hợp cho báo cáo / evaluate a data year, store the results and the year's digest for reports.
     Evaluate {
         /// Năm dữ liệu (mặc định: năm của --as-of) / the data year (default: the year of --as-of).
         #[arg(long)]
