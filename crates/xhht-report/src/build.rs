@@ -185,8 +185,7 @@ pub fn build(
     plan: &Plan,
     opts: &Options,
 ) -> Result<Report> {
-    let registry = AreaRegistry::new(records.areas.to_vec(), records.successions.to_vec())
-        .map_err(|e| Error::Input(format!("areas: {e}")))?;
+    let registry = registry(records)?;
     let filter = ScopeFilter::new(&opts.scope, records, &registry, year_end(opts.year)?);
     // Digested in scope: the digest's list of everyone is the scope's.
     let digests: Vec<YearDigest> = results
@@ -212,7 +211,9 @@ pub fn build(
             Some(rewards::phase_summary(rules, &engines.plan, &phase, &years, limit))
         }
     };
-    let mut report = build_inner(records, &digests, phase_rewards, &|l| *l == ListScope::All, engines, plan, opts)?;
+    let lists = |l: &ListScope| *l == ListScope::All;
+    let scope = Scoping { registry: &registry, filter: &filter, lists: &lists };
+    let mut report = build_inner(records, &digests, phase_rewards, &scope, engines, plan, opts)?;
     report.fill_names(records.people);
     Ok(report)
 }
@@ -239,9 +240,14 @@ pub fn build_from_digests(
     {
         return Err(Error::Input(format!("the digest of {} lists fewer people than a report shows", d.year)));
     }
-    let registry = AreaRegistry::new(records.areas.to_vec(), records.successions.to_vec())
-        .map_err(|e| Error::Input(format!("areas: {e}")))?;
+    if matches!(opts.scope, Scope::Organisation { .. }) {
+        return Err(Error::Input(
+            "a digest does not list people by organisation: build one organisation's report from the results".into(),
+        ));
+    }
+    let registry = registry(records)?;
     let day = year_end(opts.year)?;
+    let filter = ScopeFilter::new(&opts.scope, records, &registry, day);
     // The lists that cover exactly the scope's people.
     let lists = |l: &ListScope| match (&opts.scope, l) {
         (Scope::District, ListScope::All) => true,
@@ -251,12 +257,8 @@ pub fn build_from_digests(
         }
         _ => false,
     };
-    if matches!(opts.scope, Scope::Organisation { .. }) {
-        return Err(Error::Input(
-            "a digest does not list people by organisation: build one organisation's report from the results".into(),
-        ));
-    }
-    let mut report = build_inner(records, digests, None, &lists, engines, plan, opts)?;
+    let scope = Scoping { registry: &registry, filter: &filter, lists: &lists };
+    let mut report = build_inner(records, digests, None, &scope, engines, plan, opts)?;
     report.fill_names(records.people);
     Ok(report)
 }
@@ -277,25 +279,36 @@ fn from_year(plan: &Plan, opts: &Options) -> i32 {
     }
 }
 
+/// The areas, the organisations a report's scope covers, and the digest lists that cover its
+/// people.
+struct Scoping<'s, 'r> {
+    registry: &'s AreaRegistry,
+    filter: &'s ScopeFilter<'r>,
+    lists: &'s dyn Fn(&ListScope) -> bool,
+}
+
+fn registry(records: &Records<'_>) -> Result<AreaRegistry> {
+    AreaRegistry::new(records.areas.to_vec(), records.successions.to_vec())
+        .map_err(|e| Error::Input(format!("areas: {e}")))
+}
+
 fn build_inner(
     records: &Records<'_>,
     digests: &[YearDigest],
     phase_rewards: Option<Vec<rewards::RuleSummary>>,
-    lists: &dyn Fn(&ListScope) -> bool,
+    scope: &Scoping<'_, '_>,
     engines: &YearEngines,
     plan: &Plan,
     opts: &Options,
 ) -> Result<Report> {
     let year = opts.year;
-    let registry = AreaRegistry::new(records.areas.to_vec(), records.successions.to_vec())
-        .map_err(|e| Error::Input(format!("areas: {e}")))?;
+    let (registry, filter) = (scope.registry, scope.filter);
     let year_end = year_end(year)?;
-    let filter = ScopeFilter::new(&opts.scope, records, &registry, year_end);
     let district = opts.scope == Scope::District;
-    let mut by_year: Vec<std::borrow::Cow<'_, YearDigest>> = digests
+    let mut by_year: Vec<YearDigest> = digests
         .iter()
         .filter(|d| d.year <= year)
-        .map(|d| std::borrow::Cow::Owned(d.scoped(|o| district || filter.org(o), district, lists)))
+        .map(|d| d.scoped(|o| district || filter.org(o), district, scope.lists))
         .collect();
     by_year.sort_by_key(|d| d.year);
     let this: &YearDigest = by_year
@@ -307,13 +320,13 @@ fn build_inner(
     let from_year = from_year(plan, opts);
     let orgs: HashMap<&str, &Organisation> = records.organisations.iter().map(|o| (o.code.as_str(), o)).collect();
 
-    let targets = target_sections(rules, &by_year, this, records, &registry, year)?;
+    let targets = target_sections(rules, &by_year, this, records, registry, year)?;
     let criteria = criteria_section(rules, this, &orgs);
-    let titles = titles_section(records, this, &filter, &orgs, year);
+    let titles = titles_section(records, this, filter, &orgs, year);
     let mut rewards = rewards_section(rules, phase_rewards, this, &orgs);
-    rewards.proposals = proposal_rows(rules, records.reward_proposals, this, &filter, &opts.scope, from_year, year);
-    let deadlines = deadline_section(plan, rules, records, &filter, year, opts.as_of, engines)?;
-    let actors = actor_sections(plan, records, &filter, year);
+    rewards.proposals = proposal_rows(rules, records.reward_proposals, this, filter, &opts.scope, from_year, year);
+    let deadlines = deadline_section(plan, rules, records, filter, year, opts.as_of, engines)?;
+    let actors = actor_sections(plan, records, filter, year);
     let areas = records
         .successions
         .iter()
@@ -356,7 +369,7 @@ fn build_inner(
         year,
         from_year,
         as_of: opts.as_of,
-        scope_name: scope_name(&opts.scope, plan, &registry, &orgs, year_end),
+        scope_name: scope_name(&opts.scope, plan, registry, &orgs, year_end),
         scope: opts.scope.clone(),
         plan: (plan.meta.id.clone(), plan.meta.number.clone(), plan.meta.title.clone()),
         issuer: plan.meta.issuer.clone(),
@@ -400,7 +413,7 @@ fn scope_name(
 
 fn target_sections(
     rules: &Rulebook,
-    by_year: &[std::borrow::Cow<'_, YearDigest>],
+    by_year: &[YearDigest],
     this: &YearDigest,
     records: &Records<'_>,
     registry: &AreaRegistry,

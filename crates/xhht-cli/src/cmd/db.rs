@@ -42,9 +42,7 @@ impl History {
         let mut duty_reports = Vec::new();
         let mut reward_proposals = Vec::new();
         for y in first..=to_year {
-            let data = store.load_year(y).await.with_context(|| format!("cannot load the data year {y}"))?;
-            let r =
-                evaluate_year(engines, data.input()).with_context(|| format!("cannot evaluate the data year {y}"))?;
+            let (data, r) = load_and_evaluate(store, engines, y).await?;
             submissions.extend(data.report_submissions.iter().cloned());
             duty_reports.extend(data.duty_reports.iter().cloned());
             reward_proposals.extend(data.reward_proposals.iter().cloned());
@@ -71,21 +69,41 @@ impl History {
     }
 }
 
+/// Loads data year `year` and evaluates it.
+async fn load_and_evaluate(store: &Store, engines: &YearEngines, year: i32) -> anyhow::Result<(YearData, YearResults)> {
+    let data = store.load_year(year).await.with_context(|| format!("cannot load the data year {year}"))?;
+    let r = evaluate_year(engines, data.input()).with_context(|| format!("cannot evaluate the data year {year}"))?;
+    Ok((data, r))
+}
+
+/// Digests a year's results for reports and keeps the digest, computed from the records of data
+/// version `version` (read before they were loaded). Keeping it is a cache: when the database
+/// cannot be written (a user who may only read it), the digest is still returned.
+pub(crate) async fn keep_digest(
+    store: &Store,
+    engines: &YearEngines,
+    data: &YearData,
+    results: &YearResults,
+    version: i64,
+) -> anyhow::Result<YearDigest> {
+    let d = YearDigest::of_year(results, engines, &data.organisations, &data.reward_proposals, DIGEST_LIMITS)?;
+    let _kept = store.save_digest(&d, engines, version).await.unwrap_or(false);
+    Ok(d)
+}
+
 /// Evaluates data year `year`, stores its results and its digest for reports; returns the
-/// results (with the records they came from).
+/// results and how many were stored.
 pub(crate) async fn evaluate_and_keep(
     store: &Store,
     engines: &YearEngines,
     who: &str,
     year: i32,
-) -> anyhow::Result<(YearData, YearResults, usize)> {
+) -> anyhow::Result<(YearResults, usize)> {
     let version = store.data_version().await?;
-    let data = store.load_year(year).await.with_context(|| format!("cannot load the data year {year}"))?;
-    let r = evaluate_year(engines, data.input()).with_context(|| format!("cannot evaluate the data year {year}"))?;
+    let (data, r) = load_and_evaluate(store, engines, year).await?;
     let saved = store.save_results(who, year, &data, &r, engines).await?;
-    let digest = YearDigest::of_year(&r, engines, &data.organisations, &data.reward_proposals, DIGEST_LIMITS)?;
-    store.save_digest(&digest, engines, version).await?;
-    Ok((data, r, saved))
+    keep_digest(store, engines, &data, &r, version).await?;
+    Ok((r, saved))
 }
 
 /// The digest of every data year from `first` to `to`: the stored one when it was computed from
@@ -104,17 +122,11 @@ pub(crate) async fn digests(
             continue;
         }
         let version = store.data_version().await?;
-        let data = store.load_year(year).await.with_context(|| format!("cannot load the data year {year}"))?;
-        let r =
-            evaluate_year(engines, data.input()).with_context(|| format!("cannot evaluate the data year {year}"))?;
-        let d = YearDigest::of_year(&r, engines, &data.organisations, &data.reward_proposals, DIGEST_LIMITS)?;
-        // Keeping it is a cache: a database this user may only read still gets its report.
-        let _kept = store.save_digest(&d, engines, version).await.unwrap_or(false);
-        out.push(d);
+        let (data, r) = load_and_evaluate(store, engines, year).await?;
+        out.push(keep_digest(store, engines, &data, &r, version).await?);
     }
     Ok(out)
 }
-
 /// Builds a report from the database. An annual report starts from the years' digests (kept
 /// by `xhht evaluate` or by the previous report, computed again when the records or the rules
 /// changed), the small registers of its year, and the names of the people it lists. A phase

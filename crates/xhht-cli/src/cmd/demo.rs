@@ -8,13 +8,12 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use xhht_core::plan::Plan;
 use xhht_demo::{Options, Size, generate};
-use xhht_report::build::{DIGEST_LIMITS, Options as BuildOptions, build};
+use xhht_report::build::{Options as BuildOptions, build};
 use xhht_report::model::{ReportKind, Scope};
-use xhht_scoring::digest::YearDigest;
 use xhht_scoring::year::YearEngines;
 
 use crate::cli::DemoArgs;
-use crate::cmd::db::{History, open, runtime};
+use crate::cmd::db::{History, keep_digest, open, runtime};
 use crate::cmd::report::write_report;
 use crate::output::Out;
 
@@ -74,8 +73,7 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
         let version = store.data_version().await?;
         for (y, r) in history.years.iter().zip(&history.results) {
             store.save_results(who, y.year, y, r, &engines).await?;
-            let digest = YearDigest::of_year(r, &engines, &y.organisations, &y.reward_proposals, DIGEST_LIMITS)?;
-            store.save_digest(&digest, &engines, version).await?;
+            keep_digest(&store, &engines, y, r, version).await?;
         }
         anyhow::Ok(history)
     })?;

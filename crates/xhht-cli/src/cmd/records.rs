@@ -22,7 +22,7 @@ pub(crate) fn evaluate(o: &mut Out<'_>, db: &str, year: i32) -> anyhow::Result<E
     let rt = runtime()?;
     let (people, orgs, saved) = rt.block_on(async {
         let store = open(db).await?;
-        let (_, r, saved) = evaluate_and_keep(&store, &engines, "xhht evaluate", year).await?;
+        let (r, saved) = evaluate_and_keep(&store, &engines, "xhht evaluate", year).await?;
         anyhow::Ok((r.people.len(), r.organisations.len(), saved))
     })?;
     o.line(match o.lang {

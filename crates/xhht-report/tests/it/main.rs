@@ -63,9 +63,10 @@ pub(crate) fn proposals() -> &'static [RewardProposal] {
     })
 }
 
-pub(crate) fn report(kind: ReportKind, year: i32, scope: Scope) -> Report {
-    let (ds, results, engines) = world();
-    let records = Records {
+/// The records of the fixed world, as a report reads them.
+pub(crate) fn records() -> Records<'static> {
+    let (ds, _, _) = world();
+    Records {
         areas: &ds.areas,
         successions: &ds.successions,
         organisations: &ds.organisations,
@@ -74,7 +75,12 @@ pub(crate) fn report(kind: ReportKind, year: i32, scope: Scope) -> Report {
         submissions: &ds.report_submissions,
         duty_reports: &[],
         reward_proposals: proposals(),
-    };
+    }
+}
+
+pub(crate) fn report(kind: ReportKind, year: i32, scope: Scope) -> Report {
+    let (ds, results, engines) = world();
+    let records = records();
     let opts = BuildOptions { kind, year, as_of: today(), scope, notice: Some(ds.notice.clone()) };
     build(&records, results, engines, Plan::can_duoc_2024(), &opts).unwrap()
 }

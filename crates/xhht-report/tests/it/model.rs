@@ -126,16 +126,7 @@ fn proposals_are_counted_by_where_they_stand_in_the_years_and_scope_of_the_repor
 fn an_annual_report_from_stored_digests_is_the_report_from_the_results() {
     use xhht_report::build::{Options as BuildOptions, Records, build, build_from_digests, digest};
     let (ds, results, engines) = world();
-    let records = Records {
-        areas: &ds.areas,
-        successions: &ds.successions,
-        organisations: &ds.organisations,
-        people: &ds.people,
-        recognitions: &ds.recognitions,
-        submissions: &ds.report_submissions,
-        duty_reports: &[],
-        reward_proposals: crate::proposals(),
-    };
+    let records = crate::records();
     // As a store keeps them: JSON text.
     let digests: Vec<xhht_scoring::digest::YearDigest> = results
         .iter()
