@@ -7,6 +7,7 @@
 //! vocabulary the rulebook validator accepts.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -451,6 +452,146 @@ impl<'a> Memberships<'a> {
     }
 }
 
+/// Two memberships of one person in two organisations over at least one shared day. A person
+/// belongs to one organisation at a time: a move ends the membership there before the one here
+/// begins. [`first_clash`] finds them; stores refuse to keep them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clash<'a> {
+    /// The membership that starts first (or, starting the same day, of the organisation whose
+    /// code sorts first).
+    pub held: &'a Membership,
+    /// The other one.
+    pub other: &'a Membership,
+}
+
+impl fmt::Display for Clash<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} thuộc {} ({}) và {} ({}) cùng lúc / belongs to {} ({}) and {} ({}) at the same time",
+            self.held.person,
+            self.held.organisation,
+            self.held.period,
+            self.other.organisation,
+            self.other.period,
+            self.held.organisation,
+            self.held.period,
+            self.other.organisation,
+            self.other.period,
+        )
+    }
+}
+
+/// The first [`Clash`] among `memberships` (any people, any order), if there is one.
+pub fn first_clash<'a>(memberships: impl IntoIterator<Item = &'a Membership>) -> Option<Clash<'a>> {
+    let mut by_person: HashMap<&str, Vec<&Membership>> = HashMap::new();
+    for m in memberships {
+        by_person.entry(m.person.as_str()).or_default().push(m);
+    }
+    let mut people: Vec<&str> = by_person.keys().copied().collect();
+    people.sort_unstable();
+    for p in people {
+        let Some(list) = by_person.get_mut(p) else { continue };
+        list.sort_by(|a, b| (a.period.from(), &a.organisation).cmp(&(b.period.from(), &b.organisation)));
+        for (i, a) in list.iter().enumerate() {
+            if let Some(b) =
+                list[i + 1..].iter().find(|b| b.organisation != a.organisation && a.period.overlaps(&b.period))
+            {
+                return Some(Clash { held: a, other: b });
+            }
+        }
+    }
+    None
+}
+
+/// What writing a membership does to the person's memberships: the one opened and, for a move,
+/// those elsewhere that it overlaps, closed the day before it begins. Access control asks for
+/// the right to write the records of every organisation it touches
+/// ([`MembershipChange::organisations`]) before it is made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MembershipChange {
+    /// The memberships elsewhere, ended the day before [`MembershipChange::open`] begins.
+    pub close: Vec<Membership>,
+    /// The membership written.
+    pub open: Membership,
+}
+
+impl MembershipChange {
+    /// The change that writes `new` given the person's memberships on record (`existing`,
+    /// anyone's: others are ignored). A membership of the person in another organisation that
+    /// overlaps `new` must be closed for `new` to be kept: with `allow_move`, it is closed the
+    /// day before `new` begins; without, or when it begins on or after that day (it cannot end
+    /// before it began), the answer is [`Error::Invalid`] naming it. A membership of the same
+    /// organisation (the same row rewritten, or the other role) is left as it is.
+    pub fn new(existing: &[Membership], new: Membership, allow_move: bool) -> Result<Self> {
+        let mut close = Vec::new();
+        for m in existing.iter().filter(|m| m.person == new.person && m.organisation != new.organisation) {
+            if !m.period.overlaps(&new.period) {
+                continue;
+            }
+            let day_before = new.period.from().pred_opt();
+            let closed = day_before
+                .filter(|d| *d >= m.period.from())
+                .and_then(|d| DateRange::new(m.period.from(), Some(d)).ok());
+            match closed {
+                Some(period) if allow_move => close.push(Membership { period, ..m.clone() }),
+                Some(_) => {
+                    return Err(Error::invalid(
+                        format!("membership of {} in {}", new.person, new.organisation),
+                        "organisation",
+                        format!(
+                            "{} đang thuộc {} ({}): kết thúc tư cách thành viên ở đó trước, hoặc gửi \
+                             `move` để chuyển / {} belongs to {} ({}): end that membership first, \
+                             or send `move` to move them",
+                            new.person, m.organisation, m.period, new.person, m.organisation, m.period
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(Error::invalid(
+                        format!("membership of {} in {}", new.person, new.organisation),
+                        "from",
+                        format!(
+                            "{} thuộc {} từ {} ({}), không trước ngày bắt đầu này / {} belongs to {} \
+                             from {} ({}), not before this one begins: give this membership an end \
+                             date before that",
+                            new.person,
+                            m.organisation,
+                            m.period.from(),
+                            m.period,
+                            new.person,
+                            m.organisation,
+                            m.period.from(),
+                            m.period
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Self { close, open: new })
+    }
+
+    /// Every organisation whose records writing `new` touches, whether or not the change can
+    /// be made: the one joined first, then each other one the person belongs to over `new`'s
+    /// days, without repeats. Access control asks about these before anything else.
+    pub fn organisations<'a>(existing: &'a [Membership], new: &'a Membership) -> Vec<&'a str> {
+        let mut v = vec![new.organisation.as_str()];
+        for m in existing.iter().filter(|m| m.person == new.person && m.period.overlaps(&new.period)) {
+            if !v.contains(&m.organisation.as_str()) {
+                v.push(m.organisation.as_str());
+            }
+        }
+        v
+    }
+
+    /// The memberships to write, the closed ones first.
+    pub fn into_writes(self) -> Vec<Membership> {
+        let mut v = self.close;
+        v.push(self.open);
+        v
+    }
+}
+
 /// A household (hộ gia đình).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -561,6 +702,48 @@ mod tests {
         assert_eq!(ms.head_of("A", d(2024, 3, 31)), Some("h1"));
         assert_eq!(ms.head_of("A", d(2024, 4, 1)), Some("h2"));
         assert_eq!(ms.members_of("A", d(2024, 1, 1)), ["h1", "p1"]);
+    }
+
+    #[test]
+    fn a_person_in_two_organisations_at_once_is_a_clash() {
+        let moved = [
+            m("p1", "A", MemberRole::Member, d(2020, 1, 1), Some(d(2024, 6, 30))),
+            m("p1", "B", MemberRole::Member, d(2024, 7, 1), None),
+            m("p1", "A", MemberRole::Head, d(2020, 1, 1), None),
+        ];
+        assert_eq!(first_clash(&moved[..2]), None, "a move is no clash");
+        let both = [moved[0].clone(), moved[1].clone(), m("p1", "C", MemberRole::Member, d(2024, 6, 30), None)];
+        let c = first_clash(&both).unwrap();
+        assert_eq!((c.held.organisation.as_str(), c.other.organisation.as_str()), ("A", "C"));
+        assert!(c.to_string().contains("at the same time"), "{c}");
+        // The same organisation in two roles is not a clash.
+        assert_eq!(first_clash(&[moved[0].clone(), moved[2].clone()]), None);
+    }
+
+    #[test]
+    fn a_membership_elsewhere_is_closed_only_by_a_move() {
+        let held = [
+            m("p1", "B", MemberRole::Member, d(2015, 1, 1), None),
+            m("p2", "B", MemberRole::Member, d(2015, 1, 1), None),
+        ];
+        let new = m("p1", "A", MemberRole::Member, d(2024, 1, 1), None);
+        let err = MembershipChange::new(&held, new.clone(), false).unwrap_err().to_string();
+        assert!(err.contains("belongs to B") && err.contains("move"), "{err}");
+        assert_eq!(MembershipChange::organisations(&held, &new), ["A", "B"]);
+        let change = MembershipChange::new(&held, new.clone(), true).unwrap();
+        assert_eq!(change.close, [m("p1", "B", MemberRole::Member, d(2015, 1, 1), Some(d(2023, 12, 31)))]);
+        let writes = change.into_writes();
+        assert_eq!(first_clash(&writes), None);
+        // A membership elsewhere that begins later cannot be closed before the new one begins.
+        let later = [m("p1", "B", MemberRole::Member, d(2025, 1, 1), None)];
+        assert_eq!(MembershipChange::organisations(&later, &new), ["A", "B"]);
+        let err = MembershipChange::new(&later, new.clone(), true).unwrap_err().to_string();
+        assert!(err.contains("end date"), "{err}");
+        // Nothing elsewhere (or only the past): nothing to close, one organisation touched.
+        let past = [m("p1", "B", MemberRole::Member, d(2015, 1, 1), Some(d(2020, 12, 31)))];
+        assert_eq!(MembershipChange::organisations(&past, &new), ["A"]);
+        let change = MembershipChange::new(&past, new, false).unwrap();
+        assert!(change.close.is_empty());
     }
 
     #[test]

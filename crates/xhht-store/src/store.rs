@@ -437,6 +437,11 @@ impl Store {
         self.one("p.id = $1", vec![Val::text(id)]).await
     }
 
+    /// Every membership of one person, in any organisation and year, with its version.
+    pub async fn memberships_of(&self, person: &str) -> Result<Vec<Versioned<Membership>>> {
+        self.list("p.person = $1", vec![Val::text(person)]).await
+    }
+
     /// One area by code, with its version.
     pub async fn area(&self, code: &str) -> Result<Option<Versioned<AdminArea>>> {
         self.one("p.code = $1", vec![Val::text(code)]).await

@@ -13,7 +13,7 @@ use crate::audit::Audit;
 use crate::db::{Conn, FastHash, Ty, Val, placeholders, tuples};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, Record, Ref, Row, key_text};
-use crate::schema::Table;
+use crate::schema::{MEMBERSHIPS, Table};
 
 /// How many rows were added, changed and left as they were by a write.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -325,6 +325,9 @@ pub(crate) struct Upserter {
     copy_new: bool,
     pending_new: Vec<Row>,
     report: WriteReport,
+    /// For memberships: the people whose memberships were added or changed, checked at
+    /// [`Upserter::finish`] (see [`check_clashes`]).
+    touched: Vec<Val>,
 }
 
 impl Upserter {
@@ -338,6 +341,7 @@ impl Upserter {
             copy_new: c.supports_copy() && table.child.is_none() && expected >= 2 * step,
             pending_new: Vec::new(),
             report: WriteReport::default(),
+            touched: Vec::new(),
         })
     }
 
@@ -409,6 +413,9 @@ impl Upserter {
                 inserted.push_str("]}");
                 audit.push(table.name, first, "insert", None, Some(inserted));
             }
+            if std::ptr::eq(table, &MEMBERSHIPS) {
+                self.touched.extend(write.iter().map(|r| r.vals[0].clone()));
+            }
             if self.copy_new && existing.is_empty() {
                 self.pending_new.extend(write);
                 if self.pending_new.len() >= COPY_ROWS {
@@ -433,9 +440,54 @@ impl Upserter {
         if !self.pending_new.is_empty() {
             copy_rows(c, self.table, std::mem::take(&mut self.pending_new)).await?;
         }
+        check_clashes(c, std::mem::take(&mut self.touched)).await?;
         audit.flush(c).await?;
         Ok(self.report)
     }
+}
+
+/// Above this many people, the candidates for a clash are found by one pass over the table.
+const CLASH_SCAN_ABOVE: usize = 5_000;
+
+/// Refuses the write (so the transaction rolls back) when one of `people` now belongs to two
+/// organisations on the same day ([`xhht_core::entity::first_clash`]): whatever writes the
+/// memberships — the API, an import, an update — a person is in one organisation at a time, and
+/// a move ends the membership there before the one here begins. Only the people whose
+/// memberships this write added or changed are checked, so a clash already in an older
+/// database does not block unrelated writes.
+pub(crate) async fn check_clashes<C: Conn>(c: &mut C, mut people: Vec<Val>) -> Result<()> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    people.sort_unstable_by(|a, b| a.as_str().cmp(&b.as_str()));
+    people.dedup_by(|a, b| a.as_str() == b.as_str());
+    if people.len() > CLASH_SCAN_ABOVE {
+        // Only people in two organisations or more can clash: one grouped pass over the key.
+        let many = c
+            .fetch(
+                "SELECT person FROM memberships GROUP BY person HAVING COUNT(DISTINCT organisation) > 1".to_owned(),
+                Vec::new(),
+                vec![Ty::Text],
+            )
+            .await?;
+        let many: HashSet<String> = many.into_iter().filter_map(|mut v| v.pop().and_then(Val::into_string)).collect();
+        people.retain(|p| p.as_str().is_some_and(|p| many.contains(p)));
+    }
+    for chunk in people.chunks(chunk_rows(1)) {
+        let filter = format!("p.person IN ({})", placeholders(1, chunk.len()));
+        let held: Vec<xhht_core::entity::Membership> =
+            select(c, &filter, chunk.to_vec()).await?.into_iter().map(|(m, _)| m).collect();
+        if let Some(clash) = xhht_core::entity::first_clash(&held) {
+            let m = clash.other;
+            return Err(Error::Invalid {
+                table: MEMBERSHIPS.name,
+                key: m.to_row().map(|r| r.key_text(&MEMBERSHIPS)).unwrap_or_default(),
+                field: "valid_from".to_owned(),
+                message: clash.to_string(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Rows per `COPY` statement.
@@ -734,6 +786,9 @@ pub(crate) async fn update_versioned<C: Conn, T: Record>(
         let sql = format!("DELETE FROM {} WHERE {}", child.name, key_in(table, "", 1));
         c.exec(sql, key.clone()).await?;
         write_children(c, table, &row).await?;
+    }
+    if std::ptr::eq(table, &MEMBERSHIPS) {
+        check_clashes(c, vec![key[0].clone()]).await?;
     }
     audit.push(
         table.name,

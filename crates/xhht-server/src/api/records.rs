@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use xhht_core::access::{Action, Resource};
 use xhht_core::entity::{
-    MemberRole, Membership, Memberships, OrgKind, OrgLevel, Organisation, Ownership, Person, PersonCategory,
+    MemberRole, Membership, MembershipChange, Memberships, OrgKind, OrgLevel, Organisation, Ownership, Person,
+    PersonCategory,
 };
 use xhht_core::period::DateRange;
 use xhht_core::record::{
@@ -328,8 +329,9 @@ impl PersonIn {
 }
 
 /// Writes a person; with `organisation`, also their membership. Written by the unit the person
-/// belongs to (and, for someone already recorded, the units they belong to now) or an
-/// administrator.
+/// belongs to or an administrator; joining another organisation is a move (the membership
+/// there ends the day before), written only by a caller who may write both organisations'
+/// records.
 #[utoipa::path(post, path = "/people", tag = "records", request_body = PersonIn,
     responses((status = 200, body = Written), (status = 403, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
@@ -342,37 +344,55 @@ pub(crate) async fn put_person(
     let today = state.today();
     let data = today_data(&state).await?;
     let current = org_of_person(&data, &person.id, today);
-    let target = b.organisation.clone().or_else(|| current.clone());
-    match &target {
-        Some(o) => who.require(Action::Write, &Resource::OrganisationRecord(o.clone()), false)?,
-        None => who.require(Action::Write, &Resource::Reference, false)?,
-    }
-    if let Some(c) = &current {
-        who.require(Action::Write, &Resource::OrganisationRecord(c.clone()), false)?;
-    }
-    let membership = match &b.organisation {
-        Some(o) if current.as_deref() != Some(o.as_str()) => Some(Membership {
-            person: person.id.clone(),
-            organisation: o.clone(),
-            role: MemberRole::Member,
-            period: DateRange::starting(b.member_since.unwrap_or(today)),
-        }),
+    let actor = &who.0.principal.user;
+    // Joining an organisation is a move when the person belongs elsewhere: the membership there
+    // ends the day before, and both organisations' records are written.
+    let change = match &b.organisation {
+        Some(o) if current.as_deref() != Some(o.as_str()) => {
+            let joined = Membership {
+                person: person.id.clone(),
+                organisation: o.clone(),
+                role: MemberRole::Member,
+                period: DateRange::starting(b.member_since.unwrap_or(today)),
+            };
+            let held = held_memberships(&state, &person.id).await?;
+            require_each(&who, &held, &joined)?;
+            Some(MembershipChange::new(&held, joined, true)?)
+        }
         _ => None,
     };
-    let actor = &who.0.principal.user;
+    match (&change, &current) {
+        (Some(_), _) => {}
+        (None, Some(o)) => who.require(Action::Write, &Resource::OrganisationRecord(o.clone()), false)?,
+        (None, None) => who.require(Action::Write, &Resource::Reference, false)?,
+    }
     if let Some(o) = &b.organisation
         && state.store().organisation(o).await?.is_none()
     {
         return Err(ApiError::invalid("organisation", "no such organisation"));
     }
     let mut w = state.store().put_people(actor, &[person]).await?;
-    if let Some(m) = membership {
-        let m = state.store().put_memberships(actor, &[m]).await;
+    if let Some(c) = change {
+        let m = state.store().put_memberships(actor, &c.into_writes()).await;
         state.invalidate();
         w += m?;
     }
     state.invalidate();
     Ok(Json(w.into()))
+}
+
+/// Every membership of `person` on record.
+async fn held_memberships(state: &AppState, person: &str) -> Result<Vec<Membership>, ApiError> {
+    Ok(state.store().memberships_of(person).await?.into_iter().map(|v| v.value).collect())
+}
+
+/// Refuses unless the caller may write the records of every organisation that writing `new`
+/// touches: the one joined and each one the person belongs to over its days.
+fn require_each(who: &Auth, held: &[Membership], new: &Membership) -> Result<(), ApiError> {
+    for org in MembershipChange::organisations(held, new) {
+        who.require(Action::Write, &Resource::OrganisationRecord(org.to_owned()), false)?;
+    }
+    Ok(())
 }
 
 /// One person (personal fields only for roles allowed), with the version in `ETag`.
@@ -433,6 +453,11 @@ pub(crate) struct MembershipIn {
     from: NaiveDate,
     /// To (absent: still).
     to: Option<NaiveDate>,
+    /// When the person belongs to another organisation over these days: end that membership the
+    /// day before this one begins (a move; it needs the right to write both organisations'
+    /// records). Without it, such a membership is refused (409).
+    #[serde(default, rename = "move")]
+    move_: bool,
 }
 
 /// Memberships of people in organisations.
@@ -453,11 +478,14 @@ pub(crate) async fn list_memberships(
     paginate(&list, &q.page())
 }
 
-/// Writes a membership (the organisation's unit or an administrator). Two heads of one
-/// organisation on the same day are refused (422).
+/// Writes a membership (the organisation's unit or an administrator). A person belongs to one
+/// organisation at a time: when they belong to another over these days, the write needs the
+/// right to write that organisation's records too (403 otherwise) and `move: true`, which ends
+/// the membership there the day before (409 without it). Overlapping memberships in one
+/// organisation and two heads of one organisation on the same day are refused (422).
 #[utoipa::path(post, path = "/memberships", tag = "records", request_body = MembershipIn,
     responses((status = 200, body = Written), (status = 403, body = crate::error::ErrorBody),
-              (status = 422, body = crate::error::ErrorBody)))]
+              (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn put_membership(
     State(state): State<AppState>,
     who: Auth,
@@ -466,23 +494,38 @@ pub(crate) async fn put_membership(
     who.require(Action::Write, &Resource::OrganisationRecord(b.organisation.clone()), false)?;
     let period = DateRange::new(b.from, b.to).map_err(|_| ApiError::invalid("to", "the end is before the start"))?;
     let m = Membership { person: b.person, organisation: b.organisation, role: b.role, period };
+    // A person belongs to one organisation at a time: a membership elsewhere over these days is
+    // ended by a move, which writes that organisation's records too.
+    let held = held_memberships(&state, &m.person).await?;
+    require_each(&who, &held, &m)?;
+    let change = MembershipChange::new(&held, m.clone(), true)?;
+    if !b.move_ && !change.close.is_empty() {
+        let why = MembershipChange::new(&held, m, false).err().map_or_else(String::new, |e| match e {
+            xhht_core::Error::Invalid { message, .. } => message,
+            other => other.to_string(),
+        });
+        return Err(ApiError::Conflict(why));
+    }
     // The same rule the rules engine applies: no overlapping memberships of one person in one
     // organisation and role, no two heads of one organisation on one day.
     let data = state.year_data(chrono::Datelike::year(&m.period.from()).clamp(2000, 2100)).await?;
-    let same_key = |x: &Membership| {
-        x.person == m.person
-            && x.organisation == m.organisation
-            && x.role == m.role
-            && x.period.from() == m.period.from()
+    let writes = change.into_writes();
+    let rewritten = |x: &Membership| {
+        writes.iter().any(|w| {
+            x.person == w.person
+                && x.organisation == w.organisation
+                && x.role == w.role
+                && x.period.from() == w.period.from()
+        })
     };
-    if let Err(e) = Memberships::new(data.memberships.iter().filter(|x| !same_key(x)).chain(std::iter::once(&m))) {
+    if let Err(e) = Memberships::new(data.memberships.iter().filter(|x| !rewritten(x)).chain(writes.iter())) {
         let field = if m.role == MemberRole::Head { "role" } else { "from" };
         return Err(match e {
             xhht_core::Error::Invalid { message, .. } => ApiError::invalid(field, message),
             other => ApiError::invalid(field, other.to_string()),
         });
     }
-    let w = state.store().put_memberships(&who.0.principal.user, &[m]).await?;
+    let w = state.store().put_memberships(&who.0.principal.user, &writes).await?;
     state.invalidate();
     Ok(Json(w.into()))
 }

@@ -13,7 +13,9 @@ struct WriteCase {
     uri: String,
     body: Value,
     action: Action,
-    resource: Resource,
+    /// What `decide` is asked about: every one must be allowed (a move writes the records of
+    /// the organisation left and of the one joined).
+    resources: Vec<Resource>,
     /// For approvals: the person who must be acting (the head on the day).
     head: Option<String>,
 }
@@ -52,13 +54,27 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
     });
     let subject = json!({"kind": "person", "id": w.member_a});
     let day = today().to_string();
+    // Two people of B today: a member and its head.
+    let b = w.org_b.clone();
+    let rec_b = || Resource::OrganisationRecord(b.clone());
+    let of_b = app.get("admin", &format!("/api/v1/memberships?organisation={b}&per_page=500")).await.json();
+    let in_b = |role: &str| {
+        of_b["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["role"] == role && m["period"]["to"].is_null())
+            .map(|m| m["person"].as_str().unwrap().to_owned())
+    };
+    let member_b = in_b("member").expect("a member of B");
+    let head_b = in_b("head").unwrap_or_else(|| member_b.clone());
     vec![
         WriteCase {
             method: "POST",
             uri: "/api/v1/organisations".into(),
             body: org_in.clone(),
             action: Action::Write,
-            resource: Resource::Organisation(a.clone()),
+            resources: vec![Resource::Organisation(a.clone())],
             head: None,
         },
         WriteCase {
@@ -66,7 +82,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/organisations".into(),
             body: new_org,
             action: Action::Write,
-            resource: Resource::Reference,
+            resources: vec![Resource::Reference],
             head: None,
         },
         WriteCase {
@@ -74,7 +90,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: format!("/api/v1/organisations/{a}"),
             body: with_version(org_in, 1),
             action: Action::Write,
-            resource: Resource::Organisation(a.clone()),
+            resources: vec![Resource::Organisation(a.clone())],
             head: None,
         },
         WriteCase {
@@ -82,7 +98,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/people".into(),
             body: person_in.clone(),
             action: Action::Write,
-            resource: rec(),
+            resources: vec![rec()],
             head: None,
         },
         WriteCase {
@@ -90,7 +106,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: format!("/api/v1/people/{}", w.member_a),
             body: with_version(person_in, 1),
             action: Action::Write,
-            resource: rec(),
+            resources: vec![rec()],
             head: None,
         },
         WriteCase {
@@ -98,7 +114,35 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/memberships".into(),
             body: json!({"person": w.member_a, "organisation": a, "from": "1990-01-01", "to": "1990-12-31"}),
             action: Action::Write,
-            resource: rec(),
+            resources: vec![rec()],
+            head: None,
+        },
+        // Taking over another organisation's person: the person's organisation must agree
+        // (its unit or an administrator), with or without `move`.
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/memberships".into(),
+            body: json!({"person": member_b, "organisation": a, "from": "2024-01-01"}),
+            action: Action::Write,
+            resources: vec![rec(), rec_b()],
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/people".into(),
+            // (Joining before B's membership began: refused after the access check, so that
+            // no role's answer changes the next one's.)
+            body: json!({"id": member_b, "full_name": "Tên Mới", "category": "giao-vien", "organisation": a, "member_since": "2000-01-01"}),
+            action: Action::Write,
+            resources: vec![rec(), rec_b()],
+            head: None,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/memberships".into(),
+            body: json!({"person": head_b, "organisation": a, "from": "2000-01-01", "move": true}),
+            action: Action::Write,
+            resources: vec![rec(), rec_b()],
             head: None,
         },
         WriteCase {
@@ -106,7 +150,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/registrations".into(),
             body: json!({"subject": subject, "title": "cong-dan-hoc-tap", "year": 2026, "date": "2026-02-01"}),
             action: Action::Write,
-            resource: rec(),
+            resources: vec![rec()],
             head: None,
         },
         WriteCase {
@@ -114,7 +158,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/commitments".into(),
             body: json!({"person": w.member_a, "year": 2026, "date": "2026-02-01"}),
             action: Action::Write,
-            resource: rec(),
+            resources: vec![rec()],
             head: None,
         },
         WriteCase {
@@ -122,7 +166,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/self-study-plans".into(),
             body: json!({"person": w.member_a, "year": 2026, "submitted": "2026-02-01"}),
             action: Action::Write,
-            resource: rec(),
+            resources: vec![rec()],
             head: None,
         },
         WriteCase {
@@ -130,7 +174,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: format!("/api/v1/self-study-plans/{}/2026/approval", w.member_a),
             body: json!({"by": w.head_a, "on": day}),
             action: Action::Approve,
-            resource: rec(),
+            resources: vec![rec()],
             head: Some(w.head_a.clone()),
         },
         WriteCase {
@@ -138,7 +182,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/assessments".into(),
             body: json!({"subject": subject, "rulebook": "cong-dan-hoc-tap", "year": 2026, "evaluator": "x", "date": "2026-06-01", "values": []}),
             action: Action::Write,
-            resource: rec(),
+            resources: vec![rec()],
             head: None,
         },
         WriteCase {
@@ -146,7 +190,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/assessments".into(),
             body: json!({"subject": subject, "rulebook": "cong-dan-hoc-tap", "year": 2026, "evaluator": "x", "date": "2026-06-01", "values": [], "version": 1}),
             action: Action::Write,
-            resource: rec(),
+            resources: vec![rec()],
             head: None,
         },
         WriteCase {
@@ -154,7 +198,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/recognitions".into(),
             body: json!({"subject": {"kind": "organisation", "id": a}, "title": "don-vi-hoc-tap", "level": 1, "year": 2026, "decision_number": "QĐ 1/TEST", "decision_date": "2026-11-01", "authority": "UBND"}),
             action: Action::Write,
-            resource: Resource::Recognition,
+            resources: vec![Resource::Recognition],
             head: None,
         },
         WriteCase {
@@ -162,7 +206,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/report-submissions".into(),
             body: json!({"actor": w.actor_a.clone().unwrap_or_else(|| "actor.ubnd-xa".into()), "organisation": a, "year": 2026}),
             action: Action::Write,
-            resource: rec(),
+            resources: vec![rec()],
             head: None,
         },
         WriteCase {
@@ -173,7 +217,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
                 json!({"reports": [{"actor": actor, "organisation": a, "year": 2026, "duty": format!("{actor}.1"), "field": "done", "value": "Đã triển khai"}]})
             },
             action: Action::Write,
-            resource: rec(),
+            resources: vec![rec()],
             head: None,
         },
         WriteCase {
@@ -181,7 +225,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/reward-proposals".into(),
             body: json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026}),
             action: Action::Write,
-            resource: Resource::RewardProposal(a.clone()),
+            resources: vec![Resource::RewardProposal(a.clone())],
             head: None,
         },
         WriteCase {
@@ -189,7 +233,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/reward-proposals/verification".into(),
             body: json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026, "outcome": "accepted"}),
             action: Action::Verify,
-            resource: Resource::RewardProposal(a.clone()),
+            resources: vec![Resource::RewardProposal(a.clone())],
             head: None,
         },
         WriteCase {
@@ -197,7 +241,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/reward-proposals/decision".into(),
             body: json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026, "decision": "approved"}),
             action: Action::Decide,
-            resource: Resource::RewardProposal(a.clone()),
+            resources: vec![Resource::RewardProposal(a.clone())],
             head: None,
         },
         WriteCase {
@@ -205,7 +249,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/evaluations/2026".into(),
             body: json!({}),
             action: Action::Administer,
-            resource: Resource::Results,
+            resources: vec![Resource::Results],
             head: None,
         },
         WriteCase {
@@ -213,7 +257,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/imports/organisations?file=o.csv".into(),
             body: json!("not a csv"),
             action: Action::Write,
-            resource: Resource::Reference,
+            resources: vec![Resource::Reference],
             head: None,
         },
         WriteCase {
@@ -221,7 +265,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/users".into(),
             body: json!({"name": "someone", "role": "viewer"}),
             action: Action::Administer,
-            resource: Resource::Users,
+            resources: vec![Resource::Users],
             head: None,
         },
         WriteCase {
@@ -229,7 +273,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/users/viewer/tokens".into(),
             body: json!({"name": "t"}),
             action: Action::Administer,
-            resource: Resource::Users,
+            resources: vec![Resource::Users],
             head: None,
         },
     ]
@@ -295,7 +339,7 @@ async fn every_writing_endpoint_answers_every_role_as_decide_says() {
             assert!(USERS.contains(&user));
             let (p, person) = principal(user);
             let is_head = case.head.is_some() && case.head == person;
-            let allowed = decide(&p, case.action, &case.resource, is_head).allowed();
+            let allowed = case.resources.iter().all(|res| decide(&p, case.action, res, is_head).allowed());
             let r = app.send(Some(user), case.method, &case.uri, Some(case.body.clone())).await;
             if allowed {
                 assert!(
@@ -385,4 +429,75 @@ async fn only_the_head_on_the_day_approves_a_self_study_plan() {
     assert!(r.status == StatusCode::OK || r.status == StatusCode::CONFLICT, "{}", r.text());
     let again = app.post("unit-a", &uri, json!({"on": "2026-03-02"})).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text());
+}
+
+#[tokio::test]
+async fn a_unit_cannot_take_over_another_organisations_person() {
+    let app = TestApp::new("takeover").await;
+    let w = world();
+    let of_b = app.get("admin", &format!("/api/v1/memberships?organisation={}&per_page=500", w.org_b)).await.json();
+    let person = of_b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["period"]["to"].is_null())
+        .map(|m| m["person"].as_str().unwrap().to_owned())
+        .unwrap();
+    let take = json!({"person": person, "organisation": w.org_a, "from": "2024-01-01"});
+    let r = app.post("unit-a", "/api/v1/memberships", take.clone()).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    let r = app
+        .post(
+            "unit-a",
+            "/api/v1/memberships",
+            json!({"person": person, "organisation": w.org_a, "from": "2024-01-01", "move": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    // The person stays B's: A does not read their name, nor rename them.
+    let got = app.get("unit-a", &format!("/api/v1/people/{person}")).await.json();
+    assert_eq!(
+        (got["redacted"].as_bool(), got["organisation"].as_str()),
+        (Some(true), Some(w.org_b.as_str())),
+        "{got}"
+    );
+    let r = app
+        .post(
+            "unit-a",
+            "/api/v1/people",
+            json!({"id": person, "full_name": "Tên Khác", "category": "giao-vien", "organisation": w.org_a}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    // An administrator's membership elsewhere over the same days is a conflict without `move`…
+    let r = app.post("admin", "/api/v1/memberships", take).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert!(r.text().contains("move"), "{}", r.text());
+    // … and a move with it: B's membership ends the day before A's begins.
+    let r = app
+        .post(
+            "admin",
+            "/api/v1/memberships",
+            json!({"person": person, "organisation": w.org_a, "from": "2024-01-01", "move": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let ms = app.get("admin", &format!("/api/v1/memberships?person={person}&year=2023&per_page=500")).await.json();
+    let now = app.get("admin", &format!("/api/v1/memberships?person={person}&per_page=500")).await.json();
+    let open: Vec<&str> = now["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["period"]["to"].is_null())
+        .map(|m| m["organisation"].as_str().unwrap())
+        .collect();
+    assert_eq!(open, [w.org_a.as_str()], "{now}");
+    assert!(
+        ms["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["organisation"] == w.org_b.as_str() && m["period"]["to"] == "2023-12-31"),
+        "{ms}"
+    );
 }

@@ -14,6 +14,7 @@
 //!
 //! The columns of each kind are documented in `docs/data-formats.md` ("Imports").
 
+mod clash;
 mod export;
 pub(crate) mod header;
 mod kinds;
@@ -310,6 +311,7 @@ impl Store {
         // References, and the names of memberships' people.
         self.check_references(&mut data, &file).await?;
         self.check_names(&mut data, &file).await?;
+        self.check_membership_clashes(&mut data, &file).await?;
 
         let rejected: Vec<&DataRow> = data.iter().filter(|d| !d.errors.is_empty()).collect();
         let mut errors: Vec<RowError> = file_errors;

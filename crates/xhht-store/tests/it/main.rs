@@ -15,6 +15,7 @@ mod support;
 
 mod audit;
 mod basics;
+mod clash;
 mod concurrency;
 mod digest;
 mod import;
