@@ -392,6 +392,11 @@ pub fn evaluate_year(engines: &YearEngines, input: YearInput<'_>) -> Result<Year
     Ok(YearResults { year, people, organisations })
 }
 
+/// The tags a person's rulebook indicators select by (`category:giao-vien`…).
+pub fn person_tags(person: &Person) -> Vec<String> {
+    vec![format!("category:{}", person.category.id())]
+}
+
 /// One person's results (also what `explain` rebuilds for a single person).
 pub fn person_result(
     engines: &YearEngines,
@@ -401,7 +406,7 @@ pub fn person_result(
 ) -> Result<PersonResult> {
     let year = index.year;
     let subject = SubjectRef::Person(person.id.clone());
-    let tags = vec![format!("category:{}", person.category.id())];
+    let tags = person_tags(person);
     let citizen = match index.assessment(&subject, CITIZEN_RULEBOOK) {
         Some(_) => {
             let f = index.facts(&engines.citizen, Subject::Person, &subject, tags.clone(), holds);

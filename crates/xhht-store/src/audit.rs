@@ -39,7 +39,7 @@ use xhht_core::rulebook::sha256_hex;
 
 use crate::db::{Conn, Ty, Val, tuples};
 use crate::error::Result;
-use crate::schema::{AUDIT_LOG, RESULTS};
+use crate::schema::AUDIT_LOG;
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -155,6 +155,10 @@ pub(crate) struct Audit {
     records_changed: bool,
 }
 
+/// Audited tables whose changes are not records (results are derived; users and tokens are
+/// accounts): they do not move the data version.
+const NOT_RECORDS: [&str; 3] = ["results", "users", "api_tokens"];
+
 impl Audit {
     /// Starts the entries of a write transaction: takes the chain lock (PostgreSQL), reads the
     /// database's clock and the last entry.
@@ -194,7 +198,7 @@ impl Audit {
         before: Option<String>,
         after: Option<String>,
     ) {
-        if table != RESULTS.name {
+        if !NOT_RECORDS.contains(&table) {
             self.records_changed = true;
         }
         let mut e = AuditEntry {
@@ -332,7 +336,13 @@ pub(crate) async fn verify<C: Conn>(c: &mut C) -> Result<AuditReport> {
 /// and the `insert` entry whose rows include it.
 pub(crate) async fn history<C: Conn>(c: &mut C, table: &str, row_key: &str) -> Result<Vec<AuditEntry>> {
     let Some(def) = crate::schema::ALL_TABLES.iter().find(|t| t.name == table) else {
-        return Ok(Vec::new());
+        // Accounts (`users`, `api_tokens`): one entry per change, under the row's own key.
+        let sql = format!(
+            "SELECT {} FROM audit_log WHERE table_name = $1 AND row_key = $2 ORDER BY seq",
+            AUDIT_LOG.col_list()
+        );
+        let rows = c.fetch(sql, vec![Val::text(table), Val::text(row_key)], AUDIT_LOG.types()).await?;
+        return Ok(rows.into_iter().map(AuditEntry::from_vals).collect());
     };
     let parts: Vec<&str> = row_key.split('/').collect();
     let first = parts.first().copied().unwrap_or_default();

@@ -18,7 +18,7 @@ async fn a_database_at_version_1_with_data_migrates_to_the_latest() {
         old.close().await;
 
         let store = db.open().await;
-        assert_eq!(store.schema_version().await.unwrap(), 5);
+        assert_eq!(store.schema_version().await.unwrap(), 6);
         assert_eq!(store.person("p2").await.unwrap().unwrap().value, teacher("p2"));
         let counts = store.counts().await.unwrap();
         assert!(counts.contains(&("people", 2)) && counts.contains(&("imports", 0)), "{counts:?}");
@@ -57,6 +57,45 @@ async fn a_database_at_version_1_with_data_migrates_to_the_latest() {
         assert_eq!(store.load_year(2024).await.unwrap().reward_proposals, [decided]);
         assert!(store.audit_verify().await.unwrap().is_ok(), "the audit chain survives the migration");
         store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_old_servers_users_tokens_and_sessions_are_carried_over_by_version_6() {
+    each_backend("migrate-users", async |db| {
+        let old = Store::open_with_schema(&db.target, 5).await.unwrap();
+        old.close().await;
+        // What a server before version 6 created on its own pool.
+        for sql in [
+            "CREATE TABLE server_users (name TEXT PRIMARY KEY, role TEXT NOT NULL, organisation TEXT, person TEXT, \
+             password_hash TEXT, created BIGINT NOT NULL)",
+            "CREATE TABLE server_tokens (hash TEXT PRIMARY KEY, prefix TEXT NOT NULL, name TEXT NOT NULL, \
+             user_name TEXT NOT NULL REFERENCES server_users (name), created BIGINT NOT NULL, revoked BIGINT)",
+            "CREATE TABLE server_sessions (id_hash TEXT PRIMARY KEY, user_name TEXT NOT NULL REFERENCES server_users (name), \
+             expires BIGINT NOT NULL, created BIGINT NOT NULL)",
+            "INSERT INTO server_users VALUES ('ana', 'unit', 'THCS-A', 'CB1', '$argon2id$x', 100), ('bo', 'admin', NULL, NULL, NULL, 101)",
+            "INSERT INTO server_tokens VALUES ('h1', 'abcd1234', 'laptop', 'ana', 102, NULL), ('h2', 'abcd1234', 'old', 'ana', 90, 95)",
+            "INSERT INTO server_sessions VALUES ('s1', 'bo', 4000000000, 103)",
+        ] {
+            raw_exec(&db, sql).await;
+        }
+        let store = db.open().await;
+        assert_eq!(store.schema_version().await.unwrap(), 6);
+        let users = store.users().await.unwrap();
+        assert_eq!(users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["ana", "bo"]);
+        assert_eq!(users[0].password_hash.as_deref(), Some("$argon2id$x"));
+        assert_eq!((users[0].organisation.as_deref(), users[0].person.as_deref()), (Some("THCS-A"), Some("CB1")));
+        let tokens = store.tokens_with_prefix("abcd1234").await.unwrap();
+        assert_eq!(tokens.iter().map(|(h, u)| (h.as_str(), u.name.as_str())).collect::<Vec<_>>(), [("h1", "ana")]);
+        assert_eq!(store.session_user("s1", 1000).await.unwrap().map(|u| u.name), Some("bo".to_owned()));
+        assert!(raw_exec_err(&db, "SELECT 1 FROM server_users").await.is_some(), "the old tables are gone");
+        store.close().await;
+        // A fresh database gets the tables empty.
+        let fresh = db.sibling("fresh").await;
+        let s = fresh.open().await;
+        assert!(s.users().await.unwrap().is_empty());
+        s.close().await;
     })
     .await;
 }
