@@ -14,6 +14,8 @@
 //!   organisation), names filled or withheld by the caller's rights, rendered in any format.
 //! - Explanations ([`explain`]): why a person or an organisation holds (or lacks) its title and
 //!   meets (or not) the plan's criteria, in both languages.
+//! - Writing records as someone ([`records`], reward proposals): each write judged by
+//!   `decide` on what it touches, found from the records.
 //! - Accounts ([`auth`]): users, API tokens, sessions.
 //!
 //! Every decision of who may do what is `xhht_core::access::decide`, asked here, not in a
@@ -29,6 +31,8 @@
 pub mod auth;
 mod error;
 pub mod explain;
+pub mod proposals;
+pub mod records;
 pub mod reports;
 pub mod years;
 

@@ -142,6 +142,26 @@ impl From<xhht_store::Error> for ApiError {
     }
 }
 
+impl From<xhht_app::Error> for ApiError {
+    fn from(e: xhht_app::Error) -> Self {
+        use xhht_app::Error as A;
+        match e {
+            A::Forbidden(m) => ApiError::Forbidden(m),
+            A::NotFound(m) => ApiError::NotFound(m),
+            A::Invalid(problems) => ApiError::Invalid(
+                problems.into_iter().map(|p| FieldError { field: p.field, message: p.message }).collect(),
+            ),
+            A::Conflict(m) => ApiError::Conflict(m),
+            A::Store(s) => s.into(),
+            A::Core(c) => c.into(),
+            A::Evaluation { year, source } => ApiError::Conflict(format!(
+                "the records of {year} cannot be evaluated until they are corrected: {source}"
+            )),
+            other => ApiError::internal("use case", other),
+        }
+    }
+}
+
 impl From<xhht_core::Error> for ApiError {
     fn from(e: xhht_core::Error) -> Self {
         match e {

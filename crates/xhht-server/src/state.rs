@@ -82,10 +82,9 @@ impl Config {
 }
 
 pub(crate) struct Inner {
-    pub(crate) store: Store,
+    pub(crate) app: xhht_app::App,
     pub(crate) pool: Pool,
     pub(crate) config: Config,
-    pub(crate) engines: YearEngines,
     pub(crate) cache: Cache,
     pub(crate) limiter: Option<DefaultKeyedRateLimiter<std::net::IpAddr>>,
 }
@@ -106,21 +105,24 @@ impl AppState {
     /// Opens the database (migrating the store's schema and creating the server's tables) and
     /// builds the rule engines.
     pub async fn new(config: Config) -> Result<AppState> {
-        let store = Store::open(&config.db).await?;
+        let app = xhht_app::App::open(&config.db).await.map_err(|e| Error::Evaluation(e.to_string()))?;
         let pool = Pool::open(&config.db).await?;
-        pool.carry_over_reward_decisions(&store).await?;
-        let engines = YearEngines::builtin().map_err(|e| Error::Evaluation(e.to_string()))?;
         let limiter = config.rate_limit.map(|r| {
             let per = NonZeroU32::new(r.per_minute).unwrap_or(NonZeroU32::MIN);
             let burst = NonZeroU32::new(r.burst).unwrap_or(NonZeroU32::MIN);
             RateLimiter::keyed(Quota::per_minute(per).allow_burst(burst))
         });
-        Ok(AppState { inner: Arc::new(Inner { store, pool, config, engines, cache: Cache::default(), limiter }) })
+        Ok(AppState { inner: Arc::new(Inner { app, pool, config, cache: Cache::default(), limiter }) })
     }
 
     /// The store.
     pub fn store(&self) -> &Store {
-        &self.inner.store
+        self.inner.app.store()
+    }
+
+    /// The use cases.
+    pub fn app(&self) -> &xhht_app::App {
+        &self.inner.app
     }
 
     /// The configuration.
@@ -133,7 +135,7 @@ impl AppState {
     }
 
     pub(crate) fn engines(&self) -> &YearEngines {
-        &self.inner.engines
+        self.inner.app.engines()
     }
 
     pub(crate) fn cache(&self) -> &Cache {

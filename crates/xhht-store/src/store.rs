@@ -442,6 +442,11 @@ impl Store {
         self.list("p.person = $1", vec![Val::text(person)]).await
     }
 
+    /// Every membership in one organisation, of anyone, in any year, with its version.
+    pub async fn memberships_in(&self, organisation: &str) -> Result<Vec<Versioned<Membership>>> {
+        self.list("p.organisation = $1", vec![Val::text(organisation)]).await
+    }
+
     /// One area by code, with its version.
     pub async fn area(&self, code: &str) -> Result<Option<Versioned<AdminArea>>> {
         self.one("p.code = $1", vec![Val::text(code)]).await

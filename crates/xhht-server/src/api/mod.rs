@@ -20,7 +20,6 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use xhht_core::entity::MemberRole;
 use xhht_core::record::SubjectRef;
 use xhht_store::YearData;
 
@@ -254,14 +253,6 @@ pub(crate) fn org_of_person(data: &YearData, person: &str, day: NaiveDate) -> Op
         .filter(|m| m.person == person)
         .max_by_key(|m| (m.period.contains(day), m.period.from()))
         .map(|m| m.organisation.clone())
-}
-
-/// The head of `org` on `day`, from the records.
-pub(crate) fn head_of(data: &YearData, org: &str, day: NaiveDate) -> Option<String> {
-    data.memberships
-        .iter()
-        .find(|m| m.organisation == org && m.role == MemberRole::Head && m.period.contains(day))
-        .map(|m| m.person.clone())
 }
 
 /// The resource a record about `subject` belongs to: a person's organisation's records, an

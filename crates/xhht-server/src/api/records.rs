@@ -11,23 +11,17 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use xhht_core::Title;
 use xhht_core::access::{Action, Resource};
-use xhht_core::entity::{
-    MemberRole, Membership, MembershipChange, Memberships, OrgKind, OrgLevel, Organisation, Ownership, Person,
-    PersonCategory,
-};
+use xhht_core::entity::{MemberRole, Membership, OrgKind, OrgLevel, Organisation, Ownership, Person, PersonCategory};
 use xhht_core::period::DateRange;
 use xhht_core::record::{
     Assessment, Commitment, DutyReport, IndicatorValue, Recognition, Registration, ReportKind, ReportSubmission,
     SelfStudyPlan, SubjectRef,
 };
-use xhht_core::{Lang, Title};
 use xhht_store::YearData;
 
-use super::{
-    Body, NewVersion, Page, PageQuery, Q, Written, etag, expected_version, head_of, org_of_person, paginate,
-    subject_resource, year_or,
-};
+use super::{Body, NewVersion, Page, PageQuery, Q, Written, etag, expected_version, org_of_person, paginate, year_or};
 use crate::error::ApiError;
 use crate::http::Auth;
 use crate::state::AppState;
@@ -85,12 +79,6 @@ async fn data_for(
     Ok((year, state.year_data(year).await?))
 }
 
-/// The data as of today, for deciding which organisation a record belongs to.
-async fn today_data(state: &AppState) -> Result<std::sync::Arc<YearData>, ApiError> {
-    let year = chrono::Datelike::year(&state.today());
-    state.year_data(year).await
-}
-
 /// An organisation, as written.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -121,6 +109,11 @@ pub(crate) struct OrganisationIn {
     valid_to: Option<NaiveDate>,
     /// For an update: the version read.
     version: Option<i64>,
+}
+
+/// The caller as the use cases know it.
+fn user(who: &Auth) -> xhht_app::auth::AuthUser {
+    xhht_app::auth::AuthUser { principal: who.0.principal.clone(), person: who.0.person.clone() }
 }
 
 fn non_empty(field: &str, v: &str) -> Result<(), ApiError> {
@@ -178,10 +171,7 @@ pub(crate) async fn put_organisation(
     Body(b): Body<OrganisationIn>,
 ) -> Result<Json<Written>, ApiError> {
     let (o, _) = b.into_domain()?;
-    let exists = state.store().organisation(&o.code).await?.is_some();
-    let res = if exists { Resource::Organisation(o.code.clone()) } else { Resource::Reference };
-    who.require(Action::Write, &res, false)?;
-    let w = state.store().put_organisations(&who.0.principal.user, &[o]).await?;
+    let w = state.app().put_organisation(&user(&who), o).await?;
     state.invalidate();
     Ok(Json(w.into()))
 }
@@ -219,9 +209,8 @@ pub(crate) async fn update_organisation(
     if o.code != code {
         return Err(ApiError::invalid("code", "the body's code is not the one in the path"));
     }
-    who.require(Action::Write, &Resource::Organisation(code), false)?;
     let expected = expected_version(&headers, version)?;
-    let v = state.store().update_organisation(&who.0.principal.user, &o, expected).await?;
+    let v = state.app().update_organisation(&user(&who), &o, expected).await?;
     state.invalidate();
     Ok(Json(NewVersion { version: v }))
 }
@@ -341,58 +330,9 @@ pub(crate) async fn put_person(
     Body(b): Body<PersonIn>,
 ) -> Result<Json<Written>, ApiError> {
     let person = b.person()?;
-    let today = state.today();
-    let data = today_data(&state).await?;
-    let current = org_of_person(&data, &person.id, today);
-    let actor = &who.0.principal.user;
-    // Joining an organisation is a move when the person belongs elsewhere: the membership there
-    // ends the day before, and both organisations' records are written.
-    let change = match &b.organisation {
-        Some(o) if current.as_deref() != Some(o.as_str()) => {
-            let joined = Membership {
-                person: person.id.clone(),
-                organisation: o.clone(),
-                role: MemberRole::Member,
-                period: DateRange::starting(b.member_since.unwrap_or(today)),
-            };
-            let held = held_memberships(&state, &person.id).await?;
-            require_each(&who, &held, &joined)?;
-            Some(MembershipChange::new(&held, joined, true)?)
-        }
-        _ => None,
-    };
-    match (&change, &current) {
-        (Some(_), _) => {}
-        (None, Some(o)) => who.require(Action::Write, &Resource::OrganisationRecord(o.clone()), false)?,
-        (None, None) => who.require(Action::Write, &Resource::Reference, false)?,
-    }
-    if let Some(o) = &b.organisation
-        && state.store().organisation(o).await?.is_none()
-    {
-        return Err(ApiError::invalid("organisation", "no such organisation"));
-    }
-    let mut w = state.store().put_people(actor, &[person]).await?;
-    if let Some(c) = change {
-        let m = state.store().put_memberships(actor, &c.into_writes()).await;
-        state.invalidate();
-        w += m?;
-    }
+    let w = state.app().put_person(&user(&who), person, b.organisation, b.member_since, state.today()).await;
     state.invalidate();
-    Ok(Json(w.into()))
-}
-
-/// Every membership of `person` on record.
-async fn held_memberships(state: &AppState, person: &str) -> Result<Vec<Membership>, ApiError> {
-    Ok(state.store().memberships_of(person).await?.into_iter().map(|v| v.value).collect())
-}
-
-/// Refuses unless the caller may write the records of every organisation that writing `new`
-/// touches: the one joined and each one the person belongs to over its days.
-fn require_each(who: &Auth, held: &[Membership], new: &Membership) -> Result<(), ApiError> {
-    for org in MembershipChange::organisations(held, new) {
-        who.require(Action::Write, &Resource::OrganisationRecord(org.to_owned()), false)?;
-    }
-    Ok(())
+    Ok(Json(w?.into()))
 }
 
 /// One person (personal fields only for roles allowed), with the version in `ETag`.
@@ -406,8 +346,7 @@ pub(crate) async fn get_person(
 ) -> Result<Response, ApiError> {
     who.require(Action::Read, &Resource::Results, false)?;
     let v = state.store().person(&id).await?.ok_or_else(|| ApiError::NotFound("no such person".into()))?;
-    let data = today_data(&state).await?;
-    let org = org_of_person(&data, &id, state.today());
+    let org = state.app().organisation_of(&id, state.today()).await?;
     Ok(([(ETAG, etag(v.row_version))], Json(person_out(&who, &v.value, org))).into_response())
 }
 
@@ -428,11 +367,8 @@ pub(crate) async fn update_person(
     if person.id != id {
         return Err(ApiError::invalid("id", "the body's id is not the one in the path"));
     }
-    let data = today_data(&state).await?;
-    let res = org_of_person(&data, &id, state.today()).map_or(Resource::Reference, Resource::OrganisationRecord);
-    who.require(Action::Write, &res, false)?;
     let expected = expected_version(&headers, b.version)?;
-    let v = state.store().update_person(&who.0.principal.user, &person, expected).await?;
+    let v = state.app().update_person(&user(&who), &person, expected, state.today()).await?;
     state.invalidate();
     Ok(Json(NewVersion { version: v }))
 }
@@ -491,41 +427,9 @@ pub(crate) async fn put_membership(
     who: Auth,
     Body(b): Body<MembershipIn>,
 ) -> Result<Json<Written>, ApiError> {
-    who.require(Action::Write, &Resource::OrganisationRecord(b.organisation.clone()), false)?;
     let period = DateRange::new(b.from, b.to).map_err(|_| ApiError::invalid("to", "the end is before the start"))?;
     let m = Membership { person: b.person, organisation: b.organisation, role: b.role, period };
-    // A person belongs to one organisation at a time: a membership elsewhere over these days is
-    // ended by a move, which writes that organisation's records too.
-    let held = held_memberships(&state, &m.person).await?;
-    require_each(&who, &held, &m)?;
-    let change = MembershipChange::new(&held, m.clone(), true)?;
-    if !b.move_ && !change.close.is_empty() {
-        let why = MembershipChange::new(&held, m, false).err().map_or_else(String::new, |e| match e {
-            xhht_core::Error::Invalid { message, .. } => message,
-            other => other.to_string(),
-        });
-        return Err(ApiError::Conflict(why));
-    }
-    // The same rule the rules engine applies: no overlapping memberships of one person in one
-    // organisation and role, no two heads of one organisation on one day.
-    let data = state.year_data(chrono::Datelike::year(&m.period.from()).clamp(2000, 2100)).await?;
-    let writes = change.into_writes();
-    let rewritten = |x: &Membership| {
-        writes.iter().any(|w| {
-            x.person == w.person
-                && x.organisation == w.organisation
-                && x.role == w.role
-                && x.period.from() == w.period.from()
-        })
-    };
-    if let Err(e) = Memberships::new(data.memberships.iter().filter(|x| !rewritten(x)).chain(writes.iter())) {
-        let field = if m.role == MemberRole::Head { "role" } else { "from" };
-        return Err(match e {
-            xhht_core::Error::Invalid { message, .. } => ApiError::invalid(field, message),
-            other => ApiError::invalid(field, other.to_string()),
-        });
-    }
-    let w = state.store().put_memberships(&who.0.principal.user, &writes).await?;
+    let w = state.app().put_membership(&user(&who), m, b.move_).await?;
     state.invalidate();
     Ok(Json(w.into()))
 }
@@ -568,10 +472,8 @@ pub(crate) async fn put_registration(
     who: Auth,
     Body(b): Body<RegistrationIn>,
 ) -> Result<Json<Written>, ApiError> {
-    let data = today_data(&state).await?;
-    who.require(Action::Write, &subject_resource(&data, &b.subject, state.today()), false)?;
     let r = Registration::new(b.subject, b.title, b.year, b.date)?;
-    let w = state.store().put_registrations(&who.0.principal.user, &[r]).await?;
+    let w = state.app().put_registration(&user(&who), r, state.today()).await?;
     state.invalidate();
     Ok(Json(w.into()))
 }
@@ -611,13 +513,8 @@ pub(crate) async fn put_commitment(
     who: Auth,
     Body(b): Body<CommitmentIn>,
 ) -> Result<Json<Written>, ApiError> {
-    let data = today_data(&state).await?;
-    who.require(Action::Write, &subject_resource(&data, &SubjectRef::Person(b.person.clone()), state.today()), false)?;
-    if !(2000..=2100).contains(&b.year) {
-        return Err(ApiError::invalid("year", "a data year between 2000 and 2100"));
-    }
     let c = Commitment { person: b.person, year: b.year, date: b.date };
-    let w = state.store().put_commitments(&who.0.principal.user, &[c]).await?;
+    let w = state.app().put_commitment(&user(&who), c, state.today()).await?;
     state.invalidate();
     Ok(Json(w.into()))
 }
@@ -660,13 +557,7 @@ pub(crate) async fn put_self_study_plan(
     who: Auth,
     Body(b): Body<SelfStudyPlanIn>,
 ) -> Result<Json<Written>, ApiError> {
-    let data = today_data(&state).await?;
-    who.require(Action::Write, &subject_resource(&data, &SubjectRef::Person(b.person.clone()), state.today()), false)?;
-    if state.store().self_study_plan(&b.person, b.year).await?.is_some_and(|p| p.value.approval().is_some()) {
-        return Err(ApiError::Conflict("the plan is already approved".to_owned()));
-    }
-    let p = SelfStudyPlan::submitted(b.person, b.year, b.submitted)?;
-    let w = state.store().put_self_study_plans(&who.0.principal.user, &[p]).await?;
+    let w = state.app().put_self_study_plan(&user(&who), b.person, b.year, b.submitted, state.today()).await?;
     state.invalidate();
     Ok(Json(w.into()))
 }
@@ -700,42 +591,11 @@ pub(crate) async fn approve_self_study_plan(
     Body(b): Body<ApprovalIn>,
 ) -> Result<Json<NewVersion>, ApiError> {
     let on = b.on.unwrap_or_else(|| state.today());
-    let data = state.year_data(year_or(&state, Some(year))?).await?;
-    let org = org_of_person(&data, &person, on);
-    let res = org.clone().map_or(Resource::Reference, Resource::OrganisationRecord);
-    let by = match (&b.by, &who.0.person) {
-        (Some(by), Some(me)) if by != me && who.0.principal.role != xhht_core::access::Role::Admin => {
-            return Err(ApiError::Forbidden("you approve only as yourself".to_owned()));
-        }
-        (Some(by), _) => by.clone(),
-        (None, Some(me)) => me.clone(),
-        (None, None) => String::new(),
-    };
-    let head = org.as_deref().and_then(|o| head_of(&data, o, on));
-    let is_head = !by.is_empty() && head.as_deref() == Some(by.as_str());
-    // A unit approves only as the head; an administrator records the head's approval.
-    let acting_as_head = is_head && (who.0.person.as_deref() == Some(by.as_str()));
-    who.require(Action::Approve, &res, acting_as_head)?;
-    if by.is_empty() {
-        return Err(ApiError::invalid("by", "say who approved (a person id)"));
-    }
-    if !is_head {
-        return Err(ApiError::invalid("by", format!("{by} was not the head of the person's organisation on {on}")));
-    }
-    let stored = state
-        .store()
-        .self_study_plan(&person, year)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no self-study plan for this person and year".to_owned()))?;
     let expected = match (super::if_match(&headers)?, b.version) {
-        (None, None) => stored.row_version,
-        (h, v) => expected_version(&headers, h.or(v))?,
+        (None, None) => None,
+        (h, v) => Some(expected_version(&headers, h.or(v))?),
     };
-    if stored.value.approval().is_some() {
-        return Err(ApiError::Conflict("the plan is already approved".to_owned()));
-    }
-    let approved = stored.value.approve(by, on)?;
-    let v = state.store().update_self_study_plan(&who.0.principal.user, &approved, expected).await?;
+    let v = state.app().approve_self_study_plan(&user(&who), &person, year, b.by, on, expected).await?;
     state.invalidate();
     Ok(Json(NewVersion { version: v }))
 }
@@ -785,10 +645,8 @@ pub(crate) async fn put_assessment(
     who: Auth,
     Body(b): Body<AssessmentIn>,
 ) -> Result<Json<Written>, ApiError> {
-    let data = today_data(&state).await?;
-    who.require(Action::Write, &subject_resource(&data, &b.subject, state.today()), false)?;
     let a = assessment(&state, b)?;
-    let w = state.store().put_assessments(&who.0.principal.user, &[a]).await?;
+    let w = state.app().put_assessment(&user(&who), a, state.today()).await?;
     state.invalidate();
     Ok(Json(w.into()))
 }
@@ -806,44 +664,15 @@ pub(crate) async fn update_assessment(
     headers: HeaderMap,
     Body(b): Body<AssessmentIn>,
 ) -> Result<Json<NewVersion>, ApiError> {
-    let data = today_data(&state).await?;
-    who.require(Action::Write, &subject_resource(&data, &b.subject, state.today()), false)?;
     let expected = expected_version(&headers, b.version)?;
     let a = assessment(&state, b)?;
-    let v = state.store().update_assessment(&who.0.principal.user, &a, expected).await?;
+    let v = state.app().update_assessment(&user(&who), &a, expected, state.today()).await?;
     state.invalidate();
     Ok(Json(NewVersion { version: v }))
 }
 
 fn assessment(state: &AppState, b: AssessmentIn) -> Result<Assessment, ApiError> {
-    let set = xhht_core::rulebook::RulebookSet::builtin();
-    let book = set.get(&b.rulebook).map_err(|_| ApiError::invalid("rulebook", "no such rulebook"))?;
-    let engine = xhht_scoring::Engine::new(book).map_err(|e| ApiError::internal("engine", e))?;
-    let _ = state;
-    let mut errors = Vec::new();
-    for (n, v) in b.values.iter().enumerate() {
-        if engine.index_of(&v.indicator).is_none() {
-            errors.push(crate::error::FieldError {
-                field: format!("values[{n}].indicator"),
-                message: format!("`{}` is no indicator of {}", v.indicator, b.rulebook),
-            });
-        }
-    }
-    let kind = match &b.subject {
-        SubjectRef::Person(_) => Some(xhht_core::rulebook::Subject::Person),
-        SubjectRef::Organisation(_) => Some(xhht_core::rulebook::Subject::Organisation),
-        _ => None,
-    };
-    if let (Some(kind), true) = (kind, errors.is_empty()) {
-        let facts = xhht_scoring::Facts::from_values(&engine, kind, Vec::new(), &b.values);
-        for d in facts.diagnostics() {
-            errors.push(crate::error::FieldError { field: "values".to_owned(), message: d.to_string() });
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Invalid(errors));
-    }
-    Ok(Assessment::new(b.subject, b.rulebook, b.year, b.evaluator, b.date, b.values)?)
+    Ok(state.app().assessment(b.subject, b.rulebook, b.year, b.evaluator, b.date, b.values)?)
 }
 
 /// A recognition decision.
@@ -894,7 +723,6 @@ pub(crate) async fn put_recognition(
     who: Auth,
     Body(b): Body<RecognitionIn>,
 ) -> Result<Json<Written>, ApiError> {
-    who.require(Action::Write, &Resource::Recognition, false)?;
     let r = Recognition::new(
         b.subject,
         b.title,
@@ -905,7 +733,7 @@ pub(crate) async fn put_recognition(
         b.authority,
         b.valid_until,
     )?;
-    let w = state.store().put_recognitions(&who.0.principal.user, &[r]).await?;
+    let w = state.app().put_recognition(&user(&who), r).await?;
     state.invalidate();
     Ok(Json(w.into()))
 }
@@ -962,22 +790,15 @@ pub(crate) async fn put_report_submission(
     who: Auth,
     Body(b): Body<ReportSubmissionIn>,
 ) -> Result<(StatusCode, Json<Written>), ApiError> {
-    who.require(Action::Write, &Resource::OrganisationRecord(b.organisation.clone()), false)?;
-    non_empty("actor", &b.actor)?;
-    if Lang::parse("vi").is_none() || !(2000..=2100).contains(&b.year) {
-        return Err(ApiError::invalid("year", "a data year between 2000 and 2100"));
-    }
-    let is_admin = who.0.principal.role == xhht_core::access::Role::Admin;
-    let submitted_on = if is_admin { b.submitted_on.unwrap_or_else(|| state.today()) } else { state.today() };
-    let r = ReportSubmission {
+    let s = xhht_app::records::SubmissionIn {
         actor: b.actor,
         organisation: b.organisation,
         year: b.year,
         kind: b.kind,
-        submitted_on,
+        submitted_on: b.submitted_on,
         document_number: b.document_number,
     };
-    let w = state.store().put_report_submissions(&who.0.principal.user, &[r]).await?;
+    let w = state.app().put_report_submission(&user(&who), s, state.today()).await?;
     state.invalidate();
     Ok((StatusCode::CREATED, Json(w.into())))
 }
@@ -1060,20 +881,7 @@ pub(crate) async fn store_duty_reports(
     who: &Auth,
     items: Vec<(String, DutyReport)>,
 ) -> Result<xhht_store::WriteReport, ApiError> {
-    let mut orgs: Vec<&str> = items.iter().map(|(_, r)| r.organisation.as_str()).collect();
-    orgs.sort_unstable();
-    orgs.dedup();
-    for org in orgs {
-        who.require(Action::Write, &Resource::OrganisationRecord(org.to_owned()), false)?;
-    }
-    let organisations: Vec<Organisation> = state.store().organisations().await?.into_iter().map(|v| v.value).collect();
-    let problems =
-        xhht_report::forms::check_duty_reports(xhht_core::plan::Plan::can_duoc_2024(), Some(&organisations), &items);
-    if !problems.is_empty() {
-        return Err(problems_error(problems));
-    }
-    let reports: Vec<DutyReport> = items.into_iter().map(|(_, r)| r).collect();
-    let w = state.store().put_duty_reports(&who.0.principal.user, &reports).await?;
+    let w = state.app().put_duty_reports(&user(who), items).await?;
     state.invalidate();
     Ok(w)
 }

@@ -10,12 +10,13 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use xhht_app::proposals::ProposalKey;
 use xhht_core::Lang;
 use xhht_core::access::{Action, Resource};
-use xhht_core::record::{Decision, DecisionOutcome, RewardProposal, SubjectRef, Verification, VerificationOutcome};
+use xhht_core::record::{DecisionOutcome, RewardProposal, SubjectRef, VerificationOutcome};
 
 use super::results::{ReportQueryRewards, bytes_response, report_key};
-use super::{Body, Page, Q, Written, paginate, subject_resource, year_or};
+use super::{Body, Page, Q, Written, paginate, year_or};
 use crate::cache::{Format, KindKey};
 use crate::error::ApiError;
 use crate::http::Auth;
@@ -97,14 +98,6 @@ pub(crate) struct ProposalIn {
     proposed_on: Option<NaiveDate>,
 }
 
-async fn proposal_resource(state: &AppState, subject: &SubjectRef) -> Result<Resource, ApiError> {
-    let data = state.year_data(chrono::Datelike::year(&state.today())).await?;
-    Ok(match subject_resource(&data, subject, state.today()) {
-        Resource::OrganisationRecord(o) => Resource::RewardProposal(o),
-        r => r,
-    })
-}
-
 /// Proposes someone for a reward (their organisation's unit or an administrator).
 #[utoipa::path(post, path = "/reward-proposals", tag = "rewards", request_body = ProposalIn,
     responses((status = 201, body = Written), (status = 403, body = crate::error::ErrorBody),
@@ -114,21 +107,8 @@ pub(crate) async fn propose(
     who: Auth,
     Body(b): Body<ProposalIn>,
 ) -> Result<(StatusCode, Json<Written>), ApiError> {
-    who.require(Action::Write, &proposal_resource(&state, &b.subject).await?, false)?;
-    let plan = xhht_core::rulebook::RulebookSet::builtin()
-        .get(xhht_scoring::year::PLAN_RULEBOOK)
-        .map_err(|e| ApiError::internal("plan rulebook", e))?;
-    if !plan.rulebook.rewards.iter().any(|r| r.id == b.reward) {
-        return Err(ApiError::invalid("reward", "no such reward rule in the plan"));
-    }
-    let p = RewardProposal::new(
-        b.reward,
-        b.subject,
-        b.year,
-        who.0.principal.user.clone(),
-        b.proposed_on.unwrap_or_else(|| state.today()),
-    )?;
-    let w = state.store().put_reward_proposals(&who.0.principal.user, &[p]).await?;
+    let on = b.proposed_on.unwrap_or_else(|| state.today());
+    let w = state.app().propose(&user(&who), b.reward, b.subject, b.year, on, state.today()).await?;
     state.invalidate();
     Ok((StatusCode::CREATED, Json(w.into())))
 }
@@ -153,13 +133,9 @@ pub(crate) struct VerifyIn {
     on: Option<NaiveDate>,
 }
 
-async fn find(state: &AppState, reward: &str, subject: &SubjectRef, year: i32) -> Result<RewardProposal, ApiError> {
-    let data = state.year_data(year_or(state, Some(year))?).await?;
-    data.reward_proposals
-        .iter()
-        .find(|p| p.reward() == reward && p.subject() == subject && p.year() == year)
-        .cloned()
-        .ok_or_else(|| ApiError::NotFound("no such proposal".to_owned()))
+/// The caller as the use cases know it.
+fn user(who: &Auth) -> xhht_app::auth::AuthUser {
+    xhht_app::auth::AuthUser { principal: who.0.principal.clone(), person: who.0.person.clone() }
 }
 
 /// Verifies a proposal's dossier (the home-affairs office: verifier; or an administrator). 409
@@ -173,20 +149,10 @@ pub(crate) async fn verify(
     headers: HeaderMap,
     Body(b): Body<VerifyIn>,
 ) -> Result<Json<Written>, ApiError> {
-    who.require(Action::Verify, &proposal_resource(&state, &b.subject).await?, false)?;
-    let p = find(&state, &b.reward, &b.subject, b.year).await?;
-    if p.verification().is_some() {
-        return Err(ApiError::Conflict("the proposal is already verified".to_owned()));
-    }
-    let v = Verification {
-        by: who.0.principal.user.clone(),
-        on: b.on.unwrap_or_else(|| state.today()),
-        outcome: b.outcome,
-        note: b.note,
-    };
-    let verified = p.verify(v)?;
     let _ = super::if_match(&headers)?;
-    let w = state.store().put_reward_proposals(&who.0.principal.user, &[verified]).await?;
+    let key = ProposalKey { reward: b.reward, subject: b.subject, year: b.year };
+    let on = b.on.unwrap_or_else(|| state.today());
+    let w = state.app().verify_proposal(&user(&who), &key, b.outcome, b.note, on, state.today()).await?;
     state.invalidate();
     Ok(Json(w.into()))
 }
@@ -219,24 +185,9 @@ pub(crate) async fn decide_proposal(
     who: Auth,
     Body(b): Body<DecideIn>,
 ) -> Result<(StatusCode, Json<Written>), ApiError> {
-    who.require(Action::Decide, &proposal_resource(&state, &b.subject).await?, false)?;
-    if b.decision != "approved" && b.decision != "rejected" {
-        return Err(ApiError::invalid("decision", "approved or rejected"));
-    }
-    let p = find(&state, &b.reward, &b.subject, b.year).await?;
-    match p.verification() {
-        Some(v) if v.outcome == VerificationOutcome::Accepted => {}
-        Some(_) => return Err(ApiError::Conflict("the dossier was refused at verification".to_owned())),
-        None => return Err(ApiError::Conflict("the proposal is not verified yet".to_owned())),
-    }
-    if p.decision().is_some() {
-        return Err(ApiError::Conflict("the proposal is already decided".to_owned()));
-    }
-    let outcome = if b.decision == "approved" { DecisionOutcome::Approved } else { DecisionOutcome::Rejected };
-    let d = Decision { by: who.0.principal.user.clone(), on: state.today(), outcome, note: b.note };
-    let decided = p.decide(d)?;
-    let w = state.store().put_reward_proposals(&who.0.principal.user, &[decided]).await?;
+    let key = ProposalKey { reward: b.reward, subject: b.subject, year: b.year };
+    let w = state.app().decide_proposal(&user(&who), &key, &b.decision, b.note, state.today()).await?;
     state.invalidate();
-    tracing::info!(year = b.year, decision = %b.decision, "reward decided");
+    tracing::info!(year = key.year, decision = %b.decision, "reward decided");
     Ok((StatusCode::CREATED, Json(w.into())))
 }

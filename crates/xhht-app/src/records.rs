@@ -1,0 +1,427 @@
+//! Writing records as someone: each write is judged by `xhht_core::access::decide` on the
+//! resource it touches (found from the records: a person's organisation on the day, the
+//! organisations a move leaves and joins, the head of an organisation on an approval's date),
+//! built through the domain constructors, and stored in one transaction.
+//!
+//! "Today" is a parameter of every write that needs it (the day a membership starts by default,
+//! the day a unit's report is received).
+
+use chrono::NaiveDate;
+use xhht_core::access::{Action, Decision, Resource, Role, decide};
+use xhht_core::entity::{MemberRole, Membership, MembershipChange, Memberships, Organisation, Person};
+use xhht_core::period::DateRange;
+use xhht_core::record::{
+    Assessment, Commitment, DutyReport, IndicatorValue, Recognition, Registration, ReportSubmission, SelfStudyPlan,
+    SubjectRef,
+};
+use xhht_store::WriteReport;
+
+use crate::App;
+use crate::auth::AuthUser;
+use crate::error::{Error, FieldProblem, Result};
+
+/// Refuses unless `decide` allows `action` on `res` for `who`.
+pub fn require(who: &AuthUser, action: Action, res: &Resource, is_head: bool) -> Result<()> {
+    match decide(&who.principal, action, res, is_head) {
+        Decision::Allow => Ok(()),
+        Decision::Deny(why) => Err(Error::Forbidden(why.to_owned())),
+    }
+}
+
+/// The organisation `person` belongs to on `day` among `memberships` (or, failing that, their
+/// latest one).
+pub fn org_of_person(memberships: &[Membership], person: &str, day: NaiveDate) -> Option<String> {
+    memberships
+        .iter()
+        .filter(|m| m.person == person)
+        .max_by_key(|m| (m.period.contains(day), m.period.from()))
+        .map(|m| m.organisation.clone())
+}
+
+/// The head of `org` on `day` among `memberships`.
+pub fn head_of(memberships: &[Membership], org: &str, day: NaiveDate) -> Option<String> {
+    memberships
+        .iter()
+        .find(|m| m.organisation == org && m.role == MemberRole::Head && m.period.contains(day))
+        .map(|m| m.person.clone())
+}
+
+/// A data year an API or a file may name.
+pub fn check_year(year: i32) -> Result<()> {
+    if (2000..=2100).contains(&year) {
+        Ok(())
+    } else {
+        Err(Error::invalid("year", "a data year between 2000 and 2100"))
+    }
+}
+
+/// A report submission as a caller gives it: the date received is the caller's only for an
+/// administrator (a paper report's date); a unit's report is received today.
+#[derive(Debug, Clone)]
+pub struct SubmissionIn {
+    /// The plan actor reporting.
+    pub actor: String,
+    /// The organisation sending it.
+    pub organisation: String,
+    /// The data year.
+    pub year: i32,
+    /// Annual or a phase review.
+    pub kind: xhht_core::record::ReportKind,
+    /// When it was received, as an administrator records it.
+    pub submitted_on: Option<NaiveDate>,
+    /// The document number.
+    pub document_number: Option<String>,
+}
+
+impl App {
+    async fn memberships_of(&self, person: &str) -> Result<Vec<Membership>> {
+        Ok(self.store().memberships_of(person).await?.into_iter().map(|v| v.value).collect())
+    }
+
+    async fn memberships_in(&self, org: &str) -> Result<Vec<Membership>> {
+        Ok(self.store().memberships_in(org).await?.into_iter().map(|v| v.value).collect())
+    }
+
+    /// The organisation `person` belongs to on `day` (or their latest), from the records.
+    pub async fn organisation_of(&self, person: &str, day: NaiveDate) -> Result<Option<String>> {
+        Ok(org_of_person(&self.memberships_of(person).await?, person, day))
+    }
+
+    /// The resource a record about `subject` belongs to on `day`: a person's organisation's
+    /// records, an organisation's records, or reference data (households, clans, communities,
+    /// areas, and people of no organisation: only an administrator writes those).
+    pub async fn subject_resource(&self, subject: &SubjectRef, day: NaiveDate) -> Result<Resource> {
+        Ok(match subject {
+            SubjectRef::Person(p) => {
+                self.organisation_of(p, day).await?.map_or(Resource::Reference, Resource::OrganisationRecord)
+            }
+            SubjectRef::Organisation(c) => Resource::OrganisationRecord(c.clone()),
+            _ => Resource::Reference,
+        })
+    }
+
+    /// Refuses unless `who` may write the records of every organisation writing `new` touches:
+    /// the one joined and each one the person belongs to over its days.
+    fn require_each(who: &AuthUser, held: &[Membership], new: &Membership) -> Result<()> {
+        for org in MembershipChange::organisations(held, new) {
+            require(who, Action::Write, &Resource::OrganisationRecord(org.to_owned()), false)?;
+        }
+        Ok(())
+    }
+
+    /// Adds or changes an organisation: a new one is reference data (administrators), an
+    /// existing one is written by its own unit or an administrator.
+    pub async fn put_organisation(&self, who: &AuthUser, o: Organisation) -> Result<WriteReport> {
+        let exists = self.store().organisation(&o.code).await?.is_some();
+        let res = if exists { Resource::Organisation(o.code.clone()) } else { Resource::Reference };
+        require(who, Action::Write, &res, false)?;
+        Ok(self.store().put_organisations(&who.principal.user, &[o]).await?)
+    }
+
+    /// Changes an organisation if it is still at version `expected` (its unit or an
+    /// administrator).
+    pub async fn update_organisation(&self, who: &AuthUser, o: &Organisation, expected: i64) -> Result<i64> {
+        require(who, Action::Write, &Resource::Organisation(o.code.clone()), false)?;
+        Ok(self.store().update_organisation(&who.principal.user, o, expected).await?)
+    }
+
+    /// Writes a person; with `join`, also their membership of that organisation from `since`
+    /// (default `today`). Written by the unit the person belongs to or an administrator;
+    /// joining another organisation is a move (the membership there ends the day before),
+    /// written only by a caller who may write both organisations' records.
+    pub async fn put_person(
+        &self,
+        who: &AuthUser,
+        person: Person,
+        join: Option<String>,
+        since: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<WriteReport> {
+        let held = self.memberships_of(&person.id).await?;
+        let current = org_of_person(&held, &person.id, today);
+        let change = match &join {
+            Some(o) if current.as_deref() != Some(o.as_str()) => {
+                let joined = Membership {
+                    person: person.id.clone(),
+                    organisation: o.clone(),
+                    role: MemberRole::Member,
+                    period: DateRange::starting(since.unwrap_or(today)),
+                };
+                Self::require_each(who, &held, &joined)?;
+                Some(MembershipChange::new(&held, joined, true)?)
+            }
+            _ => None,
+        };
+        match (&change, &current) {
+            (Some(_), _) => {}
+            (None, Some(o)) => require(who, Action::Write, &Resource::OrganisationRecord(o.clone()), false)?,
+            (None, None) => require(who, Action::Write, &Resource::Reference, false)?,
+        }
+        if let Some(o) = &join
+            && self.store().organisation(o).await?.is_none()
+        {
+            return Err(Error::invalid("organisation", "no such organisation"));
+        }
+        let actor = &who.principal.user;
+        let mut w = self.store().put_people(actor, &[person]).await?;
+        if let Some(c) = change {
+            w += self.store().put_memberships(actor, &c.into_writes()).await?;
+        }
+        Ok(w)
+    }
+
+    /// Changes a person if still at version `expected` (their unit or an administrator).
+    pub async fn update_person(&self, who: &AuthUser, person: &Person, expected: i64, today: NaiveDate) -> Result<i64> {
+        let res =
+            self.organisation_of(&person.id, today).await?.map_or(Resource::Reference, Resource::OrganisationRecord);
+        require(who, Action::Write, &res, false)?;
+        Ok(self.store().update_person(&who.principal.user, person, expected).await?)
+    }
+
+    /// Writes a membership (the organisation's unit or an administrator). A person belongs to
+    /// one organisation at a time: when they belong to another over these days, the write
+    /// needs the right to write that organisation's records too and `allow_move`, which ends
+    /// the membership there the day before ([`Error::Conflict`] without it). Overlapping
+    /// memberships in one organisation and two heads of one organisation on the same day are
+    /// refused ([`Error::Invalid`]).
+    pub async fn put_membership(&self, who: &AuthUser, m: Membership, allow_move: bool) -> Result<WriteReport> {
+        require(who, Action::Write, &Resource::OrganisationRecord(m.organisation.clone()), false)?;
+        let held = self.memberships_of(&m.person).await?;
+        Self::require_each(who, &held, &m)?;
+        let change = MembershipChange::new(&held, m.clone(), true)?;
+        if !allow_move && !change.close.is_empty() {
+            let why = MembershipChange::new(&held, m, false).err().map_or_else(String::new, |e| match e {
+                xhht_core::Error::Invalid { message, .. } => message,
+                other => other.to_string(),
+            });
+            return Err(Error::Conflict(why));
+        }
+        // The same rule the rules engine applies: no overlapping memberships of one person in
+        // one organisation and role, no two heads of one organisation on one day.
+        let writes = change.into_writes();
+        let rewritten = |x: &Membership| {
+            writes.iter().any(|w| {
+                x.person == w.person
+                    && x.organisation == w.organisation
+                    && x.role == w.role
+                    && x.period.from() == w.period.from()
+            })
+        };
+        let mut around = self.memberships_in(&m.organisation).await?;
+        around.extend(held.into_iter().filter(|x| x.organisation != m.organisation));
+        if let Err(e) = Memberships::new(around.iter().filter(|x| !rewritten(x)).chain(writes.iter())) {
+            let field = if m.role == MemberRole::Head { "role" } else { "from" };
+            return Err(match e {
+                xhht_core::Error::Invalid { message, .. } => Error::invalid(field, message),
+                other => Error::invalid(field, other.to_string()),
+            });
+        }
+        Ok(self.store().put_memberships(&who.principal.user, &writes).await?)
+    }
+
+    /// Writes a registration (the subject's unit, a reviewer, or an administrator).
+    pub async fn put_registration(&self, who: &AuthUser, r: Registration, today: NaiveDate) -> Result<WriteReport> {
+        require(who, Action::Write, &self.subject_resource(r.subject(), today).await?, false)?;
+        Ok(self.store().put_registrations(&who.principal.user, &[r]).await?)
+    }
+
+    /// Writes a commitment (the person's unit or an administrator).
+    pub async fn put_commitment(&self, who: &AuthUser, c: Commitment, today: NaiveDate) -> Result<WriteReport> {
+        require(
+            who,
+            Action::Write,
+            &self.subject_resource(&SubjectRef::Person(c.person.clone()), today).await?,
+            false,
+        )?;
+        check_year(c.year)?;
+        Ok(self.store().put_commitments(&who.principal.user, &[c]).await?)
+    }
+
+    /// Submits a self-study plan (the person's unit or an administrator); refused once
+    /// approved.
+    pub async fn put_self_study_plan(
+        &self,
+        who: &AuthUser,
+        person: String,
+        year: i32,
+        submitted: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<WriteReport> {
+        require(who, Action::Write, &self.subject_resource(&SubjectRef::Person(person.clone()), today).await?, false)?;
+        if self.store().self_study_plan(&person, year).await?.is_some_and(|p| p.value.approval().is_some()) {
+            return Err(Error::Conflict("the plan is already approved".to_owned()));
+        }
+        let p = SelfStudyPlan::submitted(person, year, submitted)?;
+        Ok(self.store().put_self_study_plans(&who.principal.user, &[p]).await?)
+    }
+
+    /// Approves a self-study plan. Only the head of the person's organisation on the approval
+    /// date `on` (from the memberships) may: a unit user approves as the person its account is
+    /// linked to; an administrator records an approval `by` the head. `expected` is the version
+    /// read (none: the stored one). Conflict when the plan is already approved or changed.
+    pub async fn approve_self_study_plan(
+        &self,
+        who: &AuthUser,
+        person: &str,
+        year: i32,
+        by: Option<String>,
+        on: NaiveDate,
+        expected: Option<i64>,
+    ) -> Result<i64> {
+        check_year(year)?;
+        let org = self.organisation_of(person, on).await?;
+        let res = org.clone().map_or(Resource::Reference, Resource::OrganisationRecord);
+        let by = match (by, &who.person) {
+            (Some(by), Some(me)) if by != *me && who.principal.role != Role::Admin => {
+                return Err(Error::Forbidden("you approve only as yourself".to_owned()));
+            }
+            (Some(by), _) => by,
+            (None, Some(me)) => me.clone(),
+            (None, None) => String::new(),
+        };
+        let head = match &org {
+            Some(o) => head_of(&self.memberships_in(o).await?, o, on),
+            None => None,
+        };
+        let is_head = !by.is_empty() && head.as_deref() == Some(by.as_str());
+        // A unit approves only as the head; an administrator records the head's approval.
+        let acting_as_head = is_head && (who.person.as_deref() == Some(by.as_str()));
+        require(who, Action::Approve, &res, acting_as_head)?;
+        if by.is_empty() {
+            return Err(Error::invalid("by", "say who approved (a person id)"));
+        }
+        if !is_head {
+            return Err(Error::invalid("by", format!("{by} was not the head of the person's organisation on {on}")));
+        }
+        let stored = self
+            .store()
+            .self_study_plan(person, year)
+            .await?
+            .ok_or_else(|| Error::NotFound("no self-study plan for this person and year".to_owned()))?;
+        let expected = expected.unwrap_or(stored.row_version);
+        if stored.value.approval().is_some() {
+            return Err(Error::Conflict("the plan is already approved".to_owned()));
+        }
+        let approved = stored.value.approve(by, on)?;
+        Ok(self.store().update_self_study_plan(&who.principal.user, &approved, expected).await?)
+    }
+
+    /// An assessment checked against its rulebook (every indicator known; values of the right
+    /// kind, range and precision), as imports check them.
+    pub fn assessment(
+        &self,
+        subject: SubjectRef,
+        rulebook: String,
+        year: i32,
+        evaluator: String,
+        date: NaiveDate,
+        values: Vec<IndicatorValue>,
+    ) -> Result<Assessment> {
+        let set = xhht_core::rulebook::RulebookSet::builtin();
+        let book = set.get(&rulebook).map_err(|_| Error::invalid("rulebook", "no such rulebook"))?;
+        let engine = xhht_scoring::Engine::new(book)?;
+        let mut errors = Vec::new();
+        for (n, v) in values.iter().enumerate() {
+            if engine.index_of(&v.indicator).is_none() {
+                errors.push(FieldProblem {
+                    field: format!("values[{n}].indicator"),
+                    message: format!("`{}` is no indicator of {rulebook}", v.indicator),
+                });
+            }
+        }
+        let kind = match &subject {
+            SubjectRef::Person(_) => Some(xhht_core::rulebook::Subject::Person),
+            SubjectRef::Organisation(_) => Some(xhht_core::rulebook::Subject::Organisation),
+            _ => None,
+        };
+        if let (Some(kind), true) = (kind, errors.is_empty()) {
+            let facts = xhht_scoring::Facts::from_values(&engine, kind, Vec::new(), &values);
+            for d in facts.diagnostics() {
+                errors.push(FieldProblem { field: "values".to_owned(), message: d.to_string() });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        Ok(Assessment::new(subject, rulebook, year, evaluator, date, values)?)
+    }
+
+    /// Writes an assessment (the subject's unit, a reviewer, or an administrator).
+    pub async fn put_assessment(&self, who: &AuthUser, a: Assessment, today: NaiveDate) -> Result<WriteReport> {
+        require(who, Action::Write, &self.subject_resource(a.subject(), today).await?, false)?;
+        Ok(self.store().put_assessments(&who.principal.user, &[a]).await?)
+    }
+
+    /// Changes an assessment if still at version `expected`.
+    pub async fn update_assessment(
+        &self,
+        who: &AuthUser,
+        a: &Assessment,
+        expected: i64,
+        today: NaiveDate,
+    ) -> Result<i64> {
+        require(who, Action::Write, &self.subject_resource(a.subject(), today).await?, false)?;
+        Ok(self.store().update_assessment(&who.principal.user, a, expected).await?)
+    }
+
+    /// Records a recognition decision (the study-promotion association as reviewer, or an
+    /// administrator).
+    pub async fn put_recognition(&self, who: &AuthUser, r: Recognition) -> Result<WriteReport> {
+        require(who, Action::Write, &Resource::Recognition, false)?;
+        Ok(self.store().put_recognitions(&who.principal.user, &[r]).await?)
+    }
+
+    /// Submits an organisation's report (its unit or an administrator); for a unit the date
+    /// received is `today`, whatever it says.
+    pub async fn put_report_submission(
+        &self,
+        who: &AuthUser,
+        s: SubmissionIn,
+        today: NaiveDate,
+    ) -> Result<WriteReport> {
+        require(who, Action::Write, &Resource::OrganisationRecord(s.organisation.clone()), false)?;
+        if s.actor.trim().is_empty() {
+            return Err(Error::invalid("actor", "must not be empty"));
+        }
+        check_year(s.year)?;
+        let submitted_on = if who.principal.role == Role::Admin { s.submitted_on.unwrap_or(today) } else { today };
+        let r = ReportSubmission {
+            actor: s.actor,
+            organisation: s.organisation,
+            year: s.year,
+            kind: s.kind,
+            submitted_on,
+            document_number: s.document_number,
+        };
+        Ok(self.store().put_report_submissions(&who.principal.user, &[r]).await?)
+    }
+
+    /// Stores duty reports (a filled report form), each with where it came from (`reports[3]`,
+    /// `form.xlsx:12`), all or none: the caller must be allowed to write every organisation's
+    /// records; each report is checked against the plan and the organisations on record
+    /// ([`Error::Invalid`] lists every problem by where it came from).
+    pub async fn put_duty_reports(&self, who: &AuthUser, items: Vec<(String, DutyReport)>) -> Result<WriteReport> {
+        let mut orgs: Vec<&str> = items.iter().map(|(_, r)| r.organisation.as_str()).collect();
+        orgs.sort_unstable();
+        orgs.dedup();
+        for org in orgs {
+            require(who, Action::Write, &Resource::OrganisationRecord(org.to_owned()), false)?;
+        }
+        let organisations: Vec<Organisation> =
+            self.store().organisations().await?.into_iter().map(|v| v.value).collect();
+        let problems = xhht_report::forms::check_duty_reports(self.plan(), Some(&organisations), &items);
+        if !problems.is_empty() {
+            return Err(Error::Invalid(
+                problems
+                    .into_iter()
+                    .map(|p| match p.split_once(": ") {
+                        Some((at, rest)) => FieldProblem { field: at.to_owned(), message: rest.to_owned() },
+                        None => FieldProblem { field: "reports".to_owned(), message: p },
+                    })
+                    .collect(),
+            ));
+        }
+        let reports: Vec<DutyReport> = items.into_iter().map(|(_, r)| r).collect();
+        Ok(self.store().put_duty_reports(&who.principal.user, &reports).await?)
+    }
+}
