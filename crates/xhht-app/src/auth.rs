@@ -37,6 +37,15 @@ pub struct AuthUser {
     pub person: Option<String>,
 }
 
+impl AuthUser {
+    /// Whoever runs the command line on the database: they can open the file (or hold the
+    /// database URL's password), so they act as an administrator, named `name` in the audit
+    /// trail.
+    pub fn local(name: impl Into<String>) -> Self {
+        AuthUser { principal: Principal { user: name.into(), role: Role::Admin, organisation: None }, person: None }
+    }
+}
+
 impl From<UserRecord> for AuthUser {
     fn from(u: UserRecord) -> Self {
         AuthUser { principal: Principal { user: u.name, role: u.role, organisation: u.organisation }, person: u.person }

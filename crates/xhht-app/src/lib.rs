@@ -29,11 +29,14 @@
 //! uses is a parameter.
 
 pub mod auth;
+pub mod dataset;
+mod duty;
 mod error;
 pub mod explain;
 pub mod proposals;
 pub mod records;
 pub mod reports;
+pub mod rewards;
 pub mod years;
 
 use std::sync::Arc;

@@ -18,7 +18,8 @@ use crate::output::Out;
 
 pub(crate) fn backup(o: &mut Out<'_>, db: &str, to: &Path) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
-        let store = open(db).await?;
+        let app = open(db).await?;
+        let store = app.store();
         store.backup(to).await.with_context(|| format!("cannot back up to {}", to.display()))
     })?;
     o.line(match o.lang {
@@ -41,7 +42,8 @@ pub(crate) fn restore(o: &mut Out<'_>, db: &str, from: &Path) -> anyhow::Result<
 
 pub(crate) fn audit_verify(o: &mut Out<'_>, db: &str) -> anyhow::Result<ExitCode> {
     let report = runtime()?.block_on(async {
-        let store = open(db).await?;
+        let app = open(db).await?;
+        let store = app.store();
         anyhow::Ok(store.audit_verify().await?)
     })?;
     if report.is_ok() {
@@ -106,7 +108,7 @@ pub(crate) fn import(
         return import_duty_reports(o, db, file);
     }
     let kind = kind_of(kind)?;
-    let mut opts = ImportOptions::new(format!("xhht import ({})", whoami()));
+    let mut opts = ImportOptions::new(crate::cmd::db::local_user("import").principal.user);
     opts.skip_bad_rows = skip_bad_rows;
     if skip_bad_rows {
         opts.rejected_to = Some(rejected.unwrap_or_else(|| PathBuf::from(format!("{}.rejected.csv", file.display()))));
@@ -114,7 +116,8 @@ pub(crate) fn import(
     let bar = progress_bar();
     opts.progress = bar.as_ref().map(|(_, p)| p.clone());
     let report = runtime()?.block_on(async {
-        let store = open(db).await?;
+        let app = open(db).await?;
+        let store = app.store();
         anyhow::Ok(store.import(kind, file, &opts).await?)
     });
     if let Some((b, _)) = &bar {
@@ -159,47 +162,37 @@ const DUTY_REPORTS: &str = xhht_report::forms::IMPORT_KIND;
 /// `xhht import duty-reports FILE.xlsx|FILE.json`: an actor's filled report form, checked against
 /// the plan and the organisations on record, stored whole or not at all.
 fn import_duty_reports(o: &mut Out<'_>, db: &str, file: &Path) -> anyhow::Result<ExitCode> {
-    use xhht_report::forms;
     let name = file.display().to_string();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {name}"))?;
-    let plan = xhht_core::plan::Plan::can_duoc_2024();
-    let parsed: Result<Vec<(String, xhht_core::record::DutyReport)>, Vec<String>> =
-        match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-            Some("xlsx") => {
-                forms::read_filled_xlsx(&bytes, &name, plan).map(|v| v.into_iter().map(|r| (name.clone(), r)).collect())
+    let who = crate::cmd::db::local_user("import");
+    let outcome = runtime()?.block_on(async {
+        let app = open(db).await?;
+        let stored = match app.read_duty_reports(&name, &bytes) {
+            Ok(items) => {
+                let n = items.len();
+                app.put_duty_reports(&who, items).await.map(|w| (n, w))
             }
-            Some("json") => serde_json::from_slice::<Vec<xhht_core::record::DutyReport>>(&bytes)
-                .map(|v| v.into_iter().enumerate().map(|(i, r)| (format!("{name}: [{i}]"), r)).collect())
-                .map_err(|e| vec![format!("{name}:{}: not a JSON list of duty reports: {e}", e.line())]),
-            _ => bail!("{name}: name the file .xlsx (a filled `xhht form`) or .json (a list of duty reports)"),
+            Err(e) => Err(e),
         };
-    let (written, errors) = runtime()?.block_on(async {
-        let store = open(db).await?;
-        let items = match parsed {
-            Ok(items) => items,
-            Err(errors) => return anyhow::Ok((None, errors)),
-        };
-        let orgs: Vec<_> = store.organisations().await?.into_iter().map(|v| v.value).collect();
-        let errors = forms::check_duty_reports(plan, Some(&orgs), &items);
-        if !errors.is_empty() {
-            return Ok((None, errors));
-        }
-        let reports: Vec<_> = items.into_iter().map(|(_, r)| r).collect();
-        let w = store.put_duty_reports(&format!("xhht import ({})", whoami()), &reports).await?;
-        Ok((Some((reports.len(), w)), Vec::new()))
+        anyhow::Ok(stored)
     })?;
-    for e in &errors {
-        #[allow(clippy::print_stderr, reason = "problems are reported on stderr")]
-        {
-            eprintln!("{e}");
+    let (n, w) = match outcome {
+        Ok(done) => done,
+        Err(xhht_app::Error::Invalid(problems)) => {
+            for p in &problems {
+                let line = if p.field.is_empty() { p.message.clone() } else { format!("{}: {}", p.field, p.message) };
+                #[allow(clippy::print_stderr, reason = "problems are reported on stderr")]
+                {
+                    eprintln!("{line}");
+                }
+            }
+            o.line(match o.lang {
+                Lang::Vi => format!("{name}: {} lỗi; không nhập gì.", problems.len()),
+                Lang::En => format!("{name}: {} problems; nothing imported.", problems.len()),
+            })?;
+            return Ok(ExitCode::FAILURE);
         }
-    }
-    let Some((n, w)) = written else {
-        o.line(match o.lang {
-            Lang::Vi => format!("{name}: {} lỗi; không nhập gì.", errors.len()),
-            Lang::En => format!("{name}: {} problems; nothing imported.", errors.len()),
-        })?;
-        return Ok(ExitCode::FAILURE);
+        Err(e) => return Err(e.into()),
     };
     o.line(match o.lang {
         Lang::Vi => {
@@ -212,17 +205,14 @@ fn import_duty_reports(o: &mut Out<'_>, db: &str, file: &Path) -> anyhow::Result
     Ok(ExitCode::SUCCESS)
 }
 
-fn whoami() -> String {
-    std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".to_owned())
-}
-
 pub(crate) fn export(o: &mut Out<'_>, db: &str, kind: &str, out: &Path) -> anyhow::Result<ExitCode> {
     if kind == DUTY_REPORTS {
         if out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() != Some("json") {
             bail!("name the output .json: {DUTY_REPORTS} are exported as the JSON list `xhht import` takes back");
         }
         let reports = runtime()?.block_on(async {
-            let store = open(db).await?;
+            let app = open(db).await?;
+            let store = app.store();
             anyhow::Ok(store.duty_reports().await?.into_iter().map(|v| v.value).collect::<Vec<_>>())
         })?;
         let json = serde_json::to_vec_pretty(&reports).context("cannot write the duty reports as JSON")?;
@@ -237,7 +227,8 @@ pub(crate) fn export(o: &mut Out<'_>, db: &str, kind: &str, out: &Path) -> anyho
         _ => bail!("name the output .csv or .xlsx"),
     };
     let n = runtime()?.block_on(async {
-        let store = open(db).await?;
+        let app = open(db).await?;
+        let store = app.store();
         anyhow::Ok(store.export(kind, format, out).await?)
     })?;
     o.line(format!("{}: {n}", out.display()))?;
@@ -247,8 +238,8 @@ pub(crate) fn export(o: &mut Out<'_>, db: &str, kind: &str, out: &Path) -> anyho
 /// `xhht user add|token`: the accounts of `xhht-server`, kept in the same database.
 pub(crate) fn user(o: &mut Out<'_>, db: &str, cmd: crate::cli::UserCommand) -> anyhow::Result<ExitCode> {
     use crate::cli::UserCommand;
-    use xhht_server::auth;
     let rt = runtime()?;
+    let actor = crate::cmd::db::local_user("user").principal.user;
     match cmd {
         UserCommand::Add { name, role, organisation, password_env, person } => {
             let password = match &password_env {
@@ -258,9 +249,10 @@ pub(crate) fn user(o: &mut Out<'_>, db: &str, cmd: crate::cli::UserCommand) -> a
                 None => None,
             };
             rt.block_on(async {
-                auth::add_user(db, &name, &role, organisation.as_deref(), password.as_deref()).await?;
+                let app = open(db).await?;
+                app.add_user(&actor, &name, &role, organisation.as_deref(), password.as_deref()).await?;
                 if person.is_some() {
-                    auth::link_person(db, &name, person.as_deref()).await?;
+                    app.link_person(&actor, &name, person.as_deref()).await?;
                 }
                 anyhow::Ok(())
             })
@@ -272,7 +264,10 @@ pub(crate) fn user(o: &mut Out<'_>, db: &str, cmd: crate::cli::UserCommand) -> a
         }
         UserCommand::Token { user, name } => {
             let token = rt
-                .block_on(auth::create_token(db, &user, &name))
+                .block_on(async {
+                    let app = open(db).await?;
+                    anyhow::Ok(app.create_token(&actor, &user, &name).await?)
+                })
                 .with_context(|| format!("cannot create a token for `{user}`"))?;
             o.line(token)?;
         }

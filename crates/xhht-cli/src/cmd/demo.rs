@@ -6,14 +6,13 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use xhht_core::plan::Plan;
+use xhht_app::dataset::Records;
 use xhht_demo::{Options, Size, generate};
-use xhht_report::build::{Options as BuildOptions, build};
+use xhht_report::build::Options as BuildOptions;
 use xhht_report::model::{ReportKind, Scope};
-use xhht_scoring::year::YearEngines;
 
 use crate::cli::DemoArgs;
-use crate::cmd::db::{History, keep_digest, open, runtime};
+use crate::cmd::db::{open, runtime};
 use crate::cmd::report::write_report;
 use crate::output::Out;
 
@@ -36,9 +35,7 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
         }
     }
     let data = generate(Options { size, seed: args.seed, today }).context("cannot generate the demo data")?;
-    let engines = YearEngines::builtin()?;
     let rt = runtime()?;
-    let plan = Plan::can_duoc_2024();
     // A spinner saying what is going on, on a terminal only.
     let spinner = std::io::IsTerminal::is_terminal(&std::io::stdout()).then(|| {
         let s = indicatif::ProgressBar::new_spinner();
@@ -50,38 +47,33 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
             s.set_message(msg.to_owned());
         }
     };
-    let history = rt.block_on(async {
-        let store = open(db).await?;
+    let (app, history) = rt.block_on(async {
+        let app = open(db).await?;
         let who = "xhht demo";
         say("ghi dữ liệu / writing the records");
-        store.put_areas(who, &data.areas).await?;
-        store.put_successions(who, &data.successions).await?;
-        store.put_organisations(who, &data.organisations).await?;
-        store.put_people(who, &data.people).await?;
-        store.put_memberships(who, &data.memberships).await?;
-        store.put_registrations(who, &data.registrations).await?;
-        store.put_commitments(who, &data.commitments).await?;
-        store.put_self_study_plans(who, &data.self_study_plans).await?;
-        store.put_assessments(who, &data.assessments).await?;
-        store.put_recognitions(who, &data.recognitions).await?;
-        store.put_report_submissions(who, &data.report_submissions).await?;
-        store.put_duty_reports(who, &data.duty_reports).await?;
-        say("chấm các năm / evaluating every year");
-        let history = History::load(&store, &engines, data.first_year, data.last_year).await?;
-        say("lưu kết quả / storing the results");
-        // Nothing was written since the years were loaded: their digests hold for this version.
-        let version = store.data_version().await?;
-        for (y, r) in history.years.iter().zip(&history.results) {
-            store.save_results(who, y.year, y, r, &engines).await?;
-            keep_digest(&store, &engines, y, r, version).await?;
-        }
-        anyhow::Ok(history)
+        let records = Records {
+            areas: &data.areas,
+            successions: &data.successions,
+            organisations: &data.organisations,
+            people: &data.people,
+            memberships: &data.memberships,
+            registrations: &data.registrations,
+            commitments: &data.commitments,
+            self_study_plans: &data.self_study_plans,
+            assessments: &data.assessments,
+            recognitions: &data.recognitions,
+            report_submissions: &data.report_submissions,
+            duty_reports: &data.duty_reports,
+        };
+        app.put_records(who, records).await?;
+        say("chấm các năm, lưu kết quả / evaluating every year, storing the results");
+        let history = app.evaluate_years(who, data.first_year, data.last_year).await?;
+        anyhow::Ok((app, history))
     })?;
     say("viết báo cáo / writing the reports");
     std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let last = data.last_year;
     let mut written = Vec::new();
-    let Some(records) = history.records() else { bail!("no data year was loaded") };
     for (kind, year, stem) in [
         (ReportKind::Annual, last, format!("bao-cao-nam-{last}")),
         (ReportKind::PhasePreliminary, 2025, "bao-cao-so-ket-2023-2025".to_owned()),
@@ -90,7 +82,7 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
             continue;
         }
         let opts = BuildOptions { kind, year, as_of: today, scope: Scope::District, notice: Some(data.notice.clone()) };
-        let report = build(&records, &history.results, &engines, plan, &opts)?;
+        let report = app.report_from_history(&history, &opts)?;
         for ext in ["md", "html", "json", "csv", "xlsx", "docx"] {
             written.extend(write_report(&report, o.lang, ext, &args.out.join(format!("{stem}.{ext}")))?);
         }
@@ -99,13 +91,12 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
         s.finish_and_clear();
     }
     // The summary: target progress this year.
-    let report = build(
-        &records,
-        &history.results,
-        &engines,
-        plan,
+    let report = app.report_from_history(
+        &history,
         &BuildOptions { kind: ReportKind::Annual, year: last, as_of: today, scope: Scope::District, notice: None },
     )?;
+    // Closed in the runtime: SQLite's last connection checkpoints the write-ahead log into the file.
+    rt.block_on(app.close());
     o.line(format!("{} ({})", data.notice.get(o.lang), o.tr("CSDL", "database").to_owned() + ": " + db))?;
     crate::cmd::records::print_progress(o, &report, last)?;
     o.line(format!(

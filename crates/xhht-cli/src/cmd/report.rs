@@ -6,29 +6,19 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use chrono::{Datelike, NaiveDate};
+use xhht_app::reports::{self, Format as ReportFormat, Which};
 use xhht_core::Lang;
-use xhht_core::plan::Plan;
-use xhht_report::build::Options;
-use xhht_report::doc::document;
-use xhht_report::model::{Report, ReportKind, Scope};
-use xhht_report::render::{csv, docx, html, markdown, xlsx};
-use xhht_scoring::year::YearEngines;
+use xhht_report::model::{Report, Scope};
+use xhht_report::render::{docx, xlsx};
 
 use crate::cli::{Format, ReportArgs};
-use crate::cmd::db::{open, runtime, stored_report};
+use crate::cmd::db::{open, runtime};
 use crate::output::Out;
 
 /// Parses `district`, `commune:CODE`, `org:CODE` or `actor:ID`.
 pub(crate) fn parse_scope(s: &str) -> anyhow::Result<Scope> {
-    Ok(match s.split_once(':') {
-        None if s == "district" => Scope::District,
-        Some(("commune" | "area", code)) => Scope::Area { code: code.to_owned() },
-        Some(("org" | "organisation", code)) => Scope::Organisation { code: code.to_owned() },
-        Some(("actor", id)) => {
-            Scope::Actor { id: if id.starts_with("actor.") { id.to_owned() } else { format!("actor.{id}") } }
-        }
-        _ => bail!("unknown scope `{s}`: use district, commune:CODE, org:CODE or actor:ID"),
-    })
+    reports::parse_scope(s)
+        .map_err(|_| anyhow::anyhow!("unknown scope `{s}`: use district, commune:CODE, org:CODE or actor:ID"))
 }
 
 /// Writes `report` to `path` in `ext` (md, html, json, csv, xlsx, docx). CSV writes one file
@@ -36,41 +26,32 @@ pub(crate) fn parse_scope(s: &str) -> anyhow::Result<Scope> {
 pub(crate) fn write_report(report: &Report, lang: Lang, ext: &str, path: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let write =
         |p: &Path, bytes: &[u8]| std::fs::write(p, bytes).with_context(|| format!("cannot write {}", p.display()));
-    let doc = document(report, lang);
-    match ext {
-        "md" => write(path, markdown::render(&doc).as_bytes())?,
-        "html" => write(path, html::render(&doc).as_bytes())?,
-        "json" => write(path, xhht_report::render_json(report)?.as_bytes())?,
-        "xlsx" => write(path, &xlsx::render(&doc)?)?,
-        "docx" => write(path, &docx::render(&doc)?)?,
+    let format = match ext {
+        "md" => ReportFormat::Md,
+        "html" => ReportFormat::Html,
+        "json" => ReportFormat::Json,
+        "xlsx" => ReportFormat::Xlsx,
+        "docx" => ReportFormat::Docx,
         "csv" => {
             // One file per table, in a folder named after `path` (without `.csv`).
             let dir = path.with_extension("");
             std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-            for (name, text) in csv::render(&doc)? {
+            for (name, text) in reports::render_csv(report, lang)? {
                 write(&dir.join(format!("{name}.csv")), text.as_bytes())?;
             }
             return Ok(vec![dir]);
         }
         other => bail!("unknown report format `{other}`"),
-    }
+    };
+    write(path, &reports::render(report, format, lang)?)?;
     Ok(vec![path.to_path_buf()])
 }
 
 pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &ReportArgs) -> anyhow::Result<ExitCode> {
-    let plan = Plan::can_duoc_2024();
-    let (kind, year) = match (args.kind.as_str(), args.phase, args.year) {
-        ("phase", Some(p), _) => {
-            let phase = plan.phases.get(usize::from(p) - 1).context("the plan has two phases")?;
-            let kind = if phase.review == xhht_core::plan::ReviewKind::Final {
-                ReportKind::PhaseFinal
-            } else {
-                ReportKind::PhasePreliminary
-            };
-            (kind, phase.review_year)
-        }
+    let which = match (args.kind.as_str(), args.phase, args.year) {
+        ("phase", Some(p), _) => Which::Phase(p),
         ("phase", None, _) => bail!("say which phase: --phase 1 (sơ kết 2023–2025) or --phase 2 (tổng kết 2023–2030)"),
-        (_, _, y) => (ReportKind::Annual, y.unwrap_or_else(|| today.year())),
+        (_, _, y) => Which::Annual(y.unwrap_or_else(|| today.year())),
     };
     let ext = match o.format {
         Format::Table | Format::Md => "md",
@@ -81,11 +62,10 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &ReportArgs
         Format::Docx => "docx",
     };
     let scope = parse_scope(&args.scope)?;
-    let engines = YearEngines::builtin()?;
-    let opts = Options { kind, year, as_of: today, scope, notice: None };
     let report = runtime()?.block_on(async {
-        let store = open(db).await?;
-        stored_report(&store, &engines, plan, &opts).await
+        let app = open(db).await?;
+        let opts = app.report_options(which, today, scope)?;
+        anyhow::Ok(app.report(&opts).await?)
     })?;
     let files = write_report(&report, o.lang, ext, &args.out)?;
     for f in files {
@@ -104,7 +84,7 @@ pub(crate) fn form(
     today: NaiveDate,
     out: &Path,
 ) -> anyhow::Result<ExitCode> {
-    let plan = Plan::can_duoc_2024();
+    let plan = xhht_core::plan::Plan::can_duoc_2024();
     let id = if actor.starts_with("actor.") { actor.to_owned() } else { format!("actor.{actor}") };
     let doc = xhht_report::forms::actor_form(plan, &id, year, (org, name.unwrap_or(org)), o.lang, today)?;
     let bytes = match out.extension().and_then(|e| e.to_str()) {
