@@ -82,7 +82,7 @@ fn role_label(o: &Out<'_>, role: DutyRole) -> String {
 
 fn targets(o: &mut Out<'_>, plan: &Plan) -> anyhow::Result<()> {
     let lang = o.lang;
-    let rules = &RulebookSet::builtin().get("ke-hoach.can-duoc-2024")?.rulebook;
+    let rules = &RulebookSet::builtin().get(xhht_scoring::year::PLAN_RULEBOOK)?.rulebook;
     let cols = [
         col("id", "Mã", "Id"),
         col("scope", "Phạm vi", "Scope"),
@@ -132,7 +132,7 @@ fn timeline(o: &mut Out<'_>, plan: &Plan) -> anyhow::Result<()> {
     let lang = o.lang;
     let set = RulebookSet::builtin();
     let reporting = set
-        .get("ke-hoach.can-duoc-2024")?
+        .get(xhht_scoring::year::PLAN_RULEBOOK)?
         .rulebook
         .reporting
         .iter()
