@@ -348,7 +348,7 @@ pub(crate) async fn history<C: Conn>(c: &mut C, table: &str, row_key: &str) -> R
     let first = parts.first().copied().unwrap_or_default();
     // The first key value as it appears in the JSON, with LIKE's wildcards escaped.
     let mut quoted = String::new();
-    crate::write::row_json_text(&mut quoted, first);
+    crate::row_json::row_json_text(&mut quoted, first);
     let pattern = format!("%{}%", quoted.replace('!', "!!").replace('%', "!%").replace('_', "!_"));
     let sql = format!(
         "SELECT {} FROM audit_log WHERE table_name = $1 \

@@ -13,6 +13,7 @@ use crate::audit::Audit;
 use crate::db::{Conn, FastHash, Ty, Val, placeholders, tuples};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, Record, Ref, Row, key_text};
+use crate::row_json::{inserted_header, row_json, write_row_array};
 use crate::schema::{MEMBERSHIPS, Table};
 
 /// How many rows were added, changed and left as they were by a write.
@@ -37,7 +38,7 @@ impl std::ops::AddAssign for WriteReport {
 /// Bind parameters per statement, below SQLite's 32,766 and PostgreSQL's 65,535.
 const MAX_PARAMS: usize = 30_000;
 
-fn chunk_rows(width: usize) -> usize {
+pub(crate) fn chunk_rows(width: usize) -> usize {
     (MAX_PARAMS / width.max(1)).clamp(1, 1000)
 }
 
@@ -155,141 +156,6 @@ pub(crate) async fn is_empty<C: Conn>(c: &mut C, table: &Table) -> Result<bool> 
     Ok(rows.is_empty())
 }
 
-/// Appends `s` to `out` as a JSON string.
-fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        out.push_str(s);
-        out.push('"');
-        return;
-    }
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
-
-/// Appends `s` as the audit JSON writes a text value (for searching the log).
-pub(crate) fn row_json_text(out: &mut String, s: &str) {
-    json_str(out, s);
-}
-
-fn json_val(out: &mut String, v: &Val) {
-    match v {
-        Val::Text(Some(s)) => json_str(out, s),
-        Val::Int(Some(i)) => out.push_str(&i.to_string()),
-        Val::Date(Some(d)) => {
-            out.push('"');
-            out.push_str(&crate::db::iso_date(*d));
-            out.push('"');
-        }
-        _ => out.push_str("null"),
-    }
-}
-
-fn json_object(out: &mut String, cols: &[crate::schema::Col], vals: &[Val]) {
-    out.push('{');
-    for (n, (col, v)) in cols.iter().zip(vals).enumerate() {
-        if n > 0 {
-            out.push(',');
-        }
-        json_str(out, col.name);
-        out.push(':');
-        json_val(out, v);
-    }
-}
-
-/// Appends a row as audit JSON: `{column: value, …, "row_version": n, "<child table>": [{…}, …]}`.
-pub(crate) fn write_row_json(out: &mut String, table: &Table, row: &Row, version: Option<i64>) {
-    json_object(out, table.cols, &row.vals);
-    if let Some(v) = version {
-        out.push_str(",\"row_version\":");
-        out.push_str(&v.to_string());
-    }
-    if let Some(child) = table.child {
-        out.push(',');
-        json_str(out, child.name);
-        out.push_str(":[");
-        for (n, ch) in row.children.iter().enumerate() {
-            if n > 0 {
-                out.push(',');
-            }
-            json_object(out, &child.cols[table.key + 1..], ch);
-            out.push('}');
-        }
-        out.push(']');
-    }
-    out.push('}');
-}
-
-/// The start of an `insert` entry's JSON: `{"columns": [...], "rows": [` (see the audit module).
-fn inserted_header(out: &mut String, table: &Table) {
-    out.push_str("{\"columns\":[");
-    for (n, col) in table.cols.iter().enumerate() {
-        if n > 0 {
-            out.push(',');
-        }
-        json_str(out, col.name);
-    }
-    out.push_str(",\"row_version\"");
-    if let Some(child) = table.child {
-        out.push_str(",{");
-        json_str(out, child.name);
-        out.push_str(":[");
-        for (n, col) in child.cols[table.key + 1..].iter().enumerate() {
-            if n > 0 {
-                out.push(',');
-            }
-            json_str(out, col.name);
-        }
-        out.push_str("]}");
-    }
-    out.push_str("],\"rows\":[");
-}
-
-/// A new row as an array of its values in the order of [`inserted_header`] (version 1).
-fn write_row_array(out: &mut String, table: &Table, row: &Row) {
-    out.push('[');
-    for v in &row.vals {
-        json_val(out, v);
-        out.push(',');
-    }
-    out.push('1');
-    if table.child.is_some() {
-        out.push_str(",[");
-        for (n, ch) in row.children.iter().enumerate() {
-            if n > 0 {
-                out.push(',');
-            }
-            out.push('[');
-            for (m, v) in ch.iter().enumerate() {
-                if m > 0 {
-                    out.push(',');
-                }
-                json_val(out, v);
-            }
-            out.push(']');
-        }
-        out.push(']');
-    }
-    out.push(']');
-}
-
-/// A row as audit JSON (see [`write_row_json`]).
-pub(crate) fn row_json(table: &Table, row: &Row, version: Option<i64>) -> String {
-    let mut s = String::with_capacity(32 * table.cols.len());
-    write_row_json(&mut s, table, row, version);
-    s
-}
-
 /// Called with the number of rows written so far, after each chunk (inside the transaction).
 pub(crate) type Tick<'a> = Option<&'a (dyn Fn(u64) + Send + Sync)>;
 
@@ -326,7 +192,7 @@ pub(crate) struct Upserter {
     pending_new: Vec<Row>,
     report: WriteReport,
     /// For memberships: the people whose memberships were added or changed, checked at
-    /// [`Upserter::finish`] (see [`check_clashes`]).
+    /// [`Upserter::finish`] (see [`crate::membership::check_clashes`]).
     touched: Vec<Val>,
 }
 
@@ -440,54 +306,10 @@ impl Upserter {
         if !self.pending_new.is_empty() {
             copy_rows(c, self.table, std::mem::take(&mut self.pending_new)).await?;
         }
-        check_clashes(c, std::mem::take(&mut self.touched)).await?;
+        crate::membership::check_clashes(c, std::mem::take(&mut self.touched)).await?;
         audit.flush(c).await?;
         Ok(self.report)
     }
-}
-
-/// Above this many people, the candidates for a clash are found by one pass over the table.
-const CLASH_SCAN_ABOVE: usize = 5_000;
-
-/// Refuses the write (so the transaction rolls back) when one of `people` now belongs to two
-/// organisations on the same day ([`xhht_core::entity::first_clash`]): whatever writes the
-/// memberships — the API, an import, an update — a person is in one organisation at a time, and
-/// a move ends the membership there before the one here begins. Only the people whose
-/// memberships this write added or changed are checked, so a clash already in an older
-/// database does not block unrelated writes.
-pub(crate) async fn check_clashes<C: Conn>(c: &mut C, mut people: Vec<Val>) -> Result<()> {
-    if people.is_empty() {
-        return Ok(());
-    }
-    people.sort_unstable_by(|a, b| a.as_str().cmp(&b.as_str()));
-    people.dedup_by(|a, b| a.as_str() == b.as_str());
-    if people.len() > CLASH_SCAN_ABOVE {
-        // Only people in two organisations or more can clash: one grouped pass over the key.
-        let many = c
-            .fetch(
-                "SELECT person FROM memberships GROUP BY person HAVING COUNT(DISTINCT organisation) > 1".to_owned(),
-                Vec::new(),
-                vec![Ty::Text],
-            )
-            .await?;
-        let many: HashSet<String> = many.into_iter().filter_map(|mut v| v.pop().and_then(Val::into_string)).collect();
-        people.retain(|p| p.as_str().is_some_and(|p| many.contains(p)));
-    }
-    for chunk in people.chunks(chunk_rows(1)) {
-        let filter = format!("p.person IN ({})", placeholders(1, chunk.len()));
-        let held: Vec<xhht_core::entity::Membership> =
-            select(c, &filter, chunk.to_vec()).await?.into_iter().map(|(m, _)| m).collect();
-        if let Some(clash) = xhht_core::entity::first_clash(&held) {
-            let m = clash.other;
-            return Err(Error::Invalid {
-                table: MEMBERSHIPS.name,
-                key: m.to_row().map(|r| r.key_text(&MEMBERSHIPS)).unwrap_or_default(),
-                field: "valid_from".to_owned(),
-                message: clash.to_string(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Rows per `COPY` statement.
@@ -788,7 +610,7 @@ pub(crate) async fn update_versioned<C: Conn, T: Record>(
         write_children(c, table, &row).await?;
     }
     if std::ptr::eq(table, &MEMBERSHIPS) {
-        check_clashes(c, vec![key[0].clone()]).await?;
+        crate::membership::check_clashes(c, vec![key[0].clone()]).await?;
     }
     audit.push(
         table.name,

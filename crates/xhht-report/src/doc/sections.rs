@@ -1,0 +1,433 @@
+//! The report's first sections laid out: the plan's targets (series, path, milestones,
+//! charts), the emulation criteria with who does not meet them, the titles, and the rewards.
+
+use super::*;
+
+pub(super) fn targets_section(r: &Report, lang: Lang) -> Section {
+    let l = |vi: &'static str, en: &'static str| t(lang, vi, en).to_owned();
+    let mut s = Section {
+        heading: l("1. Tiến độ thực hiện mục tiêu", "1. Progress on the targets"),
+        ..Section::default()
+    };
+    for target in &r.targets {
+        let id = target.id.trim_start_matches("target.");
+        let track = yes_no(
+            target.on_track,
+            lang,
+            ("đúng tiến độ", "on track"),
+            ("chậm so với lộ trình", "behind the straight path"),
+        );
+        s.paragraphs.push(format!(
+            "{}: {} {}/{} ({}); {} {}% {} {}; {} {}; {}; {} {}: {}.",
+            tx(lang, &target.title),
+            l("đạt", "met by"),
+            int(target.count.met, lang),
+            int(target.count.of, lang),
+            pct(target.count.share, lang),
+            l("mục tiêu", "target"),
+            dec(target.target, lang),
+            l("vào năm", "by"),
+            target.by_year,
+            l("còn thiếu", "gap"),
+            target.gap.map_or_else(
+                || "—".to_owned(),
+                |g| format!("{} {}", dec(g, lang), l("điểm phần trăm", "percentage points"))
+            ),
+            track,
+            l("dự báo năm", "projected for"),
+            target.by_year,
+            pct(target.projection, lang),
+        ));
+        if r.kind != ReportKind::Annual
+            && let (Some(first), Some(last)) = (target.series.first(), target.series.last())
+        {
+            s.paragraphs.push(format!(
+                "{} {}: {} {} ({}) {} {} ({}).",
+                l("So sánh đầu và cuối giai đoạn", "Phase start and end"),
+                id,
+                l("từ", "from"),
+                pct(first.count.share, lang),
+                first.year,
+                l("đến", "to"),
+                pct(last.count.share, lang),
+                last.year,
+            ));
+        }
+        s.charts.push(Chart::Progress {
+            caption: format!("{} — {}", tx(lang, &target.title), l("tỷ lệ theo năm", "share by year")),
+            points: target.series.iter().map(|p| (p.year, p.count.share, p.path)).collect(),
+            target: (target.target, target.by_year),
+            legend: [l("Tỷ lệ đạt", "Share"), l("Lộ trình", "Straight path"), l("Mục tiêu", "Target")],
+        });
+        s.tables.push(Table {
+            name: format!("{id}-series"),
+            caption: format!("{} — {}", tx(lang, &target.title), l("theo năm", "by year")),
+            keys: vec!["year", "met", "of", "share", "path"],
+            labels: vec![
+                l("Năm", "Year"),
+                l("Đạt", "Met"),
+                l("Tổng số", "Counted"),
+                l("Tỷ lệ (%)", "Share (%)"),
+                l("Lộ trình (%)", "Path (%)"),
+            ],
+            rows: target
+                .series
+                .iter()
+                .map(|p| {
+                    vec![
+                        Cell::Year(p.year),
+                        Cell::Int(p.count.met),
+                        Cell::Int(p.count.of),
+                        Cell::Pct(p.count.share),
+                        Cell::Pct(p.path),
+                    ]
+                })
+                .collect(),
+        });
+        if !target.milestones.is_empty() {
+            s.tables.push(Table {
+                name: format!("{id}-milestones"),
+                caption: format!("{} — {}", tx(lang, &target.title), l("các mốc tham chiếu", "reference milestones")),
+                keys: vec!["year", "share", "scope", "met", "what", "source"],
+                labels: vec![
+                    l("Năm", "Year"),
+                    l("Tỷ lệ (%)", "Share (%)"),
+                    l("Cấp", "Scope"),
+                    l("Đạt", "Met"),
+                    l("Nội dung", "What"),
+                    l("Nguồn", "Source"),
+                ],
+                rows: target
+                    .milestones
+                    .iter()
+                    .map(|m| {
+                        let scope = match m.scope.as_str() {
+                            "national" => l("quốc gia", "national"),
+                            "provincial" => l("tỉnh", "provincial"),
+                            _ => l("kế hoạch", "plan"),
+                        };
+                        let source = if m.assumed {
+                            format!("{} [{}]", m.citation, l("giả định", "assumed"))
+                        } else {
+                            m.citation.clone()
+                        };
+                        vec![
+                            Cell::Year(m.year),
+                            Cell::Dec(m.share),
+                            text(scope),
+                            text(yes_no(m.met, lang, ("đạt", "met"), ("chưa đạt", "not met"))),
+                            text(m.note.as_ref().map_or("", |n| tx(lang, n))),
+                            text(source),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+        s.charts.push(Chart::Bars {
+            caption: format!("{} — {}", tx(lang, &target.title), l("theo địa bàn", "by area")),
+            bars: target.by_area.iter().map(|b| (tx(lang, &b.label).to_owned(), b.count.share)).collect(),
+        });
+        for (suffix, rows, caption, key_label) in [
+            ("by-area", &target.by_area, l("theo địa bàn", "by area"), l("Địa bàn", "Area")),
+            ("by-kind", &target.by_kind, l("theo loại hình", "by kind of organisation"), l("Loại hình", "Kind")),
+        ] {
+            s.tables.push(Table {
+                name: format!("{id}-{suffix}"),
+                caption: format!("{} — {caption}", tx(lang, &target.title)),
+                keys: vec!["key", "label", "met", "of", "share", "note"],
+                labels: vec![
+                    l("Mã", "Code"),
+                    key_label,
+                    l("Đạt", "Met"),
+                    l("Tổng số", "Counted"),
+                    l("Tỷ lệ (%)", "Share (%)"),
+                    l("Ghi chú", "Note"),
+                ],
+                rows: rows
+                    .iter()
+                    .map(|b| {
+                        vec![
+                            text(b.key.clone()),
+                            text(tx(lang, &b.label)),
+                            Cell::Int(b.count.met),
+                            Cell::Int(b.count.of),
+                            Cell::Pct(b.count.share),
+                            text(b.note.as_ref().map_or("", |n| tx(lang, n))),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+    }
+    s
+}
+
+pub(super) fn criteria_section(r: &Report, lang: Lang) -> Section {
+    let l = |vi: &'static str, en: &'static str| t(lang, vi, en).to_owned();
+    let c = &r.criteria;
+    let mut s = Section {
+        heading: l("2. Kết quả thực hiện tiêu chí thi đua", "2. The emulation criteria"),
+        ..Section::default()
+    };
+    s.paragraphs.push(format!(
+        "{} {}/{} ({}); {} {}/{} ({}).",
+        l("Tập thể đạt đủ tiêu chí (mục IV.1.1):", "Collectives meeting every criterion (IV.1.1):"),
+        int(c.collectives_meeting_all.met, lang),
+        int(c.collectives_meeting_all.of, lang),
+        pct(c.collectives_meeting_all.share, lang),
+        l("cá nhân đạt đủ tiêu chí (mục IV.1.2):", "individuals meeting every criterion (IV.1.2):"),
+        int(c.individuals_meeting_all.met, lang),
+        int(c.individuals_meeting_all.of, lang),
+        pct(c.individuals_meeting_all.share, lang),
+    ));
+    for (name, caption, rows) in [
+        ("criteria-collective", l("Tiêu chí đối với tập thể", "Criteria for collectives"), &c.collective),
+        ("criteria-individual", l("Tiêu chí đối với cá nhân", "Criteria for individuals"), &c.individual),
+    ] {
+        s.tables.push(Table {
+            name: name.to_owned(),
+            caption,
+            keys: vec!["indicator", "plan", "criterion", "met", "of", "share"],
+            labels: vec![
+                l("Mã", "Id"),
+                l("Mục KH", "Plan §"),
+                l("Tiêu chí", "Criterion"),
+                l("Đạt", "Met"),
+                l("Tổng số", "Counted"),
+                l("Tỷ lệ (%)", "Share (%)"),
+            ],
+            rows: rows
+                .iter()
+                .map(|x| {
+                    vec![
+                        text(x.indicator.clone()),
+                        text(x.cites.clone()),
+                        text(tx(lang, &x.title)),
+                        Cell::Int(x.count.met),
+                        Cell::Int(x.count.of),
+                        Cell::Pct(x.count.share),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    let shown = c.unmet.len() as u64;
+    s.paragraphs.push(if shown < c.unmet_total {
+        format!(
+            "{} {} / {}.",
+            l("Danh sách chưa đạt (trích):", "Not meeting the criteria (extract):"),
+            int(shown, lang),
+            int(c.unmet_total, lang)
+        )
+    } else {
+        format!(
+            "{} {}.",
+            l("Số tập thể, cá nhân chưa đạt:", "Collectives and individuals not meeting them:"),
+            int(c.unmet_total, lang)
+        )
+    });
+    s.tables.push(Table {
+        name: "criteria-unmet".into(),
+        caption: l("Tập thể, cá nhân chưa đạt và lý do", "Who does not meet the criteria, and why"),
+        keys: vec!["subject", "id", "name", "organisation", "reasons"],
+        labels: vec![
+            l("Đối tượng", "Subject"),
+            l("Mã", "Id"),
+            l("Tên", "Name"),
+            l("Đơn vị", "Organisation"),
+            l("Lý do", "Reasons"),
+        ],
+        rows: c
+            .unmet
+            .iter()
+            .map(|u| {
+                let who = if u.subject == "person" { l("cá nhân", "person") } else { l("tập thể", "collective") };
+                let reasons: Vec<&str> = u.reasons.iter().map(|x| tx(lang, x)).collect();
+                vec![
+                    text(who),
+                    text(u.id.clone()),
+                    text(u.name.clone()),
+                    text(u.organisation.clone().unwrap_or_default()),
+                    text(reasons.join("; ")),
+                ]
+            })
+            .collect(),
+    });
+    s
+}
+
+pub(super) fn titles_section(r: &Report, lang: Lang) -> Section {
+    let l = |vi: &'static str, en: &'static str| t(lang, vi, en).to_owned();
+    let mut s = Section { heading: l("3. Danh hiệu", "3. Titles"), ..Section::default() };
+    let level = |lv: Option<u8>| lv.map_or_else(|| "—".to_owned(), |k| format!("{} {k}", l("Mức độ", "Level")));
+    for (name, caption, rows) in [
+        ("titles-recognised", format!("{} {}", l("Công nhận cho năm", "Recognised for"), r.year), &r.titles.recognised),
+        ("titles-held", format!("{} {}", l("Đang giữ danh hiệu trong năm", "Held in"), r.year), &r.titles.held),
+    ] {
+        s.tables.push(Table {
+            name: name.into(),
+            caption,
+            keys: vec!["title", "level", "count"],
+            labels: vec![l("Danh hiệu", "Title"), l("Mức độ", "Level"), l("Số lượng", "Count")],
+            rows: rows
+                .iter()
+                .map(|x| vec![text(tx(lang, &x.label)), text(level(x.level)), Cell::Int(x.count)])
+                .collect(),
+        });
+    }
+    s.tables.push(Table {
+        name: "titles-expiring".into(),
+        caption: format!("{} {}", l("Hết thời hạn công nhận sau năm", "Recognition ending after"), r.year + 1),
+        keys: vec!["code", "name", "level", "decision", "last_year"],
+        labels: vec![
+            l("Mã", "Code"),
+            l("Đơn vị", "Unit"),
+            l("Mức độ", "Level"),
+            l("Quyết định", "Decision"),
+            l("Năm cuối", "Last year"),
+        ],
+        rows: r
+            .titles
+            .expiring_next_year
+            .iter()
+            .map(|e| {
+                vec![
+                    text(e.code.clone()),
+                    text(e.name.clone()),
+                    text(level(e.level)),
+                    text(e.decision.clone()),
+                    Cell::Year(e.last_year),
+                ]
+            })
+            .collect(),
+    });
+    s
+}
+
+pub(super) fn rewards_section(r: &Report, lang: Lang) -> Section {
+    let l = |vi: &'static str, en: &'static str| t(lang, vi, en).to_owned();
+    let mut s = Section {
+        heading: l("4. Đủ điều kiện đề xuất khen thưởng", "4. Eligible for rewards"),
+        ..Section::default()
+    };
+    if let Some(j) = &r.rewards.judgement {
+        s.paragraphs.push(format!("{} {}", l("Lưu ý:", "Note:"), tx(lang, j)));
+    }
+    s.tables.push(Table {
+        name: "rewards".into(),
+        caption: l("Điều kiện khen thưởng", "Reward rules"),
+        keys: vec!["reward", "title", "form", "eligible", "considered", "share"],
+        labels: vec![
+            l("Mã", "Id"),
+            l("Hình thức", "Reward"),
+            l("Loại", "Form"),
+            l("Đủ điều kiện", "Eligible"),
+            l("Xét", "Considered"),
+            l("Tỷ lệ (%)", "Share (%)"),
+        ],
+        rows: r
+            .rewards
+            .rules
+            .iter()
+            .map(|x| {
+                vec![
+                    text(x.id.clone()),
+                    text(tx(lang, &x.title)),
+                    text(tx(lang, &x.form)),
+                    Cell::Int(x.count.met),
+                    Cell::Int(x.count.of),
+                    Cell::Pct(x.count.share),
+                ]
+            })
+            .collect(),
+    });
+    if r.rewards.rules.iter().any(|x| x.count.met > r.rewards.eligible_limit) {
+        s.paragraphs.push(format!(
+            "{} {} {}",
+            l("Danh sách dưới đây liệt kê tối đa", "The list below shows at most"),
+            int(r.rewards.eligible_limit, lang),
+            l(
+                "trường hợp cho mỗi hình thức; lệnh `xhht rewards` in đầy đủ.",
+                "per reward; `xhht rewards` prints them all."
+            )
+        ));
+    }
+    s.tables.push(Table {
+        name: "rewards-eligible".into(),
+        caption: l("Danh sách đủ điều kiện", "Eligible"),
+        keys: vec!["reward", "subject", "id", "name", "because"],
+        labels: vec![
+            l("Hình thức", "Reward"),
+            l("Đối tượng", "Subject"),
+            l("Mã", "Id"),
+            l("Tên", "Name"),
+            l("Căn cứ", "Because"),
+        ],
+        rows: r
+            .rewards
+            .eligible
+            .iter()
+            .map(|x| {
+                let because: Vec<&str> = x.reasons.iter().map(|t| tx(lang, t)).collect();
+                vec![
+                    text(x.reward.clone()),
+                    text(x.subject.clone()),
+                    text(x.id.clone()),
+                    text(x.name.clone()),
+                    text(because.join("; ")),
+                ]
+            })
+            .collect(),
+    });
+    if r.rewards.proposals.is_empty() {
+        s.paragraphs.push(l(
+            "Chưa có đề xuất khen thưởng nào được ghi nhận cho các năm của báo cáo.",
+            "No reward proposal is recorded for the years of the report.",
+        ));
+    }
+    s.tables.push(Table {
+        name: "rewards-proposals".into(),
+        caption: l(
+            "Đề xuất khen thưởng: thẩm định (Phòng Nội vụ) và quyết định",
+            "Reward proposals: verification (home affairs) and decision",
+        ),
+        keys: vec![
+            "reward",
+            "title",
+            "proposed",
+            "awaiting_verification",
+            "refused",
+            "awaiting_decision",
+            "approved",
+            "rejected",
+        ],
+        labels: vec![
+            l("Mã", "Id"),
+            l("Hình thức", "Reward"),
+            l("Đã đề xuất", "Proposed"),
+            l("Chờ thẩm định", "Awaiting verification"),
+            l("Không đạt thẩm định", "Refused at verification"),
+            l("Chờ quyết định", "Awaiting decision"),
+            l("Được khen thưởng", "Approved"),
+            l("Không khen thưởng", "Rejected"),
+        ],
+        rows: r
+            .rewards
+            .proposals
+            .iter()
+            .map(|x| {
+                vec![
+                    text(x.reward.clone()),
+                    text(x.title.as_ref().map_or_else(String::new, |t| tx(lang, t).to_owned())),
+                    Cell::Int(x.proposed),
+                    Cell::Int(x.awaiting_verification),
+                    Cell::Int(x.refused),
+                    Cell::Int(x.awaiting_decision),
+                    Cell::Int(x.approved),
+                    Cell::Int(x.rejected),
+                ]
+            })
+            .collect(),
+    });
+    s
+}
