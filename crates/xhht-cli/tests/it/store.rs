@@ -300,3 +300,33 @@ fn an_annual_report_from_stored_digests_is_the_demos_and_follows_a_change() {
     // And the series of earlier years is unchanged.
     assert_eq!(after["targets"][1]["series"][0], before["targets"][1]["series"][0]);
 }
+
+/// The outputs of `xhht` before the use cases moved into `xhht-app` (see
+/// `crates/xhht-app/tests/data/before/README.md`): explanations and reports, byte for byte.
+#[test]
+fn explanations_and_reports_are_byte_for_byte_what_they_were_before_the_application_layer() {
+    let before = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../xhht-app/tests/data/before");
+    let golden = |name: &str| std::fs::read(before.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    for (id, year) in [("CB0000002", "2025"), ("CB0000010", "2026"), ("TH-80601", "2026"), ("UBND-80602", "2024")] {
+        for lang in ["vi", "en"] {
+            let o = xhht(&["--lang", lang, "explain", id, "--year", year]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            let name = format!("cli-explain-{id}-{year}.{lang}.txt");
+            assert_eq!(stdout(&o), String::from_utf8(golden(&name)).unwrap(), "{name}");
+        }
+    }
+    let dir = demo();
+    for (args, name) in [
+        (vec!["--format", "md", "report", "annual", "--year", "2026"], "cli-report-annual-2026.md"),
+        (vec!["--format", "json", "report", "annual", "--year", "2026"], "cli-report-annual-2026.json"),
+        (vec!["--format", "md", "report", "phase", "--phase", "1"], "cli-report-phase-1.md"),
+    ] {
+        let out = format!("before-{name}");
+        let mut all = vec!["--as-of", TODAY];
+        all.extend(args);
+        all.extend(["--out", out.as_str()]);
+        let o = run_in(dir, &all);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(std::fs::read(dir.join(&out)).unwrap() == golden(name), "{name} differs from before");
+    }
+}
