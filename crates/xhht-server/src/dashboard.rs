@@ -28,19 +28,22 @@ use crate::api::results::{explain, report_key};
 use crate::auth::AuthUser;
 use crate::cache::KindKey;
 use crate::error::ApiError;
-use crate::http::{Auth, MaybeAuth, cookie};
+use crate::http::{Auth, MaybeAuth, ReadLimiter, cookie};
 use crate::state::AppState;
 
 const STYLE: &str = include_str!("../static/style.css");
 const LANG_COOKIE: &str = "xhht_lang";
 
-pub(crate) fn router(upload_limit: usize) -> Router<AppState> {
+/// The dashboard's routes; uploads accept files up to `upload_limit`; the pages that build or
+/// render (overview, organisation, entity) share the quota of `reads` with the API's.
+pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> Router<AppState> {
+    let limited = axum::middleware::from_fn_with_state(reads, crate::http::read_limit);
     Router::new()
-        .route("/", get(overview))
+        .route("/", get(overview).layer(limited.clone()))
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", axum::routing::post(logout))
-        .route("/org/{code}", get(organisation))
-        .route("/entity/{id}", get(entity))
+        .route("/org/{code}", get(organisation).layer(limited.clone()))
+        .route("/entity/{id}", get(entity).layer(limited))
         .route("/upload", get(upload_page).post(upload_submit).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/static/style.css", get(style))
 }

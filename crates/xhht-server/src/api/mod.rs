@@ -25,6 +25,7 @@ use xhht_core::record::SubjectRef;
 use xhht_store::YearData;
 
 use crate::error::{ApiError, json_error};
+use crate::http::ReadLimiter;
 use crate::state::AppState;
 
 /// The largest page a list answers.
@@ -75,10 +76,19 @@ impl Modify for Security {
     }
 }
 
-/// The API's routes with their OpenAPI document; imports accept bodies up to `upload_limit`.
-pub(crate) fn router(upload_limit: usize) -> OpenApiRouter<AppState> {
+/// The API's routes with their OpenAPI document; imports accept bodies up to `upload_limit`;
+/// the reads that build or render share the quota of `reads`.
+pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> OpenApiRouter<AppState> {
     let imports =
         OpenApiRouter::new().routes(routes!(admin::import)).layer(axum::extract::DefaultBodyLimit::max(upload_limit));
+    let expensive = OpenApiRouter::new()
+        .routes(routes!(results::results))
+        .routes(routes!(results::explanation))
+        .routes(routes!(results::progress))
+        .routes(routes!(results::deadlines))
+        .routes(routes!(results::report))
+        .routes(routes!(rewards::eligibility))
+        .layer(axum::middleware::from_fn_with_state(reads, crate::http::read_limit));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
         "/api/v1",
         OpenApiRouter::new()
@@ -108,12 +118,7 @@ pub(crate) fn router(upload_limit: usize) -> OpenApiRouter<AppState> {
             .routes(routes!(records::list_report_submissions, records::put_report_submission))
             .routes(routes!(records::list_duty_reports, records::put_duty_reports))
             .routes(routes!(results::evaluate))
-            .routes(routes!(results::results))
-            .routes(routes!(results::explanation))
-            .routes(routes!(results::progress))
-            .routes(routes!(results::deadlines))
-            .routes(routes!(results::report))
-            .routes(routes!(rewards::eligibility))
+            .merge(expensive)
             .routes(routes!(rewards::list_proposals, rewards::propose))
             .routes(routes!(rewards::verify))
             .routes(routes!(rewards::decide_proposal)),
@@ -122,7 +127,7 @@ pub(crate) fn router(upload_limit: usize) -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document as pretty JSON (what `docs/openapi.json` holds).
 pub fn openapi_json() -> String {
-    let (_, api) = router(0).split_for_parts();
+    let (_, api) = router(0, None).split_for_parts();
     api.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 

@@ -24,7 +24,9 @@ use crate::state::AppState;
 /// Who is eligible for the plan's rewards in a year, and why (names only for roles allowed).
 #[utoipa::path(get, path = "/rewards/eligibility", tag = "rewards", params(ReportQueryRewards),
     responses((status = 200, description = "The rewards section of the report model", body = Object),
-              (status = 422, body = crate::error::ErrorBody)))]
+              (status = 404, description = "No such scope", body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody),
+              (status = 429, description = "Too many reads that build or render", body = crate::error::ErrorBody)))]
 pub(crate) async fn eligibility(
     State(state): State<AppState>,
     who: Auth,
