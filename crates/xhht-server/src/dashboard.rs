@@ -134,6 +134,8 @@ fn error_page(frame: Option<Frame>, lang: Lang, e: ApiError) -> Response {
             errs.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "),
         ),
         ApiError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
+        // Made JSON like every 413 (`http::json_too_large`).
+        ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too large".to_owned()),
         _ => {
             let _logged = e.into_response();
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error (logged)".to_owned())
@@ -585,12 +587,14 @@ async fn upload_submit(
                         file = Some((file_name.unwrap_or_else(|| "upload.csv".to_owned()), bytes.to_vec()));
                     }
                     Ok(_) => {}
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return ApiError::TooLarge.into_response(),
                     Err(_) => {
                         return error_page(Some(frame), lang, ApiError::invalid("file", "the upload was cut off"));
                     }
                 }
             }
             Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return ApiError::TooLarge.into_response(),
             Err(_) => return error_page(Some(frame), lang, ApiError::invalid("file", "the form could not be read")),
         }
     }

@@ -179,6 +179,21 @@ pub(crate) async fn read_limit(State(limiter): State<ReadLimiter>, req: Request,
     next.run(req).await
 }
 
+/// Turns every 413 that is not JSON yet (axum's own extractors — `Bytes`, `Form`, `Multipart` —
+/// answer in plain text) into the JSON error `{"code": "too-large", …}`.
+pub(crate) async fn json_too_large(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    if resp.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return resp;
+    }
+    let json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json { resp } else { ApiError::TooLarge.into_response() }
+}
+
 /// The Content-Security-Policy: only this origin; inline styles and SVG for the reports and
 /// the dashboard; no framing.
 pub const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \

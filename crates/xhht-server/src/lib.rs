@@ -86,6 +86,7 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), http::resolve_user))
         .layer(middleware::from_fn_with_state(state.clone(), http::rate_limit))
         .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(middleware::from_fn(http::json_too_large))
         .with_state(state);
     let routes = match cors {
         Some(c) => routes.layer(c),

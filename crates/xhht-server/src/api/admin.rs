@@ -249,6 +249,7 @@ pub(crate) struct ImportDone {
            ("file" = Option<String>, Query, description = "The file's name (its extension, .csv or .xlsx, says how to read it)")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = ImportDone), (status = 403, body = crate::error::ErrorBody),
+              (status = 413, description = "Over the upload limit", body = crate::error::ErrorBody),
               (status = 422, description = "Problems, by line", body = crate::error::ErrorBody)))]
 pub(crate) async fn import(
     State(state): State<AppState>,

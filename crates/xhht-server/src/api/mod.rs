@@ -176,19 +176,29 @@ pub(crate) fn paginate<T: Serialize>(items: &[T], q: &PageQuery) -> Result<Json<
     Ok(Json(Page { items, page, per_page, total }))
 }
 
-/// A JSON body, deserialised with field-level errors (422) instead of axum's plain-text ones.
+/// A JSON body, deserialised with field-level errors (422) instead of axum's plain-text ones;
+/// over the body limit, 413.
 #[derive(Debug)]
 pub(crate) struct Body<T>(pub(crate) T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::invalid("body", format!("the body could not be read: {}", e.body_text())))?;
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_body(req).await?;
         serde_json::from_slice(&bytes).map(Body).map_err(|e| json_error(&e))
     }
+}
+
+/// The whole body of `req`, within the route's limit (`DefaultBodyLimit`): over it, 413.
+pub(crate) async fn read_body(req: Request) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, &()).await.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::invalid("body", format!("the body could not be read: {}", e.body_text()))
+        }
+    })
 }
 
 /// Query parameters, with 422 field errors.

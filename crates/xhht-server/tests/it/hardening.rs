@@ -1,14 +1,16 @@
 //! The hardening of issue 15: every cache bounded by entries and bytes, `as_of` within the
-//! plan's years, a rate limit on the reads that build or render.
+//! plan's years, a rate limit on the reads that build or render, and 413 in JSON on every
+//! route.
 
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{Days, NaiveDate};
+use serde_json::json;
 use xhht_server::{CacheBound, CacheStats, RateLimit};
 
-use crate::support::{TestApp, send, world};
+use crate::support::{Resp, TestApp, send, world};
 
 /// A bound of `entries` entries and more bytes than the tests weigh.
 fn entries(entries: usize) -> CacheBound {
@@ -174,3 +176,90 @@ async fn reads_that_build_or_render_are_rate_limited_per_client() {
     }
 }
 
+/// A request as `user` with a raw body.
+async fn raw(app: &TestApp, user: &str, uri: &str, content_type: &str, body: impl Into<Body>) -> Resp {
+    let req = Request::post(uri)
+        .header("authorization", format!("Bearer {}", app.tokens[user]))
+        .header("content-type", content_type)
+        .body(body.into())
+        .unwrap();
+    send(&app.router, req).await
+}
+
+fn assert_too_large(r: &Resp, what: &str) {
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{what}: {}", r.text());
+    assert!(r.header("content-type").starts_with("application/json"), "{what}: {}", r.header("content-type"));
+    let v = r.json();
+    assert_eq!(v["code"], "too-large", "{what}: {v}");
+    assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {v}");
+}
+
+/// A multipart upload form with `kind` and a file.
+fn upload_form(kind: &str, name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "xhhtboundary7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn dashboard_login(app: &TestApp, user: &str) -> String {
+    let req = Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("user={user}&password={user}-password")))
+        .unwrap();
+    let r = send(&app.router, req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    r.header("set-cookie").split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_answer_413_in_json_on_every_route() {
+    let app = TestApp::with("too-large", |c| c.upload_limit = 16 << 10).await;
+    // Over the 1 MiB JSON limit, with a valid token.
+    let big = json!({"person": "x".repeat(1_200_000), "year": 2026, "date": "2026-01-01"}).to_string();
+    for uri in [
+        "/api/v1/commitments",
+        "/api/v1/people",
+        "/api/v1/users",
+        "/api/v1/users/viewer/tokens",
+        "/api/v1/reward-proposals",
+        "/api/v1/reward-proposals/verification",
+        "/api/v1/reward-proposals/decision",
+        "/api/v1/duty-reports",
+    ] {
+        assert_too_large(&raw(&app, "admin", uri, "application/json", big.clone()).await, uri);
+    }
+    let login = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(big.clone()))
+        .unwrap();
+    assert_too_large(&send(&app.router, login).await, "login");
+    // The dashboard's login form (axum's `Form`).
+    let form = Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("user=admin&password={}", "p".repeat(1_200_000))))
+        .unwrap();
+    assert_too_large(&send(&app.router, form).await, "dashboard login");
+    // An import over the upload limit (16 KiB here).
+    let csv = format!("id,full_name,category\n{}", "P1,Nguyễn Văn A,giao-vien\n".repeat(1000));
+    assert!(csv.len() > 16 << 10);
+    for uri in ["/api/v1/imports/people?file=people.csv", "/api/v1/imports/duty-reports?file=form.xlsx"] {
+        assert_too_large(&raw(&app, "admin", uri, "application/octet-stream", csv.clone()).await, uri);
+    }
+    // The dashboard's upload form.
+    let cookie = dashboard_login(&app, "admin").await;
+    let (content_type, body) = upload_form("people", "people.csv", csv.as_bytes());
+    let req = Request::post("/upload")
+        .header("cookie", &cookie)
+        .header("content-type", content_type)
+        .body(Body::from(body))
+        .unwrap();
+    assert_too_large(&send(&app.router, req).await, "dashboard upload");
+    // Under the limits, the same routes still read their bodies.
+    let r = raw(&app, "admin", "/api/v1/imports/people?file=people.csv", "application/octet-stream", "id\n").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+}
