@@ -8,7 +8,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, State};
 use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -564,7 +564,7 @@ async fn upload_submit(
     State(state): State<AppState>,
     MaybeAuth(user): MaybeAuth,
     headers: HeaderMap,
-    mut form: Multipart,
+    req: axum::extract::Request,
 ) -> Response {
     let user = match require_login(user) {
         Ok(u) => u,
@@ -573,6 +573,17 @@ async fn upload_submit(
     let (lang, _) = lang_of(&PageOpts::default(), &headers);
     let frame = Frame::new(lang, &user, "/upload");
     let who = Auth(user);
+    // Before the form is read: a role that may import nothing (neither reference data nor any
+    // organisation's report form) is refused whatever it sent.
+    if !who.may(Action::Write, &Resource::Reference)
+        && let Err(e) = who.require_any(Action::Write, Resource::OrganisationRecord)
+    {
+        return error_page(Some(frame), lang, e);
+    }
+    let mut form = match Multipart::from_request(req, &state).await {
+        Ok(f) => f,
+        Err(rejection) => return rejection.into_response(),
+    };
     let kinds = upload_kinds();
     let mut kind = None;
     let mut file: Option<(String, Vec<u8>)> = None;

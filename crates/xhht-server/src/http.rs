@@ -121,6 +121,16 @@ impl Auth {
         }
     }
 
+    /// Refuses with 403 when `decide` refuses `action` on every resource of this kind the caller
+    /// could name: asked about the caller's own organisation (for a unit; none for the other
+    /// roles), which `decide` never grants less than another's. For routes whose record is named
+    /// only in the body: checked before the body is read, so that a role that may never do it is
+    /// refused whatever it sent; the full check follows once the body names the record.
+    pub fn require_any(&self, action: Action, kind: fn(String) -> Resource) -> Result<(), ApiError> {
+        let own = self.0.principal.organisation.clone().unwrap_or_default();
+        self.require(action, &kind(own), false)
+    }
+
     /// Whether `decide` allows `action` on `resource`.
     pub fn may(&self, action: Action, resource: &Resource) -> bool {
         decide(&self.0.principal, action, resource, false).allowed()

@@ -190,6 +190,37 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     }
 }
 
+/// A body not read yet: the handler asks `decide` first, then reads it ([`Unread::parse`] for
+/// JSON, [`Unread::bytes`] for a file), so that a caller who may not use the route is refused
+/// (403) whatever it sent — learning nothing of the body's schema — and its body is not even
+/// read. Extracted last, like any body.
+pub(crate) struct Unread<T = Bytes> {
+    req: Request,
+    body: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<S: Send + Sync, T> FromRequest<S> for Unread<T> {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self { req, body: std::marker::PhantomData })
+    }
+}
+
+impl<T> Unread<T> {
+    /// The body's bytes, within the route's limit (413 past it).
+    pub(crate) async fn bytes(self) -> Result<Bytes, ApiError> {
+        read_body(self.req).await
+    }
+}
+
+impl<T: DeserializeOwned> Unread<T> {
+    /// The body as JSON, as [`Body`] reads it (field errors: 422; over the limit: 413).
+    pub(crate) async fn parse(self) -> Result<T, ApiError> {
+        Body::<T>::from_request(self.req, &()).await.map(|Body(b)| b)
+    }
+}
+
 /// The whole body of `req`, within the route's limit (`DefaultBodyLimit`): over it, 413.
 pub(crate) async fn read_body(req: Request) -> Result<Bytes, ApiError> {
     Bytes::from_request(req, &()).await.map_err(|e| {

@@ -45,9 +45,10 @@ pub(crate) struct Evaluated {
 pub(crate) async fn evaluate(
     State(state): State<AppState>,
     who: Auth,
-    Path(year): Path<i32>,
+    Path(year): Path<String>,
 ) -> Result<Json<Evaluated>, ApiError> {
     who.require(Action::Administer, &Resource::Results, false)?;
+    let year = year.parse().map_err(|_| ApiError::invalid("year", "a data year, e.g. 2025"))?;
     let year = year_or(&state, Some(year))?;
     let (data, results) = state.year_results(year).await?;
     let stored = state.store().save_results(&who.0.principal.user, year, &data, &results, state.engines()).await?;

@@ -15,7 +15,7 @@ use xhht_core::access::{Action, Resource};
 use xhht_core::record::{Decision, DecisionOutcome, RewardProposal, SubjectRef, Verification, VerificationOutcome};
 
 use super::results::{ReportQueryRewards, bytes_response, report_key};
-use super::{Body, Page, Q, Written, paginate, subject_resource, year_or};
+use super::{Page, Q, Unread, Written, paginate, subject_resource, year_or};
 use crate::cache::{Format, KindKey};
 use crate::error::ApiError;
 use crate::http::Auth;
@@ -114,8 +114,10 @@ async fn proposal_resource(state: &AppState, subject: &SubjectRef) -> Result<Res
 pub(crate) async fn propose(
     State(state): State<AppState>,
     who: Auth,
-    Body(b): Body<ProposalIn>,
+    body: Unread<ProposalIn>,
 ) -> Result<(StatusCode, Json<Written>), ApiError> {
+    who.require_any(Action::Write, Resource::RewardProposal)?;
+    let b = body.parse().await?;
     who.require(Action::Write, &proposal_resource(&state, &b.subject).await?, false)?;
     let plan = xhht_core::rulebook::RulebookSet::builtin()
         .get(xhht_scoring::year::PLAN_RULEBOOK)
@@ -173,8 +175,10 @@ pub(crate) async fn verify(
     State(state): State<AppState>,
     who: Auth,
     headers: HeaderMap,
-    Body(b): Body<VerifyIn>,
+    body: Unread<VerifyIn>,
 ) -> Result<Json<Written>, ApiError> {
+    who.require_any(Action::Verify, Resource::RewardProposal)?;
+    let b = body.parse().await?;
     who.require(Action::Verify, &proposal_resource(&state, &b.subject).await?, false)?;
     let p = find(&state, &b.reward, &b.subject, b.year).await?;
     if p.verification().is_some() {
@@ -219,8 +223,10 @@ pub(crate) struct DecideIn {
 pub(crate) async fn decide_proposal(
     State(state): State<AppState>,
     who: Auth,
-    Body(b): Body<DecideIn>,
+    body: Unread<DecideIn>,
 ) -> Result<(StatusCode, Json<Written>), ApiError> {
+    who.require_any(Action::Decide, Resource::RewardProposal)?;
+    let b = body.parse().await?;
     who.require(Action::Decide, &proposal_resource(&state, &b.subject).await?, false)?;
     if b.decision != "approved" && b.decision != "rejected" {
         return Err(ApiError::invalid("decision", "approved or rejected"));

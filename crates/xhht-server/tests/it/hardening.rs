@@ -1,6 +1,6 @@
 //! The hardening of issue 15: every cache bounded by entries and bytes, `as_of` within the
-//! plan's years, a rate limit on the reads that build or render, and 413 in JSON on every
-//! route.
+//! plan's years, a rate limit on the reads that build or render, 413 in JSON on every route,
+//! and permission before validation.
 
 use std::time::Duration;
 
@@ -262,4 +262,57 @@ async fn bodies_over_the_limit_answer_413_in_json_on_every_route() {
     // Under the limits, the same routes still read their bodies.
     let r = raw(&app, "admin", "/api/v1/imports/people?file=people.csv", "application/octet-stream", "id\n").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+}
+
+#[tokio::test]
+async fn a_role_that_may_not_use_a_route_is_refused_before_its_body_is_read() {
+    let app = TestApp::with("permission-first", |c| c.upload_limit = 16 << 10).await;
+    let not_admins: &[&str] = &["unit-a", "viewer", "reviewer", "verifier"];
+    let cases: [(&str, &[&str]); 10] = [
+        ("/api/v1/users", not_admins),
+        ("/api/v1/users/admin/tokens", not_admins),
+        ("/api/v1/evaluations/2026", not_admins),
+        ("/api/v1/evaluations/not-a-year", not_admins),
+        ("/api/v1/imports/people?file=people.csv", not_admins),
+        ("/api/v1/imports/areas", not_admins),
+        ("/api/v1/imports/duty-reports?file=form.xlsx", &["viewer", "verifier"]),
+        ("/api/v1/reward-proposals", &["reviewer", "verifier", "viewer"]),
+        ("/api/v1/reward-proposals/verification", &["unit-a", "reviewer", "viewer"]),
+        ("/api/v1/reward-proposals/decision", &["unit-a", "reviewer", "verifier", "viewer"]),
+    ];
+    let over_the_upload_limit = "y".repeat(20 << 10);
+    for body in ["", "{not json", "{}", over_the_upload_limit.as_str()] {
+        for (uri, users) in cases {
+            for user in users {
+                let r = raw(&app, user, uri, "application/json", body.to_owned()).await;
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "{user} {uri} ({} bytes): {}", body.len(), r.text());
+                assert_eq!(r.json()["code"], "forbidden");
+            }
+        }
+    }
+    // An administrator is told what is wrong with the body.
+    for (uri, field) in [
+        ("/api/v1/users", "body"),
+        ("/api/v1/users/admin/tokens", "body"),
+        ("/api/v1/reward-proposals/verification", "body"),
+        ("/api/v1/reward-proposals/decision", "body"),
+        ("/api/v1/evaluations/not-a-year", "year"),
+    ] {
+        let r = raw(&app, "admin", uri, "application/json", "").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{uri}: {}", r.text());
+        assert_eq!(r.json()["errors"][0]["field"], field, "{uri}");
+    }
+    // The dashboard's upload: a viewer may upload nothing, whatever the form holds.
+    let cookie = dashboard_login(&app, "viewer").await;
+    for (content_type, body) in
+        [("multipart/form-data; boundary=nope", b"garbage".to_vec()), ("text/plain", b"not a form".to_vec())]
+    {
+        let req = Request::post("/upload")
+            .header("cookie", &cookie)
+            .header("content-type", content_type)
+            .body(Body::from(body))
+            .unwrap();
+        let r = send(&app.router, req).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{content_type}: {}", r.text());
+    }
 }
