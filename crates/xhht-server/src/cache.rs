@@ -196,6 +196,17 @@ pub(crate) fn parse_scope(s: &str) -> Option<Scope> {
     })
 }
 
+/// A scope as one string, the same for every way of writing it (`area:` or `commune:`,
+/// `actor:x` or `actor:actor.x`): what report keys hold.
+pub(crate) fn scope_key(scope: &Scope) -> String {
+    match scope {
+        Scope::District => "district".to_owned(),
+        Scope::Area { code } => format!("commune:{code}"),
+        Scope::Organisation { code } => format!("org:{code}"),
+        Scope::Actor { id } => format!("actor:{id}"),
+    }
+}
+
 /// The key without its version.
 fn shape(k: &ReportKey) -> ReportKey {
     ReportKey { version: 0, ..k.clone() }
@@ -410,7 +421,7 @@ impl AppState {
         })
         .await
         .map_err(|e| ApiError::internal("report task", e))?
-        .map_err(|e| ApiError::internal("report", e))
+        .map_err(report_error)
     }
 
     /// The report for `key` rendered as `format` in `lang` (`table`: one CSV table by name),
@@ -476,6 +487,14 @@ impl AppState {
     /// Forgets a cached credential (logout).
     pub(crate) fn forget_auth(&self, credential: &str) {
         lock(&self.cache().auth).remove(&credential.to_owned());
+    }
+}
+
+/// A report builder's error as an answer: an unknown scope is 404, the rest internal.
+pub(crate) fn report_error(e: xhht_report::Error) -> ApiError {
+    match e {
+        e @ xhht_report::Error::UnknownScope { .. } => ApiError::NotFound(e.to_string()),
+        other => ApiError::internal("report", other),
     }
 }
 

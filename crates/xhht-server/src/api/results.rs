@@ -16,10 +16,12 @@ use xhht_core::access::{Action, Resource};
 use xhht_core::record::SubjectRef;
 use xhht_core::rulebook::Subject;
 use xhht_core::{Lang, Text, Title};
+use xhht_report::build::{Records, check_scope};
+use xhht_report::model::Scope;
 use xhht_scoring::year::{YearIndex, org_result, person_result};
 
 use super::{Page, PageQuery, Q, paginate, subject_resource, year_or};
-use crate::cache::{Format, KindKey, ReportKey, parse_scope};
+use crate::cache::{Format, KindKey, ReportKey, parse_scope, report_error, scope_key};
 use crate::error::ApiError;
 use crate::http::Auth;
 use crate::state::AppState;
@@ -356,11 +358,10 @@ pub(crate) async fn report_key(
     as_of: Option<NaiveDate>,
     scope: Option<&str>,
 ) -> Result<ReportKey, ApiError> {
-    let scope = scope.unwrap_or("district").to_owned();
-    let parsed = parse_scope(&scope)
+    let parsed = parse_scope(scope.unwrap_or("district"))
         .ok_or_else(|| ApiError::invalid("scope", "district, commune:CODE, org:CODE or actor:ID"))?;
     let personal_res = match &parsed {
-        xhht_report::model::Scope::Organisation { code } => Resource::OrganisationRecord(code.clone()),
+        Scope::Organisation { code } => Resource::OrganisationRecord(code.clone()),
         _ => Resource::Results,
     };
     who.require(Action::Read, &Resource::Results, false)?;
@@ -379,12 +380,28 @@ pub(crate) async fn report_key(
     if !(first..=last).contains(&year) {
         return Err(ApiError::invalid("year", format!("a report's year is between {first} and {last}")));
     }
+    // A scope that names nothing on record is 404 before anything is built or cached for it
+    // (the builder refuses it too). Every year's records hold every area and organisation.
+    if parsed != Scope::District {
+        let data = state.year_data(year).await?;
+        let records = Records {
+            areas: &data.areas,
+            successions: &data.successions,
+            organisations: &data.organisations,
+            people: &[],
+            recognitions: &[],
+            submissions: &[],
+            duty_reports: &[],
+            reward_proposals: &[],
+        };
+        check_scope(&parsed, &records, xhht_core::plan::Plan::can_duoc_2024()).map_err(report_error)?;
+    }
     Ok(ReportKey {
         version: state.data_version().await?,
         kind,
         year,
         as_of,
-        scope,
+        scope: scope_key(&parsed),
         personal: who.may(Action::ReadPersonal, &personal_res),
     })
 }

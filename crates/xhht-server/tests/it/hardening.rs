@@ -1,6 +1,6 @@
 //! The hardening of issue 15: every cache bounded by entries and bytes, `as_of` within the
 //! plan's years, a rate limit on the reads that build or render, 413 in JSON on every route,
-//! and permission before validation.
+//! permission before validation, and unknown scopes answered 404 without filling a cache.
 
 use std::time::Duration;
 
@@ -314,5 +314,37 @@ async fn a_role_that_may_not_use_a_route_is_refused_before_its_body_is_read() {
             .unwrap();
         let r = send(&app.router, req).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{content_type}: {}", r.text());
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_scope_is_404_and_fills_no_report_cache() {
+    let w = world();
+    let app = TestApp::new("unknown-scope").await;
+    for scope in ["actor:../../x", "actor:nope", "org:NOPE", "commune:NOPE", "area:NOPE"] {
+        for uri in [
+            "/api/v1/reports/annual?format=json&year=2026",
+            "/api/v1/reports/phase-1?format=md",
+            "/api/v1/progress?year=2026",
+            "/api/v1/deadlines?year=2026",
+            "/api/v1/rewards/eligibility?year=2026",
+        ] {
+            let r = app.get("viewer", &format!("{uri}&scope={scope}")).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri} {scope}: {}", r.text());
+            assert_eq!(r.json()["code"], "not-found", "{uri} {scope}");
+        }
+    }
+    let s = app.state.cache_stats();
+    assert_eq!((s.reports.entries, s.latest.entries, s.rendered.entries), (0, 0, 0), "{s:?}");
+    // Scopes that exist still answer: the organisation, its commune, its actor.
+    let org = app.get("admin", &format!("/api/v1/organisations/{}", w.org_a)).await.json();
+    let mut known = vec![format!("org:{}", w.org_a), format!("commune:{}", org["area"].as_str().unwrap())];
+    if let Some(actor) = &w.actor_a {
+        known.push(format!("actor:{actor}"));
+        known.push(format!("actor:{}", actor.trim_start_matches("actor.")));
+    }
+    for scope in known {
+        let r = app.get("viewer", &format!("/api/v1/reports/annual?format=json&year=2026&scope={scope}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{scope}: {}", r.text());
     }
 }
