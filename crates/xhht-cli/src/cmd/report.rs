@@ -31,6 +31,15 @@ pub(crate) fn parse_scope(s: &str) -> anyhow::Result<Scope> {
     })
 }
 
+/// A report builder's error that says what the user got wrong (an unknown scope) as one
+/// sentence in `lang`; other errors as they are.
+fn in_language(e: anyhow::Error, lang: Lang) -> anyhow::Error {
+    match e.downcast_ref::<xhht_report::Error>() {
+        Some(r @ xhht_report::Error::UnknownScope { .. }) => anyhow::anyhow!(r.message(lang)),
+        _ => e,
+    }
+}
+
 /// Writes `report` to `path` in `ext` (md, html, json, csv, xlsx, docx). CSV writes one file
 /// per table into a folder named like `path` without its extension. Returns what was written.
 pub(crate) fn write_report(report: &Report, lang: Lang, ext: &str, path: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -83,10 +92,13 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &ReportArgs
     let scope = parse_scope(&args.scope)?;
     let engines = YearEngines::builtin()?;
     let opts = Options { kind, year, as_of: today, scope, notice: None };
-    let report = runtime()?.block_on(async {
-        let store = open(db).await?;
-        stored_report(&store, &engines, plan, &opts).await
-    })?;
+    let lang = o.lang;
+    let report = runtime()?
+        .block_on(async {
+            let store = open(db).await?;
+            stored_report(&store, &engines, plan, &opts).await
+        })
+        .map_err(|e| in_language(e, lang))?;
     let files = write_report(&report, o.lang, ext, &args.out)?;
     for f in files {
         o.line(f.display().to_string())?;
