@@ -7,10 +7,10 @@
 //! a write through this process. With several processes, another process's write is seen within
 //! that interval. When the version moves on, entries of older versions are dropped.
 //!
-//! Every cache is an [`Lru`] bounded by entries and by bytes ([`crate::CacheLimits`]): what is
+//! Every cache is an `Lru` bounded by entries and by bytes ([`crate::CacheLimits`]): what is
 //! kept does not grow with the requests (450 reports with distinct as-of days once took the
 //! server from 187 MB to 758 MB). Rendered bytes weigh exactly their length; a report weighs its
-//! JSON size; loaded and evaluated years weigh an estimate ([`weigh`]).
+//! JSON size; loaded and evaluated years weigh an estimate (module `weigh`).
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -136,7 +136,7 @@ pub(crate) struct Cache {
     reports: Mutex<Lru<ReportKey, Arc<Report>>>,
     /// The newest report built for each key without its version: (version, report).
     latest: Mutex<Lru<ReportKey, (i64, Arc<Report>)>>,
-    /// Reports being rebuilt in the background (at most one per entry of `latest`).
+    /// Reports being rebuilt in the background (at most as many as `latest` holds entries).
     rebuilding: Mutex<HashSet<ReportKey>>,
     rendered: Mutex<Lru<RenderKey, Bytes>>,
     auth: Mutex<Lru<String, (Instant, Option<AuthUser>)>>,
@@ -354,7 +354,14 @@ impl AppState {
         if self.config().stale_reports {
             let stale = lock(&self.cache().latest).get(&shape(key)).filter(|(v, _)| *v < key.version);
             if let Some((v, r)) = stale {
-                if lock(&self.cache().rebuilding).insert(key.clone()) {
+                // At most one rebuild per entry `latest` may hold; past that, the stale report
+                // is served and a later request starts the rebuild.
+                let room = self.config().cache.latest.entries;
+                let start = {
+                    let mut rebuilding = lock(&self.cache().rebuilding);
+                    rebuilding.len() < room && rebuilding.insert(key.clone())
+                };
+                if start {
                     let state = self.clone();
                     let key = key.clone();
                     tokio::spawn(async move {
