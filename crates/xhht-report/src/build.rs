@@ -176,8 +176,33 @@ fn scoped<'r>(results: &'r YearResults, filter: &ScopeFilter<'_>, scope: &Scope)
     })
 }
 
+/// Refuses a scope that names nothing on record ([`Error::UnknownScope`]): an area must be in
+/// `records.areas` (whatever its validity: a commune merged in 2025 is still a scope), an
+/// organisation in `records.organisations`, an actor among the plan's. [`build`] and
+/// [`build_from_digests`] check it first; a caller may check it earlier, before it loads or
+/// caches anything for the scope.
+pub fn check_scope(scope: &Scope, records: &Records<'_>, plan: &Plan) -> Result<()> {
+    let known = match scope {
+        Scope::District => true,
+        Scope::Area { code } => records.areas.iter().any(|a| a.code == *code),
+        Scope::Organisation { code } => records.organisations.iter().any(|o| o.code == *code),
+        Scope::Actor { id } => plan.actor(id).is_some(),
+    };
+    if known {
+        return Ok(());
+    }
+    let scope = match scope {
+        Scope::District => "district".to_owned(),
+        Scope::Area { code } => format!("commune:{code}"),
+        Scope::Organisation { code } => format!("org:{code}"),
+        Scope::Actor { id } => format!("actor:{}", id.strip_prefix("actor.").unwrap_or(id)),
+    };
+    Err(Error::UnknownScope { scope })
+}
+
 /// Builds a report. `results` holds the evaluation of every data year from the first one up to
-/// the report's year (any order); the builder uses each year's for the series.
+/// the report's year (any order); the builder uses each year's for the series. A scope that
+/// names nothing on record is refused ([`check_scope`]).
 pub fn build(
     records: &Records<'_>,
     results: &[YearResults],
@@ -185,6 +210,7 @@ pub fn build(
     plan: &Plan,
     opts: &Options,
 ) -> Result<Report> {
+    check_scope(&opts.scope, records, plan)?;
     let registry = registry(records)?;
     let filter = ScopeFilter::new(&opts.scope, records, &registry, year_end(opts.year)?);
     // Digested in scope: the digest's list of everyone is the scope's.
@@ -223,7 +249,8 @@ pub fn build(
 /// named from `records.people`; with an empty register, ask [`Report::unnamed_people`] and
 /// call [`Report::fill_names`]. A phase review judges each person's history over the phase,
 /// and a digest lists people for everyone, by area and by actor but not by organisation: both
-/// need the results ([`build`]) and are refused here.
+/// need the results ([`build`]) and are refused here, as is a scope that names nothing on
+/// record ([`check_scope`]).
 pub fn build_from_digests(
     records: &Records<'_>,
     digests: &[YearDigest],
@@ -231,6 +258,7 @@ pub fn build_from_digests(
     plan: &Plan,
     opts: &Options,
 ) -> Result<Report> {
+    check_scope(&opts.scope, records, plan)?;
     if opts.kind != ReportKind::Annual {
         return Err(Error::Input(
             "a phase review judges each person's history over the phase: build it from the results".into(),

@@ -6,10 +6,15 @@
 //! from the database at most once per [`crate::Config::data_version_interval`] and at once after
 //! a write through this process. With several processes, another process's write is seen within
 //! that interval. When the version moves on, entries of older versions are dropped.
+//!
+//! Every cache is an `Lru` bounded by entries and by bytes ([`crate::CacheLimits`]): what is
+//! kept does not grow with the requests (450 reports with distinct as-of days once took the
+//! server from 187 MB to 758 MB). Rendered bytes weigh exactly their length; a report weighs its
+//! JSON size; loaded and evaluated years weigh an estimate (module `weigh`).
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::body::Bytes;
@@ -25,10 +30,9 @@ use xhht_store::YearData;
 
 use crate::auth::AuthUser;
 use crate::error::ApiError;
-use crate::state::AppState;
-
-/// The most entries a map keeps before old ones are dropped.
-const MAX_ENTRIES: usize = 256;
+pub use crate::lru::CacheUsage;
+use crate::lru::Lru;
+use crate::state::{AppState, CacheLimits};
 
 #[derive(Debug, Default)]
 struct VersionState {
@@ -124,33 +128,59 @@ impl Format {
 type RenderKey = (ReportKey, Format, Lang, Option<String>);
 
 /// The caches (see the module documentation).
-#[derive(Default)]
 pub(crate) struct Cache {
     version: Mutex<VersionState>,
     refreshing: AtomicBool,
-    years: Mutex<HashMap<i32, (i64, Arc<YearData>)>>,
-    results: Mutex<HashMap<i32, (i64, Arc<YearResults>)>>,
-    reports: Mutex<HashMap<ReportKey, Arc<Report>>>,
+    years: Mutex<Lru<i32, (i64, Arc<YearData>)>>,
+    results: Mutex<Lru<i32, (i64, Arc<YearResults>)>>,
+    reports: Mutex<Lru<ReportKey, Arc<Report>>>,
     /// The newest report built for each key without its version: (version, report).
-    latest: Mutex<HashMap<ReportKey, (i64, Arc<Report>)>>,
-    /// Reports being rebuilt in the background.
-    rebuilding: Mutex<std::collections::HashSet<ReportKey>>,
-    rendered: RwLock<HashMap<RenderKey, Bytes>>,
-    auth: RwLock<HashMap<String, (Instant, Option<AuthUser>)>>,
+    latest: Mutex<Lru<ReportKey, (i64, Arc<Report>)>>,
+    /// Reports being rebuilt in the background (at most as many as `latest` holds entries).
+    rebuilding: Mutex<HashSet<ReportKey>>,
+    rendered: Mutex<Lru<RenderKey, Bytes>>,
+    auth: Mutex<Lru<String, (Instant, Option<AuthUser>)>>,
     build: tokio::sync::Mutex<()>,
     render: tokio::sync::Mutex<()>,
 }
 
+impl Cache {
+    pub(crate) fn new(limits: &CacheLimits) -> Self {
+        Self {
+            version: Mutex::default(),
+            refreshing: AtomicBool::new(false),
+            years: Mutex::new(Lru::new(limits.years)),
+            results: Mutex::new(Lru::new(limits.results)),
+            reports: Mutex::new(Lru::new(limits.reports)),
+            latest: Mutex::new(Lru::new(limits.latest)),
+            rebuilding: Mutex::default(),
+            rendered: Mutex::new(Lru::new(limits.rendered)),
+            auth: Mutex::new(Lru::new(limits.auth)),
+            build: tokio::sync::Mutex::new(()),
+            render: tokio::sync::Mutex::new(()),
+        }
+    }
+}
+
+/// How full each cache is (see [`crate::CacheLimits`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Built report models.
+    pub reports: CacheUsage,
+    /// The newest report of each key whatever its version.
+    pub latest: CacheUsage,
+    /// Rendered reports and sections.
+    pub rendered: CacheUsage,
+    /// Loaded data years.
+    pub years: CacheUsage,
+    /// Evaluated data years.
+    pub results: CacheUsage,
+    /// Authenticated credentials.
+    pub auth: CacheUsage,
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    m.read().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    m.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Parses `district`, `commune:CODE` (or `area:CODE`), `org:CODE` or `actor:ID`.
@@ -164,6 +194,17 @@ pub(crate) fn parse_scope(s: &str) -> Option<Scope> {
         }
         _ => return None,
     })
+}
+
+/// A scope as one string, the same for every way of writing it (`area:` or `commune:`,
+/// `actor:x` or `actor:actor.x`): what report keys hold.
+pub(crate) fn scope_key(scope: &Scope) -> String {
+    match scope {
+        Scope::District => "district".to_owned(),
+        Scope::Area { code } => format!("commune:{code}"),
+        Scope::Organisation { code } => format!("org:{code}"),
+        Scope::Actor { id } => format!("actor:{id}"),
+    }
 }
 
 /// The key without its version.
@@ -186,6 +227,19 @@ pub(crate) fn redact(report: &mut Report) {
 }
 
 impl AppState {
+    /// How full each cache is now (entries and bytes as weighed; see [`crate::CacheLimits`]).
+    pub fn cache_stats(&self) -> CacheStats {
+        let c = self.cache();
+        CacheStats {
+            reports: lock(&c.reports).usage(),
+            latest: lock(&c.latest).usage(),
+            rendered: lock(&c.rendered).usage(),
+            years: lock(&c.years).usage(),
+            results: lock(&c.results).usage(),
+            auth: lock(&c.auth).usage(),
+        }
+    }
+
     /// The data version (see the module documentation).
     pub(crate) async fn data_version(&self) -> Result<i64, ApiError> {
         let cache = self.cache();
@@ -221,14 +275,15 @@ impl AppState {
     pub(crate) async fn year_data(&self, year: i32) -> Result<Arc<YearData>, ApiError> {
         let version = self.data_version().await?;
         if let Some((v, d)) = lock(&self.cache().years).get(&year)
-            && *v == version
+            && v == version
         {
-            return Ok(d.clone());
+            return Ok(d);
         }
         let data = Arc::new(self.store().load_year(year).await.map_err(ApiError::from)?);
+        let bytes = weigh::year_data(&data);
         let mut years = lock(&self.cache().years);
         years.retain(|_, (v, _)| *v == version);
-        years.insert(year, (version, data.clone()));
+        years.insert(year, (version, data.clone()), bytes);
         Ok(data)
     }
 
@@ -237,9 +292,9 @@ impl AppState {
         let version = self.data_version().await?;
         let data = self.year_data(year).await?;
         if let Some((v, r)) = lock(&self.cache().results).get(&year)
-            && *v == version
+            && v == version
         {
-            return Ok((data, r.clone()));
+            return Ok((data, r));
         }
         let state = self.clone();
         let d = data.clone();
@@ -250,21 +305,22 @@ impl AppState {
                 ApiError::Conflict(format!("the records of {year} cannot be evaluated until they are corrected: {e}"))
             })?;
         let results = Arc::new(results);
+        let bytes = weigh::year_results(&results);
         let mut map = lock(&self.cache().results);
         map.retain(|_, (v, _)| *v == version);
-        map.insert(year, (version, results.clone()));
+        map.insert(year, (version, results.clone()), bytes);
         Ok((data, results))
     }
 
     /// The report for `key`, built once per key.
     pub(crate) async fn report(&self, key: &ReportKey) -> Result<Arc<Report>, ApiError> {
         if let Some(r) = lock(&self.cache().reports).get(key) {
-            return Ok(r.clone());
+            return Ok(r);
         }
         let report = if key.personal {
             let _building = self.cache().build.lock().await;
             if let Some(r) = lock(&self.cache().reports).get(key) {
-                return Ok(r.clone());
+                return Ok(r);
             }
             Arc::new(self.build_report(key).await?)
         } else {
@@ -273,19 +329,17 @@ impl AppState {
             redact(&mut r);
             Arc::new(r)
         };
+        let bytes = weigh::report(key, &report);
         let mut map = lock(&self.cache().reports);
-        if map.len() >= MAX_ENTRIES {
-            map.retain(|k, _| k.version == key.version);
-        }
-        map.insert(key.clone(), report.clone());
+        // Reports of older versions are never asked for again (a stale one is served from
+        // `latest`).
+        map.retain(|k, _| k.version >= key.version);
+        map.insert(key.clone(), report.clone(), bytes);
         drop(map);
         let mut latest = lock(&self.cache().latest);
-        if latest.len() >= MAX_ENTRIES {
-            latest.clear();
-        }
-        let entry = latest.entry(shape(key)).or_insert((key.version, report.clone()));
-        if entry.0 <= key.version {
-            *entry = (key.version, report.clone());
+        let shape = shape(key);
+        if latest.get(&shape).is_none_or(|(v, _)| v <= key.version) {
+            latest.insert(shape, (key.version, report.clone()), bytes);
         }
         Ok(report)
     }
@@ -295,12 +349,19 @@ impl AppState {
     /// the version of the report given.
     pub(crate) async fn report_or_stale(&self, key: &ReportKey) -> Result<(i64, Arc<Report>), ApiError> {
         if let Some(r) = lock(&self.cache().reports).get(key) {
-            return Ok((key.version, r.clone()));
+            return Ok((key.version, r));
         }
         if self.config().stale_reports {
-            let stale = lock(&self.cache().latest).get(&shape(key)).filter(|(v, _)| *v < key.version).cloned();
+            let stale = lock(&self.cache().latest).get(&shape(key)).filter(|(v, _)| *v < key.version);
             if let Some((v, r)) = stale {
-                if lock(&self.cache().rebuilding).insert(key.clone()) {
+                // At most one rebuild per entry `latest` may hold; past that, the stale report
+                // is served and a later request starts the rebuild.
+                let room = self.config().cache.latest.entries;
+                let start = {
+                    let mut rebuilding = lock(&self.cache().rebuilding);
+                    rebuilding.len() < room && rebuilding.insert(key.clone())
+                };
+                if start {
                     let state = self.clone();
                     let key = key.clone();
                     tokio::spawn(async move {
@@ -367,7 +428,7 @@ impl AppState {
         })
         .await
         .map_err(|e| ApiError::internal("report task", e))?
-        .map_err(|e| ApiError::internal("report", e))
+        .map_err(report_error)
     }
 
     /// The report for `key` rendered as `format` in `lang` (`table`: one CSV table by name),
@@ -380,28 +441,25 @@ impl AppState {
         table: Option<String>,
     ) -> Result<Bytes, ApiError> {
         let rk: RenderKey = (key.clone(), format, lang, table.clone());
-        if let Some(b) = read(&self.cache().rendered).get(&rk) {
-            return Ok(b.clone());
+        if let Some(b) = lock(&self.cache().rendered).get(&rk) {
+            return Ok(b);
         }
         let (version, report) = self.report_or_stale(key).await?;
         let rk: RenderKey = (ReportKey { version, ..key.clone() }, format, lang, table.clone());
-        if let Some(b) = read(&self.cache().rendered).get(&rk) {
-            return Ok(b.clone());
+        if let Some(b) = lock(&self.cache().rendered).get(&rk) {
+            return Ok(b);
         }
         // One rendering at a time: concurrent first requests wait for it instead of each
         // rendering the same bytes.
         let _rendering = self.cache().render.lock().await;
-        if let Some(b) = read(&self.cache().rendered).get(&rk) {
-            return Ok(b.clone());
+        if let Some(b) = lock(&self.cache().rendered).get(&rk) {
+            return Ok(b);
         }
         let bytes = tokio::task::spawn_blocking(move || render(&report, format, lang, table.as_deref()))
             .await
             .map_err(|e| ApiError::internal("render task", e))??;
-        let mut map = write(&self.cache().rendered);
-        if map.len() >= MAX_ENTRIES {
-            map.retain(|k, _| k.0.version >= version);
-        }
-        map.insert(rk, bytes.clone());
+        let weight = weigh::rendered(&rk, &bytes);
+        lock(&self.cache().rendered).insert(rk, bytes.clone(), weight);
         Ok(bytes)
     }
 
@@ -411,7 +469,16 @@ impl AppState {
         if ttl.is_zero() {
             return None;
         }
-        read(&self.cache().auth).get(credential).filter(|(at, _)| at.elapsed() < ttl).map(|(_, u)| u.clone())
+        let key = credential.to_owned();
+        let mut map = lock(&self.cache().auth);
+        match map.get(&key) {
+            Some((at, user)) if at.elapsed() < ttl => Some(user),
+            Some(_) => {
+                map.remove(&key);
+                None
+            }
+            None => None,
+        }
     }
 
     /// Remembers an authentication answer.
@@ -420,16 +487,21 @@ impl AppState {
         if ttl.is_zero() {
             return;
         }
-        let mut map = write(&self.cache().auth);
-        if map.len() >= 4 * MAX_ENTRIES {
-            map.retain(|_, (at, _)| at.elapsed() < ttl);
-        }
-        map.insert(credential, (Instant::now(), user));
+        let bytes = weigh::auth(&credential, user.as_ref());
+        lock(&self.cache().auth).insert(credential, (Instant::now(), user), bytes);
     }
 
     /// Forgets a cached credential (logout).
     pub(crate) fn forget_auth(&self, credential: &str) {
-        write(&self.cache().auth).remove(credential);
+        lock(&self.cache().auth).remove(&credential.to_owned());
+    }
+}
+
+/// A report builder's error as an answer: an unknown scope is 404, the rest internal.
+pub(crate) fn report_error(e: xhht_report::Error) -> ApiError {
+    match e {
+        e @ xhht_report::Error::UnknownScope { .. } => ApiError::NotFound(e.to_string()),
+        other => ApiError::internal("report", other),
     }
 }
 
@@ -486,5 +558,143 @@ mod erased {
         fn to_bytes(&self) -> Result<Bytes, ApiError> {
             serde_json::to_vec(self).map(Bytes::from).map_err(|e| ApiError::internal("serialise", e))
         }
+    }
+}
+
+/// What the cached values weigh, in bytes: exact for rendered bytes, the JSON size for a
+/// report, estimates for loaded and evaluated years (cheap: a sample, or the strings' lengths).
+mod weigh {
+    use std::io::Write;
+
+    use axum::body::Bytes;
+    use serde::Serialize;
+    use xhht_report::model::Report;
+    use xhht_scoring::year::{Unmet, YearResults};
+    use xhht_scoring::{EntityDiagnostic, Evaluation};
+    use xhht_store::YearData;
+
+    use super::{RenderKey, ReportKey};
+    use crate::auth::AuthUser;
+
+    /// What a map entry costs besides its value (the key, the hash slot, the order).
+    const ENTRY: usize = 128;
+    /// How many values of a list are serialised to estimate the list's weight.
+    const SAMPLE: usize = 32;
+
+    /// Counts the bytes written to it.
+    struct Counter(usize);
+
+    impl Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 = self.0.saturating_add(buf.len());
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The length of `v` as JSON, without keeping the JSON.
+    fn json_len<T: Serialize + ?Sized>(v: &T) -> usize {
+        let mut c = Counter(0);
+        // Serialising the cached types cannot fail (no map with non-string keys); a failure
+        // would only under-weigh an entry.
+        let _ = serde_json::to_writer(&mut c, v);
+        c.0
+    }
+
+    /// A list's weight: its values' inline size, and the JSON size of up to [`SAMPLE`] values
+    /// spread over it, scaled to its length.
+    fn sampled<T: Serialize>(v: &[T]) -> usize {
+        if v.is_empty() {
+            return 0;
+        }
+        let step = (v.len() / SAMPLE).max(1);
+        let (n, bytes) =
+            v.iter().step_by(step).take(SAMPLE).fold((0usize, 0usize), |(n, b), x| (n + 1, b + json_len(x)));
+        let per_value = bytes / n.max(1);
+        v.len().saturating_mul(size_of::<T>().saturating_add(per_value))
+    }
+
+    pub(super) fn year_data(d: &YearData) -> usize {
+        [
+            sampled(&d.organisations),
+            sampled(&d.people),
+            sampled(&d.memberships),
+            sampled(&d.registrations),
+            sampled(&d.commitments),
+            sampled(&d.self_study_plans),
+            sampled(&d.assessments),
+            sampled(&d.recognitions),
+            sampled(&d.areas),
+            sampled(&d.successions),
+            sampled(&d.report_submissions),
+            sampled(&d.reward_proposals),
+            sampled(&d.duty_reports),
+        ]
+        .iter()
+        .fold(ENTRY + size_of::<YearData>(), |a, b| a.saturating_add(*b))
+    }
+
+    fn evaluation(e: &Evaluation) -> usize {
+        // A diagnostic holds an indicator id and a sentence or two.
+        e.diagnostics.len() * (size_of::<EntityDiagnostic>() + 96)
+    }
+
+    fn unmet(u: &[Unmet]) -> usize {
+        u.iter()
+            .map(|u| {
+                size_of::<Unmet>()
+                    + u.indicator.len()
+                    + u.reason.as_ref().map_or(0, |r| size_of_val(r) + r.vi.len() + r.en.len())
+            })
+            .sum()
+    }
+
+    pub(super) fn year_results(r: &YearResults) -> usize {
+        let people: usize = r
+            .people
+            .iter()
+            .map(|p| {
+                size_of_val(p)
+                    + p.id.len()
+                    + p.organisation.as_ref().map_or(0, String::len)
+                    + p.citizen.as_ref().map_or(0, evaluation)
+                    + evaluation(&p.criteria)
+                    + unmet(&p.criteria_unmet)
+            })
+            .sum();
+        let organisations: usize = r
+            .organisations
+            .iter()
+            .map(|o| {
+                size_of_val(o)
+                    + o.code.len()
+                    + o.unit_rulebook.as_ref().map_or(0, String::len)
+                    + o.title_decision.as_ref().map_or(0, String::len)
+                    + o.unit.as_ref().map_or(0, evaluation)
+                    + evaluation(&o.criteria)
+                    + unmet(&o.criteria_unmet)
+            })
+            .sum();
+        ENTRY + size_of::<YearResults>() + people + organisations
+    }
+
+    pub(super) fn report(key: &ReportKey, r: &Report) -> usize {
+        ENTRY + size_of::<ReportKey>() + key.scope.len() + size_of::<Report>() + json_len(r)
+    }
+
+    pub(super) fn rendered(key: &RenderKey, b: &Bytes) -> usize {
+        ENTRY + size_of::<RenderKey>() + key.0.scope.len() + key.3.as_ref().map_or(0, String::len) + b.len()
+    }
+
+    pub(super) fn auth(credential: &str, user: Option<&AuthUser>) -> usize {
+        let user = user.map_or(0, |u| {
+            u.principal.user.len()
+                + u.principal.organisation.as_ref().map_or(0, String::len)
+                + u.person.as_ref().map_or(0, String::len)
+        });
+        ENTRY + credential.len() + size_of::<Option<AuthUser>>() + user
     }
 }

@@ -34,9 +34,19 @@ pub(crate) struct Args {
     /// that, at least 20).
     #[arg(long, default_value_t = 300)]
     rate_limit_per_minute: u32,
-    /// Disable the per-address rate limit on login and writes (benchmarks).
+    /// Reads that build or render (reports, progress, deadlines, reward eligibility,
+    /// explanations, results, the dashboard's pages) allowed per client address and minute
+    /// (burst: a fifteenth of that, at least 20).
+    #[arg(long, default_value_t = 240)]
+    read_rate_limit_per_minute: u32,
+    /// Disable both per-address rate limits, on login and writes and on reads that build or
+    /// render (benchmarks).
     #[arg(long)]
     no_rate_limit: bool,
+    /// The most MiB each report cache keeps: the built reports, and their renderings (the least
+    /// recently used go first).
+    #[arg(long, default_value_t = 128)]
+    report_cache_mib: usize,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -99,14 +109,15 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     config.cors_origins = args.cors_origins;
     config.json_logs = args.json_logs;
     config.today = args.as_of;
-    config.rate_limit = if args.no_rate_limit {
-        None
-    } else {
-        Some(xhht_server::RateLimit {
-            per_minute: args.rate_limit_per_minute,
-            burst: (args.rate_limit_per_minute / 15).max(20),
-        })
+    let limit = |per_minute: u32| {
+        (!args.no_rate_limit).then_some(xhht_server::RateLimit { per_minute, burst: (per_minute / 15).max(20) })
     };
+    config.rate_limit = limit(args.rate_limit_per_minute);
+    config.read_rate_limit = limit(args.read_rate_limit_per_minute);
+    let bytes = args.report_cache_mib.saturating_mul(1 << 20);
+    config.cache.reports.bytes = bytes;
+    config.cache.latest.bytes = bytes;
+    config.cache.rendered.bytes = bytes;
     let state = AppState::new(config).await.with_context(|| format!("cannot open the database `{}`", args.db))?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -8,7 +8,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, State};
 use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -28,19 +28,22 @@ use crate::api::results::{explain, report_key};
 use crate::auth::AuthUser;
 use crate::cache::KindKey;
 use crate::error::ApiError;
-use crate::http::{Auth, MaybeAuth, cookie};
+use crate::http::{Auth, MaybeAuth, ReadLimiter, cookie};
 use crate::state::AppState;
 
 const STYLE: &str = include_str!("../static/style.css");
 const LANG_COOKIE: &str = "xhht_lang";
 
-pub(crate) fn router(upload_limit: usize) -> Router<AppState> {
+/// The dashboard's routes; uploads accept files up to `upload_limit`; the pages that build or
+/// render (overview, organisation, entity) share the quota of `reads` with the API's.
+pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> Router<AppState> {
+    let limited = axum::middleware::from_fn_with_state(reads, crate::http::read_limit);
     Router::new()
-        .route("/", get(overview))
+        .route("/", get(overview).layer(limited.clone()))
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", axum::routing::post(logout))
-        .route("/org/{code}", get(organisation))
-        .route("/entity/{id}", get(entity))
+        .route("/org/{code}", get(organisation).layer(limited.clone()))
+        .route("/entity/{id}", get(entity).layer(limited))
         .route("/upload", get(upload_page).post(upload_submit).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/static/style.css", get(style))
 }
@@ -131,6 +134,8 @@ fn error_page(frame: Option<Frame>, lang: Lang, e: ApiError) -> Response {
             errs.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "),
         ),
         ApiError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
+        // Made JSON like every 413 (`http::json_too_large`).
+        ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too large".to_owned()),
         _ => {
             let _logged = e.into_response();
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error (logged)".to_owned())
@@ -559,7 +564,7 @@ async fn upload_submit(
     State(state): State<AppState>,
     MaybeAuth(user): MaybeAuth,
     headers: HeaderMap,
-    mut form: Multipart,
+    req: axum::extract::Request,
 ) -> Response {
     let user = match require_login(user) {
         Ok(u) => u,
@@ -568,6 +573,17 @@ async fn upload_submit(
     let (lang, _) = lang_of(&PageOpts::default(), &headers);
     let frame = Frame::new(lang, &user, "/upload");
     let who = Auth(user);
+    // Before the form is read: a role that may import nothing (neither reference data nor any
+    // organisation's report form) is refused whatever it sent.
+    if !who.may(Action::Write, &Resource::Reference)
+        && let Err(e) = who.require_any(Action::Write, Resource::OrganisationRecord)
+    {
+        return error_page(Some(frame), lang, e);
+    }
+    let mut form = match Multipart::from_request(req, &state).await {
+        Ok(f) => f,
+        Err(rejection) => return rejection.into_response(),
+    };
     let kinds = upload_kinds();
     let mut kind = None;
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -582,12 +598,14 @@ async fn upload_submit(
                         file = Some((file_name.unwrap_or_else(|| "upload.csv".to_owned()), bytes.to_vec()));
                     }
                     Ok(_) => {}
+                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return ApiError::TooLarge.into_response(),
                     Err(_) => {
                         return error_page(Some(frame), lang, ApiError::invalid("file", "the upload was cut off"));
                     }
                 }
             }
             Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return ApiError::TooLarge.into_response(),
             Err(_) => return error_page(Some(frame), lang, ApiError::invalid("file", "the form could not be read")),
         }
     }

@@ -65,11 +65,14 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// What a 413 says (the limits are in `docs/server.md`, "Hardening").
+const TOO_LARGE: &str = "the request body is larger than this route accepts";
+
 /// The body of every error answer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorBody {
     /// A short machine-readable code: `unauthorized`, `forbidden`, `not-found`, `invalid`,
-    /// `conflict`, `rate-limited`, `internal`…
+    /// `conflict`, `too-large`, `rate-limited`, `internal`…
     pub code: String,
     /// One sentence for people.
     pub message: String,
@@ -95,6 +98,8 @@ pub enum ApiError {
     BadRequest(String),
     /// 406: no acceptable representation.
     NotAcceptable(String),
+    /// 413: the body is over the route's limit.
+    TooLarge,
     /// 500: logged with its cause; the client sees a generic sentence.
     Internal(String),
 }
@@ -188,6 +193,7 @@ impl IntoResponse for ApiError {
             Self::Conflict(m) => (StatusCode::CONFLICT, "conflict", m, vec![]),
             Self::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad-request", m, vec![]),
             Self::NotAcceptable(m) => (StatusCode::NOT_ACCEPTABLE, "not-acceptable", m, vec![]),
+            Self::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", TOO_LARGE.to_owned(), vec![]),
             Self::Internal(cause) => {
                 // The cause may hold SQL or driver text: logged (with the request id from the
                 // span), never returned.

@@ -1,7 +1,7 @@
 //! The HTTP plumbing shared by the API and the dashboard: who is asking (bearer token or
 //! session cookie, resolved once per request by `resolve_user`), the extractors [`Auth`] and
-//! [`MaybeAuth`], the rate limit on login and writes, the security headers, and access checks
-//! through [`xhht_core::access::decide`].
+//! [`MaybeAuth`], the rate limits on login and writes and on the reads that build or render,
+//! the security headers, and access checks through [`xhht_core::access::decide`].
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -11,11 +11,16 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use governor::DefaultKeyedRateLimiter;
 use xhht_core::access::{Action, Decision, Resource, decide};
 
 use crate::auth::{self, AuthUser, sha256_hex};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
+
+/// The limiter of the reads that build or render (see [`crate::Config::read_rate_limit`]),
+/// shared by their routes; `None` for no limit.
+pub(crate) type ReadLimiter = Option<std::sync::Arc<DefaultKeyedRateLimiter<IpAddr>>>;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "xhht_session";
@@ -116,6 +121,16 @@ impl Auth {
         }
     }
 
+    /// Refuses with 403 when `decide` refuses `action` on every resource of this kind the caller
+    /// could name: asked about the caller's own organisation (for a unit; none for the other
+    /// roles), which `decide` never grants less than another's. For routes whose record is named
+    /// only in the body: checked before the body is read, so that a role that may never do it is
+    /// refused whatever it sent; the full check follows once the body names the record.
+    pub fn require_any(&self, action: Action, kind: fn(String) -> Resource) -> Result<(), ApiError> {
+        let own = self.0.principal.organisation.clone().unwrap_or_default();
+        self.require(action, &kind(own), false)
+    }
+
     /// Whether `decide` allows `action` on `resource`.
     pub fn may(&self, action: Action, resource: &Resource) -> bool {
         decide(&self.0.principal, action, resource, false).allowed()
@@ -128,30 +143,65 @@ fn client_ip(req: &Request) -> IpAddr {
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| addr.ip())
 }
 
+/// 429 with `Retry-After` and the JSON error when `ip` is past `limiter`'s quota (and keeps the
+/// limiter's table small).
+fn over_quota(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: IpAddr, message: &str) -> Option<Response> {
+    let checked = limiter.check_key(&ip);
+    if limiter.len() > 10_000 {
+        limiter.retain_recent();
+    }
+    let not_until = checked.err()?;
+    let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+    let body = ErrorBody { code: "rate-limited".to_owned(), message: message.to_owned(), errors: vec![] };
+    let mut resp = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&(wait.as_secs() + 1).to_string()) {
+        resp.headers_mut().insert(RETRY_AFTER, v);
+    }
+    Some(resp)
+}
+
 /// Limits login attempts and writes (every method but GET, HEAD and OPTIONS) per client
 /// address: 429 with `Retry-After` past the limit.
 pub(crate) async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if let (false, Some(limiter)) = (safe, state.inner.limiter.as_ref()) {
-        let ip = client_ip(&req);
-        if let Err(not_until) = limiter.check_key(&ip) {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
-            let body = ErrorBody {
-                code: "rate-limited".to_owned(),
-                message: "too many requests from this address; try again shortly".to_owned(),
-                errors: vec![],
-            };
-            let mut resp = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
-            if let Ok(v) = HeaderValue::from_str(&(wait.as_secs() + 1).to_string()) {
-                resp.headers_mut().insert(RETRY_AFTER, v);
-            }
-            return resp;
-        }
-        if limiter.len() > 10_000 {
-            limiter.retain_recent();
-        }
+    if let (false, Some(limiter)) = (safe, state.inner.limiter.as_ref())
+        && let Some(refused) =
+            over_quota(limiter, client_ip(&req), "too many requests from this address; try again shortly")
+    {
+        return refused;
     }
     next.run(req).await
+}
+
+/// Limits the reads that build or render (the routes it is layered on: reports, progress,
+/// deadlines, reward eligibility, explanations, results, the dashboard's pages) per client
+/// address, with its own quota ([`crate::Config::read_rate_limit`]): 429 with `Retry-After`.
+pub(crate) async fn read_limit(State(limiter): State<ReadLimiter>, req: Request, next: Next) -> Response {
+    if let Some(limiter) = limiter.as_deref()
+        && let Some(refused) = over_quota(
+            limiter,
+            client_ip(&req),
+            "too many reports, explanations or results from this address; try again shortly",
+        )
+    {
+        return refused;
+    }
+    next.run(req).await
+}
+
+/// Turns every 413 that is not JSON yet (axum's own extractors — `Bytes`, `Form`, `Multipart` —
+/// answer in plain text) into the JSON error `{"code": "too-large", …}`.
+pub(crate) async fn json_too_large(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    if resp.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return resp;
+    }
+    let json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json { resp } else { ApiError::TooLarge.into_response() }
 }
 
 /// The Content-Security-Policy: only this origin; inline styles and SVG for the reports and

@@ -25,6 +25,7 @@ mod dashboard;
 mod db;
 mod error;
 pub mod http;
+mod lru;
 mod state;
 
 use std::net::SocketAddr;
@@ -40,18 +41,20 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 
+pub use cache::{CacheStats, CacheUsage};
 pub use error::{ApiError, Error, ErrorBody, FieldError, Result};
-pub use state::{AppState, Config, RateLimit};
+pub use state::{AppState, CacheBound, CacheLimits, Config, RateLimit};
 
 /// The request id header, set when the client sends none and echoed in the answer.
 pub const REQUEST_ID: &str = "x-request-id";
 
 /// The whole service: API, OpenAPI document, dashboard, with the hardening layers (request id,
-/// tracing without personal data, timeouts, body limits, rate limits on login and writes,
-/// security headers, CORS only for configured origins).
+/// tracing without personal data, timeouts, body limits, rate limits on login and writes and
+/// on the reads that build or render, security headers, CORS only for configured origins).
 pub fn app(state: AppState) -> Router {
     let config = state.config().clone();
-    let (api, openapi) = api::router(config.upload_limit).split_for_parts();
+    let reads = state.inner.reads.clone();
+    let (api, openapi) = api::router(config.upload_limit, reads.clone()).split_for_parts();
     let doc = std::sync::Arc::new(openapi);
     let cors = if config.cors_origins.is_empty() {
         None
@@ -78,11 +81,12 @@ pub fn app(state: AppState) -> Router {
                 async move { axum::Json((*doc).clone()) }
             }),
         )
-        .merge(dashboard::router(config.upload_limit))
+        .merge(dashboard::router(config.upload_limit, reads))
         .fallback(|| async { ApiError::NotFound("no such page".to_owned()) })
         .layer(middleware::from_fn_with_state(state.clone(), http::resolve_user))
         .layer(middleware::from_fn_with_state(state.clone(), http::rate_limit))
         .layer(DefaultBodyLimit::max(config.body_limit))
+        .layer(middleware::from_fn(http::json_too_large))
         .with_state(state);
     let routes = match cors {
         Some(c) => routes.layer(c),

@@ -14,6 +14,7 @@ use xhht_store::Store;
 use crate::cache::Cache;
 use crate::db::Pool;
 use crate::error::{Error, Result};
+use crate::http::ReadLimiter;
 
 /// A rate limit: a steady rate and a burst, per client address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,58 @@ pub struct RateLimit {
     pub per_minute: u32,
     /// Requests allowed at once.
     pub burst: u32,
+}
+
+/// How much one cache may hold: at most `entries` entries and `bytes` bytes (each entry weighed
+/// when it is stored); past either, the least recently used entries are dropped first. An entry
+/// heavier than `bytes` on its own is served but not kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheBound {
+    /// The most entries kept.
+    pub entries: usize,
+    /// The most bytes kept (as weighed: see [`CacheLimits`]).
+    pub bytes: usize,
+}
+
+impl CacheBound {
+    /// `entries` entries and `mib` MiB.
+    pub const fn new(entries: usize, mib: usize) -> Self {
+        Self { entries, bytes: mib << 20 }
+    }
+}
+
+/// The bounds of the server's caches ([`crate::cache`]; `docs/server.md`, "Caching").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheLimits {
+    /// Built report models, by (data version, kind, year, as-of day, scope, names kept);
+    /// weighed by their JSON size.
+    pub reports: CacheBound,
+    /// The newest report of each key whatever its data version (served while a newer one is
+    /// built, see [`Config::stale_reports`]); the same reports as `reports`, weighed alike.
+    pub latest: CacheBound,
+    /// Renderings of the reports (formats, languages, CSV tables) and the progress, deadline and
+    /// rewards sections as JSON; weighed exactly (their bytes).
+    pub rendered: CacheBound,
+    /// Loaded data years; weighed by an estimate (the inline size of every record and the JSON
+    /// size of a sample of each kind).
+    pub years: CacheBound,
+    /// Evaluated data years; weighed by an estimate (the size of each result and its strings).
+    pub results: CacheBound,
+    /// Authenticated credentials (for [`Config::auth_cache_ttl`]), wrong ones included.
+    pub auth: CacheBound,
+}
+
+impl Default for CacheLimits {
+    fn default() -> Self {
+        Self {
+            reports: CacheBound::new(64, 128),
+            latest: CacheBound::new(64, 128),
+            rendered: CacheBound::new(256, 128),
+            years: CacheBound::new(16, 1024),
+            results: CacheBound::new(16, 1024),
+            auth: CacheBound::new(4096, 4),
+        }
+    }
 }
 
 /// How the server runs.
@@ -44,6 +97,12 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Rate limit on login and on every write, per client address; `None` for none.
     pub rate_limit: Option<RateLimit>,
+    /// Rate limit on the reads that build or render (reports, progress, deadlines, reward
+    /// eligibility, explanations, results, the dashboard's overview, organisation and entity
+    /// pages), per client address, apart from `rate_limit`; `None` for none.
+    pub read_rate_limit: Option<RateLimit>,
+    /// The bounds of the caches.
+    pub cache: CacheLimits,
     /// The longest a request may take.
     pub request_timeout: Duration,
     /// The largest JSON body accepted.
@@ -71,6 +130,8 @@ impl Config {
             session_ttl: Duration::from_secs(12 * 3600),
             secure_cookies: false,
             rate_limit: Some(RateLimit { per_minute: 300, burst: 20 }),
+            read_rate_limit: Some(RateLimit { per_minute: 240, burst: 20 }),
+            cache: CacheLimits::default(),
             request_timeout: Duration::from_secs(60),
             body_limit: 1 << 20,
             upload_limit: 20 << 20,
@@ -87,6 +148,14 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     pub(crate) cache: Cache,
     pub(crate) limiter: Option<DefaultKeyedRateLimiter<std::net::IpAddr>>,
+    /// The limiter of the reads that build or render, given to their routes.
+    pub(crate) reads: ReadLimiter,
+}
+
+fn keyed(r: RateLimit) -> DefaultKeyedRateLimiter<std::net::IpAddr> {
+    let per = NonZeroU32::new(r.per_minute).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(r.burst).unwrap_or(NonZeroU32::MIN);
+    RateLimiter::keyed(Quota::per_minute(per).allow_burst(burst))
 }
 
 /// The shared state of the server. Cheap to clone.
@@ -107,12 +176,10 @@ impl AppState {
     pub async fn new(config: Config) -> Result<AppState> {
         let app = xhht_app::App::open(&config.db).await.map_err(|e| Error::Evaluation(e.to_string()))?;
         let pool = Pool::open(&config.db).await?;
-        let limiter = config.rate_limit.map(|r| {
-            let per = NonZeroU32::new(r.per_minute).unwrap_or(NonZeroU32::MIN);
-            let burst = NonZeroU32::new(r.burst).unwrap_or(NonZeroU32::MIN);
-            RateLimiter::keyed(Quota::per_minute(per).allow_burst(burst))
-        });
-        Ok(AppState { inner: Arc::new(Inner { app, pool, config, cache: Cache::default(), limiter }) })
+        let limiter = config.rate_limit.map(keyed);
+        let reads = config.read_rate_limit.map(|r| Arc::new(keyed(r)));
+        let cache = Cache::new(&config.cache);
+        Ok(AppState { inner: Arc::new(Inner { app, pool, config, cache, limiter, reads }) })
     }
 
     /// The store.

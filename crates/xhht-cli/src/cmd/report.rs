@@ -21,6 +21,15 @@ pub(crate) fn parse_scope(s: &str) -> anyhow::Result<Scope> {
         .map_err(|_| anyhow::anyhow!("unknown scope `{s}`: use district, commune:CODE, org:CODE or actor:ID"))
 }
 
+/// A report builder's error that says what the user got wrong (an unknown scope) as one
+/// sentence in `lang`; other errors as they are.
+fn in_language(e: anyhow::Error, lang: Lang) -> anyhow::Error {
+    match e.downcast_ref::<xhht_app::Error>() {
+        Some(xhht_app::Error::Report(r @ xhht_report::Error::UnknownScope { .. })) => anyhow::anyhow!(r.message(lang)),
+        _ => e,
+    }
+}
+
 /// Writes `report` to `path` in `ext` (md, html, json, csv, xlsx, docx). CSV writes one file
 /// per table into a folder named like `path` without its extension. Returns what was written.
 pub(crate) fn write_report(report: &Report, lang: Lang, ext: &str, path: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -62,11 +71,14 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &ReportArgs
         Format::Docx => "docx",
     };
     let scope = parse_scope(&args.scope)?;
-    let report = runtime()?.block_on(async {
-        let app = open(db).await?;
-        let opts = app.report_options(which, today, scope)?;
-        anyhow::Ok(app.report(&opts).await?)
-    })?;
+    let lang = o.lang;
+    let report = runtime()?
+        .block_on(async {
+            let app = open(db).await?;
+            let opts = app.report_options(which, today, scope)?;
+            anyhow::Ok(app.report(&opts).await?)
+        })
+        .map_err(|e| in_language(e, lang))?;
     let files = write_report(&report, o.lang, ext, &args.out)?;
     for f in files {
         o.line(f.display().to_string())?;

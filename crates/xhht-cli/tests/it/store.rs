@@ -122,6 +122,29 @@ fn reports_are_written_in_every_format() {
 }
 
 #[test]
+fn a_report_for_a_scope_that_names_nothing_on_record_fails_with_one_sentence() {
+    for (scope, shown) in [
+        ("actor:nope", "actor:nope"),
+        ("actor:../../x", "actor:../../x"),
+        ("org:NOPE", "org:NOPE"),
+        ("commune:NOPE", "commune:NOPE"),
+    ] {
+        let en = xhht(&["--lang", "en", "report", "annual", "--year", "2026", "--scope", scope, "--out", "nope.md"]);
+        let text = stderr(&en);
+        assert_eq!(en.status.code(), Some(1), "{scope}: {text}");
+        assert_eq!(text.trim_end().lines().count(), 1, "one sentence: {text}");
+        assert!(
+            text.starts_with(&format!("xhht: unknown scope `{shown}`: no area in the records, organisation on record or actor of the plan has that code")),
+            "{text}"
+        );
+        let vi = xhht(&["report", "annual", "--year", "2026", "--scope", scope, "--out", "nope.md"]);
+        assert_eq!(vi.status.code(), Some(1), "{scope}: {}", stderr(&vi));
+        assert!(stderr(&vi).starts_with(&format!("xhht: không có phạm vi `{shown}`: ")), "{}", stderr(&vi));
+    }
+    assert!(!demo().join("nope.md").exists(), "no report is written");
+}
+
+#[test]
 fn explain_says_why_in_both_languages() {
     let o = xhht(&["explain", "CB0000002", "--year", "2025"]);
     assert!(o.status.success(), "{}", stderr(&o));

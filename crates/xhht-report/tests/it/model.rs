@@ -174,3 +174,48 @@ fn an_annual_report_from_stored_digests_is_the_report_from_the_results() {
     };
     assert!(build_from_digests(&records, &digests, engines, plan, &phase).is_err(), "a phase review needs results");
 }
+
+#[test]
+fn a_scope_that_names_nothing_on_record_is_refused_from_results_and_from_digests() {
+    use xhht_report::build::{Options as BuildOptions, Records, build, build_from_digests, digest};
+    let (ds, results, engines) = world();
+    let records = crate::records();
+    let digests: Vec<_> = results.iter().map(|r| digest(r, &records, engines).unwrap()).collect();
+    let plan = xhht_core::plan::Plan::can_duoc_2024();
+    let light = Records { people: &[], ..records };
+    let opts = |scope| BuildOptions { kind: ReportKind::Annual, year: 2026, as_of: today(), scope, notice: None };
+    for (scope, shown) in [
+        (Scope::Actor { id: "actor.../../x".into() }, "actor:../../x"),
+        (Scope::Actor { id: "actor.nope".into() }, "actor:nope"),
+        (Scope::Organisation { code: "NOPE".into() }, "org:NOPE"),
+        (Scope::Area { code: "NOPE".into() }, "commune:NOPE"),
+        (Scope::Area { code: String::new() }, "commune:"),
+    ] {
+        let from_results = build(&records, results, engines, plan, &opts(scope.clone())).unwrap_err();
+        assert!(
+            matches!(&from_results, xhht_report::Error::UnknownScope { scope, .. } if scope == shown),
+            "{from_results:?}"
+        );
+        assert!(from_results.to_string().contains(&format!("unknown scope `{shown}`")), "{from_results}");
+        let vi = from_results.message(xhht_core::Lang::Vi);
+        assert!(vi.starts_with(&format!("không có phạm vi `{shown}`")), "{vi}");
+        assert_eq!(from_results.message(xhht_core::Lang::En), from_results.to_string());
+        let phase = BuildOptions { kind: ReportKind::PhasePreliminary, year: 2025, ..opts(scope.clone()) };
+        let err = build(&records, results, engines, plan, &phase).unwrap_err();
+        assert!(err.to_string().contains("unknown scope"), "{err}");
+        if !matches!(scope, Scope::Organisation { .. }) {
+            let from_digests = build_from_digests(&light, &digests, engines, plan, &opts(scope)).unwrap_err();
+            assert!(matches!(from_digests, xhht_report::Error::UnknownScope { .. }), "{from_digests:?}");
+        }
+    }
+    // What is on record: an area (a commune that merged in 2025 too), an organisation, an actor
+    // of the plan (even one no organisation acts as).
+    let merged = ds.areas.iter().find(|a| a.name == "Xã Long Định").unwrap().code.clone();
+    let org = ds.organisations[0].code.clone();
+    let actor = plan.actors.iter().find(|a| !ds.organisations.iter().any(|o| o.actor.as_ref() == Some(&a.id)));
+    let mut known = vec![Scope::District, Scope::Area { code: merged }, Scope::Organisation { code: org }];
+    known.extend(actor.map(|a| Scope::Actor { id: a.id.clone() }));
+    for scope in known {
+        assert!(build(&records, results, engines, plan, &opts(scope.clone())).is_ok(), "{scope:?}");
+    }
+}

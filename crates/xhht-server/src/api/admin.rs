@@ -1,7 +1,6 @@
 //! Health, login and logout, users and tokens, imports, and the audit check.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
@@ -11,7 +10,7 @@ use utoipa::ToSchema;
 use xhht_core::access::{Action, Resource, Role};
 use xhht_store::{ImportKind, ImportOptions};
 
-use super::Body;
+use super::{Body, Unread};
 use crate::auth::{self, AuthUser};
 use crate::error::{ApiError, FieldError};
 use crate::http::{Auth, SESSION_COOKIE, cookie};
@@ -169,9 +168,10 @@ pub(crate) async fn list_users(State(state): State<AppState>, who: Auth) -> Resu
 pub(crate) async fn add_user(
     State(state): State<AppState>,
     who: Auth,
-    Body(u): Body<NewUser>,
+    body: Unread<NewUser>,
 ) -> Result<(StatusCode, Json<Me>), ApiError> {
     who.require(Action::Administer, &Resource::Users, false)?;
+    let u = body.parse().await?;
     let role =
         Role::parse(&u.role).ok_or_else(|| ApiError::invalid("role", "admin, reviewer, verifier, unit or viewer"))?;
     auth::add_user_in(state.pool(), &u.name, role, u.organisation.as_deref(), u.password.as_deref()).await.map_err(
@@ -212,9 +212,10 @@ pub(crate) async fn create_token(
     State(state): State<AppState>,
     who: Auth,
     Path(name): Path<String>,
-    Body(t): Body<NewToken>,
+    body: Unread<NewToken>,
 ) -> Result<(StatusCode, Json<TokenShown>), ApiError> {
     who.require(Action::Administer, &Resource::Users, false)?;
+    let t = body.parse().await?;
     let token = auth::create_token_in(state.pool(), &name, &t.name).await.map_err(|e| match e {
         crate::Error::Invalid(m) => ApiError::invalid("name", m),
         other => ApiError::internal("create token", other),
@@ -249,21 +250,26 @@ pub(crate) struct ImportDone {
            ("file" = Option<String>, Query, description = "The file's name (its extension, .csv or .xlsx, says how to read it)")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = ImportDone), (status = 403, body = crate::error::ErrorBody),
+              (status = 413, description = "Over the upload limit", body = crate::error::ErrorBody),
               (status = 422, description = "Problems, by line", body = crate::error::ErrorBody)))]
 pub(crate) async fn import(
     State(state): State<AppState>,
     who: Auth,
     Path(kind): Path<String>,
     super::Q(q): super::Q<FileQuery>,
-    body: Bytes,
+    body: Unread,
 ) -> Result<Json<ImportDone>, ApiError> {
     if kind == DUTY_REPORTS {
+        // Each organisation the form reports for is checked once it is read.
+        who.require_any(Action::Write, Resource::OrganisationRecord)?;
         let name = q.file.unwrap_or_else(|| "bao-cao.xlsx".to_owned());
+        let body = body.bytes().await?;
         return Ok(Json(import_duty_form(&state, &who, &name, &body).await?));
     }
     who.require(Action::Write, &Resource::Reference, false)?;
     let kind = ImportKind::parse(&kind).ok_or_else(|| ApiError::NotFound(format!("no import kind `{kind}`")))?;
     let name = q.file.unwrap_or_else(|| format!("{}.csv", kind.id()));
+    let body = body.bytes().await?;
     let report = run_import(&state, &who, kind, &name, &body).await?;
     Ok(Json(report))
 }

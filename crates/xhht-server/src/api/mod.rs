@@ -24,6 +24,7 @@ use xhht_core::record::SubjectRef;
 use xhht_store::YearData;
 
 use crate::error::{ApiError, json_error};
+use crate::http::ReadLimiter;
 use crate::state::AppState;
 
 /// The largest page a list answers.
@@ -74,10 +75,19 @@ impl Modify for Security {
     }
 }
 
-/// The API's routes with their OpenAPI document; imports accept bodies up to `upload_limit`.
-pub(crate) fn router(upload_limit: usize) -> OpenApiRouter<AppState> {
+/// The API's routes with their OpenAPI document; imports accept bodies up to `upload_limit`;
+/// the reads that build or render share the quota of `reads`.
+pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> OpenApiRouter<AppState> {
     let imports =
         OpenApiRouter::new().routes(routes!(admin::import)).layer(axum::extract::DefaultBodyLimit::max(upload_limit));
+    let expensive = OpenApiRouter::new()
+        .routes(routes!(results::results))
+        .routes(routes!(results::explanation))
+        .routes(routes!(results::progress))
+        .routes(routes!(results::deadlines))
+        .routes(routes!(results::report))
+        .routes(routes!(rewards::eligibility))
+        .layer(axum::middleware::from_fn_with_state(reads, crate::http::read_limit));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
         "/api/v1",
         OpenApiRouter::new()
@@ -107,12 +117,7 @@ pub(crate) fn router(upload_limit: usize) -> OpenApiRouter<AppState> {
             .routes(routes!(records::list_report_submissions, records::put_report_submission))
             .routes(routes!(records::list_duty_reports, records::put_duty_reports))
             .routes(routes!(results::evaluate))
-            .routes(routes!(results::results))
-            .routes(routes!(results::explanation))
-            .routes(routes!(results::progress))
-            .routes(routes!(results::deadlines))
-            .routes(routes!(results::report))
-            .routes(routes!(rewards::eligibility))
+            .merge(expensive)
             .routes(routes!(rewards::list_proposals, rewards::propose))
             .routes(routes!(rewards::verify))
             .routes(routes!(rewards::decide_proposal)),
@@ -121,7 +126,7 @@ pub(crate) fn router(upload_limit: usize) -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document as pretty JSON (what `docs/openapi.json` holds).
 pub fn openapi_json() -> String {
-    let (_, api) = router(0).split_for_parts();
+    let (_, api) = router(0, None).split_for_parts();
     api.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
@@ -170,19 +175,60 @@ pub(crate) fn paginate<T: Serialize>(items: &[T], q: &PageQuery) -> Result<Json<
     Ok(Json(Page { items, page, per_page, total }))
 }
 
-/// A JSON body, deserialised with field-level errors (422) instead of axum's plain-text ones.
+/// A JSON body, deserialised with field-level errors (422) instead of axum's plain-text ones;
+/// over the body limit, 413.
 #[derive(Debug)]
 pub(crate) struct Body<T>(pub(crate) T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::invalid("body", format!("the body could not be read: {}", e.body_text())))?;
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let bytes = read_body(req).await?;
         serde_json::from_slice(&bytes).map(Body).map_err(|e| json_error(&e))
     }
+}
+
+/// A body not read yet: the handler asks `decide` first, then reads it ([`Unread::parse`] for
+/// JSON, [`Unread::bytes`] for a file), so that a caller who may not use the route is refused
+/// (403) whatever it sent — learning nothing of the body's schema — and its body is not even
+/// read. Extracted last, like any body.
+pub(crate) struct Unread<T = Bytes> {
+    req: Request,
+    body: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<S: Send + Sync, T> FromRequest<S> for Unread<T> {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self { req, body: std::marker::PhantomData })
+    }
+}
+
+impl<T> Unread<T> {
+    /// The body's bytes, within the route's limit (413 past it).
+    pub(crate) async fn bytes(self) -> Result<Bytes, ApiError> {
+        read_body(self.req).await
+    }
+}
+
+impl<T: DeserializeOwned> Unread<T> {
+    /// The body as JSON, as [`Body`] reads it (field errors: 422; over the limit: 413).
+    pub(crate) async fn parse(self) -> Result<T, ApiError> {
+        Body::<T>::from_request(self.req, &()).await.map(|Body(b)| b)
+    }
+}
+
+/// The whole body of `req`, within the route's limit (`DefaultBodyLimit`): over it, 413.
+pub(crate) async fn read_body(req: Request) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, &()).await.map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::invalid("body", format!("the body could not be read: {}", e.body_text()))
+        }
+    })
 }
 
 /// Query parameters, with 422 field errors.

@@ -16,10 +16,12 @@ use xhht_core::access::{Action, Resource};
 use xhht_core::record::SubjectRef;
 use xhht_core::rulebook::Subject;
 use xhht_core::{Lang, Text, Title};
+use xhht_report::build::{Records, check_scope};
+use xhht_report::model::Scope;
 use xhht_scoring::year::{YearIndex, org_result, person_result};
 
 use super::{Page, PageQuery, Q, paginate, subject_resource, year_or};
-use crate::cache::{Format, KindKey, ReportKey, parse_scope};
+use crate::cache::{Format, KindKey, ReportKey, parse_scope, report_error, scope_key};
 use crate::error::ApiError;
 use crate::http::Auth;
 use crate::state::AppState;
@@ -45,9 +47,10 @@ pub(crate) struct Evaluated {
 pub(crate) async fn evaluate(
     State(state): State<AppState>,
     who: Auth,
-    Path(year): Path<i32>,
+    Path(year): Path<String>,
 ) -> Result<Json<Evaluated>, ApiError> {
     who.require(Action::Administer, &Resource::Results, false)?;
+    let year = year.parse().map_err(|_| ApiError::invalid("year", "a data year, e.g. 2025"))?;
     let year = year_or(&state, Some(year))?;
     let (data, results) = state.year_results(year).await?;
     let stored = state.store().save_results(&who.0.principal.user, year, &data, &results, state.engines()).await?;
@@ -94,7 +97,8 @@ pub(crate) struct ResultsQuery {
 
 /// The results stored by the last evaluation of a year (any role).
 #[utoipa::path(get, path = "/results/{year}", tag = "results", params(("year" = i32, Path, description = "The data year"), ResultsQuery),
-    responses((status = 200, body = Page), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Page), (status = 422, body = crate::error::ErrorBody),
+              (status = 429, description = "Too many reads that build or render", body = crate::error::ErrorBody)))]
 pub(crate) async fn results(
     State(state): State<AppState>,
     who: Auth,
@@ -286,7 +290,8 @@ pub(crate) struct YearQuery {
 /// English, and what is missing.
 #[utoipa::path(get, path = "/explanations/{entity}", tag = "results",
     params(("entity" = String, Path, description = "A person id or organisation code"), YearQuery),
-    responses((status = 200, body = ExplanationOut), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = ExplanationOut), (status = 404, body = crate::error::ErrorBody),
+              (status = 429, description = "Too many reads that build or render", body = crate::error::ErrorBody)))]
 pub(crate) async fn explanation(
     State(state): State<AppState>,
     who: Auth,
@@ -312,7 +317,8 @@ pub(crate) async fn explanation(
 pub(crate) struct ReportQuery {
     /// The data year (default: this year; phase reviews use the phase's last year).
     year: Option<i32>,
-    /// The day deadlines are judged on (default: today).
+    /// The day deadlines are judged on (default: today), from 1 January of the plan's first year
+    /// to 31 December of the year after its last.
     as_of: Option<NaiveDate>,
     /// `district` (default), `commune:CODE`, `org:CODE` or `actor:ID`.
     scope: Option<String>,
@@ -334,6 +340,14 @@ pub(crate) struct ReportQueryRewards {
     pub(crate) scope: Option<String>,
 }
 
+/// The days a report may be judged on: from 1 January of the plan's first year to 31 December
+/// of the year after its last (the last year's report is due in December and reviewed after).
+pub(crate) fn as_of_range() -> (NaiveDate, NaiveDate) {
+    let [first, last] = xhht_core::plan::Plan::can_duoc_2024().meta.years;
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
+    (day(first, 1, 1), day(last + 1, 12, 31))
+}
+
 /// The cache key of a report request, with personal data kept only for roles allowed to read
 /// it for the scope.
 pub(crate) async fn report_key(
@@ -344,15 +358,21 @@ pub(crate) async fn report_key(
     as_of: Option<NaiveDate>,
     scope: Option<&str>,
 ) -> Result<ReportKey, ApiError> {
-    let scope = scope.unwrap_or("district").to_owned();
-    let parsed = parse_scope(&scope)
+    let parsed = parse_scope(scope.unwrap_or("district"))
         .ok_or_else(|| ApiError::invalid("scope", "district, commune:CODE, org:CODE or actor:ID"))?;
     let personal_res = match &parsed {
-        xhht_report::model::Scope::Organisation { code } => Resource::OrganisationRecord(code.clone()),
+        Scope::Organisation { code } => Resource::OrganisationRecord(code.clone()),
         _ => Resource::Results,
     };
     who.require(Action::Read, &Resource::Results, false)?;
-    let as_of = as_of.unwrap_or_else(|| state.today());
+    let (from, to) = as_of_range();
+    let as_of = match as_of {
+        Some(day) if !(from..=to).contains(&day) => {
+            return Err(ApiError::invalid("as_of", format!("a day from {from} to {to} (the plan's years)")));
+        }
+        Some(day) => day,
+        None => state.today().clamp(from, to),
+    };
     let year = year_or(state, year)?;
     // A report reads every year since the plan's first: no further than next year.
     let first = xhht_core::plan::Plan::can_duoc_2024().meta.years.first().copied().unwrap_or(2023);
@@ -360,12 +380,28 @@ pub(crate) async fn report_key(
     if !(first..=last).contains(&year) {
         return Err(ApiError::invalid("year", format!("a report's year is between {first} and {last}")));
     }
+    // A scope that names nothing on record is 404 before anything is built or cached for it
+    // (the builder refuses it too). Every year's records hold every area and organisation.
+    if parsed != Scope::District {
+        let data = state.year_data(year).await?;
+        let records = Records {
+            areas: &data.areas,
+            successions: &data.successions,
+            organisations: &data.organisations,
+            people: &[],
+            recognitions: &[],
+            submissions: &[],
+            duty_reports: &[],
+            reward_proposals: &[],
+        };
+        check_scope(&parsed, &records, xhht_core::plan::Plan::can_duoc_2024()).map_err(report_error)?;
+    }
     Ok(ReportKey {
         version: state.data_version().await?,
         kind,
         year,
         as_of,
-        scope,
+        scope: scope_key(&parsed),
         personal: who.may(Action::ReadPersonal, &personal_res),
     })
 }
@@ -392,7 +428,9 @@ pub(crate) fn bytes_response(format: Format, bytes: axum::body::Bytes, filename:
 /// straight path, milestones, projection, and breakdowns by commune and kind (cached).
 #[utoipa::path(get, path = "/progress", tag = "results", params(ReportQuery),
     responses((status = 200, description = "The targets section of the report model", body = Vec<Object>),
-              (status = 422, body = crate::error::ErrorBody)))]
+              (status = 404, description = "No such scope", body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody),
+              (status = 429, description = "Too many reads that build or render", body = crate::error::ErrorBody)))]
 pub(crate) async fn progress(
     State(state): State<AppState>,
     who: Auth,
@@ -407,7 +445,9 @@ pub(crate) async fn progress(
 /// Deadline compliance of the annual report as of a day: on time, late, missing, not yet due.
 #[utoipa::path(get, path = "/deadlines", tag = "results", params(ReportQuery),
     responses((status = 200, description = "The deadline section of the report model", body = Object),
-              (status = 422, body = crate::error::ErrorBody)))]
+              (status = 404, description = "No such scope", body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody),
+              (status = 429, description = "Too many reads that build or render", body = crate::error::ErrorBody)))]
 pub(crate) async fn deadlines(
     State(state): State<AppState>,
     who: Auth,
@@ -428,8 +468,9 @@ pub(crate) async fn deadlines(
         (Object = "application/json"), (String = "text/markdown"), (String = "text/html"), (String = "text/csv"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
-        (status = 404, body = crate::error::ErrorBody), (status = 406, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody)))]
+        (status = 404, description = "No such report kind, scope or CSV table", body = crate::error::ErrorBody),
+        (status = 406, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+        (status = 429, description = "Too many reads that build or render", body = crate::error::ErrorBody)))]
 pub(crate) async fn report(
     State(state): State<AppState>,
     who: Auth,

@@ -16,7 +16,7 @@ use xhht_core::access::{Action, Resource};
 use xhht_core::record::{DecisionOutcome, RewardProposal, SubjectRef, VerificationOutcome};
 
 use super::results::{ReportQueryRewards, bytes_response, report_key};
-use super::{Body, Page, Q, Written, paginate, year_or};
+use super::{Page, Q, Unread, Written, paginate, year_or};
 use crate::cache::{Format, KindKey};
 use crate::error::ApiError;
 use crate::http::Auth;
@@ -25,7 +25,9 @@ use crate::state::AppState;
 /// Who is eligible for the plan's rewards in a year, and why (names only for roles allowed).
 #[utoipa::path(get, path = "/rewards/eligibility", tag = "rewards", params(ReportQueryRewards),
     responses((status = 200, description = "The rewards section of the report model", body = Object),
-              (status = 422, body = crate::error::ErrorBody)))]
+              (status = 404, description = "No such scope", body = crate::error::ErrorBody),
+              (status = 422, body = crate::error::ErrorBody),
+              (status = 429, description = "Too many reads that build or render", body = crate::error::ErrorBody)))]
 pub(crate) async fn eligibility(
     State(state): State<AppState>,
     who: Auth,
@@ -105,8 +107,10 @@ pub(crate) struct ProposalIn {
 pub(crate) async fn propose(
     State(state): State<AppState>,
     who: Auth,
-    Body(b): Body<ProposalIn>,
+    body: Unread<ProposalIn>,
 ) -> Result<(StatusCode, Json<Written>), ApiError> {
+    who.require_any(Action::Write, Resource::RewardProposal)?;
+    let b = body.parse().await?;
     let on = b.proposed_on.unwrap_or_else(|| state.today());
     let w = state.app().propose(&user(&who), b.reward, b.subject, b.year, on, state.today()).await?;
     state.invalidate();
@@ -147,8 +151,10 @@ pub(crate) async fn verify(
     State(state): State<AppState>,
     who: Auth,
     headers: HeaderMap,
-    Body(b): Body<VerifyIn>,
+    body: Unread<VerifyIn>,
 ) -> Result<Json<Written>, ApiError> {
+    who.require_any(Action::Verify, Resource::RewardProposal)?;
+    let b = body.parse().await?;
     let _ = super::if_match(&headers)?;
     let key = ProposalKey { reward: b.reward, subject: b.subject, year: b.year };
     let on = b.on.unwrap_or_else(|| state.today());
@@ -183,8 +189,10 @@ pub(crate) struct DecideIn {
 pub(crate) async fn decide_proposal(
     State(state): State<AppState>,
     who: Auth,
-    Body(b): Body<DecideIn>,
+    body: Unread<DecideIn>,
 ) -> Result<(StatusCode, Json<Written>), ApiError> {
+    who.require_any(Action::Decide, Resource::RewardProposal)?;
+    let b = body.parse().await?;
     let key = ProposalKey { reward: b.reward, subject: b.subject, year: b.year };
     let w = state.app().decide_proposal(&user(&who), &key, &b.decision, b.note, state.today()).await?;
     state.invalidate();

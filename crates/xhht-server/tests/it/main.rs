@@ -9,5 +9,6 @@ mod access;
 mod api;
 mod dashboard;
 mod external;
+mod hardening;
 mod instances;
 mod support;

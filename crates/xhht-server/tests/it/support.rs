@@ -166,13 +166,14 @@ pub(crate) struct TestApp {
     pub(crate) tokens: std::collections::HashMap<String, String>,
 }
 
-/// The configuration tests use: fixed today, fresh reads, no rate limit unless asked.
+/// The configuration tests use: fixed today, fresh reads, no rate limits unless asked.
 pub(crate) fn test_config(db: &str) -> Config {
     let mut c = Config::new(db);
     c.today = Some(today());
     c.data_version_interval = Duration::ZERO;
     c.auth_cache_ttl = Duration::ZERO;
     c.rate_limit = None;
+    c.read_rate_limit = None;
     c.stale_reports = false;
     c
 }
