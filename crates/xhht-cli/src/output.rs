@@ -74,7 +74,8 @@ impl<'a> Out<'a> {
                 let mut csv = csv::Writer::from_writer(&mut *self.w);
                 csv.write_record(cols.iter().map(|c| c.key))?;
                 for r in rows {
-                    csv.write_record(r)?;
+                    // A cell that would start a spreadsheet formula is quoted.
+                    csv.write_record(r.iter().map(|c| xhht_core::csv_cell::neutralise(c).into_owned()))?;
                 }
                 csv.flush()?;
             }

@@ -44,6 +44,7 @@
 
 pub mod access;
 pub mod area;
+pub mod csv_cell;
 pub mod date;
 pub mod decimal;
 pub mod entity;

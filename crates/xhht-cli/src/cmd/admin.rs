@@ -135,6 +135,12 @@ pub(crate) fn import(
             report.file, report.rows, report.imported, w.added, w.changed, w.unchanged, report.rejected
         ),
     })?;
+    if report.rows == 0 {
+        o.line(o.tr(
+            "Tệp không có dòng dữ liệu nào: chỉ có dòng tiêu đề, không nhập gì.",
+            "The file holds no data rows: only the header; nothing was imported.",
+        ))?;
+    }
     for (table, w) in &report.also {
         o.line(format!("  {table}: +{} ~{} ={}", w.added, w.changed, w.unchanged))?;
     }

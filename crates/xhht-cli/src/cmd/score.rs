@@ -55,7 +55,7 @@ pub(crate) fn run(o: &mut Out<'_>, args: &ScoreArgs) -> anyhow::Result<ExitCode>
     let text = String::from_utf8(bytes)
         .with_context(|| format!("{name} is not UTF-8: save it as \"CSV UTF-8\" from Excel"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let header: Vec<String> = reader
         .headers()
         .with_context(|| format!("{name}: cannot read the header"))?
@@ -77,6 +77,16 @@ pub(crate) fn run(o: &mut Out<'_>, args: &ScoreArgs) -> anyhow::Result<ExitCode>
         let line = n + 2;
         let record = record.with_context(|| format!("{name}:{line}: cannot read the row"))?;
         let id = record.get(0).unwrap_or_default().trim().to_owned();
+        if record.len() != header.len() {
+            // A ragged row: its cells are not where the header says; reported, left undetermined.
+            problems += 1;
+            let (found, width) = (record.len(), header.len());
+            report(&format!(
+                "{name}:{line}: -: dòng có {found} trường, tiêu đề có {width} / the row has {found} fields, the header has {width}"
+            ));
+            rows.push(Row { id, total: None, outcome: None, label: None, explanation: None, missing: None });
+            continue;
+        }
         let cell = |key: &str| header.iter().position(|h| h == key).and_then(|i| record.get(i)).map(str::trim);
         let evidence: Vec<&str> = cell(EVIDENCE).map(|e| e.split(';').map(str::trim).collect()).unwrap_or_default();
         let tags: Vec<String> = cell(TAGS)

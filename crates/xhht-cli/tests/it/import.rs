@@ -111,3 +111,12 @@ fn users_and_tokens_for_the_server_are_made_from_the_command_line() {
     assert_eq!(unit.status.code(), Some(1), "a unit needs its organisation: {}", stdout(&unit));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_file_with_only_its_header_says_it_holds_no_rows() {
+    let dir = fresh("header-only");
+    std::fs::write(dir.join("empty.csv"), "id,full_name,birth_year,category,area\n").unwrap();
+    let o = run(&dir, &["--lang", "en", "import", "people", "empty.csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("The file holds no data rows"), "{}", stdout(&o));
+}

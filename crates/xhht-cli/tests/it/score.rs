@@ -115,3 +115,26 @@ fn the_example_file_scores() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("CB-0001,80,dat"), "{}", stdout(&o));
 }
+
+#[test]
+fn a_ragged_row_is_a_bad_row_not_the_end_of_the_file() {
+    let f = csv("id,1,2,3,4,5,6,7,8,9,10\nA,8,8\nB,8,8,8,8,8,8,8,8,8,8\nC,8,8,8,8,8,8,8,8,8,8,8\n");
+    let o = xhht(&["--format", "csv", "score", "--rulebook", "cong-dan-hoc-tap", "--year", "2024", f.path()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let p = f.path();
+    assert!(
+        err.contains(&format!("{p}:2: -: dòng có 3 trường, tiêu đề có 11 / the row has 3 fields, the header has 11")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{p}:4: -: dòng có 12 trường, tiêu đề có 11")), "{err}");
+    let out = stdout(&o);
+    assert!(out.contains("A,,undetermined,") && out.contains("B,80,dat,") && out.contains("C,,undetermined,"), "{out}");
+}
+
+#[test]
+fn a_formula_in_an_id_is_quoted_in_the_csv_output() {
+    let f = csv("id,1,2,3,4,5,6,7,8,9,10\n=1+1,8,8,8,8,8,8,8,8,8,8\n");
+    let o = xhht(&["--format", "csv", "score", "--rulebook", "cong-dan-hoc-tap", "--year", "2024", f.path()]);
+    assert!(stdout(&o).contains("'=1+1,80,dat,"), "{}", stdout(&o));
+}

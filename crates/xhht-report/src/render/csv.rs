@@ -1,5 +1,8 @@
 //! CSV: one file per table, with machine keys as the header and plain values (`.` decimals,
-//! ISO dates), so any program reads them the same way whatever the report's language.
+//! ISO dates), so any program reads them the same way whatever the report's language. A cell
+//! that would start a spreadsheet formula is quoted (`xhht_core::csv_cell::neutralise`).
+
+use xhht_core::csv_cell::neutralise;
 
 use crate::doc::Document;
 use crate::error::{Error, Result};
@@ -11,9 +14,9 @@ pub fn render(doc: &Document) -> Result<Vec<(String, String)>> {
         for t in &s.tables {
             let mut w = ::csv::Writer::from_writer(Vec::new());
             let err = |e: ::csv::Error| Error::Render { format: "csv", message: e.to_string() };
-            w.write_record(&t.keys).map_err(err)?;
+            w.write_record(t.keys.iter().map(|k| neutralise(k).into_owned())).map_err(err)?;
             for r in &t.rows {
-                w.write_record(r.iter().map(crate::doc::Cell::plain)).map_err(err)?;
+                w.write_record(r.iter().map(|c| neutralise(&c.plain()).into_owned())).map_err(err)?;
             }
             let bytes = w.into_inner().map_err(|e| Error::Render { format: "csv", message: e.to_string() })?;
             let text = String::from_utf8(bytes).map_err(|e| Error::Render { format: "csv", message: e.to_string() })?;
@@ -21,4 +24,40 @@ pub fn render(doc: &Document) -> Result<Vec<(String, String)>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+    use xhht_core::Lang;
+
+    use crate::doc::{Cell, Document, Section, Table};
+
+    #[test]
+    fn a_cell_that_starts_a_formula_is_quoted_and_numbers_are_not() {
+        let table = Table {
+            name: "criteria-unmet".to_owned(),
+            caption: String::new(),
+            keys: vec!["name", "change"],
+            labels: vec![String::new(); 2],
+            rows: vec![
+                vec![Cell::Text("=HYPERLINK(\"http://x/\",\"x\")".to_owned()), Cell::Dec(Decimal::new(-25, 1))],
+                vec![Cell::Text("@SUM(1)".to_owned()), Cell::Dec(Decimal::new(-3, 0))],
+            ],
+        };
+        let doc = Document {
+            lang: Lang::Vi,
+            as_of: NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or(NaiveDate::MIN),
+            place: String::new(),
+            issuer: String::new(),
+            title: String::new(),
+            subtitle: Vec::new(),
+            notice: None,
+            sections: vec![Section { tables: vec![table], ..Section::default() }],
+            place_date: String::new(),
+        };
+        let out = super::render(&doc).unwrap_or_default();
+        assert_eq!(out[0].1, "name,change\n\"'=HYPERLINK(\"\"http://x/\"\",\"\"x\"\")\",-2.5\n'@SUM(1),-3\n");
+    }
 }

@@ -284,12 +284,12 @@ fn write_csv(out: &Path, header: &[String], rows: &[Vec<Cell>]) -> Result<()> {
     {
         let mut w = csv::Writer::from_writer(&mut buf);
         let bad = |e: csv::Error| Error::Write { path: out.display().to_string(), message: e.to_string() };
-        w.write_record(header).map_err(bad)?;
+        w.write_record(header.iter().map(|h| xhht_core::csv_cell::neutralise(h).into_owned())).map_err(bad)?;
         for r in rows {
             let cells: Vec<String> = r
                 .iter()
                 .map(|c| match c {
-                    Cell::Text(s) => s.clone(),
+                    Cell::Text(s) => xhht_core::csv_cell::neutralise(s).into_owned(),
                     Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
                     Cell::Empty => String::new(),
                 })

@@ -263,10 +263,12 @@ impl Store {
             })
             .collect();
         let sha = sheet.sha256.clone();
+        let mut shape = shape_errors(&file, sheet.csv, &header_cells, &data_rows);
         // A first load of a big file: checked a block at a time, each checked block written at
         // once inside the import's transaction; any problem anywhere rolls it all back.
         if !opts.skip_bad_rows
             && file_errors.is_empty()
+            && shape.is_empty()
             && data_rows.len() > STREAM_BLOCK
             && self.bulk_read(IsEmpty(main_table(kind))).await?
         {
@@ -275,6 +277,13 @@ impl Store {
         }
         // Every data row, parsed: on every core, a block of rows at a time, in file order.
         let mut data = parse_rows(&ctx, &file, &header, data_rows);
+        // A ragged row or a NUL byte: that is the row's one problem (its cells are not where the
+        // header says).
+        for d in &mut data {
+            if let Some(e) = shape.remove(&d.line) {
+                d.errors = vec![e];
+            }
+        }
         if let Some(p) = &opts.progress {
             p.tell(&ImportProgress::Read { rows: data.len() });
         }
@@ -364,6 +373,39 @@ impl Store {
             errors,
         })
     }
+}
+
+/// The rows that cannot be read as the header says, each with its error: in a CSV file, a row
+/// with fewer or more fields than the header (a workbook's rows all span its columns); in any
+/// file, a cell holding a NUL byte.
+fn shape_errors(file: &str, csv: bool, header: &StringRecord, rows: &[(u64, StringRecord)]) -> HashMap<u64, RowError> {
+    let width = header.len();
+    let mut out = HashMap::new();
+    for (line, cells) in rows {
+        let error = if csv && cells.len() != width {
+            let found = cells.len();
+            Some(RowError {
+                file: file.to_owned(),
+                line: *line,
+                field: "-".to_owned(),
+                message: format!(
+                    "dòng có {found} trường, tiêu đề có {width} / the row has {found} fields, the header has {width}"
+                ),
+            })
+        } else {
+            cells.iter().position(|c| c.contains('\0')).map(|n| RowError {
+                file: file.to_owned(),
+                line: *line,
+                field: header.get(n).map_or_else(|| "-".to_owned(), |h| h.trim().to_owned()),
+                message: "ô có ký tự NUL (\\0), không phải văn bản / the cell holds a NUL byte (\\0): not text"
+                    .to_owned(),
+            })
+        };
+        if let Some(e) = error {
+            out.insert(*line, e);
+        }
+    }
+    out
 }
 
 /// Rows checked and written a block at a time in a streamed import.
@@ -876,21 +918,22 @@ fn write_rejected(to: &Path, header: &StringRecord, rows: &[&DataRow]) -> Result
     let mut buf: Vec<u8> = vec![0xEF, 0xBB, 0xBF];
     {
         let mut w = csv::WriterBuilder::new().flexible(true).from_writer(&mut buf);
-        let mut h: Vec<String> = header.iter().map(str::to_owned).collect();
+        let safe = |c: &str| xhht_core::csv_cell::neutralise(c).into_owned();
+        let mut h: Vec<String> = header.iter().map(safe).collect();
         h.resize(width, String::new());
         h.push("error".to_owned());
         w.write_record(&h)
             .map_err(|e| crate::error::Error::Write { path: to.display().to_string(), message: e.to_string() })?;
         for d in rows {
-            let mut r: Vec<String> = d.cells.iter().map(str::to_owned).collect();
+            let mut r: Vec<String> = d.cells.iter().map(safe).collect();
             r.resize(width, String::new());
-            r.push(
-                d.errors
+            r.push(safe(
+                &d.errors
                     .iter()
                     .map(|e| format!("line {}: {}: {}", e.line, e.field, e.message))
                     .collect::<Vec<_>>()
                     .join("; "),
-            );
+            ));
             w.write_record(&r)
                 .map_err(|e| crate::error::Error::Write { path: to.display().to_string(), message: e.to_string() })?;
         }

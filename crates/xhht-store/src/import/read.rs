@@ -26,12 +26,20 @@ pub(crate) struct Sheet {
     pub(crate) rows: Rows,
     /// SHA-256 of the file's bytes (lower-case hex).
     pub(crate) sha256: String,
+    /// Read as CSV (each row has the fields its line has), not from a workbook (whose rows all
+    /// span the sheet's columns).
+    pub(crate) csv: bool,
 }
 
 /// A problem with the file as a whole.
 pub(crate) fn file_error(file: &str, message: impl Into<String>) -> Error {
+    file_error_at(file, 0, message)
+}
+
+/// A problem with the file as a whole, first seen on `line`.
+fn file_error_at(file: &str, line: u64, message: impl Into<String>) -> Error {
     Error::Import {
-        errors: vec![RowError { file: file.to_owned(), line: 0, field: "-".to_owned(), message: message.into() }],
+        errors: vec![RowError { file: file.to_owned(), line, field: "-".to_owned(), message: message.into() }],
     }
 }
 
@@ -69,15 +77,17 @@ pub(crate) fn read_bytes(file: &str, bytes: &[u8], delimiter_ok: &dyn Fn(&Rows) 
     // The file's hash on one core while the other reads the rows.
     let (rows, sha256) =
         rayon::join(|| parse_csv(text, chosen, None, &file), || xhht_core::rulebook::sha256_hex(bytes));
-    Ok(Sheet { rows: rows?, file, sha256 })
+    Ok(Sheet { rows: rows?, file, sha256, csv: true })
 }
 
 /// The text of a CSV file: UTF-8 with its byte-order mark removed, or an error saying what the
 /// bytes look like.
 fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(file_error(
+        // The byte-order mark that says so opens line 1.
+        return Err(file_error_at(
             file,
+            1,
             "the file is UTF-16 text (Excel's \"Unicode Text\"); save it as \"CSV UTF-8 (Comma delimited) (*.csv)\" \
              or as an Excel workbook (.xlsx) and import that",
         ));
@@ -138,6 +148,11 @@ fn parse_csv(text: &str, delimiter: u8, limit: Option<usize>, file: &str) -> Res
         match r.read_record(&mut rec) {
             Ok(true) => {
                 let line = rec.position().map_or(0, csv::Position::line);
+                // Cells xhht's own CSV files quoted against formula injection read back as
+                // they were (rare: only cells that start with `'`).
+                if rec.iter().any(|c| c.starts_with('\'')) {
+                    rec = rec.iter().map(|c| xhht_core::csv_cell::restore(c)).collect::<Vec<_>>().into();
+                }
                 out.push((line, rec));
             }
             Ok(false) => break,
@@ -170,7 +185,7 @@ fn read_workbook(bytes: &[u8], file: String) -> Result<Sheet> {
         let cells: Vec<String> = row.iter().map(cell_text).collect();
         rows.push((u64::from(row0) + i as u64 + 1, StringRecord::from(cells)));
     }
-    Ok(Sheet { file, rows, sha256: String::new() })
+    Ok(Sheet { file, rows, sha256: String::new(), csv: false })
 }
 
 /// A cell as the text an official would have typed.

@@ -20,6 +20,7 @@ mod concurrency;
 mod digest;
 mod import;
 mod kill;
+mod malformed;
 mod migrate;
 mod safety;
 mod year;
