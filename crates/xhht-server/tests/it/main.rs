@@ -7,6 +7,7 @@
 
 mod access;
 mod api;
+mod before;
 mod dashboard;
 mod external;
 mod hardening;
