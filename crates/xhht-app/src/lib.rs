@@ -9,7 +9,7 @@
 //! - Years ([`years`]): load a data year, evaluate it, store its results, and keep its digest
 //!   for reports — the one cache policy: a digest kept in the store is served while the records
 //!   and the rules it was made from are those of now, and computed again otherwise.
-//! - Reports ([`reports`]): which report a request names ([`reports::ReportSpec`], scopes),
+//! - Reports ([`reports`]): which report a request names ([`reports::Which`], [`reports::parse_scope`]),
 //!   built from the digests (annual reports) or from every year's results (phase reviews, one
 //!   organisation), names filled or withheld by the caller's rights, rendered in any format.
 //! - Explanations ([`explain`]): why a person or an organisation holds (or lacks) its title and

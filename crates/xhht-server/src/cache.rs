@@ -257,7 +257,7 @@ impl AppState {
         if !invalidated && cache.refreshing.swap(true, Ordering::AcqRel) {
             return Ok(value);
         }
-        let read = self.pool().data_version().await;
+        let read = self.store().data_version().await;
         cache.refreshing.store(false, Ordering::Release);
         let v = read.map_err(|e| ApiError::internal("data version", e))?;
         let mut st = lock(&cache.version);

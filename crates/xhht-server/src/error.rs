@@ -15,15 +15,6 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server's own tables could not be read or written.
-    #[error("database: {context}: {source}")]
-    Database {
-        /// What the server was doing.
-        context: String,
-        /// The driver's error.
-        #[source]
-        source: sqlx::Error,
-    },
     /// The store reported an error.
     #[error(transparent)]
     Store(#[from] xhht_store::Error),
@@ -48,12 +39,6 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-}
-
-impl Error {
-    pub(crate) fn db(context: &'static str) -> impl FnOnce(sqlx::Error) -> Error {
-        move |source| Error::Database { context: context.to_owned(), source }
-    }
 }
 
 /// One field-level problem with a request.

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use governor::DefaultKeyedRateLimiter;
 use xhht_core::access::{Action, Decision, Resource, decide};
 
-use crate::auth::{self, AuthUser, sha256_hex};
+use crate::auth::{AuthUser, sha256_hex};
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
@@ -63,8 +63,8 @@ pub(crate) async fn resolve_user(State(state): State<AppState>, mut req: Request
             Some(u) => u,
             None => {
                 let found = match (&token, &session) {
-                    (Some(t), _) => auth::token_user(state.pool(), t).await,
-                    (None, Some(s)) => auth::session_user(state.pool(), s).await,
+                    (Some(t), _) => state.app().token_user(t).await,
+                    (None, Some(s)) => state.app().session_user(s).await,
                     (None, None) => Ok(None),
                 };
                 match found {

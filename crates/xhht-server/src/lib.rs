@@ -22,7 +22,6 @@ pub mod api;
 pub mod auth;
 pub mod cache;
 mod dashboard;
-mod db;
 mod error;
 pub mod http;
 mod lru;

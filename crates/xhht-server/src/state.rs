@@ -12,7 +12,6 @@ use xhht_scoring::year::YearEngines;
 use xhht_store::Store;
 
 use crate::cache::Cache;
-use crate::db::Pool;
 use crate::error::{Error, Result};
 use crate::http::ReadLimiter;
 
@@ -144,7 +143,6 @@ impl Config {
 
 pub(crate) struct Inner {
     pub(crate) app: xhht_app::App,
-    pub(crate) pool: Pool,
     pub(crate) config: Config,
     pub(crate) cache: Cache,
     pub(crate) limiter: Option<DefaultKeyedRateLimiter<std::net::IpAddr>>,
@@ -171,15 +169,14 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// Opens the database (migrating the store's schema and creating the server's tables) and
-    /// builds the rule engines.
+    /// Opens the database through the use cases (migrating the store's schema) and builds the
+    /// rule engines.
     pub async fn new(config: Config) -> Result<AppState> {
         let app = xhht_app::App::open(&config.db).await.map_err(|e| Error::Evaluation(e.to_string()))?;
-        let pool = Pool::open(&config.db).await?;
         let limiter = config.rate_limit.map(keyed);
         let reads = config.read_rate_limit.map(|r| Arc::new(keyed(r)));
         let cache = Cache::new(&config.cache);
-        Ok(AppState { inner: Arc::new(Inner { app, pool, config, cache, limiter, reads }) })
+        Ok(AppState { inner: Arc::new(Inner { app, config, cache, limiter, reads }) })
     }
 
     /// The store.
@@ -197,10 +194,6 @@ impl AppState {
         &self.inner.config
     }
 
-    pub(crate) fn pool(&self) -> &Pool {
-        &self.inner.pool
-    }
-
     pub(crate) fn engines(&self) -> &YearEngines {
         self.inner.app.engines()
     }
@@ -214,8 +207,8 @@ impl AppState {
         self.inner.config.today.unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
-    /// Closes the database connections.
+    /// Closes the database connections (once the last handle on the use cases goes).
     pub async fn close(&self) {
-        self.inner.pool.close().await;
+        self.inner.app.clone().close().await;
     }
 }

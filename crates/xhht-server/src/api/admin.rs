@@ -11,7 +11,7 @@ use xhht_core::access::{Action, Resource, Role};
 use xhht_store::{ImportKind, ImportOptions};
 
 use super::{Body, Unread};
-use crate::auth::{self, AuthUser};
+use crate::auth::{AuthUser, sha256_hex};
 use crate::error::{ApiError, FieldError};
 use crate::http::{Auth, SESSION_COOKIE, cookie};
 use crate::state::AppState;
@@ -96,14 +96,13 @@ pub(crate) async fn start_session(
     user: &str,
     password: &str,
 ) -> Result<Option<(AuthUser, String)>, ApiError> {
-    let Some(u) = auth::login(state.pool(), user, password).await.map_err(|e| ApiError::internal("login", e))? else {
+    let Some(u) = state.app().login(user, password).await.map_err(|e| ApiError::internal("login", e))? else {
         tracing::info!("login refused");
         return Ok(None);
     };
     let ttl = i64::try_from(state.config().session_ttl.as_secs()).unwrap_or(i64::MAX);
-    let value = auth::create_session(state.pool(), &u.principal.user, ttl)
-        .await
-        .map_err(|e| ApiError::internal("session", e))?;
+    let value =
+        state.app().create_session(&u.principal.user, ttl).await.map_err(|e| ApiError::internal("session", e))?;
     tracing::info!(user = %u.principal.user, "logged in");
     Ok(Some((u, value)))
 }
@@ -111,8 +110,8 @@ pub(crate) async fn start_session(
 /// Ends the session of the cookie sent, if any.
 pub(crate) async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     if let Some(c) = cookie(headers, SESSION_COOKIE) {
-        auth::delete_session(state.pool(), &c).await.map_err(|e| ApiError::internal("logout", e))?;
-        state.forget_auth(&format!("s:{}", auth::sha256_hex(&c)));
+        state.app().end_session(&c).await.map_err(|e| ApiError::internal("logout", e))?;
+        state.forget_auth(&format!("s:{}", sha256_hex(&c)));
     }
     Ok(())
 }
@@ -157,7 +156,7 @@ pub(crate) struct NewUser {
     responses((status = 200, body = [Me]), (status = 403, body = crate::error::ErrorBody)))]
 pub(crate) async fn list_users(State(state): State<AppState>, who: Auth) -> Result<Json<Vec<Me>>, ApiError> {
     who.require(Action::Administer, &Resource::Users, false)?;
-    let users = auth::list_users_in(state.pool()).await.map_err(|e| ApiError::internal("users", e))?;
+    let users = state.app().users().await?;
     Ok(Json(users.iter().map(Me::from).collect()))
 }
 
@@ -174,15 +173,17 @@ pub(crate) async fn add_user(
     let u = body.parse().await?;
     let role =
         Role::parse(&u.role).ok_or_else(|| ApiError::invalid("role", "admin, reviewer, verifier, unit or viewer"))?;
-    auth::add_user_in(state.pool(), &u.name, role, u.organisation.as_deref(), u.password.as_deref()).await.map_err(
+    let actor = &who.0.principal.user;
+    let app = state.app();
+    app.add_user(actor, &u.name, role.id(), u.organisation.as_deref(), u.password.as_deref()).await.map_err(
         |e| match e {
-            crate::Error::Invalid(m) => ApiError::invalid("body", m),
+            xhht_app::Error::Invalid(p) => {
+                ApiError::invalid("body", p.into_iter().map(|p| p.message).collect::<Vec<_>>().join("; "))
+            }
             other => ApiError::internal("add user", other),
         },
     )?;
-    auth::link_person_in(state.pool(), &u.name, u.person.as_deref())
-        .await
-        .map_err(|e| ApiError::internal("link person", e))?;
+    app.link_person(actor, &u.name, u.person.as_deref()).await?;
     tracing::info!(user = %u.name, role = %role, "user added");
     let me = Me { user: u.name, role: role.id().to_owned(), organisation: u.organisation, person: u.person };
     Ok((StatusCode::CREATED, Json(me)))
@@ -216,8 +217,11 @@ pub(crate) async fn create_token(
 ) -> Result<(StatusCode, Json<TokenShown>), ApiError> {
     who.require(Action::Administer, &Resource::Users, false)?;
     let t = body.parse().await?;
-    let token = auth::create_token_in(state.pool(), &name, &t.name).await.map_err(|e| match e {
-        crate::Error::Invalid(m) => ApiError::invalid("name", m),
+    let token = state.app().create_token(&who.0.principal.user, &name, &t.name).await.map_err(|e| match e {
+        xhht_app::Error::Invalid(p) => {
+            ApiError::invalid("name", p.into_iter().map(|p| p.message).collect::<Vec<_>>().join("; "))
+        }
+        xhht_app::Error::NotFound(m) => ApiError::invalid("name", m),
         other => ApiError::internal("create token", other),
     })?;
     Ok((StatusCode::CREATED, Json(TokenShown { token })))
