@@ -50,9 +50,10 @@ pub enum Error {
     /// The rules engine failed (see [`xhht_scoring::Error`]).
     #[error(transparent)]
     Scoring(#[from] xhht_scoring::Error),
-    /// A report could not be built or rendered (see [`xhht_report::Error`]).
+    /// A report could not be built or rendered (see [`xhht_report::Error`]; a scope that names
+    /// nothing on record is [`Error::NotFound`] instead).
     #[error(transparent)]
-    Report(#[from] xhht_report::Error),
+    Report(xhht_report::Error),
     /// Hashing a password failed.
     #[error("password hashing: {0}")]
     Password(String),
@@ -71,6 +72,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl From<xhht_report::Error> for Error {
+    fn from(e: xhht_report::Error) -> Self {
+        match e {
+            e @ xhht_report::Error::UnknownScope { .. } => Error::NotFound(e.to_string()),
+            other => Error::Report(other),
+        }
+    }
 }
 
 impl Error {

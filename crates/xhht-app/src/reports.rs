@@ -13,6 +13,7 @@ use xhht_report::render::{csv, docx, html, markdown, xlsx};
 
 use crate::App;
 use crate::error::{Error, Result};
+use crate::years::YearSource;
 
 /// Which report: the annual report of a data year, or the review of a phase of the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -41,6 +42,34 @@ pub fn parse_scope(s: &str) -> Result<Scope> {
             ));
         }
     })
+}
+
+/// A scope as one string, the same for every way of writing it (`area:` or `commune:`,
+/// `actor:x` or `actor:actor.x`); [`parse_scope`] reads it back.
+pub fn scope_key(scope: &Scope) -> String {
+    match scope {
+        Scope::District => "district".to_owned(),
+        Scope::Area { code } => format!("commune:{code}"),
+        Scope::Organisation { code } => format!("org:{code}"),
+        Scope::Actor { id } => format!("actor:{id}"),
+    }
+}
+
+/// Refuses (as [`Error::NotFound`]) a scope that names no area, organisation or actor on
+/// record in `data` (every data year's records hold every area and organisation), before
+/// anything is built for it; the report builder refuses it too.
+pub fn check_scope(scope: &Scope, data: &xhht_store::YearData) -> Result<()> {
+    let records = Records {
+        areas: &data.areas,
+        successions: &data.successions,
+        organisations: &data.organisations,
+        people: &[],
+        recognitions: &[],
+        submissions: &[],
+        duty_reports: &[],
+        reward_proposals: &[],
+    };
+    Ok(xhht_report::build::check_scope(scope, &records, xhht_core::plan::Plan::can_duoc_2024())?)
 }
 
 /// Whether `who` may read the names of the people a report of `scope` lists: everyone's for
@@ -139,9 +168,14 @@ impl App {
     /// one organisation's report lists its people (digests list them for everyone, by area and
     /// by actor only): those load and evaluate every year.
     pub async fn report(&self, opts: &Options) -> Result<Report> {
+        self.report_with(opts, self).await
+    }
+
+    /// [`App::report`], the years it loads taken from `source` (a front-end's cache).
+    pub async fn report_with<S: YearSource>(&self, opts: &Options, source: &S) -> Result<Report> {
         let first = self.first_year();
         if opts.kind != ReportKind::Annual || matches!(opts.scope, Scope::Organisation { .. }) {
-            let history = self.history(first, opts.year).await?;
+            let history = self.history_from(source, first, opts.year).await?;
             let app = self.clone();
             let opts = opts.clone();
             return tokio::task::spawn_blocking(move || {
@@ -151,7 +185,7 @@ impl App {
             .await
             .map_err(|e| Error::Task(e.to_string()))?;
         }
-        let digests = self.digests(first, opts.year).await?;
+        let digests = self.digests_from(source, first, opts.year).await?;
         let registers = self.store().load_year_registers(opts.year).await?;
         let records = Records {
             areas: &registers.areas,

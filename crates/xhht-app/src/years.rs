@@ -6,7 +6,12 @@
 //! served while the data version it was computed from and the rules it was computed with are
 //! those of now (`Store::cached_digest`), and computed again otherwise. Keeping it is a cache:
 //! when the database cannot be written (a user who may only read it), the digest is still
-//! returned. A front-end may keep what these calls return in memory on top (the server does).
+//! returned. A front-end may keep what these calls return in memory on top (the server does):
+//! it passes its layer as a [`YearSource`] to the calls that load years
+//! ([`App::report_with`], [`App::history_from`], [`App::digests_from`]), so the policy stays
+//! here and only where the loaded years are kept differs.
+
+use std::sync::Arc;
 
 use xhht_core::record::{DutyReport, ReportSubmission, RewardProposal};
 use xhht_report::build::{DIGEST_LIMITS, Records};
@@ -21,7 +26,7 @@ use crate::error::{Error, Result};
 #[derive(Debug)]
 pub struct History {
     /// The loaded years, oldest first.
-    pub years: Vec<YearData>,
+    pub years: Vec<Arc<YearData>>,
     /// Their results, in the same order.
     pub results: Vec<YearResults>,
     /// Every report submission of those years.
@@ -63,6 +68,22 @@ pub struct Evaluated {
     pub stored: usize,
 }
 
+/// Where data years come from, loaded and evaluated: the store ([`App`] itself, every call
+/// loads and evaluates), or a front-end's in-memory layer on top of [`App::load_and_evaluate`]
+/// (the server keeps years per data version).
+pub trait YearSource: Sync {
+    /// Data year `year`'s records and their evaluation.
+    fn year(&self, year: i32) -> impl Future<Output = Result<(Arc<YearData>, Arc<YearResults>)>> + Send;
+}
+
+impl YearSource for App {
+    async fn year(&self, year: i32) -> Result<(Arc<YearData>, Arc<YearResults>)> {
+        let data = Arc::new(self.store().load_year(year).await?);
+        let results = self.evaluate_loaded(year, data.clone()).await?;
+        Ok((data, Arc::new(results)))
+    }
+}
+
 impl App {
     /// Evaluates the records of data year `year` (as loaded: `data`), on a blocking thread.
     pub async fn evaluate_loaded(&self, year: i32, data: std::sync::Arc<YearData>) -> Result<YearResults> {
@@ -83,6 +104,11 @@ impl App {
 
     /// Every data year from `first` to `last`, loaded and evaluated.
     pub async fn history(&self, first: i32, last: i32) -> Result<History> {
+        self.history_from(self, first, last).await
+    }
+
+    /// Every data year from `first` to `last`, from `source`.
+    pub async fn history_from<S: YearSource>(&self, source: &S, first: i32, last: i32) -> Result<History> {
         let mut h = History {
             years: Vec::new(),
             results: Vec::new(),
@@ -91,12 +117,12 @@ impl App {
             reward_proposals: Vec::new(),
         };
         for y in first..=last {
-            let (data, r) = self.load_and_evaluate(y).await?;
+            let (data, r) = source.year(y).await?;
             h.submissions.extend(data.report_submissions.iter().cloned());
             h.duty_reports.extend(data.duty_reports.iter().cloned());
             h.reward_proposals.extend(data.reward_proposals.iter().cloned());
             h.years.push(data);
-            h.results.push(r);
+            h.results.push(Arc::try_unwrap(r).unwrap_or_else(|shared| (*shared).clone()));
         }
         Ok(h)
     }
@@ -125,6 +151,11 @@ impl App {
     /// computed from the records as they are, with the same rules; otherwise the year is
     /// loaded, evaluated and digested, and the digest kept for the next report.
     pub async fn digests(&self, first: i32, last: i32) -> Result<Vec<YearDigest>> {
+        self.digests_from(self, first, last).await
+    }
+
+    /// [`App::digests`], a year whose digest must be computed again taken from `source`.
+    pub async fn digests_from<S: YearSource>(&self, source: &S, first: i32, last: i32) -> Result<Vec<YearDigest>> {
         let mut out = Vec::new();
         for year in first..=last {
             if let Some(d) = self.store().cached_digest(year, self.engines(), DIGEST_LIMITS).await? {
@@ -132,7 +163,7 @@ impl App {
                 continue;
             }
             let version = self.store().data_version().await?;
-            let (data, r) = self.load_and_evaluate(year).await?;
+            let (data, r) = source.year(year).await?;
             out.push(self.keep_digest(&data, &r, version).await?);
         }
         Ok(out)

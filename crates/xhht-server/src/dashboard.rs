@@ -24,9 +24,10 @@ use xhht_store::ImportKind;
 
 use crate::api::admin::{DUTY_REPORTS, end_session, import_duty_form, run_import, session_cookie, start_session};
 use crate::api::records::person_out;
-use crate::api::results::{explain, report_key};
+use crate::api::reports::{Kind, report_key};
+use crate::api::results::explain;
 use crate::auth::AuthUser;
-use crate::cache::KindKey;
+
 use crate::error::ApiError;
 use crate::http::{Auth, MaybeAuth, ReadLimiter, cookie};
 use crate::state::AppState;
@@ -311,7 +312,7 @@ async fn overview(
     let frame = Frame::new(lang, &user, &format!("/?year={year}"));
     let who = Auth(user);
     let page = async {
-        let key = report_key(&state, &who, KindKey::Annual, Some(year), None, None).await?;
+        let key = report_key(&state, &who, Kind::Annual, Some(year), None, None).await?;
         let (_, report) = state.report_or_stale(&key).await?;
         let doc = document(&report, lang);
         let mut progress_charts = Vec::new();
@@ -516,7 +517,7 @@ async fn entity(
     let who = Auth(user);
     let page = async {
         who.require(Action::Read, &Resource::Results, false)?;
-        let x = explain(&state, &id, year).await?;
+        let x = explain(&state, &who, &id, year).await?;
         Ok::<_, ApiError>(EntityPage {
             frame: frame.clone(),
             id: x.entity.clone(),

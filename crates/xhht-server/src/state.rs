@@ -1,6 +1,6 @@
-//! [`AppState`]: the one context every handler shares — the store, the server's own pool, the
-//! rule engines, the caches and the configuration. It holds no data of its own besides caches:
-//! users, tokens and sessions are in the database.
+//! [`AppState`]: the one context every handler shares — the use cases ([`xhht_app::App`]: the
+//! store and the rule engines), the caches and the configuration. It holds no data of its own
+//! besides caches: users, tokens and sessions are in the store's tables.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use xhht_scoring::year::YearEngines;
 use xhht_store::Store;
 
 use crate::cache::Cache;
@@ -192,10 +191,6 @@ impl AppState {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
-    }
-
-    pub(crate) fn engines(&self) -> &YearEngines {
-        self.inner.app.engines()
     }
 
     pub(crate) fn cache(&self) -> &Cache {

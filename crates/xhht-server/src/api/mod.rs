@@ -5,6 +5,7 @@
 pub(crate) mod admin;
 pub(crate) mod records;
 mod reference;
+pub(crate) mod reports;
 pub(crate) mod results;
 mod rewards;
 
@@ -20,7 +21,6 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use xhht_core::record::SubjectRef;
 use xhht_store::YearData;
 
 use crate::error::{ApiError, json_error};
@@ -83,9 +83,9 @@ pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> OpenApiRouter<A
     let expensive = OpenApiRouter::new()
         .routes(routes!(results::results))
         .routes(routes!(results::explanation))
-        .routes(routes!(results::progress))
-        .routes(routes!(results::deadlines))
-        .routes(routes!(results::report))
+        .routes(routes!(reports::progress))
+        .routes(routes!(reports::deadlines))
+        .routes(routes!(reports::report))
         .routes(routes!(rewards::eligibility))
         .layer(axum::middleware::from_fn_with_state(reads, crate::http::read_limit));
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
@@ -299,18 +299,6 @@ pub(crate) fn org_of_person(data: &YearData, person: &str, day: NaiveDate) -> Op
         .filter(|m| m.person == person)
         .max_by_key(|m| (m.period.contains(day), m.period.from()))
         .map(|m| m.organisation.clone())
-}
-
-/// The resource a record about `subject` belongs to: a person's organisation's records, an
-/// organisation's records, or reference data (households, clans, communities, areas: only an
-/// administrator writes those).
-pub(crate) fn subject_resource(data: &YearData, subject: &SubjectRef, day: NaiveDate) -> xhht_core::access::Resource {
-    use xhht_core::access::Resource;
-    match subject {
-        SubjectRef::Person(p) => org_of_person(data, p, day).map_or(Resource::Reference, Resource::OrganisationRecord),
-        SubjectRef::Organisation(c) => Resource::OrganisationRecord(c.clone()),
-        _ => Resource::Reference,
-    }
 }
 
 /// What a write did.

@@ -15,9 +15,9 @@ use xhht_core::Lang;
 use xhht_core::access::{Action, Resource};
 use xhht_core::record::{DecisionOutcome, RewardProposal, SubjectRef, VerificationOutcome};
 
-use super::results::{ReportQueryRewards, bytes_response, report_key};
+use super::reports::{Kind, ReportQueryRewards, bytes_response, report_key};
 use super::{Page, Q, Unread, Written, paginate, year_or};
-use crate::cache::{Format, KindKey};
+use crate::cache::Format;
 use crate::error::ApiError;
 use crate::http::Auth;
 use crate::state::AppState;
@@ -33,7 +33,7 @@ pub(crate) async fn eligibility(
     who: Auth,
     Q(q): Q<ReportQueryRewards>,
 ) -> Result<Response, ApiError> {
-    let key = report_key(&state, &who, KindKey::Annual, q.year, None, q.scope.as_deref()).await?;
+    let key = report_key(&state, &who, Kind::Annual, q.year, None, q.scope.as_deref()).await?;
     let bytes = state.rendered(&key, Format::Rewards, Lang::Vi, None).await?;
     Ok(bytes_response(Format::Rewards, bytes, None))
 }
