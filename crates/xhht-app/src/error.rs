@@ -50,10 +50,10 @@ pub enum Error {
     /// The rules engine failed (see [`xhht_scoring::Error`]).
     #[error(transparent)]
     Scoring(#[from] xhht_scoring::Error),
-    /// A report could not be built or rendered (see [`xhht_report::Error`]; a scope that names
-    /// nothing on record is [`Error::NotFound`] instead).
+    /// A report could not be built or rendered, or its scope names nothing on record (see
+    /// [`xhht_report::Error`]; its `message` says it in either language).
     #[error(transparent)]
-    Report(xhht_report::Error),
+    Report(#[from] xhht_report::Error),
     /// Hashing a password failed.
     #[error("password hashing: {0}")]
     Password(String),
@@ -72,15 +72,6 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-}
-
-impl From<xhht_report::Error> for Error {
-    fn from(e: xhht_report::Error) -> Self {
-        match e {
-            e @ xhht_report::Error::UnknownScope { .. } => Error::NotFound(e.to_string()),
-            other => Error::Report(other),
-        }
-    }
 }
 
 impl Error {

@@ -55,7 +55,7 @@ pub fn scope_key(scope: &Scope) -> String {
     }
 }
 
-/// Refuses (as [`Error::NotFound`]) a scope that names no area, organisation or actor on
+/// Refuses (as [`xhht_report::Error::UnknownScope`]) a scope that names no area, organisation or actor on
 /// record in `data` (every data year's records hold every area and organisation), before
 /// anything is built for it; the report builder refuses it too.
 pub fn check_scope(scope: &Scope, data: &xhht_store::YearData) -> Result<()> {

@@ -144,6 +144,7 @@ impl From<xhht_app::Error> for ApiError {
             A::Conflict(m) => ApiError::Conflict(m),
             A::Store(s) => s.into(),
             A::Core(c) => c.into(),
+            A::Report(e @ xhht_report::Error::UnknownScope { .. }) => ApiError::NotFound(e.to_string()),
             A::Evaluation { year, source } => ApiError::Conflict(format!(
                 "the records of {year} cannot be evaluated until they are corrected: {source}"
             )),
