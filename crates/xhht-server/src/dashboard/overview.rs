@@ -1,0 +1,210 @@
+//! The district overview: target progress charts, the per-commune table, the deadline board.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::{Datelike, NaiveDate};
+use xhht_core::Lang;
+use xhht_report::doc::{Chart, document, status_word};
+use xhht_report::model::DeadlineStatus;
+use xhht_report::render::svg;
+
+use crate::api::reports::{Kind, report_key};
+
+use crate::error::ApiError;
+use crate::http::{Auth, MaybeAuth};
+use crate::state::AppState;
+
+use super::{Frame, PageOpts, error_page, lang_of, require_login, with_cookie};
+
+/// A target on the overview.
+struct TargetView {
+    title: String,
+    share: String,
+    met: u64,
+    of: u64,
+    target: String,
+    by_year: i32,
+    on_track: Option<bool>,
+    chart: String,
+}
+
+/// A commune in the table and the grid.
+struct AreaView {
+    code: String,
+    label: String,
+    share: String,
+    met: u64,
+    of: u64,
+    /// `lvl0`…`lvl4` by share, `none` when nobody is counted.
+    class: &'static str,
+    note: String,
+}
+
+/// A row of the deadline board.
+struct DeadlineView {
+    code: String,
+    name: String,
+    actor: String,
+    submitted: String,
+    status: String,
+    class: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "overview.html")]
+struct Overview {
+    frame: Frame,
+    year: i32,
+    years: Vec<i32>,
+    as_of: String,
+    scope_name: String,
+    targets: Vec<TargetView>,
+    area_target: String,
+    /// The targets to choose from for the commune view: (index, title, chosen).
+    area_choices: Vec<(usize, String, bool)>,
+    areas: Vec<AreaView>,
+    status_chart: String,
+    on_time: u64,
+    late: u64,
+    missing: u64,
+    not_yet_due: u64,
+    due: String,
+    deadlines: Vec<DeadlineView>,
+    formats: Vec<&'static str>,
+}
+
+fn pct(d: Option<rust_decimal::Decimal>) -> String {
+    d.map_or_else(|| "—".to_owned(), |d| format!("{d}%"))
+}
+
+fn level_class(d: Option<rust_decimal::Decimal>) -> &'static str {
+    use rust_decimal::Decimal;
+    match d {
+        None => "none",
+        Some(s) if s >= Decimal::from(80) => "lvl4",
+        Some(s) if s >= Decimal::from(60) => "lvl3",
+        Some(s) if s >= Decimal::from(40) => "lvl2",
+        Some(s) if s >= Decimal::from(20) => "lvl1",
+        Some(_) => "lvl0",
+    }
+}
+
+fn status_class(s: DeadlineStatus) -> &'static str {
+    match s {
+        DeadlineStatus::OnTime => "ok",
+        DeadlineStatus::Late { .. } => "late",
+        DeadlineStatus::Missing => "missing",
+        DeadlineStatus::NotYetDue => "pending",
+    }
+}
+
+fn date(d: NaiveDate, lang: Lang) -> String {
+    xhht_core::format_date(d, lang)
+}
+
+pub(super) async fn overview(
+    State(state): State<AppState>,
+    MaybeAuth(user): MaybeAuth,
+    headers: HeaderMap,
+    Query(opts): Query<PageOpts>,
+) -> Response {
+    let user = match require_login(user) {
+        Ok(u) => u,
+        Err(r) => return *r,
+    };
+    let (lang, set) = lang_of(&opts, &headers);
+    let year = opts.year.unwrap_or_else(|| state.today().year()).clamp(2000, 2100);
+    let frame = Frame::new(lang, &user, &format!("/?year={year}"));
+    let who = Auth(user);
+    let page = async {
+        let key = report_key(&state, &who, Kind::Annual, Some(year), None, None).await?;
+        let (_, report) = state.report_or_stale(&key).await?;
+        let doc = document(&report, lang);
+        let mut progress_charts = Vec::new();
+        let mut status_chart = String::new();
+        for s in &doc.sections {
+            for c in &s.charts {
+                match c {
+                    Chart::Progress { .. } => progress_charts.push(svg::render(c, lang)),
+                    Chart::Status { .. } if status_chart.is_empty() => status_chart = svg::render(c, lang),
+                    _ => {}
+                }
+            }
+        }
+        let targets = report
+            .targets
+            .iter()
+            .enumerate()
+            .map(|(n, t)| TargetView {
+                title: t.title.get(lang).to_owned(),
+                share: pct(t.count.share),
+                met: t.count.met,
+                of: t.count.of,
+                target: format!("{}%", t.target),
+                by_year: t.by_year,
+                on_track: t.on_track,
+                chart: progress_charts.get(n).cloned().unwrap_or_default(),
+            })
+            .collect();
+        let chosen = opts.target.filter(|n| *n < report.targets.len()).unwrap_or(0);
+        let first = report.targets.get(chosen);
+        let area_choices =
+            report.targets.iter().enumerate().map(|(n, t)| (n, t.title.get(lang).to_owned(), n == chosen)).collect();
+        let areas = first
+            .map(|t| {
+                t.by_area
+                    .iter()
+                    .map(|b| AreaView {
+                        code: b.key.clone(),
+                        label: b.label.get(lang).to_owned(),
+                        share: pct(b.count.share),
+                        met: b.count.met,
+                        of: b.count.of,
+                        class: level_class(b.count.share),
+                        note: b.note.as_ref().map(|n| n.get(lang).to_owned()).unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let d = &report.deadlines;
+        let plan_first = xhht_core::plan::Plan::can_duoc_2024().meta.years.first().copied().unwrap_or(2023);
+        Ok::<_, ApiError>(Overview {
+            frame: frame.clone(),
+            year,
+            years: (plan_first..=state.today().year()).rev().collect(),
+            as_of: date(report.as_of, lang),
+            scope_name: report.scope_name.get(lang).to_owned(),
+            targets,
+            area_target: first.map(|t| t.title.get(lang).to_owned()).unwrap_or_default(),
+            area_choices,
+            areas,
+            status_chart,
+            on_time: d.on_time,
+            late: d.late,
+            missing: d.missing,
+            not_yet_due: d.not_yet_due,
+            due: date(d.due, lang),
+            deadlines: d
+                .rows
+                .iter()
+                .map(|r| DeadlineView {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    actor: r.actor.clone(),
+                    submitted: r.submitted_on.map(|s| date(s, lang)).unwrap_or_default(),
+                    status: status_word(r.status, lang),
+                    class: status_class(r.status),
+                })
+                .collect(),
+            formats: vec!["html", "docx", "xlsx", "md", "csv", "json"],
+        })
+    }
+    .await;
+    match page {
+        Ok(p) => with_cookie(p, set),
+        Err(e) => error_page(Some(frame), lang, e),
+    }
+}
