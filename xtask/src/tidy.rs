@@ -11,6 +11,8 @@
 //!   database driver (dev-dependencies are allowed).
 //! - Every member crate has `[lints] workspace = true`.
 //! - Every crate under `crates/` has a `src/lib.rs` (`xhht-cli` may have only `src/main.rs`).
+//! - The layers (module `layers`): the front-ends name no rulebook id, hold no SQL and do not
+//!   lean on each other; no front-end file over 400 lines, no other source file over 800.
 //!
 //! Files are found by walking the working tree (so files not yet committed are checked too),
 //! skipping `target/`, `node_modules/` and hidden directories. Test data (anything under a
@@ -22,6 +24,8 @@ use std::fmt;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Stdio};
+
+mod layers;
 
 /// One problem found, printed as `path:line: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,10 +122,12 @@ pub(crate) fn check(root: &Path) -> Vec<Problem> {
     let mut problems = Vec::new();
     let files = collect_files(root, &mut problems);
 
+    let rulebooks = layers::rulebook_ids(root);
     for file in &files {
         if file.is_checked_code() {
             problems.extend(check_file_doc(&file.display, &file.text));
             problems.extend(check_test_attributes(&file.display, &file.text));
+            problems.extend(layers::check_file(&file.display, &file.text, &rulebooks));
         }
         if !is_test_data(&file.rel) {
             problems.extend(check_trailing_whitespace(&file.display, &file.text));
@@ -130,6 +136,7 @@ pub(crate) fn check(root: &Path) -> Vec<Problem> {
     problems.extend(check_member_lints(root));
     problems.extend(check_crate_roots(root));
     problems.extend(check_dependency_boundary(root));
+    problems.extend(layers::check_manifests(root));
     problems
 }
 
