@@ -157,6 +157,28 @@ impl App {
         Ok(Options { kind, year, as_of, scope, notice: None })
     }
 
+    /// The days a report may be judged on: from 1 January of the plan's first year to 31
+    /// December of the year after its last (the last year's report is due in December and
+    /// reviewed after).
+    pub fn as_of_range(&self) -> (NaiveDate, NaiveDate) {
+        let [first, last] = self.plan().meta.years;
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
+        (day(first, 1, 1), day(last + 1, 12, 31))
+    }
+
+    /// The day a report is judged on: `asked`, refused outside [`App::as_of_range`] (a day any
+    /// role could otherwise use to build reports without end), or `today` brought into it.
+    pub fn as_of(&self, asked: Option<NaiveDate>, today: NaiveDate) -> Result<NaiveDate> {
+        let (from, to) = self.as_of_range();
+        match asked {
+            Some(day) if !(from..=to).contains(&day) => {
+                Err(Error::invalid("as_of", format!("a day from {from} to {to} (the plan's years)")))
+            }
+            Some(day) => Ok(day),
+            None => Ok(today.clamp(from, to)),
+        }
+    }
+
     /// The plan's first data year.
     pub fn first_year(&self) -> i32 {
         self.plan().meta.years.first().copied().unwrap_or(2023)

@@ -49,14 +49,6 @@ pub(crate) struct ReportQueryRewards {
     pub(crate) scope: Option<String>,
 }
 
-/// The days a report may be judged on: from 1 January of the plan's first year to 31 December
-/// of the year after its last (the last year's report is due in December and reviewed after).
-pub(crate) fn as_of_range() -> (NaiveDate, NaiveDate) {
-    let [first, last] = xhht_core::plan::Plan::can_duoc_2024().meta.years;
-    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
-    (day(first, 1, 1), day(last + 1, 12, 31))
-}
-
 /// The cache key of a report request, with personal data kept only for roles allowed to read
 /// it for the scope.
 pub(crate) async fn report_key(
@@ -69,14 +61,7 @@ pub(crate) async fn report_key(
 ) -> Result<ReportKey, ApiError> {
     let parsed = parse_scope(scope.unwrap_or("district"))?;
     who.require(Action::Read, &Resource::Results, false)?;
-    let (from, to) = as_of_range();
-    let as_of = match as_of {
-        Some(day) if !(from..=to).contains(&day) => {
-            return Err(ApiError::invalid("as_of", format!("a day from {from} to {to} (the plan's years)")));
-        }
-        Some(day) => day,
-        None => state.today().clamp(from, to),
-    };
+    let as_of = state.app().as_of(as_of, state.today())?;
     let year = year_or(state, year)?;
     // A report reads every year since the plan's first: no further than next year.
     let first = xhht_core::plan::Plan::can_duoc_2024().meta.years.first().copied().unwrap_or(2023);
