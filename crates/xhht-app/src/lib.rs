@@ -37,6 +37,7 @@ pub mod proposals;
 pub mod records;
 pub mod reports;
 pub mod rewards;
+pub mod score;
 pub mod years;
 
 use std::sync::Arc;

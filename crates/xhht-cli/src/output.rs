@@ -41,6 +41,11 @@ impl<'a> Out<'a> {
         }
     }
 
+    /// The writer itself, for a use case that writes its own output (`xhht score`).
+    pub(crate) fn writer(&mut self) -> &mut dyn Write {
+        &mut *self.w
+    }
+
     /// Writes one line.
     pub(crate) fn line(&mut self, s: impl AsRef<str>) -> anyhow::Result<()> {
         writeln!(self.w, "{}", s.as_ref())?;

@@ -188,6 +188,42 @@ impl Facts {
         }
     }
 
+    /// Empties the facts (every value missing, no evidence, tags, diagnostics or reasons) to be
+    /// filled again for another entity of the same subject, keeping their allocations.
+    pub fn clear(&mut self) {
+        self.values.fill(FactValue::Missing);
+        self.evidence.fill(false);
+        self.tags.clear();
+        self.diagnostics.clear();
+        self.reasons.clear();
+    }
+
+    /// Replaces the tags.
+    pub fn set_tags(&mut self, tags: impl IntoIterator<Item = String>) {
+        self.tags.clear();
+        self.tags.extend(tags);
+    }
+
+    /// Sets the score indicator at `index` from a value already in ten-thousandths
+    /// (`scaled`, written with `decimals` significant decimal places) when it passes every check
+    /// [`Facts::set`] makes of a score — a score indicator of this subject, not yet given, no
+    /// more decimals than its precision, within `[0, max]` — and returns `true`; otherwise
+    /// changes nothing and returns `false` (then [`Facts::set`] says what is wrong). The fast
+    /// path of file scoring: no decimal is built.
+    pub fn try_set_score(&mut self, engine: &Engine, index: usize, scaled: i64, decimals: u32, evidence: bool) -> bool {
+        let Some(ind) = engine.indicators.get(index) else { return false };
+        let fits = ind.kind == IndicatorKind::Score
+            && ind.subject == self.subject
+            && decimals <= ind.precision
+            && scaled >= 0
+            && scaled <= ind.max.unwrap_or(i64::MAX)
+            && matches!(self.values.get(index), Some(FactValue::Missing));
+        if fits {
+            self.set_at(index, FactValue::Scaled(scaled), evidence);
+        }
+        fits
+    }
+
     /// Sets an indicator's value from a record value, checking its type, range and precision.
     /// A problem marks the value invalid and adds a diagnostic; it never panics.
     pub fn set(&mut self, engine: &Engine, indicator: &str, value: &Value, evidence: bool) {

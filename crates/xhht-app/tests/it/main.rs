@@ -9,3 +9,4 @@
 )]
 
 mod accounts;
+mod score;

@@ -1,0 +1,751 @@
+//! Scoring a file of assessments against a rulebook, no database needed (`xhht score`):
+//! streaming, on every core, in bounded memory.
+//!
+//! The CSV has a header: `id`, then one column per indicator id of the rulebook (any order;
+//! [`Scorer::template`] gives it), optionally `minh_chung` (the ids of the indicators backed by
+//! evidence, separated by `;`, or `*` for all) and `tags` (subject tags separated by `;`). Each
+//! row is scored on its own. A bad cell or a row with more or fewer fields than the header is
+//! reported as `FILE:LINE: field: message` (to the `problem` callback, in file order), that row's
+//! outcome is left to the engine (undetermined unless no value could change it; a ragged row is
+//! undetermined), and every other row is scored.
+//!
+//! **How it runs.** One thread reads the file with the `csv` crate in blocks of
+//! [`BLOCK_ROWS`] records, flat (one buffer of bytes and one of field ends per block); worker
+//! threads, one per core, score each block — scores parsed straight into the engine's
+//! ten-thousandths with no decimal built (`Facts::try_set_score`; any other cell goes through
+//! `parse_value` and `Facts::set`, so the result and its diagnostics are exactly those of the
+//! one-entity path) — and write the block's output (JSON lines or CSV) into a buffer; the calling
+//! thread writes the buffers in input order through one buffered writer. At most
+//! [`IN_FLIGHT`] blocks exist at once, whatever the file's size.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use xhht_core::Lang;
+use xhht_core::record::parse_value;
+use xhht_core::rulebook::{IndicatorKind, RulebookSet, Subject};
+use xhht_scoring::{Engine, FactValue, Facts};
+
+use crate::error::{Error, FieldProblem, Result};
+
+/// The evidence column.
+pub const EVIDENCE: &str = "minh_chung";
+/// The tags column.
+pub const TAGS: &str = "tags";
+/// Records per block.
+pub const BLOCK_ROWS: usize = 8 * 1024;
+/// The most blocks read but not yet written.
+pub const IN_FLIGHT: usize = 8;
+
+/// What scoring writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Output {
+    /// One JSON object per line: `id`, `rulebook`, `version`, `year`, `total`, `outcome`,
+    /// `label` (and `explanation`, `missing` when explaining).
+    JsonLines,
+    /// CSV with the header `id,total,outcome,label` (and `missing`); a cell that would start a
+    /// spreadsheet formula is quoted (`xhht_core::csv_cell`).
+    Csv,
+    /// Nothing written: each block's rows go to the `rows` callback (to be laid out as a table).
+    Rows,
+}
+
+/// One scored row, as [`Output::Rows`] gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoredRow {
+    /// The `id` cell.
+    pub id: String,
+    /// The total, when the rulebook's shape has one and it is decided.
+    pub total: Option<String>,
+    /// The outcome's id (`undetermined` when none).
+    pub outcome: String,
+    /// The outcome's label in the language asked.
+    pub label: Option<String>,
+    /// The explanation, line by line, when asked.
+    pub explanation: Option<Vec<String>>,
+    /// What is missing, when explaining.
+    pub missing: Option<String>,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Rows scored (bad rows included).
+    pub rows: u64,
+    /// Problems reported.
+    pub problems: u64,
+}
+
+/// How to score.
+#[derive(Debug, Clone, Copy)]
+pub struct Run<'a> {
+    /// The data year (chooses the version in force unless `version` is given).
+    pub year: i32,
+    /// A version id to use instead of the one in force.
+    pub version: Option<&'a str>,
+    /// Whether to explain each row.
+    pub explain: bool,
+    /// The language of labels, explanations and problems' own words.
+    pub lang: Lang,
+    /// What to write.
+    pub output: Output,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Records per block (0: [`BLOCK_ROWS`]); a table is laid out a block at a time.
+    pub block_rows: usize,
+}
+
+/// A rulebook compiled for one kind of subject, ready to score files.
+#[derive(Debug)]
+pub struct Scorer {
+    engine: Engine,
+    rulebook: String,
+    subject: Subject,
+    columns: Vec<String>,
+}
+
+fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
+    Error::Invalid(vec![FieldProblem { field: field.into(), message: message.into() }])
+}
+
+/// Parses a subject's name (`person`, `organisation`, …).
+pub fn parse_subject(s: &str) -> Result<Subject> {
+    Ok(match s {
+        "person" => Subject::Person,
+        "organisation" => Subject::Organisation,
+        "household" => Subject::Household,
+        "clan" => Subject::Clan,
+        "community" => Subject::Community,
+        "commune" => Subject::Commune,
+        "district" => Subject::District,
+        "province" => Subject::Province,
+        other => return Err(invalid("subject", format!("unknown subject `{other}`"))),
+    })
+}
+
+impl Scorer {
+    /// The built-in rulebook `rulebook` for `subject` (needed only when the rulebook evaluates
+    /// several kinds of subject).
+    pub fn new(rulebook: &str, subject: Option<&str>) -> Result<Scorer> {
+        let book = RulebookSet::builtin().get(rulebook)?;
+        let engine = Engine::new(book)?;
+        let subject = match (subject, engine.subjects().as_slice()) {
+            (Some(s), _) => parse_subject(s)?,
+            (None, [only]) => *only,
+            (None, many) => {
+                return Err(invalid(
+                    "subject",
+                    format!(
+                        "rulebook `{rulebook}` evaluates several kinds of subject ({many:?}); say which with --subject"
+                    ),
+                ));
+            }
+        };
+        let columns =
+            engine.indicators_of(subject).filter_map(|n| engine.definition(n).map(|(_, i)| i.id.clone())).collect();
+        Ok(Scorer { engine, rulebook: book.rulebook.id().to_owned(), subject, columns })
+    }
+
+    /// The header of a file to fill: `id`, the indicators, `minh_chung`.
+    pub fn template(&self) -> Vec<String> {
+        let mut header = vec!["id".to_owned()];
+        header.extend(self.columns.iter().cloned());
+        header.push(EVIDENCE.to_owned());
+        header
+    }
+
+    /// Scores the CSV `input` (named `name` in problems) and writes the results to `out` as
+    /// `run.output` says; every problem goes to `problem` and, with [`Output::Rows`], every block
+    /// of rows to `rows`, both in file order. An error stops the run (an unreadable header, an
+    /// unknown column, a file that is not UTF-8); what was scored before it is written.
+    pub fn score<R, W>(
+        &self,
+        name: &str,
+        input: R,
+        out: W,
+        run: &Run<'_>,
+        problem: &mut dyn FnMut(&str),
+        rows: &mut dyn FnMut(&[ScoredRow]) -> Result<()>,
+    ) -> Result<Summary>
+    where
+        R: Read + Send,
+        W: Write,
+    {
+        let version = match run.version {
+            Some(v) => self.engine.version_by_id(v)?,
+            None => self.engine.version_for_year(run.year)?,
+        };
+        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(Bom::new(input));
+        let mut record = csv::ByteRecord::new();
+        let header = match reader.read_byte_record(&mut record) {
+            Ok(true) => utf8_fields(&record).ok_or_else(|| not_utf8(name, 1))?,
+            Ok(false) => return Err(invalid(format!("{name}:1"), "the file is empty: it needs a header")),
+            Err(e) => return Err(invalid(format!("{name}:1"), format!("cannot read the header: {e}"))),
+        };
+        let header: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
+        if header.first().map(String::as_str) != Some("id") {
+            return Err(invalid(
+                format!("{name}:1"),
+                format!("the first column must be `id` (see `xhht score --rulebook {} --template`)", self.rulebook),
+            ));
+        }
+        for h in header.iter().skip(1) {
+            if h != EVIDENCE && h != TAGS && !self.columns.contains(h) {
+                return Err(invalid(
+                    format!("{name}:1: {h}"),
+                    format!("rulebook `{}` has no indicator `{h}` for a {:?}", self.rulebook, self.subject),
+                ));
+            }
+        }
+        let plan = Plan::new(self, &header, version, name, run)?;
+        let threads = if run.threads == 0 {
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+        } else {
+            run.threads
+        };
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+        if run.output == Output::Csv {
+            let mut keys = vec!["id", "total", "outcome", "label"];
+            if run.explain {
+                keys.push("missing");
+            }
+            writeln!(out, "{}", keys.join(",")).map_err(io)?;
+        }
+        let block_rows = if run.block_rows == 0 { BLOCK_ROWS } else { run.block_rows };
+        let summary = pipeline(&plan, reader, threads, block_rows, &mut out, problem, rows)?;
+        out.flush().map_err(io)?;
+        Ok(summary)
+    }
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::Io { path: "-".to_owned(), source: e }
+}
+
+fn not_utf8(name: &str, line: u64) -> Error {
+    invalid(
+        format!("{name}:{line}"),
+        "tệp không phải UTF-8: lưu lại dạng “CSV UTF-8” từ Excel / the file is not UTF-8: save it as \"CSV UTF-8\" from Excel",
+    )
+}
+
+fn utf8_fields(r: &csv::ByteRecord) -> Option<Vec<&str>> {
+    r.iter().map(|f| std::str::from_utf8(f).ok()).collect()
+}
+
+/// Skips a UTF-8 byte-order mark at the start.
+struct Bom<R> {
+    inner: R,
+    start: Option<Vec<u8>>,
+}
+
+impl<R: Read> Bom<R> {
+    fn new(inner: R) -> Self {
+        Self { inner, start: None }
+    }
+}
+
+impl<R: Read> Read for Bom<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.start.is_none() {
+            let mut head = [0u8; 3];
+            let mut n = 0;
+            while n < 3 {
+                let k = self.inner.read(&mut head[n..])?;
+                if k == 0 {
+                    break;
+                }
+                n += k;
+            }
+            let head = head.get(..n).unwrap_or_default();
+            let kept = if head == [0xEF, 0xBB, 0xBF] { Vec::new() } else { head.to_vec() };
+            self.start = Some(kept);
+        }
+        if let Some(start) = self.start.as_mut()
+            && !start.is_empty()
+        {
+            let k = start.len().min(buf.len());
+            buf[..k].copy_from_slice(&start[..k]);
+            start.drain(..k);
+            return Ok(k);
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// What a column of the file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Id,
+    Evidence,
+    Tags,
+    /// An indicator: its index in the engine, its kind, and whether the fast path may set it.
+    Indicator {
+        index: usize,
+        kind: IndicatorKind,
+        fast: bool,
+    },
+}
+
+/// Everything a worker needs, decided once.
+struct Plan<'a> {
+    scorer: &'a Scorer,
+    header: &'a [String],
+    columns: Vec<Column>,
+    evidence_at: Option<usize>,
+    tags_at: Option<usize>,
+    version: usize,
+    year: i32,
+    name: &'a str,
+    explain: bool,
+    lang: Lang,
+    output: Output,
+    /// `"rulebook":…,"version":…,"year":…,` as JSON, the same for every row.
+    json_middle: String,
+}
+
+impl<'a> Plan<'a> {
+    fn new(scorer: &'a Scorer, header: &'a [String], version: usize, name: &'a str, run: &Run<'_>) -> Result<Self> {
+        let engine = &scorer.engine;
+        let mut seen = std::collections::HashSet::new();
+        let columns = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| match h.as_str() {
+                _ if i == 0 => Column::Id,
+                EVIDENCE => Column::Evidence,
+                TAGS => Column::Tags,
+                h => {
+                    let index = engine.index_of(h).unwrap_or(usize::MAX);
+                    let kind = engine.definition(index).map_or(IndicatorKind::Score, |(_, d)| d.kind);
+                    // A column given twice goes the slow way, which reports the duplicate.
+                    let fast = seen.insert(index) && header.iter().filter(|x| *x == h).count() == 1;
+                    Column::Indicator { index, kind, fast }
+                }
+            })
+            .collect();
+        let version_id = engine.version(version).map(|v| v.id.clone()).unwrap_or_default();
+        let json_middle = format!(
+            "\"rulebook\":{},\"version\":{},\"year\":{},",
+            serde_json::to_string(&scorer.rulebook).map_err(|e| invalid("rulebook", e.to_string()))?,
+            serde_json::to_string(&version_id).map_err(|e| invalid("version", e.to_string()))?,
+            run.year
+        );
+        Ok(Plan {
+            scorer,
+            header,
+            columns,
+            evidence_at: header.iter().position(|h| h == EVIDENCE),
+            tags_at: header.iter().position(|h| h == TAGS),
+            version,
+            year: run.year,
+            name,
+            explain: run.explain,
+            lang: run.lang,
+            output: run.output,
+            json_middle,
+        })
+    }
+}
+
+/// A block of records, flat: every field's bytes in `bytes`, `ends` the end of each field,
+/// `rows` the end (in `ends`) of each record.
+#[derive(Default)]
+struct Block {
+    seq: u64,
+    /// The file line (record number + 1, the header being line 1) of the first record.
+    first_line: u64,
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    rows: Vec<usize>,
+}
+
+/// What a worker made of a block.
+struct Done {
+    seq: u64,
+    out: Vec<u8>,
+    problems: Vec<String>,
+    rows: Vec<ScoredRow>,
+    count: u64,
+    error: Option<Error>,
+}
+
+fn pipeline<R: Read + Send, W: Write>(
+    plan: &Plan<'_>,
+    mut reader: csv::Reader<Bom<R>>,
+    threads: usize,
+    block_rows: usize,
+    out: &mut W,
+    problem: &mut dyn FnMut(&str),
+    on_rows: &mut dyn FnMut(&[ScoredRow]) -> Result<()>,
+) -> Result<Summary> {
+    let (block_tx, block_rx) = sync_channel::<Block>(IN_FLIGHT);
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<Done>();
+    // A block may be read only when a token is free: at most IN_FLIGHT blocks between the read
+    // and the write.
+    let (token_tx, token_rx) = sync_channel::<()>(IN_FLIGHT);
+    for _ in 0..IN_FLIGHT {
+        let _ = token_tx.send(());
+    }
+    let block_rx = Arc::new(Mutex::new(block_rx));
+    std::thread::scope(|s| {
+        let name = plan.name;
+        let read = s.spawn(move || read_blocks(name, &mut reader, block_rows, &block_tx, &token_rx));
+        for _ in 0..threads.max(1) {
+            let rx = Arc::clone(&block_rx);
+            let tx = done_tx.clone();
+            s.spawn(move || work(plan, &rx, &tx));
+        }
+        drop(done_tx);
+        let written = write_in_order(&done_rx, &token_tx, out, problem, on_rows);
+        // Stop the reader (no more tokens) and drain what is left, so every thread ends.
+        drop(token_tx);
+        for _ in done_rx.iter() {}
+        let read = read.join().unwrap_or_else(|_| Err(invalid("-", "the reading thread stopped")));
+        let summary = written?;
+        read?;
+        Ok(summary)
+    })
+}
+
+fn read_blocks<R: Read>(
+    name: &str,
+    reader: &mut csv::Reader<Bom<R>>,
+    block_rows: usize,
+    tx: &SyncSender<Block>,
+    tokens: &Receiver<()>,
+) -> Result<()> {
+    let mut record = csv::ByteRecord::new();
+    let mut line = 2u64;
+    let mut seq = 0u64;
+    loop {
+        if tokens.recv().is_err() {
+            return Ok(());
+        }
+        let mut block = Block { seq, first_line: line, ..Block::default() };
+        while block.rows.len() < block_rows {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => return Err(invalid(format!("{name}:{line}"), format!("cannot read the row: {e}"))),
+            }
+            for f in &record {
+                block.bytes.extend_from_slice(f);
+                block.ends.push(block.bytes.len());
+            }
+            block.rows.push(block.ends.len());
+            line += 1;
+        }
+        let last = block.rows.len() < block_rows;
+        if !block.rows.is_empty() && tx.send(block).is_err() {
+            return Ok(());
+        }
+        seq += 1;
+        if last {
+            return Ok(());
+        }
+    }
+}
+
+fn work(plan: &Plan<'_>, rx: &Mutex<Receiver<Block>>, tx: &std::sync::mpsc::Sender<Done>) {
+    let mut facts = Facts::new(&plan.scorer.engine, plan.scorer.subject);
+    loop {
+        let block = {
+            let guard = rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            guard.recv()
+        };
+        let Ok(block) = block else { return };
+        let done = score_block(plan, &block, &mut facts);
+        if tx.send(done).is_err() {
+            return;
+        }
+    }
+}
+
+fn write_in_order<W: Write>(
+    rx: &Receiver<Done>,
+    tokens: &SyncSender<()>,
+    out: &mut W,
+    problem: &mut dyn FnMut(&str),
+    on_rows: &mut dyn FnMut(&[ScoredRow]) -> Result<()>,
+) -> Result<Summary> {
+    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
+    let mut next = 0u64;
+    let mut summary = Summary::default();
+    for done in rx.iter() {
+        pending.insert(done.seq, done);
+        while let Some(d) = pending.remove(&next) {
+            for p in &d.problems {
+                problem(p);
+            }
+            summary.problems += d.problems.len() as u64;
+            summary.rows += d.count;
+            out.write_all(&d.out).map_err(io)?;
+            if !d.rows.is_empty() {
+                on_rows(&d.rows)?;
+            }
+            if let Some(e) = d.error {
+                return Err(e);
+            }
+            next += 1;
+            let _ = tokens.send(());
+        }
+    }
+    Ok(summary)
+}
+
+/// A plain decimal `digits[.|,]digits` (at most 12 digits before the separator, 4 after) as
+/// ten-thousandths with the number of significant decimals; anything else is `None` (the slow
+/// path reads it, or says why it cannot).
+fn fast_decimal(cell: &[u8]) -> Option<(i64, u32)> {
+    let cell = cell.trim_ascii();
+    let (int, frac) = match cell.iter().position(|&b| b == b'.' || b == b',') {
+        Some(at) => (cell.get(..at)?, cell.get(at + 1..)?),
+        None => (cell, &[][..]),
+    };
+    if int.is_empty() || int.len() > 12 || frac.len() > 4 || (frac.is_empty() && cell.len() != int.len()) {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &b in int {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(b - b'0');
+    }
+    let mut f: i64 = 0;
+    let mut decimals = 0u32;
+    for (k, &b) in frac.iter().enumerate() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        f = f * 10 + i64::from(b - b'0');
+        if b != b'0' {
+            decimals = u32::try_from(k + 1).unwrap_or(u32::MAX);
+        }
+    }
+    let pad = 10i64.pow(4 - u32::try_from(frac.len()).unwrap_or(4));
+    Some((v * 10_000 + f * pad, decimals))
+}
+
+fn score_block(plan: &Plan<'_>, block: &Block, facts: &mut Facts) -> Done {
+    let engine = &plan.scorer.engine;
+    let mut done = Done {
+        seq: block.seq,
+        out: Vec::with_capacity(block.rows.len() * 96),
+        problems: Vec::new(),
+        rows: Vec::new(),
+        count: 0,
+        error: None,
+    };
+    let mut csv_out = (plan.output == Output::Csv).then(|| csv::Writer::from_writer(Vec::new()));
+    let mut start_field = 0usize;
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(plan.header.len());
+    for (r, &end_field) in block.rows.iter().enumerate() {
+        let line = block.first_line + r as u64;
+        fields.clear();
+        for f in start_field..end_field {
+            let from = if f == 0 { 0 } else { block.ends.get(f - 1).copied().unwrap_or(0) };
+            let to = block.ends.get(f).copied().unwrap_or(from);
+            fields.push(block.bytes.get(from..to).unwrap_or_default());
+        }
+        start_field = end_field;
+        let Some(cells) = fields.iter().map(|f| std::str::from_utf8(f).ok()).collect::<Option<Vec<&str>>>() else {
+            done.error = Some(not_utf8(plan.name, line));
+            return done;
+        };
+        done.count += 1;
+        let id = cells.first().map_or("", |c| c.trim());
+        let name = plan.name;
+        if cells.len() != plan.header.len() {
+            let (found, width) = (cells.len(), plan.header.len());
+            done.problems.push(format!(
+                "{name}:{line}: -: dòng có {found} trường, tiêu đề có {width} / the row has {found} fields, the header has {width}"
+            ));
+            emit(plan, &mut done, csv_out.as_mut(), id, None, None);
+            continue;
+        }
+        facts.clear();
+        let evidence: Vec<&str> = plan
+            .evidence_at
+            .and_then(|i| cells.get(i))
+            .map(|e| e.trim().split(';').map(str::trim).collect())
+            .unwrap_or_default();
+        let all = evidence.contains(&"*");
+        if let Some(t) = plan.tags_at.and_then(|i| cells.get(i)) {
+            facts.set_tags(t.trim().split(';').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()));
+        }
+        for ((column, h), value) in plan.columns.iter().zip(plan.header).zip(&cells) {
+            let Column::Indicator { index, kind, fast } = *column else { continue };
+            if value.trim().is_empty() || index == usize::MAX {
+                continue;
+            }
+            let backed = all || evidence.contains(&h.as_str());
+            if fast
+                && kind == IndicatorKind::Score
+                && let Some((scaled, decimals)) = fast_decimal(value.as_bytes())
+                && facts.try_set_score(engine, index, scaled, decimals, backed)
+            {
+                continue;
+            }
+            match parse_value(kind, value) {
+                Ok(v) => facts.set(engine, h, &v, backed),
+                Err(e) => {
+                    done.problems.push(format!("{name}:{line}: {h}: {e}"));
+                    facts.set_at(index, FactValue::Invalid, false);
+                }
+            }
+        }
+        let result = engine.evaluate_version(facts, plan.year, plan.version);
+        for d in &result.diagnostics {
+            done.problems.push(format!("{name}:{line}: {}: {}", d.indicator, d.message));
+        }
+        emit(plan, &mut done, csv_out.as_mut(), id, Some(&result), Some(&*facts));
+    }
+    if let Some(w) = csv_out {
+        match w.into_inner() {
+            Ok(bytes) => done.out = bytes,
+            Err(e) => done.error = Some(invalid("-", e.to_string())),
+        }
+    }
+    done
+}
+
+/// Writes one row's result (`result` is `None` for a ragged row).
+fn emit(
+    plan: &Plan<'_>,
+    done: &mut Done,
+    csv_out: Option<&mut csv::Writer<Vec<u8>>>,
+    id: &str,
+    result: Option<&xhht_scoring::Evaluation>,
+    facts: Option<&Facts>,
+) {
+    let engine = &plan.scorer.engine;
+    let outcome = result.and_then(|r| r.outcome);
+    let outcome_id = outcome.map_or("undetermined", |x| engine.outcome_id(plan.version, x));
+    let label = outcome.and_then(|x| engine.outcome_label(plan.version, x)).map(|l| l.get(plan.lang));
+    let total = result.and_then(xhht_scoring::Evaluation::total_decimal);
+    let why = match (plan.explain, result, facts) {
+        (true, Some(r), Some(f)) => {
+            let x = engine.explain(f, plan.year, r);
+            Some((x.lines(plan.lang), x.missing_sentence(plan.lang)))
+        }
+        _ => None,
+    };
+    match plan.output {
+        Output::JsonLines => {
+            let o = &mut done.out;
+            o.extend_from_slice(b"{\"id\":");
+            json_str(o, id);
+            o.push(b',');
+            o.extend_from_slice(plan.json_middle.as_bytes());
+            o.extend_from_slice(b"\"total\":");
+            match total {
+                Some(t) => {
+                    let _ = write!(o, "\"{t}\"");
+                }
+                None => o.extend_from_slice(b"null"),
+            }
+            o.extend_from_slice(b",\"outcome\":");
+            json_str(o, outcome_id);
+            o.extend_from_slice(b",\"label\":");
+            match label {
+                Some(l) => json_str(o, l),
+                None => o.extend_from_slice(b"null"),
+            }
+            if plan.explain {
+                o.extend_from_slice(b",\"explanation\":");
+                match &why {
+                    Some((lines, _)) => {
+                        let _ = serde_json::to_writer(&mut *o, lines);
+                    }
+                    None => o.extend_from_slice(b"null"),
+                }
+                o.extend_from_slice(b",\"missing\":");
+                match &why {
+                    Some((_, m)) => json_str(o, m),
+                    None => o.extend_from_slice(b"null"),
+                }
+            }
+            o.extend_from_slice(b"}\n");
+        }
+        Output::Csv => {
+            if let Some(w) = csv_out {
+                let total = total.map(|t| t.to_string()).unwrap_or_default();
+                let mut cells = vec![
+                    xhht_core::csv_cell::neutralise(id),
+                    xhht_core::csv_cell::neutralise(&total),
+                    xhht_core::csv_cell::neutralise(outcome_id),
+                    xhht_core::csv_cell::neutralise(label.unwrap_or_default()),
+                ];
+                if plan.explain {
+                    cells.push(
+                        xhht_core::csv_cell::neutralise(why.as_ref().map_or("", |(_, m)| m.as_str()))
+                            .into_owned()
+                            .into(),
+                    );
+                }
+                if let Err(e) = w.write_record(cells.iter().map(|c| c.as_bytes())) {
+                    done.error = Some(invalid("-", e.to_string()));
+                }
+            }
+        }
+        Output::Rows => {
+            let (explanation, missing) = match why {
+                Some((l, m)) => (Some(l), Some(m)),
+                None if plan.explain => (None, None),
+                None => (None, None),
+            };
+            done.rows.push(ScoredRow {
+                id: id.to_owned(),
+                total: total.map(|t| t.to_string()),
+                outcome: outcome_id.to_owned(),
+                label: label.map(str::to_owned),
+                explanation,
+                missing,
+            });
+        }
+    }
+}
+
+fn json_str(o: &mut Vec<u8>, s: &str) {
+    // Serialising a string into a vector cannot fail.
+    let _ = serde_json::to_writer(&mut *o, s);
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::fast_decimal;
+
+    proptest! {
+        /// Whatever the fast path reads, the decimal parser reads the same: the same value in
+        /// ten-thousandths and the same number of significant decimals.
+        #[test]
+        fn the_fast_path_agrees_with_the_decimal_parser(s in "[ ]?[0-9]{0,13}([.,][0-9]{0,5})?[ ]?|[-+ .,0-9e]{0,8}") {
+            if let Some((scaled, decimals)) = fast_decimal(s.as_bytes()) {
+                let d = xhht_core::decimal::parse_decimal(&s);
+                prop_assert!(d.is_some(), "{s:?}");
+                let d = d.unwrap_or_default();
+                prop_assert_eq!(xhht_scoring::scale::to_scaled(d), Some(scaled), "{:?}", s);
+                prop_assert_eq!(d.normalize().scale(), decimals, "{:?}", s);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_decimals_are_read_straight_into_ten_thousandths() {
+        assert_eq!(fast_decimal(b"7.5"), Some((75_000, 1)));
+        assert_eq!(fast_decimal(b" 7,5 "), Some((75_000, 1)));
+        assert_eq!(fast_decimal(b"10"), Some((100_000, 0)));
+        assert_eq!(fast_decimal(b"7.50"), Some((75_000, 1)));
+        assert_eq!(fast_decimal(b"0.0001"), Some((1, 4)));
+        for slow in [&b"7."[..], b".5", b"+7", b"-1", b"1e2", b"7.12345", b"", b"1,2,3", b"7.5.1", b"x"] {
+            assert_eq!(fast_decimal(slow), None, "{}", String::from_utf8_lossy(slow));
+        }
+    }
+}
