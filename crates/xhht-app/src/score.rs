@@ -351,22 +351,35 @@ impl<'a> Plan<'a> {
     }
 }
 
-/// A block of records, flat: every field's bytes in `bytes`, `ends` the end of each field,
-/// `rows` the end (in `ends`) of each record.
+/// A block of records, flat: every field's bytes in `bytes`, each followed by a unit separator
+/// (`0x1F`, ASCII, so the block is valid UTF-8 exactly when every field is), `ends` the end of
+/// each field, `rows` the end (in `ends`) of each record. Blocks and their output buffers go
+/// round between the threads and are reused, so a run allocates a few blocks' worth of memory
+/// once, whatever the file's size.
 #[derive(Default)]
 struct Block {
     seq: u64,
     /// The file line (record number + 1, the header being line 1) of the first record.
     first_line: u64,
     bytes: Vec<u8>,
-    ends: Vec<usize>,
-    rows: Vec<usize>,
+    ends: Vec<u32>,
+    rows: Vec<u32>,
+    /// The output buffer the block's results are written to (empty, kept for its capacity).
+    out: Vec<u8>,
+}
+
+impl Block {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.ends.clear();
+        self.rows.clear();
+        self.out.clear();
+    }
 }
 
 /// What a worker made of a block.
 struct Done {
-    seq: u64,
-    out: Vec<u8>,
+    block: Block,
     problems: Vec<String>,
     rows: Vec<ScoredRow>,
     count: u64,
@@ -384,25 +397,25 @@ fn pipeline<R: Read + Send, W: Write>(
 ) -> Result<Summary> {
     let (block_tx, block_rx) = sync_channel::<Block>(IN_FLIGHT);
     let (done_tx, done_rx) = std::sync::mpsc::channel::<Done>();
-    // A block may be read only when a token is free: at most IN_FLIGHT blocks between the read
-    // and the write.
-    let (token_tx, token_rx) = sync_channel::<()>(IN_FLIGHT);
+    // The free blocks: a block is read only into one of them, so at most IN_FLIGHT blocks are
+    // between the read and the write; the writer gives each back once written.
+    let (free_tx, free_rx) = sync_channel::<Block>(IN_FLIGHT);
     for _ in 0..IN_FLIGHT {
-        let _ = token_tx.send(());
+        let _ = free_tx.send(Block::default());
     }
     let block_rx = Arc::new(Mutex::new(block_rx));
     std::thread::scope(|s| {
         let name = plan.name;
-        let read = s.spawn(move || read_blocks(name, &mut reader, block_rows, &block_tx, &token_rx));
+        let read = s.spawn(move || read_blocks(name, &mut reader, block_rows, &block_tx, &free_rx));
         for _ in 0..threads.max(1) {
             let rx = Arc::clone(&block_rx);
             let tx = done_tx.clone();
             s.spawn(move || work(plan, &rx, &tx));
         }
         drop(done_tx);
-        let written = write_in_order(&done_rx, &token_tx, out, problem, on_rows);
-        // Stop the reader (no more tokens) and drain what is left, so every thread ends.
-        drop(token_tx);
+        let written = write_in_order(&done_rx, &free_tx, out, problem, on_rows);
+        // Stop the reader (no more free blocks) and drain what is left, so every thread ends.
+        drop(free_tx);
         for _ in done_rx.iter() {}
         let read = read.join().unwrap_or_else(|_| Err(invalid("-", "the reading thread stopped")));
         let summary = written?;
@@ -416,16 +429,17 @@ fn read_blocks<R: Read>(
     reader: &mut csv::Reader<Bom<R>>,
     block_rows: usize,
     tx: &SyncSender<Block>,
-    tokens: &Receiver<()>,
+    free: &Receiver<Block>,
 ) -> Result<()> {
     let mut record = csv::ByteRecord::new();
     let mut line = 2u64;
     let mut seq = 0u64;
+    let too_big = |line: u64| invalid(format!("{name}:{line}"), "a block of the file is over 4 GiB");
     loop {
-        if tokens.recv().is_err() {
-            return Ok(());
-        }
-        let mut block = Block { seq, first_line: line, ..Block::default() };
+        let Ok(mut block) = free.recv() else { return Ok(()) };
+        block.clear();
+        block.seq = seq;
+        block.first_line = line;
         while block.rows.len() < block_rows {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
@@ -434,9 +448,10 @@ fn read_blocks<R: Read>(
             }
             for f in &record {
                 block.bytes.extend_from_slice(f);
-                block.ends.push(block.bytes.len());
+                block.bytes.push(0x1F);
+                block.ends.push(u32::try_from(block.bytes.len() - 1).map_err(|_| too_big(line))?);
             }
-            block.rows.push(block.ends.len());
+            block.rows.push(u32::try_from(block.ends.len()).map_err(|_| too_big(line))?);
             line += 1;
         }
         let last = block.rows.len() < block_rows;
@@ -458,7 +473,7 @@ fn work(plan: &Plan<'_>, rx: &Mutex<Receiver<Block>>, tx: &std::sync::mpsc::Send
             guard.recv()
         };
         let Ok(block) = block else { return };
-        let done = score_block(plan, &block, &mut facts);
+        let done = score_block(plan, block, &mut facts);
         if tx.send(done).is_err() {
             return;
         }
@@ -467,7 +482,7 @@ fn work(plan: &Plan<'_>, rx: &Mutex<Receiver<Block>>, tx: &std::sync::mpsc::Send
 
 fn write_in_order<W: Write>(
     rx: &Receiver<Done>,
-    tokens: &SyncSender<()>,
+    free: &SyncSender<Block>,
     out: &mut W,
     problem: &mut dyn FnMut(&str),
     on_rows: &mut dyn FnMut(&[ScoredRow]) -> Result<()>,
@@ -476,14 +491,14 @@ fn write_in_order<W: Write>(
     let mut next = 0u64;
     let mut summary = Summary::default();
     for done in rx.iter() {
-        pending.insert(done.seq, done);
+        pending.insert(done.block.seq, done);
         while let Some(d) = pending.remove(&next) {
             for p in &d.problems {
                 problem(p);
             }
             summary.problems += d.problems.len() as u64;
             summary.rows += d.count;
-            out.write_all(&d.out).map_err(io)?;
+            out.write_all(&d.block.out).map_err(io)?;
             if !d.rows.is_empty() {
                 on_rows(&d.rows)?;
             }
@@ -491,10 +506,16 @@ fn write_in_order<W: Write>(
                 return Err(e);
             }
             next += 1;
-            let _ = tokens.send(());
+            let _ = free.send(d.block);
         }
     }
     Ok(summary)
+}
+
+/// Whether the evidence cell (ids separated by `;`, or `*`) backs indicator `h`.
+fn backed(evidence: &str, h: &str) -> bool {
+    let evidence = evidence.trim();
+    !evidence.is_empty() && evidence.split(';').map(str::trim).any(|e| e == "*" || e == h)
 }
 
 /// A plain decimal `digits[.|,]digits` (at most 12 digits before the separator, 4 after) as
@@ -531,94 +552,113 @@ fn fast_decimal(cell: &[u8]) -> Option<(i64, u32)> {
     Some((v * 10_000 + f * pad, decimals))
 }
 
-fn score_block(plan: &Plan<'_>, block: &Block, facts: &mut Facts) -> Done {
-    let engine = &plan.scorer.engine;
-    let mut done = Done {
-        seq: block.seq,
-        out: Vec::with_capacity(block.rows.len() * 96),
-        problems: Vec::new(),
-        rows: Vec::new(),
-        count: 0,
-        error: None,
-    };
-    let mut csv_out = (plan.output == Output::Csv).then(|| csv::Writer::from_writer(Vec::new()));
-    let mut start_field = 0usize;
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(plan.header.len());
-    for (r, &end_field) in block.rows.iter().enumerate() {
-        let line = block.first_line + r as u64;
-        fields.clear();
-        for f in start_field..end_field {
-            let from = if f == 0 { 0 } else { block.ends.get(f - 1).copied().unwrap_or(0) };
-            let to = block.ends.get(f).copied().unwrap_or(from);
-            fields.push(block.bytes.get(from..to).unwrap_or_default());
+fn score_block(plan: &Plan<'_>, mut block: Block, facts: &mut Facts) -> Done {
+    let mut out = std::mem::take(&mut block.out);
+    let mut problems = Vec::new();
+    let mut scored = Vec::new();
+    let mut count = 0u64;
+    let mut error = None;
+    let mut csv_out = (plan.output == Output::Csv).then(|| csv::Writer::from_writer(std::mem::take(&mut out)));
+    match std::str::from_utf8(&block.bytes) {
+        Err(bad) => {
+            // The record holding the first bad byte.
+            let field = block.ends.partition_point(|&e| (e as usize) < bad.valid_up_to());
+            let row = block.rows.partition_point(|&r| (r as usize) <= field);
+            error = Some(not_utf8(plan.name, block.first_line + row as u64));
         }
-        start_field = end_field;
-        let Some(cells) = fields.iter().map(|f| std::str::from_utf8(f).ok()).collect::<Option<Vec<&str>>>() else {
-            done.error = Some(not_utf8(plan.name, line));
-            return done;
-        };
-        done.count += 1;
-        let id = cells.first().map_or("", |c| c.trim());
-        let name = plan.name;
-        if cells.len() != plan.header.len() {
-            let (found, width) = (cells.len(), plan.header.len());
-            done.problems.push(format!(
-                "{name}:{line}: -: dòng có {found} trường, tiêu đề có {width} / the row has {found} fields, the header has {width}"
-            ));
-            emit(plan, &mut done, csv_out.as_mut(), id, None, None);
-            continue;
-        }
-        facts.clear();
-        let evidence: Vec<&str> = plan
-            .evidence_at
-            .and_then(|i| cells.get(i))
-            .map(|e| e.trim().split(';').map(str::trim).collect())
-            .unwrap_or_default();
-        let all = evidence.contains(&"*");
-        if let Some(t) = plan.tags_at.and_then(|i| cells.get(i)) {
-            facts.set_tags(t.trim().split(';').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()));
-        }
-        for ((column, h), value) in plan.columns.iter().zip(plan.header).zip(&cells) {
-            let Column::Indicator { index, kind, fast } = *column else { continue };
-            if value.trim().is_empty() || index == usize::MAX {
-                continue;
-            }
-            let backed = all || evidence.contains(&h.as_str());
-            if fast
-                && kind == IndicatorKind::Score
-                && let Some((scaled, decimals)) = fast_decimal(value.as_bytes())
-                && facts.try_set_score(engine, index, scaled, decimals, backed)
-            {
-                continue;
-            }
-            match parse_value(kind, value) {
-                Ok(v) => facts.set(engine, h, &v, backed),
-                Err(e) => {
-                    done.problems.push(format!("{name}:{line}: {h}: {e}"));
-                    facts.set_at(index, FactValue::Invalid, false);
+        Ok(text) => {
+            let mut sink = Sink { out: &mut out, csv: csv_out.as_mut(), rows: &mut scored, error: &mut error };
+            let mut cells: Vec<&str> = Vec::with_capacity(plan.header.len() + 1);
+            let mut field = 0usize;
+            let mut from = 0usize;
+            for (r, &end) in block.rows.iter().enumerate() {
+                let line = block.first_line + r as u64;
+                cells.clear();
+                while field < end as usize {
+                    let to = block.ends.get(field).map_or(from, |&e| e as usize);
+                    cells.push(text.get(from..to).unwrap_or_default());
+                    from = to + 1;
+                    field += 1;
                 }
+                count += 1;
+                score_row(plan, &cells, line, facts, &mut problems, &mut sink);
             }
         }
-        let result = engine.evaluate_version(facts, plan.year, plan.version);
-        for d in &result.diagnostics {
-            done.problems.push(format!("{name}:{line}: {}: {}", d.indicator, d.message));
-        }
-        emit(plan, &mut done, csv_out.as_mut(), id, Some(&result), Some(&*facts));
     }
     if let Some(w) = csv_out {
         match w.into_inner() {
-            Ok(bytes) => done.out = bytes,
-            Err(e) => done.error = Some(invalid("-", e.to_string())),
+            Ok(bytes) => out = bytes,
+            Err(e) => error = Some(invalid("-", e.to_string())),
         }
     }
-    done
+    block.out = out;
+    Done { block, problems, rows: scored, count, error }
+}
+
+/// Where a block's results go.
+struct Sink<'s> {
+    out: &'s mut Vec<u8>,
+    csv: Option<&'s mut csv::Writer<Vec<u8>>>,
+    rows: &'s mut Vec<ScoredRow>,
+    error: &'s mut Option<Error>,
+}
+
+fn score_row(
+    plan: &Plan<'_>,
+    cells: &[&str],
+    line: u64,
+    facts: &mut Facts,
+    problems: &mut Vec<String>,
+    sink: &mut Sink<'_>,
+) {
+    let engine = &plan.scorer.engine;
+    let name = plan.name;
+    let id = cells.first().map_or("", |c| c.trim());
+    if cells.len() != plan.header.len() {
+        let (found, width) = (cells.len(), plan.header.len());
+        problems.push(format!(
+            "{name}:{line}: -: dòng có {found} trường, tiêu đề có {width} / the row has {found} fields, the header has {width}"
+        ));
+        emit(plan, sink, id, None, None);
+        return;
+    }
+    facts.clear();
+    let evidence = plan.evidence_at.and_then(|i| cells.get(i)).copied().unwrap_or("");
+    if let Some(t) = plan.tags_at.and_then(|i| cells.get(i)) {
+        facts.set_tags(t.trim().split(';').map(|x| x.trim().to_owned()).filter(|x| !x.is_empty()));
+    }
+    for ((column, h), value) in plan.columns.iter().zip(plan.header).zip(cells) {
+        let Column::Indicator { index, kind, fast } = *column else { continue };
+        if value.trim().is_empty() || index == usize::MAX {
+            continue;
+        }
+        let backed = backed(evidence, h);
+        if fast
+            && kind == IndicatorKind::Score
+            && let Some((scaled, decimals)) = fast_decimal(value.as_bytes())
+            && facts.try_set_score(engine, index, scaled, decimals, backed)
+        {
+            continue;
+        }
+        match parse_value(kind, value) {
+            Ok(v) => facts.set(engine, h, &v, backed),
+            Err(e) => {
+                problems.push(format!("{name}:{line}: {h}: {e}"));
+                facts.set_at(index, FactValue::Invalid, false);
+            }
+        }
+    }
+    let result = engine.evaluate_version(facts, plan.year, plan.version);
+    for d in &result.diagnostics {
+        problems.push(format!("{name}:{line}: {}: {}", d.indicator, d.message));
+    }
+    emit(plan, sink, id, Some(&result), Some(&*facts));
 }
 
 /// Writes one row's result (`result` is `None` for a ragged row).
 fn emit(
     plan: &Plan<'_>,
-    done: &mut Done,
-    csv_out: Option<&mut csv::Writer<Vec<u8>>>,
+    sink: &mut Sink<'_>,
     id: &str,
     result: Option<&xhht_scoring::Evaluation>,
     facts: Option<&Facts>,
@@ -637,7 +677,7 @@ fn emit(
     };
     match plan.output {
         Output::JsonLines => {
-            let o = &mut done.out;
+            let o = &mut *sink.out;
             o.extend_from_slice(b"{\"id\":");
             json_str(o, id);
             o.push(b',');
@@ -673,7 +713,7 @@ fn emit(
             o.extend_from_slice(b"}\n");
         }
         Output::Csv => {
-            if let Some(w) = csv_out {
+            if let Some(w) = sink.csv.as_mut() {
                 let total = total.map(|t| t.to_string()).unwrap_or_default();
                 let mut cells = vec![
                     xhht_core::csv_cell::neutralise(id),
@@ -689,7 +729,7 @@ fn emit(
                     );
                 }
                 if let Err(e) = w.write_record(cells.iter().map(|c| c.as_bytes())) {
-                    done.error = Some(invalid("-", e.to_string()));
+                    *sink.error = Some(invalid("-", e.to_string()));
                 }
             }
         }
@@ -699,7 +739,7 @@ fn emit(
                 None if plan.explain => (None, None),
                 None => (None, None),
             };
-            done.rows.push(ScoredRow {
+            sink.rows.push(ScoredRow {
                 id: id.to_owned(),
                 total: total.map(|t| t.to_string()),
                 outcome: outcome_id.to_owned(),
