@@ -14,6 +14,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr, reason = "xtask is a terminal program")]
 
 mod ci;
+mod peers;
 mod tidy;
 
 use std::env;
@@ -46,6 +47,10 @@ Tasks:
                      10-million-person memory run), the province-sized report from memory
                      and from a SQLite file with its digests kept. Figures:
                      docs/benchmarks.md.
+  bench --peers      xhht against peer tools on the same synthetic files, alternating runs:
+                     `xhht score` against DuckDB (installed from PyPI into target/peers/venv)
+                     and `xhht import people` against `sqlite3 .import`; prints medians and
+                     ratios.
   help               Print this help (also: -h, --help, or no task).
 
 Exit status: 0 success; 1 a check or step failed; 2 usage error.
@@ -57,7 +62,7 @@ enum Task {
     Help,
     Ci,
     Tidy,
-    Bench,
+    Bench { peers: bool },
     DemoData,
     E2e,
     Codegen { check: bool },
@@ -92,7 +97,14 @@ fn main() -> ExitCode {
             let problems = tidy::check(&root);
             if tidy::report(&problems) { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
-        Task::Bench => {
+        Task::Bench { peers: true } => match peers::run(&root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("xtask bench --peers: {err}");
+                ExitCode::FAILURE
+            }
+        },
+        Task::Bench { peers: false } => {
             let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
             let benches: [&[&str]; 3] = [
                 &["bench", "-p", "xhht-scoring", "--bench", "engine"],
@@ -203,7 +215,7 @@ fn parse_args(args: &[String]) -> Result<Task, String> {
         "help" | "-h" | "--help" => (Task::Help, &[]),
         "ci" => (Task::Ci, &[]),
         "tidy" => (Task::Tidy, &[]),
-        "bench" => (Task::Bench, &[]),
+        "bench" => (Task::Bench { peers: rest.iter().any(|a| a == "--peers") }, &["--peers"]),
         "demo-data" => (Task::DemoData, &[]),
         "e2e" => (Task::E2e, &[]),
         "codegen" => (Task::Codegen { check: rest.iter().any(|a| a == "--check") }, &["--check"]),
@@ -243,7 +255,8 @@ mod tests {
     fn tasks_parse() {
         assert_eq!(parse(&["ci"]), Ok(Task::Ci));
         assert_eq!(parse(&["tidy"]), Ok(Task::Tidy));
-        assert_eq!(parse(&["bench"]), Ok(Task::Bench));
+        assert_eq!(parse(&["bench"]), Ok(Task::Bench { peers: false }));
+        assert_eq!(parse(&["bench", "--peers"]), Ok(Task::Bench { peers: true }));
         assert_eq!(parse(&["demo-data"]), Ok(Task::DemoData));
         assert_eq!(parse(&["e2e"]), Ok(Task::E2e));
         assert_eq!(parse(&["codegen"]), Ok(Task::Codegen { check: false }));
