@@ -15,7 +15,7 @@ use xhht_core::rulebook::{MilestoneScope, Rulebook, Subject};
 use xhht_core::{Lang, Text, Title};
 use xhht_scoring::digest::{Limits, ListScope, YearDigest};
 use xhht_scoring::rewards;
-use xhht_scoring::targets::{Tally, TallyIndex, attainment, tally_digest};
+use xhht_scoring::targets::{Tally, TallyIndex, attainment, attainment_under, tally_digest};
 use xhht_scoring::year::{PLAN_RULEBOOK, YearEngines, YearResults};
 
 use crate::error::{Error, Result};
@@ -352,7 +352,7 @@ fn build_inner(
     let from_year = from_year(plan, opts);
     let orgs: HashMap<&str, &Organisation> = records.organisations.iter().map(|o| (o.code.as_str(), o)).collect();
 
-    let targets = target_sections(rules, &by_year, this, records, registry, year)?;
+    let targets = target_sections(rules, set, &by_year, this, records, registry, year)?;
     let criteria = criteria_section(rules, this, &orgs);
     let titles = titles_section(records, this, filter, &orgs, year);
     let mut rewards = rewards_section(rules, phase_rewards, this, &orgs);
@@ -443,8 +443,65 @@ fn scope_name(
     }
 }
 
+/// The rules that decide `target`'s title in data year `year`.
+fn rules_for(
+    target: &xhht_core::rulebook::Target,
+    set: &xhht_core::rulebook::RulebookSet,
+    year: i32,
+) -> Option<RulesRef> {
+    use xhht_core::rulebook::Population;
+    let subject = match target.population {
+        Population::Organisations => Subject::Organisation,
+        Population::Households => Subject::Household,
+        Population::Staff | Population::Citizens => Subject::Person,
+        _ => return None,
+    };
+    let book = &set.regime_for(target.holds, subject, year)?.rulebook;
+    let version = book.version_for_year(year)?;
+    Some(RulesRef {
+        rulebook: book.id().to_owned(),
+        version: version.id.clone(),
+        // A version's own citation names its document when the rulebook has several (a pilot
+        // guide, then the decision); a single version's cites what ended it, so the rulebook's
+        // source names it.
+        document: if book.versions.len() > 1 {
+            version.citation.document.clone().unwrap_or_else(|| book.rulebook.source.document.clone())
+        } else {
+            book.rulebook.source.document.clone()
+        },
+        title: book.rulebook.title.clone(),
+    })
+}
+
+/// The changes of rules along a series (each point's rules beside the one before).
+fn rules_breaks(points: &[SeriesPoint]) -> Vec<RulesBreak> {
+    points
+        .windows(2)
+        .filter_map(|w| {
+            let (a, b) = (w.first()?, w.get(1)?);
+            let (from, to) = (a.rules.clone()?, b.rules.clone()?);
+            (from.rulebook != to.rulebook || from.version != to.version).then(|| RulesBreak {
+                year: b.year,
+                note: Text::new(
+                    format!(
+                        "Từ năm dữ liệu {}, danh hiệu được xét theo {} thay cho {}: số liệu trước và sau năm này không so sánh trực tiếp được.",
+                        b.year, to.document, from.document
+                    ),
+                    format!(
+                        "From data year {}, the title is judged under {} instead of {}: figures before and after are not directly comparable.",
+                        b.year, to.document, from.document
+                    ),
+                ),
+                from,
+                to,
+            })
+        })
+        .collect()
+}
+
 fn target_sections(
     rules: &Rulebook,
+    set: &xhht_core::rulebook::RulebookSet,
     by_year: &[YearDigest],
     this: &YearDigest,
     records: &Records<'_>,
@@ -463,11 +520,19 @@ fn target_sections(
     let mut out = Vec::new();
     for t in &rules.targets {
         let s = series.get(&t.id).cloned().unwrap_or_default();
-        let a = attainment(t, &s, year);
-        let points = s
+        let points: Vec<SeriesPoint> = s
             .iter()
-            .map(|&(y, tl)| SeriesPoint { year: y, count: from_tally(tl), path: attainment(t, &s, y).path })
+            .map(|&(y, tl)| SeriesPoint {
+                year: y,
+                count: from_tally(tl),
+                path: attainment(t, &s, y).path,
+                rules: rules_for(t, set, y),
+            })
             .collect();
+        let breaks = rules_breaks(&points);
+        // Projected only from the years under this year's rules.
+        let comparable_from = breaks.iter().map(|b| b.year).filter(|y| *y <= year).max();
+        let a = attainment_under(t, &s, year, comparable_from);
         let current = now.iter().find(|x| x.target == t.id);
         // By area, as the areas stood at the end of the year: an old commune merged in 2025 is
         // counted in its successor, with a note.
@@ -537,6 +602,9 @@ fn target_sections(
             on_track: a.on_track,
             path: a.path,
             projection: a.projection,
+            projection_years: a.projection_years,
+            needed_per_year: a.needed_per_year,
+            breaks,
             series: points,
             milestones,
             by_area,

@@ -84,6 +84,9 @@ pub enum Chart {
         target: (Decimal, i32),
         /// Legend labels: share, path, target.
         legend: [String; 3],
+        /// Where the rules that decide the title change: (the first year under the new rules,
+        /// the new rules' document), drawn as a vertical rule.
+        breaks: Vec<(i32, String)>,
     },
     /// Shares by category (e.g. by commune), horizontal bars.
     Bars {

@@ -78,6 +78,36 @@ pub struct SeriesPoint {
     pub count: Count,
     /// The straight path's value for the year (from the first data year to the target).
     pub path: Option<Decimal>,
+    /// The rules that decided the title counted this year (absent when no rulebook decides
+    /// it for the year).
+    pub rules: Option<RulesRef>,
+}
+
+/// The rulebook and version that decided a title in a data year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RulesRef {
+    /// The rulebook id, e.g. `don-vi-hoc-tap.tt24-2023`.
+    pub rulebook: String,
+    /// The version id.
+    pub version: String,
+    /// The document the version comes from, e.g. `TT 24/2023/TT-BGDĐT`.
+    pub document: String,
+    /// The rulebook's title.
+    pub title: Text,
+}
+
+/// Where a target's series crosses a change of the rules that decide its title: the figures
+/// before and after are not comparable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RulesBreak {
+    /// The first data year under the new rules.
+    pub year: i32,
+    /// The rules before.
+    pub from: RulesRef,
+    /// The rules from `year`.
+    pub to: RulesRef,
+    /// What changed, in words: which document replaced which, from which year.
+    pub note: Text,
 }
 
 /// A row of a breakdown (by area or by kind of organisation).
@@ -131,8 +161,15 @@ pub struct TargetSection {
     pub on_track: Option<bool>,
     /// The straight path's value this year.
     pub path: Option<Decimal>,
-    /// The projection to the target year from the series.
+    /// The projection to the target year: the least-squares line through the shares of
+    /// `projection_years`, clamped to 0–100; absent with fewer than two comparable years.
     pub projection: Option<Decimal>,
+    /// The years projected from: those up to this year judged under this year's rules.
+    pub projection_years: Vec<i32>,
+    /// Percentage points a year the share must still rise to reach the target by its year.
+    pub needed_per_year: Option<Decimal>,
+    /// The changes of rules the series crosses, oldest first.
+    pub breaks: Vec<RulesBreak>,
     /// The series since the first data year.
     pub series: Vec<SeriesPoint>,
     /// The national (and other) milestones.

@@ -237,9 +237,17 @@ pub struct Attainment {
     /// Milestones of the target compared with this year's share: those of this year and
     /// earlier are met or not; later ones are shown as upcoming.
     pub milestones: Vec<MilestoneCheck>,
-    /// The share projected for the target year from the yearly series (least squares),
-    /// clamped to 0–100; `None` with fewer than two years.
+    /// The share projected for the target year: the least-squares line through the yearly
+    /// shares of [`Attainment::projection_years`], read at the target year, clamped to 0–100;
+    /// `None` with fewer than two such years (not enough comparable years).
     pub projection: Option<Decimal>,
+    /// The years the projection is made from: those up to this year judged under the same
+    /// rules as this year (see [`attainment_under`]), oldest first.
+    pub projection_years: Vec<i32>,
+    /// Percentage points a year the share must still rise to reach the target by its year
+    /// (the gap over the years left), rounded to 2 places; `None` once the target year is
+    /// reached or without a share.
+    pub needed_per_year: Option<Decimal>,
     /// Whether the projection reaches the target.
     pub projected_to_reach: Option<bool>,
 }
@@ -277,8 +285,20 @@ impl Ratio {
 }
 
 /// The attainment of `target` in data year `year`, given the tallies of every year so far
-/// (`series`, any order; years after `year` are ignored).
+/// (`series`, any order; years after `year` are ignored), every year comparable.
 pub fn attainment(target: &Target, series: &[(i32, Tally)], year: i32) -> Attainment {
+    attainment_under(target, series, year, None)
+}
+
+/// [`attainment`] when the rules that decide the title changed: only the years from
+/// `comparable_from` (the first data year under the rules of `year`) are projected from — a
+/// straight line through a change of rules projects the change, not the trend.
+pub fn attainment_under(
+    target: &Target,
+    series: &[(i32, Tally)],
+    year: i32,
+    comparable_from: Option<i32>,
+) -> Attainment {
     let mut past: Vec<(i32, Tally)> = series.iter().copied().filter(|(y, t)| *y <= year && t.denominator > 0).collect();
     past.sort_by_key(|(y, _)| *y);
     let tally = series.iter().find(|(y, _)| *y == year).map(|(_, t)| *t).unwrap_or_default();
@@ -313,7 +333,11 @@ pub fn attainment(target: &Target, series: &[(i32, Tally)], year: i32) -> Attain
         })
         .collect();
 
-    let projection = project(&past, target.by_year);
+    let comparable: Vec<(i32, Tally)> =
+        past.iter().copied().filter(|(y, _)| comparable_from.is_none_or(|from| *y >= from)).collect();
+    let projection = project(&comparable, target.by_year);
+    let left = target.by_year - year;
+    let needed_per_year = gap.filter(|_| left > 0).map(|g| round2(g / Decimal::from(left)));
     Attainment {
         target: target.id.clone(),
         year,
@@ -326,6 +350,8 @@ pub fn attainment(target: &Target, series: &[(i32, Tally)], year: i32) -> Attain
         on_track,
         milestones,
         projection,
+        projection_years: if projection.is_some() { comparable.iter().map(|(y, _)| *y).collect() } else { Vec::new() },
+        needed_per_year,
         projected_to_reach: projection.map(|p| p >= target.share),
     }
 }
@@ -387,6 +413,26 @@ mod tests {
         let m2030 = a.milestones.iter().find(|m| m.year == 2030).unwrap();
         assert_eq!(m2030.met, None);
         assert_eq!(a.projection, None, "one year is not a series");
+    }
+
+    #[test]
+    fn a_change_of_rules_is_not_projected_through() {
+        let target = citizen_target();
+        // 76% under the old rules, then 20% and 29% under the new: a line through all three
+        // falls to 0; through the two comparable years it rises 9 points a year.
+        let series = [(2023, t(76, 100)), (2024, t(20, 100)), (2025, t(29, 100))];
+        let all = attainment(&target, &series, 2025);
+        assert_eq!(all.projection, Some(Decimal::ZERO), "the old straight line through the change");
+        let a = attainment_under(&target, &series, 2025, Some(2024));
+        assert_eq!(a.projection_years, vec![2024, 2025]);
+        assert_eq!(a.projection, Some(Decimal::from(74)), "29 + 9 × 5");
+        assert_eq!(a.needed_per_year, Some(Decimal::new(142, 1)), "71 points over 5 years");
+        let one = attainment_under(&target, &series, 2025, Some(2025));
+        assert_eq!((one.projection, one.projection_years.len()), (None, 0), "one comparable year is not a series");
+        let done = attainment_under(&target, &[(2030, t(99, 100))], 2030, None);
+        assert_eq!(done.needed_per_year, None, "no year is left");
+        let high = attainment_under(&target, &[(2024, t(60, 100)), (2025, t(90, 100))], 2025, None);
+        assert_eq!(high.projection, Some(Decimal::ONE_HUNDRED), "a share stays within 0–100");
     }
 
     #[test]

@@ -109,8 +109,12 @@ pub(crate) fn print_progress(o: &mut Out<'_>, r: &Report, year: i32) -> anyhow::
         col("on_track", "Đúng tiến độ", "On track"),
         col("gap", "Còn thiếu (điểm %)", "Gap (points)"),
         col("projection", "Dự báo 2030 (%)", "Projected 2030 (%)"),
+        col("needed_per_year", "Cần tăng mỗi năm (điểm %)", "Needed a year (points)"),
+        col("rules", "Căn cứ xét", "Rules"),
         col("national", "Mốc quốc gia (%)", "National milestone (%)"),
     ];
+    // A table names targets by their title; JSON and CSV keep the ids.
+    let for_people = o.format == crate::cli::Format::Table;
     let word = |b: bool| match (b, lang) {
         (true, Lang::Vi) => "có",
         (false, Lang::Vi) => "không",
@@ -123,8 +127,15 @@ pub(crate) fn print_progress(o: &mut Out<'_>, r: &Report, year: i32) -> anyhow::
             let now = p.year == year;
             let national =
                 t.milestones.iter().find(|m| m.year == p.year).map(|m| m.share.to_string()).unwrap_or_default();
+            let projection = match (now, t.projection) {
+                (true, Some(b)) => b.to_string(),
+                (true, None) if for_people => {
+                    o.tr("chưa đủ số liệu cùng căn cứ", "not enough comparable years").to_owned()
+                }
+                _ => String::new(),
+            };
             rows.push(vec![
-                t.id.clone(),
+                if for_people { t.title.get(lang).to_owned() } else { t.id.clone() },
                 p.year.to_string(),
                 p.count.met.to_string(),
                 p.count.of.to_string(),
@@ -133,12 +144,34 @@ pub(crate) fn print_progress(o: &mut Out<'_>, r: &Report, year: i32) -> anyhow::
                 t.target.to_string(),
                 if now { t.on_track.map(|b| word(b).to_owned()).unwrap_or_default() } else { String::new() },
                 if now { t.gap.map(|b| b.to_string()).unwrap_or_default() } else { String::new() },
-                if now { t.projection.map(|b| b.to_string()).unwrap_or_default() } else { String::new() },
+                projection,
+                if now { t.needed_per_year.map(|b| b.to_string()).unwrap_or_default() } else { String::new() },
+                p.rules.as_ref().map(|r| r.document.clone()).unwrap_or_default(),
                 national,
             ]);
         }
     }
-    o.table(&cols, &rows)
+    o.table(&cols, &rows)?;
+    if for_people {
+        for t in &r.targets {
+            for b in &t.breaks {
+                o.line(b.note.get(lang))?;
+            }
+            if !t.projection_years.is_empty() {
+                let years: Vec<String> = t.projection_years.iter().map(ToString::to_string).collect();
+                o.line(format!(
+                    "{}: {} {}",
+                    t.title.get(lang),
+                    o.tr(
+                        "dự báo theo đường thẳng bình phương tối thiểu qua các năm cùng căn cứ xét",
+                        "projected by the least-squares line through the years under the same rules"
+                    ),
+                    years.join(", ")
+                ))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `xhht deadlines [--year Y]`.

@@ -17,8 +17,35 @@ pub(super) fn targets_section(r: &Report, lang: Lang) -> Section {
             ("đúng tiến độ", "on track"),
             ("chậm so với lộ trình", "behind the straight path"),
         );
+        let projection = match target.projection {
+            Some(p) => {
+                let years: Vec<String> = target.projection_years.iter().map(ToString::to_string).collect();
+                format!(
+                    "{} ({} {})",
+                    pct(Some(p), lang),
+                    l(
+                        "đường thẳng bình phương tối thiểu qua các năm cùng căn cứ xét:",
+                        "least-squares line through the years under the same rules:"
+                    ),
+                    years.join(", ")
+                )
+            }
+            None => l(
+                "chưa đủ số liệu (cần ít nhất hai năm xét theo cùng căn cứ)",
+                "not enough comparable years (at least two under the same rules)",
+            ),
+        };
+        let needed = target.needed_per_year.map_or_else(String::new, |n| {
+            format!(
+                "; {} {} {} {}",
+                l("cần tăng", "needs"),
+                dec(n, lang),
+                l("điểm phần trăm mỗi năm để đạt mục tiêu năm", "percentage points a year to reach the target by"),
+                target.by_year
+            )
+        });
         s.paragraphs.push(format!(
-            "{}: {} {}/{} ({}); {} {}% {} {}; {} {}; {}; {} {}: {}.",
+            "{}: {} {}/{} ({}); {} {}% {} {}; {} {}; {}; {} {}: {}{}.",
             tx(lang, &target.title),
             l("đạt", "met by"),
             int(target.count.met, lang),
@@ -36,8 +63,12 @@ pub(super) fn targets_section(r: &Report, lang: Lang) -> Section {
             track,
             l("dự báo năm", "projected for"),
             target.by_year,
-            pct(target.projection, lang),
+            projection,
+            needed,
         ));
+        for b in &target.breaks {
+            s.paragraphs.push(tx(lang, &b.note).to_owned());
+        }
         if r.kind != ReportKind::Annual
             && let (Some(first), Some(last)) = (target.series.first(), target.series.last())
         {
@@ -58,17 +89,19 @@ pub(super) fn targets_section(r: &Report, lang: Lang) -> Section {
             points: target.series.iter().map(|p| (p.year, p.count.share, p.path)).collect(),
             target: (target.target, target.by_year),
             legend: [l("Tỷ lệ đạt", "Share"), l("Lộ trình", "Straight path"), l("Mục tiêu", "Target")],
+            breaks: target.breaks.iter().map(|b| (b.year, b.to.document.clone())).collect(),
         });
         s.tables.push(Table {
             name: format!("{id}-series"),
             caption: format!("{} — {}", tx(lang, &target.title), l("theo năm", "by year")),
-            keys: vec!["year", "met", "of", "share", "path"],
+            keys: vec!["year", "met", "of", "share", "path", "rules"],
             labels: vec![
                 l("Năm", "Year"),
                 l("Đạt", "Met"),
                 l("Tổng số", "Counted"),
                 l("Tỷ lệ (%)", "Share (%)"),
                 l("Lộ trình (%)", "Path (%)"),
+                l("Căn cứ xét", "Rules"),
             ],
             rows: target
                 .series
@@ -80,6 +113,7 @@ pub(super) fn targets_section(r: &Report, lang: Lang) -> Section {
                         Cell::Int(p.count.of),
                         Cell::Pct(p.count.share),
                         Cell::Pct(p.path),
+                        text(p.rules.as_ref().map_or(String::new(), |r| r.document.clone())),
                     ]
                 })
                 .collect(),

@@ -15,7 +15,7 @@ table{border-collapse:collapse;width:100%;margin:.4em 0 1.2em;font-size:.92em}ca
 th,td{border:1px solid #999;padding:.25em .45em;vertical-align:top}th{background:#f1f5f9}td.n{text-align:right;white-space:nowrap}\
 .chart{width:100%;max-width:640px;height:auto;display:block;margin:.6em 0}.chart .grid{stroke:#ddd}.chart .axis{font-size:11px;fill:#444}\
 .chart .value{font-size:10px;fill:#111}.chart .series{fill:none;stroke:#1d4ed8;stroke-width:2.5}.chart .path{fill:none;stroke:#9ca3af;stroke-dasharray:5 4;stroke-width:1.5}\
-.chart .target{stroke:#dc2626;stroke-width:1.5;stroke-dasharray:2 3}.chart .dot{fill:#1d4ed8}.chart .track{fill:#eef2f7}.chart .bar{fill:#1d4ed8}\
+.chart .target{stroke:#dc2626;stroke-width:1.5;stroke-dasharray:2 3}.chart .break{stroke:#7c3aed;stroke-width:1.5;stroke-dasharray:6 3}.chart .dot{fill:#1d4ed8}.chart .track{fill:#eef2f7}.chart .bar{fill:#1d4ed8}\
 .chart .legend text{font-size:11px}.series-key{fill:#1d4ed8}.path-key{fill:#9ca3af}.target-key{fill:#dc2626}\
 .st-ok{fill:#16a34a}.st-late{fill:#f59e0b}.st-missing{fill:#dc2626}.st-pending{fill:#94a3b8}\
 figure{margin:1em 0}figcaption{font-weight:bold;font-size:.95em}footer{margin-top:2em;text-align:right;font-style:italic}@media (max-width:600px){header{flex-direction:column}body{margin:1em auto}}";

@@ -23,7 +23,9 @@ fn y_of(share: Decimal, top: i64, bottom: i64) -> i64 {
 /// The chart as an inline SVG element.
 pub fn render(chart: &Chart, lang: Lang) -> String {
     match chart {
-        Chart::Progress { caption, points, target, legend } => progress(caption, points, *target, legend, lang),
+        Chart::Progress { caption, points, target, legend, breaks } => {
+            progress(caption, points, *target, legend, breaks, lang)
+        }
         Chart::Bars { caption, bars } => bars_chart(caption, bars, lang),
         Chart::Status { caption, parts } => status(caption, parts, lang),
     }
@@ -34,6 +36,7 @@ fn progress(
     points: &[(i32, Option<Decimal>, Option<Decimal>)],
     target: (Decimal, i32),
     legend: &[String; 3],
+    breaks: &[(i32, String)],
     lang: Lang,
 ) -> String {
     let (w, h, left, right, top, bottom) = (640i64, 300i64, 48i64, 620i64, 36i64, 250i64);
@@ -62,6 +65,17 @@ fn progress(
         esc(&legend[2]),
         dec(target.0, lang)
     ));
+    // A change of rules: a vertical rule halfway between the last year before and the first after.
+    for (yr, doc) in breaks {
+        let x = (x_of(*yr - 1) + x_of(*yr)) / 2;
+        s.push_str(&format!(
+            "<line x1=\"{x}\" y1=\"{top}\" x2=\"{x}\" y2=\"{bottom}\" class=\"break\"><title>{}</title></line><text x=\"{}\" y=\"{}\" class=\"axis\">{}</text>",
+            esc(doc),
+            x + 3,
+            top + 10,
+            esc(doc)
+        ));
+    }
     let path: Vec<String> =
         points.iter().filter_map(|(y, _, p)| p.map(|p| format!("{},{}", x_of(*y), y_of(p, top, bottom)))).collect();
     if path.len() > 1 {

@@ -377,8 +377,9 @@ fn write_table_sheet(ws: &mut Worksheet, sh: &Sheet, lang: Lang, f: &Formats) ->
     // Printed on A4 landscape, as wide as the page, the labels repeated on every page.
     ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(HEADER_ROW, HEADER_ROW).map_err(err)?;
-    // Progress charts need the target as a constant series: a helper column to the right.
-    let mut next_free = col(ncols + 1)?;
+    // Progress charts need the target as a constant series: a helper column right beside the
+    // table.
+    let mut next_free = col(ncols)?;
     let mut target_cols = Vec::new();
     for c in &sh.charts {
         if let Chart::Progress { target, legend, .. } = c {

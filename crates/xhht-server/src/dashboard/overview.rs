@@ -28,6 +28,10 @@ struct TargetView {
     target: String,
     by_year: i32,
     on_track: Option<bool>,
+    /// The projection for the target year and what it rests on, or why there is none.
+    projection: String,
+    /// The changes of rules the series crosses, in words.
+    breaks: Vec<String>,
     chart: String,
 }
 
@@ -146,6 +150,30 @@ pub(super) async fn overview(
                 target: format!("{}%", t.target),
                 by_year: t.by_year,
                 on_track: t.on_track,
+                projection: match t.projection {
+                    Some(p) => {
+                        let years: Vec<String> = t.projection_years.iter().map(ToString::to_string).collect();
+                        match lang {
+                            Lang::Vi => format!(
+                                "Dự báo {}: {} (bình phương tối thiểu qua các năm cùng căn cứ xét: {})",
+                                t.by_year,
+                                pct(Some(p)),
+                                years.join(", ")
+                            ),
+                            Lang::En => format!(
+                                "Projected for {}: {} (least squares over the years under the same rules: {})",
+                                t.by_year,
+                                pct(Some(p)),
+                                years.join(", ")
+                            ),
+                        }
+                    }
+                    None => match lang {
+                        Lang::Vi => format!("Dự báo {}: chưa đủ số liệu cùng căn cứ xét", t.by_year),
+                        Lang::En => format!("Projected for {}: not enough comparable years", t.by_year),
+                    },
+                },
+                breaks: t.breaks.iter().map(|b| b.note.get(lang).to_owned()).collect(),
                 chart: progress_charts.get(n).cloned().unwrap_or_default(),
             })
             .collect();

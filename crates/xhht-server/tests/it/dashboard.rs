@@ -50,6 +50,11 @@ async fn the_overview_needs_a_login_and_shows_progress_charts_in_both_languages(
     assert!(html.contains("id=\"deadlines\""));
     assert!(html.contains("2023"), "the series since 2023");
     assert!(html.contains("format=docx"));
+    // Each projection says what it rests on, or that there is not enough to project from; the
+    // change from TT 22/2020 to TT 24/2023 is said and drawn.
+    assert!(html.contains("Dự báo 2030: "), "{html}");
+    assert!(html.contains("cùng căn cứ xét"), "the projection's basis");
+    assert!(html.contains("thay cho TT 22/2020/TT-BGDĐT") && html.contains("class=\"break\""), "the change of rules");
     let second = page(&app, &cookie, "/?year=2025&target=1").await;
     assert_eq!(second.status, StatusCode::OK);
     assert!(second.text().contains("<strong>2</strong>"), "the second target is chosen for the communes");
