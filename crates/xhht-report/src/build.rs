@@ -473,6 +473,25 @@ fn rules_for(
     })
 }
 
+/// The share (percent, 2 places) of the organisations counted by `target` whose title is
+/// already held through the target year; `None` for other populations or when none is.
+fn projection_floor(target: &xhht_core::rulebook::Target, this: &YearDigest) -> Option<Decimal> {
+    use xhht_core::rulebook::Population;
+    if target.population != Population::Organisations || this.organisations.is_empty() {
+        return None;
+    }
+    let held = this
+        .organisations
+        .iter()
+        .filter(|o| o.title_level.is_some() && o.title_held_until.is_some_and(|y| y >= target.by_year))
+        .count();
+    (held > 0).then(|| {
+        (Decimal::from(held) * Decimal::ONE_HUNDRED / Decimal::from(this.organisations.len()))
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+            .normalize()
+    })
+}
+
 /// The changes of rules along a series (each point's rules beside the one before).
 fn rules_breaks(points: &[SeriesPoint]) -> Vec<RulesBreak> {
     points
@@ -533,6 +552,10 @@ fn target_sections(
         // Projected only from the years under this year's rules.
         let comparable_from = breaks.iter().map(|b| b.year).filter(|y| *y <= year).max();
         let a = attainment_under(t, &s, year, comparable_from);
+        // A projection never below the share whose titles are already held through the target
+        // year (a recognition holds for the years its rulebook gives, e.g. 3 under TT 24/2023).
+        let floor = projection_floor(t, this);
+        let projection = a.projection.map(|p| floor.map_or(p, |f| p.max(f)));
         let current = now.iter().find(|x| x.target == t.id);
         // By area, as the areas stood at the end of the year: an old commune merged in 2025 is
         // counted in its successor, with a note.
@@ -601,7 +624,8 @@ fn target_sections(
             gap: a.gap,
             on_track: a.on_track,
             path: a.path,
-            projection: a.projection,
+            projection,
+            projection_floor: floor,
             projection_years: a.projection_years,
             needed_per_year: a.needed_per_year,
             breaks,
@@ -698,5 +722,47 @@ fn reason(title: &Text, u: &xhht_scoring::year::Unmet) -> Text {
             format!("{}: {} — {}", u.indicator, title.en, r.en),
         ),
         None => Text::new(format!("{}: {}", u.indicator, title.vi), format!("{}: {}", u.indicator, title.en)),
+    }
+}
+
+#[cfg(test)]
+mod floor_tests {
+    use rust_decimal::Decimal;
+    use xhht_core::rulebook::RulebookSet;
+    use xhht_scoring::digest::{Limits, OrgDigest, YearDigest};
+
+    use super::projection_floor;
+
+    fn org(code: &str, level: Option<u8>, until: Option<i32>) -> OrgDigest {
+        OrgDigest {
+            code: code.to_owned(),
+            meets_criteria: true,
+            criteria_unmet: Vec::new(),
+            title_level: level,
+            title_held_until: until,
+            title_decision: None,
+        }
+    }
+
+    #[test]
+    fn titles_held_through_the_target_year_are_the_projections_floor() {
+        let rules = &RulebookSet::builtin().get("ke-hoach.can-duoc-2024").unwrap().rulebook;
+        let unit = rules.targets.iter().find(|t| t.id == "target.unit-title").unwrap();
+        let citizen = rules.targets.iter().find(|t| t.id == "target.citizen-title").unwrap();
+        let digest = |orgs| YearDigest {
+            format: 0,
+            year: 2028,
+            limits: Limits { unmet: 0, eligible: 0 },
+            organisations: orgs,
+            groups: Vec::new(),
+            lists: Vec::new(),
+            person_organisations: Default::default(),
+        };
+        // Recognised on 2028 data for 3 years: held through 2030.
+        let d = digest(vec![org("A", Some(1), Some(2030)), org("B", Some(1), Some(2029)), org("C", None, None)]);
+        assert_eq!(projection_floor(unit, &d), Some(Decimal::new(3333, 2)));
+        assert_eq!(projection_floor(citizen, &d), None, "people's titles are judged every year");
+        let none = digest(vec![org("B", Some(1), Some(2029))]);
+        assert_eq!(projection_floor(unit, &none), None);
     }
 }

@@ -164,6 +164,9 @@ pub struct TargetSection {
     /// The projection to the target year: the least-squares line through the shares of
     /// `projection_years`, clamped to 0–100; absent with fewer than two comparable years.
     pub projection: Option<Decimal>,
+    /// The share already held through the target year (titles whose recognition still holds
+    /// then): the projection is never below it. Organisations' targets only.
+    pub projection_floor: Option<Decimal>,
     /// The years projected from: those up to this year judged under this year's rules.
     pub projection_years: Vec<i32>,
     /// Percentage points a year the share must still rise to reach the target by its year.

@@ -20,8 +20,19 @@ pub(super) fn targets_section(r: &Report, lang: Lang) -> Section {
         let projection = match target.projection {
             Some(p) => {
                 let years: Vec<String> = target.projection_years.iter().map(ToString::to_string).collect();
+                let floor = match target.projection_floor {
+                    Some(f) if f == p => format!(
+                        "; {} {}",
+                        l(
+                            "bằng tỷ lệ đơn vị có danh hiệu còn hiệu lực đến năm",
+                            "the share whose titles still hold in"
+                        ),
+                        target.by_year
+                    ),
+                    _ => String::new(),
+                };
                 format!(
-                    "{} ({} {})",
+                    "{} ({} {}{floor})",
                     pct(Some(p), lang),
                     l(
                         "đường thẳng bình phương tối thiểu qua các năm cùng căn cứ xét:",
