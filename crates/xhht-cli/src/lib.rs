@@ -61,6 +61,32 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The error as one line: each cause after the message, unless the message already says it
+/// (an error whose text includes its source would otherwise say it twice).
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut line = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !line.contains(&c) {
+            line.push_str(": ");
+            line.push_str(&c);
+        }
+    }
+    line
+}
+
+#[cfg(test)]
+mod error_line_tests {
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let e = anyhow::Error::new(io).context("x.csv: No such file").context("import");
+        assert_eq!(super::error_line(&e), "import: x.csv: No such file");
+        let e = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(super::error_line(&e), "outer: inner");
+    }
+}
+
 /// True when the error is a closed pipe (`xhht … | head`), which is not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))

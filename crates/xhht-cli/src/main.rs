@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         Err(e) => {
             #[allow(clippy::print_stderr, reason = "the binary reports its error")]
             {
-                eprintln!("xhht: {e:#}");
+                eprintln!("xhht: {}", xhht_cli::error_line(&e));
             }
             ExitCode::FAILURE
         }
