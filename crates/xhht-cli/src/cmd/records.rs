@@ -70,6 +70,8 @@ pub(crate) fn progress(
             col("share", "Tỷ lệ (%)", "Share (%)"),
             col("note", "Ghi chú", "Note"),
         ];
+        // A table names targets by their title; JSON and CSV keep the ids.
+        let for_people = o.format == crate::cli::Format::Table;
         let rows: Vec<Vec<String>> = r
             .targets
             .iter()
@@ -77,7 +79,7 @@ pub(crate) fn progress(
                 let list = if by == "kind" { &t.by_kind } else { &t.by_area };
                 list.iter().map(move |b| {
                     vec![
-                        t.id.clone(),
+                        if for_people { t.title.get(lang).to_owned() } else { t.id.clone() },
                         b.key.clone(),
                         b.label.get(lang).to_owned(),
                         b.count.met.to_string(),
@@ -198,8 +200,13 @@ pub(crate) fn deadlines(o: &mut Out<'_>, db: &str, year: i32, today: NaiveDate) 
                 xhht_report::model::DeadlineStatus::Late { days } => days.to_string(),
                 _ => String::new(),
             };
+            // A table names the plan's actors by their name; JSON and CSV keep the ids.
+            let actor = match xhht_core::plan::Plan::can_duoc_2024().actor(&x.actor) {
+                Some(a) if o.format == crate::cli::Format::Table => a.name.get(lang).to_owned(),
+                _ => x.actor.clone(),
+            };
             vec![
-                x.actor.clone(),
+                actor,
                 x.code.clone(),
                 x.name.clone(),
                 x.submitted_on.map(|s| xhht_core::format_date(s, lang)).unwrap_or_default(),

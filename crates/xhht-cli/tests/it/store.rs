@@ -95,6 +95,8 @@ fn progress_gives_each_target_each_year() {
 
 #[test]
 fn deadlines_are_judged_as_of_the_day_given() {
+    let table = stdout(&xhht(&["deadlines", "--year", "2026"]));
+    assert!(!table.contains("actor.") && table.contains("Hội Khuyến học"), "the actors by name: {table}");
     let o = xhht(&["--format", "json", "deadlines", "--year", "2026"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
