@@ -75,6 +75,11 @@ pub fn error_line(e: &anyhow::Error) -> String {
     line
 }
 
+/// True when the error is a closed pipe (`xhht … | head`), which is not a failure.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
 #[cfg(test)]
 mod error_line_tests {
     #[test]
@@ -85,9 +90,4 @@ mod error_line_tests {
         let e = anyhow::anyhow!("inner").context("outer");
         assert_eq!(super::error_line(&e), "outer: inner");
     }
-}
-
-/// True when the error is a closed pipe (`xhht … | head`), which is not a failure.
-pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
