@@ -243,16 +243,18 @@ pub fn judge_flags(rule: &RewardRule, subject: SubjectRef, history: &[(i32, bool
             RewardCondition::MeetsGroup { group } => {
                 let failed: Vec<i32> = history.iter().filter(|(_, m, _)| !*m).map(|(y, _, _)| *y).collect();
                 let years: Vec<String> = history.iter().map(|(y, _, _)| y.to_string()).collect();
+                // "năm 2026" for one year, "các năm 2024, 2025, 2026" for several.
+                let nam = |n: usize| if n > 1 { "các năm" } else { "năm" };
                 if failed.is_empty() && !history.is_empty() {
                     reasons.push(Text::new(
-                        format!("đạt đủ tiêu chí thi đua {group} các năm {}", years.join(", ")),
+                        format!("đạt đủ tiêu chí thi đua {group} {} {}", nam(years.len()), years.join(", ")),
                         format!("meets every emulation criterion of {group} in {}", years.join(", ")),
                     ));
                 } else {
                     eligible = false;
                     let f: Vec<String> = failed.iter().map(ToString::to_string).collect();
                     reasons.push(Text::new(
-                        format!("chưa đạt tiêu chí thi đua {group} năm {}", f.join(", ")),
+                        format!("chưa đạt tiêu chí thi đua {group} {} {}", nam(f.len()), f.join(", ")),
                         format!("does not meet the emulation criteria of {group} in {}", f.join(", ")),
                     ));
                 }
