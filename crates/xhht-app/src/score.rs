@@ -722,11 +722,7 @@ fn emit(
                     xhht_core::csv_cell::neutralise(label.unwrap_or_default()),
                 ];
                 if plan.explain {
-                    cells.push(
-                        xhht_core::csv_cell::neutralise(why.as_ref().map_or("", |(_, m)| m.as_str()))
-                            .into_owned()
-                            .into(),
-                    );
+                    cells.push(xhht_core::csv_cell::neutralise(why.as_ref().map_or("", |(_, m)| m.as_str())));
                 }
                 if let Err(e) = w.write_record(cells.iter().map(|c| c.as_bytes())) {
                     *sink.error = Some(invalid("-", e.to_string()));
@@ -734,11 +730,7 @@ fn emit(
             }
         }
         Output::Rows => {
-            let (explanation, missing) = match why {
-                Some((l, m)) => (Some(l), Some(m)),
-                None if plan.explain => (None, None),
-                None => (None, None),
-            };
+            let (explanation, missing) = why.map_or((None, None), |(l, m)| (Some(l), Some(m)));
             sink.rows.push(ScoredRow {
                 id: id.to_owned(),
                 total: total.map(|t| t.to_string()),

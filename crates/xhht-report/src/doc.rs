@@ -218,6 +218,40 @@ pub fn document(r: &Report, lang: Lang) -> Document {
     }
 }
 
+/// A target's projection in words: the share projected for the target year and what it rests
+/// on (the least-squares line through the years under the same rules, or the titles already
+/// held then), or that there are not enough comparable years. The report, the dashboard and the
+/// CLI say it alike.
+pub fn projection_text(target: &TargetSection, lang: Lang) -> String {
+    let Some(p) = target.projection else {
+        return t(
+            lang,
+            "chưa đủ số liệu (cần ít nhất hai năm cùng căn cứ xét)",
+            "not enough comparable years (at least two under the same rules)",
+        )
+        .to_owned();
+    };
+    let years: Vec<String> = target.projection_years.iter().map(ToString::to_string).collect();
+    let floor = match target.projection_floor {
+        Some(f) if f == p => format!(
+            "; {} {}",
+            t(lang, "bằng tỷ lệ đơn vị có danh hiệu còn hiệu lực đến năm", "the share whose titles still hold in"),
+            target.by_year
+        ),
+        _ => String::new(),
+    };
+    format!(
+        "{} ({} {}{floor})",
+        pct(Some(p), lang),
+        t(
+            lang,
+            "đường thẳng bình phương tối thiểu qua các năm cùng căn cứ xét:",
+            "least-squares line through the years under the same rules:"
+        ),
+        years.join(", ")
+    )
+}
+
 /// The status of a reporter in words.
 pub fn status_word(st: DeadlineStatus, lang: Lang) -> String {
     match st {

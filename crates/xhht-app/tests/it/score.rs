@@ -8,23 +8,8 @@ use xhht_app::score::{Output, Run, ScoredRow, Scorer};
 use xhht_core::Lang;
 use xhht_core::record::parse_value;
 use xhht_core::rulebook::RulebookSet;
+use xhht_demo::Rng;
 use xhht_scoring::{Engine, FactValue, Facts};
-
-/// A small fixed pseudo-random sequence (synthetic test data only).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 fn quote(c: &str) -> String {
     if c.contains([',', '"', '\n']) { format!("\"{}\"", c.replace('"', "\"\"")) } else { c.to_owned() }
@@ -33,7 +18,8 @@ fn quote(c: &str) -> String {
 /// A random file of `rows` rows for `cong-dan-hoc-tap` (header: id, the 10 indicators,
 /// minh_chung, tags).
 fn random_file(seed: u64, rows: usize) -> String {
-    let mut rng = Rng(seed | 1);
+    // Synthetic test data: the demo's seeded generator.
+    let mut rng = Rng::new(seed);
     let cols: Vec<String> = (1..=10).map(|i| i.to_string()).collect();
     let mut out = format!("id,{},minh_chung,tags\n", cols.join(","));
     let odd =

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use xhht_app::reports::Which;
 use xhht_core::Lang;
 use xhht_core::record::SubjectRef;
-use xhht_report::doc::status_word;
+use xhht_report::doc::{projection_text, status_word};
 use xhht_report::model::{Report, Scope};
 
 use crate::cmd::db::{open, runtime};
@@ -159,18 +159,8 @@ pub(crate) fn print_progress(o: &mut Out<'_>, r: &Report, year: i32) -> anyhow::
             for b in &t.breaks {
                 o.line(b.note.get(lang))?;
             }
-            if !t.projection_years.is_empty() {
-                let years: Vec<String> = t.projection_years.iter().map(ToString::to_string).collect();
-                o.line(format!(
-                    "{}: {} {}",
-                    t.title.get(lang),
-                    o.tr(
-                        "dự báo theo đường thẳng bình phương tối thiểu qua các năm cùng căn cứ xét",
-                        "projected by the least-squares line through the years under the same rules"
-                    ),
-                    years.join(", ")
-                ))?;
-            }
+            let projected = o.tr("dự báo năm", "projected for");
+            o.line(format!("{}: {projected} {}: {}", t.title.get(lang), t.by_year, projection_text(t, lang)))?;
         }
     }
     Ok(())

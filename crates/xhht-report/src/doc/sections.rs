@@ -17,35 +17,7 @@ pub(super) fn targets_section(r: &Report, lang: Lang) -> Section {
             ("đúng tiến độ", "on track"),
             ("chậm so với lộ trình", "behind the straight path"),
         );
-        let projection = match target.projection {
-            Some(p) => {
-                let years: Vec<String> = target.projection_years.iter().map(ToString::to_string).collect();
-                let floor = match target.projection_floor {
-                    Some(f) if f == p => format!(
-                        "; {} {}",
-                        l(
-                            "bằng tỷ lệ đơn vị có danh hiệu còn hiệu lực đến năm",
-                            "the share whose titles still hold in"
-                        ),
-                        target.by_year
-                    ),
-                    _ => String::new(),
-                };
-                format!(
-                    "{} ({} {}{floor})",
-                    pct(Some(p), lang),
-                    l(
-                        "đường thẳng bình phương tối thiểu qua các năm cùng căn cứ xét:",
-                        "least-squares line through the years under the same rules:"
-                    ),
-                    years.join(", ")
-                )
-            }
-            None => l(
-                "chưa đủ số liệu (cần ít nhất hai năm xét theo cùng căn cứ)",
-                "not enough comparable years (at least two under the same rules)",
-            ),
-        };
+        let projection = super::projection_text(target, lang);
         let needed = target.needed_per_year.map_or_else(String::new, |n| {
             format!(
                 "; {} {} {} {}",

@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use xhht_core::Lang;
-use xhht_report::doc::{Chart, document, status_word};
+use xhht_report::doc::{Chart, document, projection_text, status_word};
 use xhht_report::model::DeadlineStatus;
 use xhht_report::render::svg;
 
@@ -150,29 +150,15 @@ pub(super) async fn overview(
                 target: format!("{}%", t.target),
                 by_year: t.by_year,
                 on_track: t.on_track,
-                projection: match t.projection {
-                    Some(p) => {
-                        let years: Vec<String> = t.projection_years.iter().map(ToString::to_string).collect();
-                        match lang {
-                            Lang::Vi => format!(
-                                "Dự báo {}: {} (bình phương tối thiểu qua các năm cùng căn cứ xét: {})",
-                                t.by_year,
-                                pct(Some(p)),
-                                years.join(", ")
-                            ),
-                            Lang::En => format!(
-                                "Projected for {}: {} (least squares over the years under the same rules: {})",
-                                t.by_year,
-                                pct(Some(p)),
-                                years.join(", ")
-                            ),
-                        }
-                    }
-                    None => match lang {
-                        Lang::Vi => format!("Dự báo {}: chưa đủ số liệu cùng căn cứ xét", t.by_year),
-                        Lang::En => format!("Projected for {}: not enough comparable years", t.by_year),
+                projection: format!(
+                    "{} {}: {}",
+                    match lang {
+                        Lang::Vi => "Dự báo",
+                        Lang::En => "Projected for",
                     },
-                },
+                    t.by_year,
+                    projection_text(t, lang)
+                ),
                 breaks: t.breaks.iter().map(|b| b.note.get(lang).to_owned()).collect(),
                 chart: progress_charts.get(n).cloned().unwrap_or_default(),
             })
