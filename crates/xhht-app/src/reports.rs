@@ -154,7 +154,7 @@ impl App {
         if year < first {
             return Err(Error::invalid("year", format!("the plan's data years start in {first}")));
         }
-        Ok(Options { kind, year, as_of, scope, notice: None })
+        Ok(Options { kind, year, as_of, scope, notice: None, issuer: None })
     }
 
     /// The days a report may be judged on: from 1 January of the plan's first year to 31

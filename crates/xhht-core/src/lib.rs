@@ -13,6 +13,8 @@
 //!   element carries a [`source::Citation`] and a [`source::Provenance`] (`verified` or
 //!   `assumed` with a note). [`rulebook::validate`] is the static check;
 //!   [`rulebook::RulebookSet::builtin`] holds the six rulebooks that ship with xhht.
+//! - [`issuer`]: who issues a report on a given day (the letterhead in force: body, number
+//!   symbol, place, recipients, signatory), configurable per deployment.
 //! - Entities: [`area`] (administrative areas with history and successions, so a series
 //!   survives the 2025 reorganisation), [`entity`] (organisations, people, memberships over
 //!   time, households, clans, hamlet communities).
@@ -49,6 +51,7 @@ pub mod date;
 pub mod decimal;
 pub mod entity;
 pub mod error;
+pub mod issuer;
 pub mod period;
 pub mod plan;
 pub mod record;

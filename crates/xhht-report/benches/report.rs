@@ -53,6 +53,7 @@ fn main() {
         as_of: day(2026, 11, 28),
         scope: Scope::District,
         notice: None,
+        issuer: None,
     };
     let t = Instant::now();
     let report = match build(&records, &results, &engines, Plan::can_duoc_2024(), &opts) {

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use xhht_core::area::{AdminArea, AreaRegistry, Succession};
 use xhht_core::entity::{Organisation, Person};
+use xhht_core::issuer::{Issuer, Issuers};
 use xhht_core::plan::{DutyRole, Plan};
 use xhht_core::record::{
     DecisionOutcome, DutyReport, Recognition, ReportKind as SubmissionKind, ReportSubmission, RewardProposal,
@@ -59,6 +60,37 @@ pub struct Options {
     pub scope: Scope,
     /// A notice to print first (e.g. that the data is synthetic).
     pub notice: Option<Text>,
+    /// Who issues it (the letterhead in force on `as_of`; absent: the embedded default of the
+    /// Cần Đước plan for that day, [`Issuers::can_duoc`]).
+    pub issuer: Option<Issuer>,
+}
+
+/// The letterhead of a report: the one given, else the embedded default in force on its day,
+/// else one made of the plan's own heading.
+fn issuer_for(opts: &Options, plan: &Plan) -> Issuer {
+    if let Some(i) = &opts.issuer {
+        return i.clone();
+    }
+    if let Some(i) = Issuers::can_duoc().on(opts.as_of) {
+        return i.clone();
+    }
+    let place = plan.meta.place_date.vi.split(',').next().unwrap_or_default().trim().to_owned();
+    Issuer {
+        id: plan.meta.id.clone(),
+        valid_from: None,
+        valid_until: None,
+        parent: None,
+        body: plan.meta.issuer.clone(),
+        symbol: "BC".to_owned(),
+        place: Text::new(place.clone(), place),
+        area: plan.meta.title.clone(),
+        on_behalf: None,
+        signatory: plan.meta.signer.clone(),
+        signer: None,
+        recipients: Vec::new(),
+        assumed: true,
+        source: format!("{} (heading)", plan.meta.number),
+    }
 }
 
 fn share(met: u64, of: u64) -> Option<Decimal> {
@@ -335,7 +367,6 @@ fn build_inner(
 ) -> Result<Report> {
     let year = opts.year;
     let (registry, filter) = (scope.registry, scope.filter);
-    let year_end = year_end(year)?;
     let district = opts.scope == Scope::District;
     let mut by_year: Vec<YearDigest> = digests
         .iter()
@@ -395,16 +426,17 @@ fn build_inner(
             content_hash: b.content_hash.clone(),
         });
     }
+    let issuer = issuer_for(opts, plan);
     Ok(Report {
         schema: SCHEMA_VERSION,
         kind: opts.kind,
         year,
         from_year,
         as_of: opts.as_of,
-        scope_name: scope_name(&opts.scope, plan, registry, &orgs, year_end),
+        scope_name: scope_name(&opts.scope, plan, registry, &orgs, &issuer),
         scope: opts.scope.clone(),
         plan: (plan.meta.id.clone(), plan.meta.number.clone(), plan.meta.title.clone()),
-        issuer: plan.meta.issuer.clone(),
+        issuer,
         notice: opts.notice.clone(),
         rulebooks,
         targets,
@@ -422,15 +454,10 @@ fn scope_name(
     plan: &Plan,
     registry: &AreaRegistry,
     orgs: &HashMap<&str, &Organisation>,
-    _day: NaiveDate,
+    issuer: &Issuer,
 ) -> Text {
     match scope {
-        Scope::District => {
-            let name =
-                registry.get(&plan.meta.area_code).map_or_else(|| plan.meta.area_code.clone(), |a| a.name.clone());
-            let lower = name.replacen("Huyện ", "huyện ", 1).replacen("Tỉnh ", "tỉnh ", 1);
-            Text::new(format!("Toàn {lower}"), format!("All of {name}"))
-        }
+        Scope::District => Text::new(format!("Toàn {}", issuer.area.vi), format!("All of {}", issuer.area.en)),
         Scope::Area { code } => {
             let n = registry.get(code).map_or_else(|| code.clone(), |a| a.name.clone());
             Text::new(n.clone(), n)

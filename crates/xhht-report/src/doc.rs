@@ -133,20 +133,63 @@ pub struct Document {
     pub lang: Lang,
     /// The day the figures are as of (the report's date).
     pub as_of: NaiveDate,
-    /// The place written before the date.
+    /// The place written before the date (the issuer's seat).
     pub place: String,
+    /// The body the issuer belongs to, printed above it in the heading block (Decree 30/2020:
+    /// "tên cơ quan, tổ chức chủ quản"), when there is one.
+    pub parent: Option<String>,
     /// The issuing body (heading block, left).
     pub issuer: String,
+    /// The number and symbol line, e.g. "Số: …/BC-BCĐ" (the number is left for the records
+    /// office).
+    pub number: String,
     /// The title.
     pub title: String,
     /// Lines under the title (scope, as-of date, plan).
     pub subtitle: Vec<String>,
-    /// A notice to print before everything (synthetic data).
+    /// A notice to print before everything (synthetic data, assumed letterhead).
     pub notice: Option<String>,
     /// Sections, in order.
     pub sections: Vec<Section>,
-    /// Place-and-date line for the signature block.
+    /// The place-and-date line of the heading block, written out as Decree 30/2020 asks:
+    /// "Cần Đước, ngày 06 tháng 12 năm 2026".
     pub place_date: String,
+    /// Who receives it ("Nơi nhận"), one line each, in order.
+    pub recipients: Vec<String>,
+    /// The signature block's lines above the signature ("TM. BAN CHỈ ĐẠO", "TRƯỞNG BAN").
+    pub signature: Vec<String>,
+    /// The signer's name (absent: a blank line is left for it).
+    pub signer: Option<String>,
+    /// Appendices (phụ lục), after the signature: the long lists the body summarises.
+    pub appendices: Vec<Section>,
+}
+
+impl Document {
+    /// The body's sections, then the appendices: every table of the document once, in order.
+    pub fn all_sections(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter().chain(&self.appendices)
+    }
+
+    /// A document with nothing in it yet, in `lang`, dated `as_of`.
+    pub fn blank(lang: Lang, as_of: NaiveDate) -> Document {
+        Document {
+            lang,
+            as_of,
+            place: String::new(),
+            parent: None,
+            issuer: String::new(),
+            number: String::new(),
+            title: String::new(),
+            subtitle: Vec::new(),
+            notice: None,
+            sections: Vec::new(),
+            place_date: String::new(),
+            recipients: Vec::new(),
+            signature: Vec::new(),
+            signer: None,
+            appendices: Vec::new(),
+        }
+    }
 }
 
 mod sections;
@@ -193,30 +236,94 @@ pub fn document(r: &Report, lang: Lang) -> Document {
         format!("{}: {}", l("Số liệu tính đến ngày", "Figures as of"), date(r.as_of, lang)),
         format!("{}: {} — {}", l("Thực hiện Kế hoạch", "Under the plan"), r.plan.1, tx(lang, &r.plan.2)),
     ];
-    let mut sections = Vec::new();
-    sections.push(targets_section(r, lang));
-    sections.push(criteria_section(r, lang));
-    sections.push(titles_section(r, lang));
-    sections.push(rewards_section(r, lang));
-    sections.push(deadlines_section(r, lang));
-    sections.push(actors_section(r, lang));
-    sections.push(areas_section(r, lang));
-    sections.push(basis_section(r, lang));
+    let sections = vec![
+        targets_section(r, lang),
+        criteria_section(r, lang),
+        titles_section(r, lang),
+        rewards_section(r, lang),
+        deadlines_section(r, lang),
+        actors_section(r, lang),
+        areas_section(r, lang),
+        basis_section(r, lang),
+    ];
+    let i = &r.issuer;
+    let place = tx(lang, &i.place).to_owned();
+    let mut notice = r.notice.as_ref().map(|n| tx(lang, n).to_owned());
+    if i.assumed {
+        let from = i.valid_from.map(|d| date(d, lang)).unwrap_or_default();
+        let note = match lang {
+            Lang::Vi => format!(
+                "Cơ quan ban hành ({}) là giả định mặc định cho thời gian từ {from}, khi không còn cấp huyện; đơn vị triển khai tự khai báo cơ quan của mình.",
+                tx(lang, &i.body)
+            ),
+            Lang::En => format!(
+                "The issuing body ({}) is an assumed default for the time from {from}, when there is no district tier; a deployment declares its own.",
+                tx(lang, &i.body)
+            ),
+        };
+        notice = Some(notice.map_or_else(|| note.clone(), |n| format!("{n} {note}")));
+    }
+    let mut recipients: Vec<String> = i.recipients.iter().map(|x| format!("- {}", tx(lang, x))).collect();
+    let last = recipients.len().saturating_sub(1);
+    for (n, line) in recipients.iter_mut().enumerate() {
+        line.push(if n == last { '.' } else { ';' });
+    }
+    let mut signature: Vec<String> = i.on_behalf.iter().map(|b| tx(lang, b).to_owned()).collect();
+    signature.push(tx(lang, &i.signatory).to_owned());
+    let (appendices, sections) = appendices(sections, lang);
     Document {
         lang,
         as_of: r.as_of,
-        place: "Cần Đước".to_owned(),
-        issuer: tx(lang, &r.issuer).to_owned(),
+        parent: i.parent.as_ref().map(|p| tx(lang, p).to_owned()),
+        issuer: tx(lang, &i.body).to_owned(),
+        number: format!("{} …/{}", l("Số:", "No.:"), i.symbol),
         title,
         subtitle,
-        notice: r.notice.as_ref().map(|n| tx(lang, n).to_owned()),
+        notice,
         sections,
-        place_date: match lang {
-            Lang::Vi => format!("Cần Đước, ngày {}", date(r.as_of, lang)),
-            Lang::En => format!("Cần Đước, {}", date(r.as_of, lang)),
-        },
+        place_date: format!("{place}, {}", crate::fmt::long_date(r.as_of, lang)),
+        place,
+        recipients,
+        signature,
+        signer: i.signer.clone(),
+        appendices,
     }
 }
+
+/// Moves the long tables (more than [`APPENDIX_ROWS`] rows) out of the body into numbered
+/// appendices (phụ lục), leaving a sentence in their place that says how many rows and where
+/// they are.
+fn appendices(mut sections: Vec<Section>, lang: Lang) -> (Vec<Section>, Vec<Section>) {
+    let mut out = Vec::new();
+    for s in &mut sections {
+        let (long, short): (Vec<Table>, Vec<Table>) =
+            std::mem::take(&mut s.tables).into_iter().partition(|t| t.rows.len() > APPENDIX_ROWS);
+        s.tables = short;
+        for t in long {
+            let n = out.len() + 1;
+            s.paragraphs.push(match lang {
+                Lang::Vi => format!("{} ({} dòng): xem Phụ lục {n}.", t.caption, int(t.rows.len() as u64, lang)),
+                Lang::En => format!("{} ({} rows): see Appendix {n}.", t.caption, int(t.rows.len() as u64, lang)),
+            });
+            out.push(Section {
+                heading: match lang {
+                    Lang::Vi => format!("Phụ lục {n}. {}", t.caption),
+                    Lang::En => format!("Appendix {n}. {}", t.caption),
+                },
+                paragraphs: vec![match lang {
+                    Lang::Vi => format!("(Kèm theo báo cáo; {}.)", s.heading),
+                    Lang::En => format!("(Attached to the report; {}.)", s.heading),
+                }],
+                charts: Vec::new(),
+                tables: vec![t],
+            });
+        }
+    }
+    (out, sections)
+}
+
+/// The longest table kept in the body of a report; longer ones go to an appendix.
+pub const APPENDIX_ROWS: usize = 25;
 
 /// A target's projection in words: the share projected for the target year and what it rests
 /// on (the least-squares line through the years under the same rules, or the titles already

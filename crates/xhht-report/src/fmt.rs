@@ -46,9 +46,35 @@ pub(crate) fn dec(d: Decimal, lang: Lang) -> String {
     out
 }
 
-/// A percentage or a dash.
+/// A percentage with exactly two decimals (rounded half away from zero), so every share of a
+/// report reads alike ("25,00%", "75,80%", "75,95%"), or a dash.
 pub(crate) fn pct(d: Option<Decimal>, lang: Lang) -> String {
-    d.map_or_else(|| "—".to_owned(), |d| format!("{}%", dec(d, lang)))
+    d.map_or_else(
+        || "—".to_owned(),
+        |d| {
+            let mut d = d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            d.rescale(2);
+            let s = d.abs().to_string();
+            let (whole, frac) = s.split_once('.').unwrap_or((&s, "00"));
+            let w = whole.parse::<u64>().map_or_else(|_| whole.to_owned(), |n| int(n, lang));
+            let sign = if d.is_sign_negative() && !d.is_zero() { "-" } else { "" };
+            format!("{sign}{w}{}{frac}%", t(lang, ",", "."))
+        },
+    )
+}
+
+/// A day written out as Decree 30/2020 (Appendix I) asks in Vietnamese — "ngày 06 tháng 12 năm
+/// 2026", with a leading zero for days below 10 and for January and February — or "6 December
+/// 2026" in English.
+pub(crate) fn long_date(d: NaiveDate, lang: Lang) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::Vi => {
+            let month = if d.month() < 3 { format!("{:02}", d.month()) } else { d.month().to_string() };
+            format!("ngày {:02} tháng {month} năm {}", d.day(), d.year())
+        }
+        Lang::En => format!("{} {}", d.day(), d.format("%B %Y")),
+    }
 }
 
 /// A date.
@@ -81,7 +107,20 @@ mod tests {
         assert_eq!(int(12, Lang::Vi), "12");
         assert_eq!(dec(Decimal::new(123_456_789, 2), Lang::Vi), "1.234.567,89");
         assert_eq!(dec(Decimal::new(855, 1), Lang::En), "85.5");
-        assert_eq!(pct(Some(Decimal::new(8550, 2)), Lang::Vi), "85,5%");
+        assert_eq!(pct(Some(Decimal::new(8550, 2)), Lang::Vi), "85,50%");
+        assert_eq!(pct(Some(Decimal::from(25)), Lang::Vi), "25,00%");
+        assert_eq!(pct(Some(Decimal::new(75_955, 3)), Lang::En), "75.96%");
+        assert_eq!(pct(Some(Decimal::new(-125, 2)), Lang::En), "-1.25%");
+        assert_eq!(pct(Some(Decimal::ONE_HUNDRED), Lang::Vi), "100,00%");
         assert_eq!(pct(None, Lang::Vi), "—");
+    }
+
+    #[test]
+    fn long_dates_follow_decree_30() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
+        assert_eq!(long_date(d(2026, 12, 6), Lang::Vi), "ngày 06 tháng 12 năm 2026");
+        assert_eq!(long_date(d(2026, 2, 5), Lang::Vi), "ngày 05 tháng 02 năm 2026");
+        assert_eq!(long_date(d(2025, 7, 1), Lang::Vi), "ngày 01 tháng 7 năm 2025");
+        assert_eq!(long_date(d(2026, 11, 28), Lang::En), "28 November 2026");
     }
 }

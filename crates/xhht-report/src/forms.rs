@@ -74,11 +74,23 @@ pub fn actor_form(
         }
     }
     let label = |i: usize| LABELS.get(i).map_or("", |l| t(lang, l.1, l.2)).to_owned();
+    // The form goes to the body that synthesises the reports on its day (plan VIII.2).
+    let receiver = xhht_core::issuer::Issuers::can_duoc().on(as_of);
+    let place = receiver.map_or("Cần Đước", |r| r.place.get(lang)).to_owned();
+    let mut recipients: Vec<String> = receiver.map(|r| format!("- {};", r.body.get(lang))).into_iter().collect();
+    recipients.push(t(lang, "- Lưu: VT.", "- Filed: records office.").to_owned());
     Ok(Document {
         lang,
         as_of,
-        place: "Cần Đước".to_owned(),
+        place_date: format!("{place}, {}", crate::fmt::long_date(as_of, lang)),
+        place,
+        parent: None,
         issuer: organisation.1.to_owned(),
+        number: t(lang, "Số: …/BC", "No.: …/BC").to_owned(),
+        recipients,
+        signature: vec![t(lang, "THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF THE UNIT").to_owned()],
+        signer: None,
+        appendices: Vec::new(),
         title: format!(
             "{} {year}",
             t(
@@ -112,10 +124,6 @@ pub fn actor_form(
                 rows,
             }],
         }],
-        place_date: match lang {
-            Lang::Vi => format!("Cần Đước, ngày {}", xhht_core::format_date(as_of, lang)),
-            Lang::En => format!("Cần Đước, {}", xhht_core::format_date(as_of, lang)),
-        },
     })
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use xhht_core::Text;
 
 /// The version of the report JSON schema. Bump it when a field changes meaning or disappears.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Which report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -462,8 +462,9 @@ pub struct Report {
     pub scope_name: Text,
     /// The plan: id, number, title.
     pub plan: (String, String, Text),
-    /// The issuing body and signer (for the administrative layout).
-    pub issuer: Text,
+    /// Who issues it: the letterhead in force on `as_of` (body, number symbol, place, recipients,
+    /// signatory), from the deployment's configuration.
+    pub issuer: xhht_core::issuer::Issuer,
     /// A notice to print first (synthetic data, illustrative mappings).
     pub notice: Option<Text>,
     /// The rulebooks used.

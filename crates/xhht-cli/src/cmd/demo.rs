@@ -81,7 +81,14 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
         if year > last {
             continue;
         }
-        let opts = BuildOptions { kind, year, as_of: today, scope: Scope::District, notice: Some(data.notice.clone()) };
+        let opts = BuildOptions {
+            kind,
+            year,
+            as_of: today,
+            scope: Scope::District,
+            notice: Some(data.notice.clone()),
+            issuer: None,
+        };
         let report = app.report_from_history(&history, &opts)?;
         for ext in ["md", "html", "json", "csv", "xlsx", "docx"] {
             written.extend(write_report(&report, o.lang, ext, &args.out.join(format!("{stem}.{ext}")))?);
@@ -93,7 +100,14 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
     // The summary: target progress this year.
     let report = app.report_from_history(
         &history,
-        &BuildOptions { kind: ReportKind::Annual, year: last, as_of: today, scope: Scope::District, notice: None },
+        &BuildOptions {
+            kind: ReportKind::Annual,
+            year: last,
+            as_of: today,
+            scope: Scope::District,
+            notice: None,
+            issuer: None,
+        },
     )?;
     // Closed in the runtime: SQLite's last connection checkpoints the write-ahead log into the file.
     rt.block_on(app.close());

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 /// Every table as `(name, CSV text)`.
 pub fn render(doc: &Document) -> Result<Vec<(String, String)>> {
     let mut out = Vec::new();
-    for s in &doc.sections {
+    for s in doc.all_sections() {
         for t in &s.tables {
             let mut w = ::csv::Writer::from_writer(Vec::new());
             let err = |e: ::csv::Error| Error::Render { format: "csv", message: e.to_string() };
@@ -47,15 +47,8 @@ mod tests {
             ],
         };
         let doc = Document {
-            lang: Lang::Vi,
-            as_of: NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or(NaiveDate::MIN),
-            place: String::new(),
-            issuer: String::new(),
-            title: String::new(),
-            subtitle: Vec::new(),
-            notice: None,
             sections: vec![Section { tables: vec![table], ..Section::default() }],
-            place_date: String::new(),
+            ..Document::blank(Lang::Vi, NaiveDate::from_ymd_opt(2026, 12, 6).unwrap_or(NaiveDate::MIN))
         };
         let out = super::render(&doc).unwrap_or_default();
         assert_eq!(out[0].1, "name,change\n\"'=HYPERLINK(\"\"http://x/\"\",\"\"x\"\")\",-2.5\n'@SUM(1),-3\n");

@@ -4,8 +4,8 @@
 //! - A4 portrait; margins top 20 mm, bottom 20 mm, left 30 mm, right 15 mm; Times New Roman
 //!   throughout; body 14 pt, tables 12 pt; page numbers centred in the header from page 2.
 //! - The heading block, a borderless two-column table: on the left the issuing body (upper
-//!   case, bold, 13 pt) with a short rule under it and "Số: …/BC-BCĐ"; on the right the
-//!   national title "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (upper case, bold, 12 pt), the motto
+//!   case, bold, 13 pt) under the body it belongs to (upper case, 13 pt), a short rule, and the
+//!   number symbol of the issuer in force ("Số: …/BC-BCĐ"); on the right the national title "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (upper case, bold, 12 pt), the motto
 //!   "Độc lập - Tự do - Hạnh phúc" (bold, 13 pt) with a rule as long as the motto, and the place
 //!   and date in italics in the long form ("Cần Đước, ngày 28 tháng 11 năm 2026").
 //! - The kind "BÁO CÁO" and the title, centred, bold, upper case, with a short rule under them.
@@ -15,13 +15,16 @@
 //! - Charts: docx-rs writes no native charts; a section with charts says how many it has and
 //!   points to the XLSX (editable Excel charts) and HTML versions, which draw them.
 //! - The signature block, a borderless two-column table: on the left "Nơi nhận:" (bold italic,
-//!   12 pt) and the recipients (11 pt); on the right "TM. BAN CHỈ ĐẠO" / "TRƯỞNG BAN" (bold,
-//!   upper case) with room to sign and a dotted line for the signer's name.
+//!   12 pt) and the recipients (11 pt); on the right the signatory lines of the issuer in force
+//!   (e.g. "TM. BAN CHỈ ĐẠO" / "TRƯỞNG BAN", bold, upper case), room to sign, and the signer's
+//!   name when the deployment sets it.
+//! - The appendices (phụ lục) after the signature, from a new page: each long list the body
+//!   summarises, under a centred heading.
 //!
 //! English documents use the same layout with English words. No clock is read: the document
 //! properties carry the report's "as of" day.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, Header, HeightRule, LineSpacing, LineSpacingType, PageMargin, PageNum,
     Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table,
@@ -191,35 +194,21 @@ fn borderless(cells: Vec<TableCell>, grid: Vec<usize>) -> Table {
         .align(TableAlignmentType::Center)
 }
 
-/// "Cần Đước, ngày 28/11/2026" → "Cần Đước, ngày 28 tháng 11 năm 2026"; "Cần Đước, 2026-11-28"
-/// → "Cần Đước, 28 November 2026". Days below 10 and the months January and February are
-/// written with a leading zero in Vietnamese, as Nghị định 30/2020 asks. A line without a date
-/// is returned unchanged.
-pub fn long_place_date(place_date: &str, lang: Lang) -> String {
-    let Some(day) = crate::render::xlsx::as_of_line(place_date) else { return place_date.to_owned() };
-    let place = place_date.rsplit_once(',').map_or_else(|| place_date.trim().to_owned(), |(p, _)| p.trim().to_owned());
-    match lang {
-        Lang::Vi => {
-            let month = if day.month() < 3 { format!("{:02}", day.month()) } else { day.month().to_string() };
-            format!("{place}, ngày {:02} tháng {month} năm {}", day.day(), day.year())
-        }
-        Lang::En => format!("{place}, {} {}", day.day(), day.format("%B %Y")),
-    }
-}
-
 fn heading_block(doc: &Document, day_line: &str) -> Table {
     let lang = doc.lang;
     let issuer = look(26).bold();
     let nation = look(24).bold();
     let motto_look = look(26).bold();
     let motto = l(lang, "Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness");
-    let left = cell(HEAD_LEFT)
+    let mut left = cell(HEAD_LEFT);
+    if let Some(parent) = &doc.parent {
+        let plain = look(26);
+        left = left.add_paragraph(lines_para(&balanced_lines(&parent.to_uppercase(), plain, HEAD_LEFT - 400), plain));
+    }
+    let left = left
         .add_paragraph(lines_para(&balanced_lines(&doc.issuer.to_uppercase(), issuer, HEAD_LEFT - 400), issuer))
         .add_paragraph(rule(HEAD_LEFT / 3, HEAD_LEFT))
-        .add_paragraph(
-            para(l(lang, "Số: …/BC-BCĐ", "No.: …/BC-BCĐ"), look(26), AlignmentType::Center)
-                .line_spacing(spacing(120, 0)),
-        );
+        .add_paragraph(para(&doc.number, look(26), AlignmentType::Center).line_spacing(spacing(120, 0)));
     let right = cell(HEAD_RIGHT)
         .add_paragraph(para(
             l(lang, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIETNAM"),
@@ -275,34 +264,33 @@ fn charts_sentence(charts: usize, lang: Lang) -> String {
     }
 }
 
-fn signature_block(lang: Lang) -> Table {
+fn signature_block(doc: &Document) -> Table {
+    let lang = doc.lang;
     let small = look(22);
     let mut left = cell(SIGN_LEFT).add_paragraph(para(
         l(lang, "Nơi nhận:", "Recipients:"),
         look(24).bold().italic(),
         AlignmentType::Left,
     ));
-    let recipients: &[&str] = match lang {
-        Lang::Vi => &["- Sở GD&ĐT;", "- UBND tỉnh;", "- Lưu: VT."],
-        Lang::En => {
-            &["- Department of Education and Training;", "- Provincial People's Committee;", "- Filed: Records office."]
-        }
-    };
-    for r in recipients {
+    for r in &doc.recipients {
         left = left.add_paragraph(para(r, small, AlignmentType::Left));
     }
     let signer = look(BODY).bold();
-    let mut right = cell(SIGN_RIGHT)
-        .add_paragraph(para(
-            l(lang, "TM. BAN CHỈ ĐẠO", "ON BEHALF OF THE STEERING COMMITTEE"),
-            signer,
-            AlignmentType::Center,
-        ))
-        .add_paragraph(para(l(lang, "TRƯỞNG BAN", "HEAD"), signer, AlignmentType::Center));
-    for _ in 0..5 {
+    let mut right = cell(SIGN_RIGHT);
+    for line in &doc.signature {
+        right = right.add_paragraph(para(&line.to_uppercase(), signer, AlignmentType::Center));
+    }
+    right = right.add_paragraph(para(
+        l(lang, "(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)"),
+        look(26).italic(),
+        AlignmentType::Center,
+    ));
+    for _ in 0..4 {
         right = right.add_paragraph(para("", look(BODY), AlignmentType::Center));
     }
-    right = right.add_paragraph(para("……………………………", signer, AlignmentType::Center));
+    if let Some(name) = &doc.signer {
+        right = right.add_paragraph(para(name, signer, AlignmentType::Center));
+    }
     borderless(vec![left, right], vec![SIGN_LEFT, SIGN_RIGHT])
 }
 
@@ -314,7 +302,7 @@ fn created(day: Option<NaiveDate>) -> String {
 /// The document as a DOCX file.
 pub fn render(doc: &Document) -> Result<Vec<u8>> {
     let lang = doc.lang;
-    let day = crate::render::xlsx::as_of_line(&doc.place_date);
+    let day = Some(doc.as_of);
     let page_number = Header::new().add_paragraph(
         Paragraph::new().add_page_num(PageNum::new()).align(AlignmentType::Center).fonts(fonts()).size(BODY),
     );
@@ -337,7 +325,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
         .created_at(&created(day))
         .updated_at(&created(day));
 
-    d = d.add_table(heading_block(doc, &long_place_date(&doc.place_date, lang)));
+    d = d.add_table(heading_block(doc, &doc.place_date));
     let title = title_lines(doc);
     for (i, line) in title.iter().enumerate() {
         let before = if i == 0 { 360 } else { 0 };
@@ -379,7 +367,21 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
         }
     }
     d = d.add_paragraph(para("", look(BODY), AlignmentType::Left).line_spacing(spacing(240, 0)));
-    d = d.add_table(signature_block(lang));
+    d = d.add_table(signature_block(doc));
+    for (n, a) in doc.appendices.iter().enumerate() {
+        let heading = para(&a.heading, look(BODY).bold(), AlignmentType::Center).keep_next(true);
+        d = d.add_paragraph(if n == 0 {
+            heading.page_break_before(true)
+        } else {
+            heading.line_spacing(spacing(360, 0))
+        });
+        for p in &a.paragraphs {
+            d = d.add_paragraph(para(p, look(26).italic(), AlignmentType::Center).keep_next(true));
+        }
+        for t in &a.tables {
+            d = d.add_table(data_table(t, lang));
+        }
+    }
 
     let mut xml = d.build();
     let document = String::from_utf8(xml.document).map_err(err)?;
@@ -545,15 +547,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_date_is_written_long() {
-        assert_eq!(long_place_date("Cần Đước, ngày 28/11/2026", Lang::Vi), "Cần Đước, ngày 28 tháng 11 năm 2026");
-        assert_eq!(long_place_date("Cần Đước, ngày 05/02/2026", Lang::Vi), "Cần Đước, ngày 05 tháng 02 năm 2026");
-        assert_eq!(long_place_date("Cần Đước, ngày 01/07/2025", Lang::Vi), "Cần Đước, ngày 01 tháng 7 năm 2025");
-        assert_eq!(long_place_date("Cần Đước, 2026-11-28", Lang::En), "Cần Đước, 28 November 2026");
-        assert_eq!(long_place_date("Cần Đước", Lang::Vi), "Cần Đước");
-    }
-
-    #[test]
     fn properties_are_put_in_the_schema_order() {
         let xml = concat!(
             r#"<w:p><w:pPr><w:rPr><w:sz w:val="26" /><w:b /><w:rFonts w:ascii="T" /></w:rPr><w:jc w:val="center" />"#,
@@ -578,15 +571,8 @@ mod tests {
     #[test]
     fn the_title_is_split_after_the_kind() {
         let mut d = crate::doc::Document {
-            lang: Lang::Vi,
-            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
-            place: "Cần Đước".into(),
-            issuer: String::new(),
             title: "BÁO CÁO SƠ KẾT PHONG TRÀO 2023–2025".into(),
-            subtitle: Vec::new(),
-            notice: None,
-            sections: Vec::new(),
-            place_date: String::new(),
+            ..crate::doc::Document::blank(Lang::Vi, chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap())
         };
         assert_eq!(title_lines(&d), ["BÁO CÁO", "SƠ KẾT PHONG TRÀO 2023–2025"]);
         d.lang = Lang::En;

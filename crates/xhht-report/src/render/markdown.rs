@@ -1,5 +1,7 @@
 //! Markdown.
 
+use xhht_core::Lang;
+
 use crate::doc::{Cell, Document, Table};
 
 fn escape(s: &str) -> String {
@@ -28,10 +30,42 @@ fn table(out: &mut String, t: &Table, doc: &Document) {
     out.push('\n');
 }
 
-/// The document as Markdown (UTF-8).
+fn section(out: &mut String, s: &crate::doc::Section, doc: &Document) {
+    out.push_str(&format!("## {}\n\n", s.heading));
+    for p in &s.paragraphs {
+        out.push_str(&format!("{p}\n\n"));
+    }
+    for t in &s.tables {
+        table(out, t, doc);
+    }
+}
+
+/// The document as Markdown (UTF-8), in the layout of Decree 30/2020: the heading block (the
+/// body above, the issuer, the number symbol; the national title, the motto, the place and
+/// date) as a two-column table, the title, the body, "Nơi nhận" beside the signature block,
+/// then the appendices.
 pub fn render(doc: &Document) -> String {
+    let (nation, motto, recipients, sign_here) = match doc.lang {
+        Lang::Vi => (
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "Nơi nhận:",
+            "(Ký, ghi rõ họ tên, đóng dấu)",
+        ),
+        Lang::En => (
+            "SOCIALIST REPUBLIC OF VIETNAM",
+            "Independence - Freedom - Happiness",
+            "Recipients:",
+            "(Signature, full name, seal)",
+        ),
+    };
+    let mut left: Vec<String> = doc.parent.iter().map(|p| escape(&p.to_uppercase())).collect();
+    left.push(format!("**{}**", escape(&doc.issuer.to_uppercase())));
+    left.push(escape(&doc.number));
+    let right = [format!("**{nation}**"), format!("**{motto}**"), format!("_{}_", escape(&doc.place_date))];
     let mut out = String::new();
-    out.push_str(&format!("{}\n\n# {}\n\n", doc.issuer, doc.title));
+    out.push_str(&format!("| {} | {} |\n|:---:|:---:|\n\n", left.join("<br>"), right.join("<br>")));
+    out.push_str(&format!("# {}\n\n", doc.title));
     if let Some(n) = &doc.notice {
         out.push_str(&format!("> **{}**\n\n", escape(n)));
     }
@@ -40,14 +74,20 @@ pub fn render(doc: &Document) -> String {
     }
     out.push('\n');
     for s in &doc.sections {
-        out.push_str(&format!("## {}\n\n", s.heading));
-        for p in &s.paragraphs {
-            out.push_str(&format!("{p}\n\n"));
-        }
-        for t in &s.tables {
-            table(&mut out, t, doc);
-        }
+        section(&mut out, s, doc);
     }
-    out.push_str(&format!("---\n\n_{}_\n", doc.place_date));
+    let mut sign: Vec<String> = doc.signature.iter().map(|l| format!("**{}**", escape(&l.to_uppercase()))).collect();
+    sign.push(format!("_{sign_here}_"));
+    sign.push("<br><br>".to_owned());
+    if let Some(name) = &doc.signer {
+        sign.push(format!("**{}**", escape(name)));
+    }
+    let mut to = vec![format!("**_{recipients}_**")];
+    to.extend(doc.recipients.iter().map(|r| escape(r)));
+    out.push_str(&format!("| {} | {} |\n|:---|:---:|\n\n", to.join("<br>"), sign.join("<br>")));
+    for s in &doc.appendices {
+        out.push_str("---\n\n");
+        section(&mut out, s, doc);
+    }
     out
 }

@@ -25,7 +25,7 @@
 //!   says); if none does, its numbers are written on a sheet of their own.
 //!
 //! The document properties are set from the document (title, issuer) and the creation date is
-//! the report's "as of" day read from [`Document::place_date`], never the clock. The ZIP
+//! the report's "as of" day ([`Document::as_of`]), never the clock. The ZIP
 //! entries carry a fixed timestamp, so the same document gives the same bytes.
 
 use std::collections::HashSet;
@@ -65,15 +65,6 @@ fn l(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
         Lang::Vi => vi,
         Lang::En => en,
     }
-}
-
-/// The report's "as of" day, read from the place-and-date line (`…, ngày dd/mm/yyyy` in
-/// Vietnamese, `…, yyyy-mm-dd` in English): its last date-shaped word.
-pub(crate) fn as_of_line(place_date: &str) -> Option<NaiveDate> {
-    place_date.split_whitespace().rev().find_map(|w| {
-        let w = w.trim_matches(|c: char| !c.is_ascii_digit());
-        NaiveDate::parse_from_str(w, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(w, "%Y-%m-%d")).ok()
-    })
 }
 
 /// An Excel-safe sheet name for `wanted`, unique among `taken` (compared without case, as Excel
@@ -213,7 +204,7 @@ fn holds_bars(t: &Table, bars: &[(String, Option<Decimal>)]) -> bool {
 fn plan_sheets(doc: &Document, taken: &mut HashSet<String>) -> Vec<Sheet> {
     let lang = doc.lang;
     let mut sheets: Vec<Sheet> = Vec::new();
-    for s in &doc.sections {
+    for s in doc.all_sections() {
         for t in &s.tables {
             sheets.push(Sheet { name: sheet_name(&t.name, taken), table: t.clone(), charts: Vec::new() });
         }
@@ -537,7 +528,7 @@ fn write_report_sheet(ws: &mut Worksheet, doc: &Document, sheets: &[Sheet], f: &
         put(ws, &mut r, n, &f.notice)?;
     }
     let mut next_sheet = 0usize;
-    for s in &doc.sections {
+    for s in doc.all_sections() {
         put(ws, &mut r, "", &f.para)?;
         put(ws, &mut r, &s.heading, &f.bold)?;
         for p in &s.paragraphs {
@@ -587,10 +578,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
         .set_subject(doc.subtitle.first().map_or("", String::as_str))
         .set_comment(doc.notice.as_deref().unwrap_or(""));
     // The creation date is the report's as-of day (never the clock); without one, a fixed day.
-    let created = match as_of_line(&doc.place_date) {
-        Some(d) => excel_date(d)?,
-        None => ExcelDateTime::from_ymd(2000, 1, 1).map_err(err)?,
-    };
+    let created = excel_date(doc.as_of)?;
     props = props.set_creation_datetime(&created);
     wb.set_properties(&props);
     {

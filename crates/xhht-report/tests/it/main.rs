@@ -81,6 +81,6 @@ pub(crate) fn records() -> Records<'static> {
 pub(crate) fn report(kind: ReportKind, year: i32, scope: Scope) -> Report {
     let (ds, results, engines) = world();
     let records = records();
-    let opts = BuildOptions { kind, year, as_of: today(), scope, notice: Some(ds.notice.clone()) };
+    let opts = BuildOptions { kind, year, as_of: today(), scope, notice: Some(ds.notice.clone()), issuer: None };
     build(&records, results, engines, Plan::can_duoc_2024(), &opts).unwrap()
 }

@@ -147,7 +147,14 @@ fn an_annual_report_from_stored_digests_is_the_report_from_the_results() {
             Scope::Organisation { code: org.clone() },
             Scope::Actor { id: actor.clone() },
         ] {
-            let opts = BuildOptions { kind: ReportKind::Annual, year, as_of: crate::today(), scope, notice: None };
+            let opts = BuildOptions {
+                kind: ReportKind::Annual,
+                year,
+                as_of: crate::today(),
+                scope,
+                notice: None,
+                issuer: None,
+            };
             let want = build(&records, results, engines, plan, &opts).unwrap();
             // Without the register of people: the few listed are looked up afterwards.
             let light = Records { people: &[], ..records };
@@ -171,6 +178,7 @@ fn an_annual_report_from_stored_digests_is_the_report_from_the_results() {
         as_of: crate::today(),
         scope: Scope::District,
         notice: None,
+        issuer: None,
     };
     assert!(build_from_digests(&records, &digests, engines, plan, &phase).is_err(), "a phase review needs results");
 }
@@ -183,7 +191,14 @@ fn a_scope_that_names_nothing_on_record_is_refused_from_results_and_from_digests
     let digests: Vec<_> = results.iter().map(|r| digest(r, &records, engines).unwrap()).collect();
     let plan = xhht_core::plan::Plan::can_duoc_2024();
     let light = Records { people: &[], ..records };
-    let opts = |scope| BuildOptions { kind: ReportKind::Annual, year: 2026, as_of: today(), scope, notice: None };
+    let opts = |scope| BuildOptions {
+        kind: ReportKind::Annual,
+        year: 2026,
+        as_of: today(),
+        scope,
+        notice: None,
+        issuer: None,
+    };
     for (scope, shown) in [
         (Scope::Actor { id: "actor.../../x".into() }, "actor:../../x"),
         (Scope::Actor { id: "actor.nope".into() }, "actor:nope"),
