@@ -5,17 +5,25 @@
 //!   throughout; body 14 pt, tables 12 pt; page numbers centred in the header from page 2.
 //! - The heading block, a borderless two-column table: on the left the issuing body (upper
 //!   case, bold, 13 pt) under the body it belongs to (upper case, 13 pt), a short rule, and the
-//!   number symbol of the issuer in force ("Số: …/BC-BCĐ"); on the right the national title "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (upper case, bold, 12 pt), the motto
-//!   "Độc lập - Tự do - Hạnh phúc" (bold, 13 pt) with a rule as long as the motto, and the place
-//!   and date in italics in the long form ("Cần Đước, ngày 28 tháng 11 năm 2026").
+//!   number symbol of the issuer in force ("Số: …/BC-BCĐ"); on the right the national title
+//!   "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (upper case, bold, 12 pt), the motto "Độc lập - Tự do -
+//!   Hạnh phúc" (bold, 13 pt) with a rule as long as the motto, and the place and date in
+//!   italics in the long form ("Tây Ninh, ngày 28 tháng 11 năm 2026"). The names are broken
+//!   into even lines where a clerk breaks them (module `lines`: "BAN CHỈ ĐẠO XÂY DỰNG / XÃ HỘI HỌC
+//!   TẬP", never inside "XÂY DỰNG"), and the words of each line are bound by no-break spaces,
+//!   so a word processor with a wider font wraps between words, not inside one.
 //! - The kind "BÁO CÁO" and the title, centred, bold, upper case, with a short rule under them.
 //! - The lines under the title, the notice in a bordered paragraph, then the sections: headings
 //!   bold, paragraphs justified with a first-line indent; each table with a numbered caption,
 //!   borders, and a bold header row repeated on every page.
-//! - Charts: docx-rs writes no native charts; a section with charts says how many it has and
-//!   points to the XLSX (editable Excel charts) and HTML versions, which draw them.
-//! - The signature block, a borderless two-column table: on the left "Nơi nhận:" (bold italic,
-//!   12 pt) and the recipients (11 pt); on the right the signatory lines of the issuer in force
+//! - Charts: docx-rs writes no native charts, so each chart of a section is the HTML's SVG
+//!   chart rasterised ([`super::png`]) into a PNG image 16 cm wide (about 175 dpi), centred
+//!   after the section's paragraphs and kept with its caption below it, "Biểu đồ N. …"
+//!   ("Chart N. …"), numbered through the document. Each picture has its own drawing id and
+//!   relationship id (docx-rs would number them from a process-wide counter), so the same
+//!   document gives the same bytes. The XLSX has the same charts as editable Excel charts.
+//! - The signature block, a borderless two-column table kept on one page: on the left "Nơi
+//!   nhận:" (bold italic, 12 pt) and the recipients (11 pt); on the right the signatory lines of the issuer in force
 //!   (e.g. "TM. BAN CHỈ ĐẠO" / "TRƯỞNG BAN", bold, upper case), room to sign, and the signer's
 //!   name when the deployment sets it.
 //! - The appendices (phụ lục) after the signature, from a new page: each long list the body
@@ -27,13 +35,14 @@
 use chrono::NaiveDate;
 use docx_rs::{
     AlignmentType, BorderType, BreakType, Docx, Header, HeightRule, LineSpacing, LineSpacingType, PageMargin, PageNum,
-    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Table,
-    TableAlignmentType, TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, Run, RunFonts, SpecialIndentType,
+    Table, TableAlignmentType, TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow,
     VAlignType, WidthType,
 };
 use xhht_core::Lang;
 
-use crate::doc::{Cell, Document, Table as DocTable};
+use super::png;
+use crate::doc::{Cell, Chart, Document, Table as DocTable};
 use crate::error::{Error, Result};
 
 /// The font of every run.
@@ -66,9 +75,11 @@ const SIGN_RIGHT: usize = TEXT_W - SIGN_LEFT;
 const HEADER_ROW_MARK: &str = "<w:trHeight w:val=\"1\" w:hRule=\"atLeast\" />";
 const HEADER_ROW_XML: &str = "<w:tblHeader />";
 
+mod lines;
 mod table;
 
-use table::{balanced_lines, data_table, lines_para};
+use lines::{balanced_lines, bind};
+use table::{data_table, lines_para};
 
 fn err(message: impl ToString) -> Error {
     Error::Render { format: "docx", message: message.to_string() }
@@ -187,11 +198,17 @@ fn cell(width: usize) -> TableCell {
 }
 
 fn borderless(cells: Vec<TableCell>, grid: Vec<usize>) -> Table {
-    Table::without_borders(vec![TableRow::new(cells)])
+    Table::without_borders(vec![TableRow::new(cells).cant_split()])
         .set_grid(grid)
         .width(TEXT_W, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
         .align(TableAlignmentType::Center)
+}
+
+/// A name of the heading block in upper case, broken into lines (see [`balanced_lines`]), each
+/// line's words bound ([`bind`]).
+fn name_lines(name: &str, lk: Look) -> Vec<String> {
+    balanced_lines(&name.to_uppercase(), lk, HEAD_LEFT - 400).iter().map(|l| bind(l)).collect()
 }
 
 fn heading_block(doc: &Document, day_line: &str) -> Table {
@@ -203,10 +220,10 @@ fn heading_block(doc: &Document, day_line: &str) -> Table {
     let mut left = cell(HEAD_LEFT);
     if let Some(parent) = &doc.parent {
         let plain = look(26);
-        left = left.add_paragraph(lines_para(&balanced_lines(&parent.to_uppercase(), plain, HEAD_LEFT - 400), plain));
+        left = left.add_paragraph(lines_para(&name_lines(parent, plain), plain));
     }
     let left = left
-        .add_paragraph(lines_para(&balanced_lines(&doc.issuer.to_uppercase(), issuer, HEAD_LEFT - 400), issuer))
+        .add_paragraph(lines_para(&name_lines(&doc.issuer, issuer), issuer))
         .add_paragraph(rule(HEAD_LEFT / 3, HEAD_LEFT))
         .add_paragraph(para(&doc.number, look(26), AlignmentType::Center).line_spacing(spacing(120, 0)));
     let right = cell(HEAD_RIGHT)
@@ -248,20 +265,48 @@ fn notice(text: &str) -> Paragraph {
     p
 }
 
-/// One sentence saying how many charts a section has and where to see them.
-fn charts_sentence(charts: usize, lang: Lang) -> String {
-    match (lang, charts) {
-        (Lang::Vi, n) => format!(
-            "Mục này có {n} biểu đồ, xem trong bản XLSX (biểu đồ Excel, chỉnh sửa được) hoặc bản HTML của báo cáo."
-        ),
-        (Lang::En, 1) => {
-            "This section has 1 chart; see it in the XLSX (an editable Excel chart) or HTML version of the report."
-                .to_owned()
-        }
-        (Lang::En, n) => format!(
-            "This section has {n} charts; see them in the XLSX (editable Excel charts) or HTML version of the report."
-        ),
+/// The width a chart is drawn at on the page: 16 cm, in EMU (360,000 a centimetre).
+const CHART_EMU: u32 = 16 * 360_000;
+/// The width of a chart's image in pixels: 16 cm at about 175 dpi.
+const CHART_PX: u32 = 1_100;
+
+/// A chart as an image as wide as the text, centred, kept with its caption below it.
+fn chart_paragraphs(chart: &Chart, no: usize, lang: Lang) -> Result<[Paragraph; 2]> {
+    let png = png::chart(chart, lang, CHART_PX)?;
+    let height = u64::from(CHART_EMU) * u64::from(png.height) / u64::from(png.width.max(1));
+    let height = u32::try_from(height).map_err(|_| err(format!("chart {no} is too tall")))?;
+    let pic =
+        Pic::new_with_dimensions(png.bytes, png.width, png.height).size(CHART_EMU, height).id(format!("rIdChart{no}"));
+    let image = Paragraph::new()
+        .add_run(Run::new().add_image(pic))
+        .align(AlignmentType::Center)
+        .line_spacing(spacing(200, 60))
+        .keep_next(true);
+    let caption = Paragraph::new()
+        .add_run(run(&format!("{} {no}. ", l(lang, "Biểu đồ", "Chart")), look(26).bold()))
+        .add_run(run(chart.caption(), look(26).bold()))
+        .align(AlignmentType::Center)
+        .fonts(fonts())
+        .size(26)
+        .line_spacing(spacing(0, 200));
+    Ok([image, caption])
+}
+
+/// `xml` with each picture's `wp:docPr` given its own id and a name (docx-rs gives every
+/// picture id 1, which Word may report as a damaged file).
+fn number_pictures(xml: &str, lang: Lang) -> String {
+    const DOC_PR: &str = "<wp:docPr id=\"1\" name=\"Figure\" />";
+    let mut out = String::with_capacity(xml.len());
+    let mut parts = xml.split(DOC_PR);
+    if let Some(first) = parts.next() {
+        out.push_str(first);
     }
+    for (n, part) in parts.enumerate() {
+        let no = n + 1;
+        out.push_str(&format!("<wp:docPr id=\"{no}\" name=\"{} {no}\" />", l(lang, "Biểu đồ", "Chart")));
+        out.push_str(part);
+    }
+    out
 }
 
 fn signature_block(doc: &Document) -> Table {
@@ -342,14 +387,17 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
     if let Some(n) = &doc.notice {
         d = d.add_paragraph(notice(n));
     }
-    let mut table_no = 0usize;
+    let (mut table_no, mut chart_no) = (0usize, 0usize);
     for s in &doc.sections {
         d = d.add_paragraph(body(&s.heading, look(BODY).bold()).line_spacing(spacing(120, 120)).keep_next(true));
         for p in &s.paragraphs {
             d = d.add_paragraph(body(p, look(BODY)));
         }
-        if !s.charts.is_empty() {
-            d = d.add_paragraph(body(&charts_sentence(s.charts.len(), lang), look(26).italic()));
+        for c in &s.charts {
+            chart_no += 1;
+            for p in chart_paragraphs(c, chart_no, lang)? {
+                d = d.add_paragraph(p);
+            }
         }
         for t in &s.tables {
             table_no += 1;
@@ -385,7 +433,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
 
     let mut xml = d.build();
     let document = String::from_utf8(xml.document).map_err(err)?;
-    xml.document = canonical(&document.replace(HEADER_ROW_MARK, HEADER_ROW_XML)).into_bytes();
+    xml.document = canonical(&number_pictures(&document.replace(HEADER_ROW_MARK, HEADER_ROW_XML), lang)).into_bytes();
     xml.styles = canonical(&String::from_utf8(xml.styles).map_err(err)?).into_bytes();
     for h in &mut xml.headers {
         *h = canonical(&String::from_utf8(std::mem::take(h)).map_err(err)?).into_bytes();

@@ -4,5 +4,6 @@ pub mod csv;
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod png;
 pub mod svg;
 pub mod xlsx;

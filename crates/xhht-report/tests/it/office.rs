@@ -31,6 +31,14 @@ fn zip_entry(bytes: &[u8], name: &str) -> String {
     s
 }
 
+fn zip_bytes(bytes: &[u8], name: &str) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut f = z.by_name(name).unwrap_or_else(|_| panic!("{name} is in the archive"));
+    let mut out = Vec::new();
+    f.read_to_end(&mut out).unwrap();
+    out
+}
+
 fn zip_names(bytes: &[u8]) -> Vec<String> {
     let z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     z.file_names().map(|n| n.unwrap().into_owned()).collect()
@@ -174,7 +182,13 @@ fn docx_text(xml: &str) -> String {
         rest = &tag[end + 1..];
     }
     out.push_str(rest);
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
+    // Words bound by no-break spaces (the heading block's names) read as words.
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+        .replace('\u{a0}', " ")
 }
 
 #[test]
@@ -247,12 +261,29 @@ fn docx_is_an_administrative_report() {
         let at = text.find(&a.heading).unwrap_or_else(|| panic!("{}", a.heading));
         assert!(at > text.find("Nơi nhận:").unwrap(), "appendices come after the signature: {}", a.heading);
     }
-    // Each section with charts points to the formats that draw them.
-    for s in d.sections.iter().filter(|s| !s.charts.is_empty()) {
-        let sentence = format!("Mục này có {} biểu đồ, xem trong bản XLSX", s.charts.len());
-        let at = text.find(&sentence).unwrap_or_else(|| panic!("{sentence}"));
-        assert!(at > text.find(&s.heading).unwrap(), "{}", s.heading);
+    // Each chart is an image (PNG, 16 cm wide), with its numbered caption, in its section.
+    let charts: Vec<&Chart> = d.sections.iter().flat_map(|s| &s.charts).collect();
+    assert_eq!(charts.len(), 5, "two progress lines, two bar charts, the deadlines");
+    let media: Vec<String> = zip_names(&bytes).into_iter().filter(|n| n.starts_with("word/media/")).collect();
+    assert_eq!(media.len(), charts.len(), "{media:?}");
+    for m in &media {
+        assert!(m.ends_with(".png") && zip_bytes(&bytes, m).starts_with(b"\x89PNG\r\n\x1a\n"), "{m}");
     }
+    assert_eq!(xml.matches("<pic:pic ").count(), charts.len());
+    assert_eq!(xml.matches("<wp:extent cx=\"5760000\"").count(), charts.len(), "as wide as 16 cm");
+    for no in 1..=charts.len() {
+        assert_eq!(xml.matches(&format!("<wp:docPr id=\"{no}\" ")).count(), 1, "picture {no} has its own id");
+    }
+    let mut no = 0;
+    for s in &d.sections {
+        for c in &s.charts {
+            no += 1;
+            let caption = format!("Biểu đồ {no}. {}", c.caption());
+            assert!(lines.contains(&caption.as_str()), "{caption}");
+            assert!(text.find(&caption).unwrap() > text.find(&s.heading).unwrap(), "{caption}");
+        }
+    }
+    assert!(!text.contains("xem trong bản XLSX"), "the charts are drawn, not pointed to");
     // The signature block.
     assert_eq!(d.recipients.last().map(String::as_str), Some("- Lưu: VT."));
     for line in ["Nơi nhận:", "GIÁM ĐỐC", "(Ký, ghi rõ họ tên, đóng dấu)"]
@@ -263,6 +294,12 @@ fn docx_is_an_administrative_report() {
     }
     // Dated by the report, not the clock.
     assert!(zip_entry(&bytes, "docProps/core.xml").contains("2026-11-28T00:00:00Z"));
+}
+
+#[test]
+fn docx_is_the_same_for_the_same_report() {
+    let d = doc(Lang::Vi);
+    assert_eq!(docx::render(&d).unwrap(), docx::render(&d).unwrap());
 }
 
 #[test]
@@ -277,6 +314,7 @@ fn docx_in_english_uses_english_words() {
         "Recipients:",
         "DIRECTOR",
         "Table 1. ",
+        "Chart 1. ",
     ] {
         assert!(text.contains(s), "{s}");
     }
@@ -338,4 +376,89 @@ fn convert(bin: &Path, file: &Path, dir: &Path) -> PathBuf {
         .unwrap();
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     file.with_extension("pdf")
+}
+
+/// The demo district (seed 2024, as `xhht demo` makes it) and its annual report of the last
+/// data year, as the official files it.
+fn district_doc(lang: Lang) -> Document {
+    use std::sync::OnceLock;
+    use xhht_core::plan::Plan;
+    use xhht_demo::{Options, Size, generate};
+    use xhht_report::build::{Options as BuildOptions, Records, build};
+    use xhht_report::model::Report;
+    use xhht_scoring::year::{YearEngines, evaluate_year};
+    static R: OnceLock<Report> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        let ds = generate(Options { size: Size::District, seed: 2024, today: super::today() }).unwrap();
+        let engines = YearEngines::builtin().unwrap();
+        let results: Vec<_> =
+            (ds.first_year..=ds.last_year).map(|y| evaluate_year(&engines, ds.input(y)).unwrap()).collect();
+        let records = Records {
+            areas: &ds.areas,
+            successions: &ds.successions,
+            organisations: &ds.organisations,
+            people: &ds.people,
+            recognitions: &ds.recognitions,
+            submissions: &ds.report_submissions,
+            duty_reports: &ds.duty_reports,
+            reward_proposals: &[],
+        };
+        let opts = BuildOptions {
+            kind: ReportKind::Annual,
+            year: ds.last_year,
+            as_of: super::today(),
+            scope: Scope::District,
+            notice: Some(ds.notice.clone()),
+            issuer: None,
+        };
+        build(&records, &results, &engines, Plan::can_duoc_2024(), &opts).unwrap()
+    });
+    document(r, lang)
+}
+
+/// The pages of a PDF: its page objects (`/Type /Page`, not `/Pages`), as LibreOffice writes
+/// them (uncompressed object dictionaries).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let mut n = 0;
+    for pat in [&b"/Type/Page"[..], &b"/Type /Page"[..]] {
+        n += pdf.windows(pat.len() + 1).filter(|w| w.starts_with(pat) && !w[pat.len()].is_ascii_alphanumeric()).count();
+    }
+    n
+}
+
+#[test]
+fn the_district_report_body_is_under_fifteen_pages() {
+    let Some(bin) = office() else {
+        assert!(
+            std::env::var_os("XHHT_REQUIRE_LIBREOFFICE").is_none(),
+            "XHHT_REQUIRE_LIBREOFFICE is set but neither `libreoffice` nor `soffice` runs"
+        );
+        println!("skipped: neither `libreoffice` nor `soffice` is installed (Debian: libreoffice-writer-nogui)");
+        return;
+    };
+    let started = std::time::Instant::now();
+    let whole = district_doc(Lang::Vi);
+    assert!(!whole.appendices.is_empty(), "the district's long lists are in appendices");
+    let body = Document { appendices: Vec::new(), ..whole.clone() };
+    let dir = out_dir("pages");
+    let mut pages = Vec::new();
+    for (d, stem) in [(&whole, "bao-cao-huyen"), (&body, "bao-cao-huyen-than")] {
+        let file = dir.join(format!("{stem}.docx"));
+        std::fs::write(&file, docx::render(d).unwrap()).unwrap();
+        let pdf = std::fs::read(convert(&bin, &file, &dir)).unwrap();
+        assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000, "{stem}.pdf opens");
+        pages.push(pdf_pages(&pdf));
+    }
+    let (all, body_pages) = (pages[0], pages[1]);
+    eprintln!(
+        "district annual report: body {body_pages} pages, with the appendices {all} pages ({:.1?})",
+        started.elapsed()
+    );
+    assert!(body_pages > 2 && body_pages < 15, "the body (to the signature) takes {body_pages} pages");
+    assert!(all > body_pages, "the appendices follow from a new page: {all} pages in all");
+    if std::env::var_os("XHHT_KEEP_OFFICE").is_some() {
+        eprintln!("kept: {}", dir.display());
+    } else {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

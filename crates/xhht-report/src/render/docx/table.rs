@@ -198,39 +198,6 @@ fn column_widths(t: &DocTable, lang: Lang) -> Vec<usize> {
     widths
 }
 
-/// Splits `text` into as few lines as fit in `width` twips, as even as possible (as a clerk
-/// breaks the issuing body and the title by hand).
-pub(super) fn balanced_lines(text: &str, lk: Look, width: usize) -> Vec<String> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let fill = |limit: usize| -> Vec<String> {
-        let mut lines: Vec<String> = Vec::new();
-        for w in &words {
-            match lines.last_mut() {
-                Some(line) if text_width(&format!("{line} {w}"), lk) <= limit => {
-                    line.push(' ');
-                    line.push_str(w);
-                }
-                _ => lines.push((*w).to_owned()),
-            }
-        }
-        lines
-    };
-    let greedy = fill(width);
-    let n = greedy.len();
-    if n <= 1 {
-        return greedy;
-    }
-    let mut limit = text_width(text, lk) / n;
-    while limit < width {
-        let lines = fill(limit);
-        if lines.len() <= n {
-            return lines;
-        }
-        limit += 60;
-    }
-    greedy
-}
-
 /// A centred paragraph of `lines`, joined by line breaks.
 pub(super) fn lines_para(lines: &[String], lk: Look) -> Paragraph {
     let mut p = Paragraph::new().align(AlignmentType::Center).fonts(fonts()).size(lk.size).line_spacing(spacing(0, 0));
