@@ -42,6 +42,7 @@ pub mod years;
 
 use std::sync::Arc;
 
+use xhht_core::issuer::Issuers;
 use xhht_core::plan::Plan;
 use xhht_scoring::year::YearEngines;
 use xhht_store::Store;
@@ -53,6 +54,9 @@ pub use error::{Error, FieldProblem, Result};
 #[derive(Clone)]
 pub struct App {
     inner: Arc<Inner>,
+    /// Who issues the reports, day by day: the embedded defaults of the plan, or the
+    /// deployment's own ([`App::with_issuers`]).
+    issuers: Option<Arc<Issuers>>,
 }
 
 struct Inner {
@@ -80,7 +84,27 @@ impl App {
     /// The use cases over a store already open.
     pub fn with_store(store: Store) -> Result<App> {
         let engines = YearEngines::builtin()?;
-        Ok(App { inner: Arc::new(Inner { store, engines, plan: Plan::can_duoc_2024() }) })
+        Ok(App { inner: Arc::new(Inner { store, engines, plan: Plan::can_duoc_2024() }), issuers: None })
+    }
+
+    /// The same use cases with the deployment's own letterheads: every report takes the one in
+    /// force on its date (and a report dated when none is in force is refused).
+    pub fn with_issuers(mut self, issuers: Issuers) -> App {
+        self.issuers = Some(Arc::new(issuers));
+        self
+    }
+
+    /// Reads a deployment's letterheads from a TOML file (the shape of
+    /// `crates/xhht-core/data/issuers/can-duoc.toml`; `docs/report-schema.md` says how).
+    pub fn issuers_from_file(path: &std::path::Path) -> Result<Issuers> {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.display().to_string(), source })?;
+        Ok(Issuers::from_toml(&text, &path.display().to_string())?)
+    }
+
+    /// The deployment's letterheads, when it set its own.
+    pub fn issuers(&self) -> Option<&Issuers> {
+        self.issuers.as_deref()
     }
 
     /// The store (records, imports, audit, backups).

@@ -154,7 +154,14 @@ impl App {
         if year < first {
             return Err(Error::invalid("year", format!("the plan's data years start in {first}")));
         }
-        Ok(Options { kind, year, as_of, scope, notice: None, issuer: None })
+        // The deployment's letterhead in force on the day; without its own, the plan's defaults.
+        let issuer = match self.issuers() {
+            Some(issuers) => Some(issuers.on(as_of).cloned().ok_or_else(|| {
+                Error::invalid("issuer", format!("no issuer in the deployment's configuration is in force on {as_of}"))
+            })?),
+            None => None,
+        };
+        Ok(Options { kind, year, as_of, scope, notice: None, issuer })
     }
 
     /// The days a report may be judged on: from 1 January of the plan's first year to 31

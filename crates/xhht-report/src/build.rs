@@ -409,22 +409,24 @@ fn build_inner(
             assumed: s.provenance.is_assumed(),
         })
         .collect();
+    let rulebook_ref = |b: &xhht_core::rulebook::LoadedRulebook| {
+        let version = b.rulebook.version_for_year(year);
+        RulebookRef {
+            id: b.rulebook.id().to_owned(),
+            version: version.map(|v| v.id.clone()).unwrap_or_default(),
+            title: b.rulebook.rulebook.title.clone(),
+            document: version.and_then(|v| v.citation.document.clone()).unwrap_or_default(),
+            content_hash: b.content_hash.clone(),
+        }
+    };
     let mut rulebooks = Vec::new();
     for id in [PLAN_RULEBOOK, "cong-dan-hoc-tap"] {
         if let Ok(b) = set.get(id) {
-            rulebooks.push(RulebookRef {
-                id: id.to_owned(),
-                version: b.rulebook.version_for_year(year).map(|v| v.id.clone()).unwrap_or_default(),
-                content_hash: b.content_hash.clone(),
-            });
+            rulebooks.push(rulebook_ref(b));
         }
     }
     if let Some(b) = set.regime_for(Title::DonViHocTap, Subject::Organisation, year) {
-        rulebooks.push(RulebookRef {
-            id: b.rulebook.id().to_owned(),
-            version: b.rulebook.version_for_year(year).map(|v| v.id.clone()).unwrap_or_default(),
-            content_hash: b.content_hash.clone(),
-        });
+        rulebooks.push(rulebook_ref(b));
     }
     let issuer = issuer_for(opts, plan);
     Ok(Report {
@@ -707,7 +709,22 @@ fn criteria_section(rules: &Rulebook, this: &YearDigest, orgs: &HashMap<&str, &O
     let n_orgs = this.organisations.len() as u64;
     let n_people = this.people();
     let people_meeting: u64 = this.groups.iter().map(|g| g.meeting_criteria).sum();
-    let label = |id: &str| -> Text { rules.indicator(id).map_or_else(|| Text::new(id, id), |(_, i)| i.title.clone()) };
+    // An indicator by the plan's numbering and its words (its id where the plan does not number it).
+    let label = |id: &str| -> Text {
+        rules.indicator(id).map_or_else(
+            || Text::new(id, id),
+            |(_, i)| {
+                let cites = i.citation.plan.as_deref().unwrap_or_default();
+                let number = |lang| crate::doc::plan_number(cites, lang);
+                let (vi, en) = (number(Lang::Vi), number(Lang::En));
+                if vi.is_empty() {
+                    i.title.clone()
+                } else {
+                    Text::new(format!("{vi}: {}", i.title.vi), format!("{en}: {}", i.title.en))
+                }
+            },
+        )
+    };
     let mut unmet = Vec::new();
     let mut unmet_total = 0u64;
     for o in this.organisations.iter().filter(|o| !o.meets_criteria) {
@@ -728,7 +745,10 @@ fn criteria_section(rules: &Rulebook, this: &YearDigest, orgs: &HashMap<&str, &O
             subject: "person".into(),
             id: p.id.clone(),
             name: String::new(),
-            organisation: p.organisation.clone(),
+            organisation: p
+                .organisation
+                .as_ref()
+                .map(|code| orgs.get(code.as_str()).map_or_else(|| code.clone(), |o| o.name.clone())),
             reasons: p.unmet.iter().map(|u| reason(&label(&u.indicator), u)).collect(),
         });
     }
@@ -742,13 +762,12 @@ fn criteria_section(rules: &Rulebook, this: &YearDigest, orgs: &HashMap<&str, &O
     }
 }
 
+/// Why a criterion is not met: the criterion by the plan's numbering and words, then the cause
+/// the evaluation found.
 fn reason(title: &Text, u: &xhht_scoring::year::Unmet) -> Text {
     match &u.reason {
-        Some(r) => Text::new(
-            format!("{}: {} — {}", u.indicator, title.vi, r.vi),
-            format!("{}: {} — {}", u.indicator, title.en, r.en),
-        ),
-        None => Text::new(format!("{}: {}", u.indicator, title.vi), format!("{}: {}", u.indicator, title.en)),
+        Some(r) => Text::new(format!("{} — {}", title.vi, r.vi), format!("{} — {}", title.en, r.en)),
+        None => title.clone(),
     }
 }
 

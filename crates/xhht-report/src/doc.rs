@@ -2,7 +2,7 @@
 //! language. Every renderer (Markdown, HTML, CSV, XLSX, DOCX) walks this one structure, so the
 //! formats say the same thing.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use xhht_core::Lang;
 
@@ -162,6 +162,72 @@ pub struct Document {
     pub signer: Option<String>,
     /// Appendices (phụ lục), after the signature: the long lists the body summarises.
     pub appendices: Vec<Section>,
+    /// The id columns of the tables, by table name: written to CSV (before the table's own
+    /// columns) and never shown to a reader, who sees names and the plan's numbering instead.
+    pub ids: Vec<(String, IdColumns)>,
+}
+
+/// A table's columns of ids (codes, rule ids), kept for machines (CSV) only.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IdColumns {
+    /// The column keys (CSV header).
+    pub keys: Vec<&'static str>,
+    /// One row of ids per row of the table.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    /// Takes the columns `keys` out of the table (in the table's order) and returns them.
+    fn take_columns(&mut self, keys: &[&str]) -> IdColumns {
+        let at: Vec<usize> = (0..self.keys.len()).filter(|&i| keys.contains(&self.keys[i])).collect();
+        let mut out = IdColumns { keys: at.iter().map(|&i| self.keys[i]).collect(), rows: Vec::new() };
+        for row in &mut self.rows {
+            out.rows.push(at.iter().map(|&i| row.get(i).cloned().unwrap_or(Cell::Empty)).collect());
+        }
+        for &i in at.iter().rev() {
+            self.keys.remove(i);
+            if i < self.labels.len() {
+                self.labels.remove(i);
+            }
+            for row in &mut self.rows {
+                if i < row.len() {
+                    row.remove(i);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The columns of each table (by the end of its name) that hold ids, not words.
+const ID_COLUMNS: &[(&str, &[&str])] = &[
+    ("-by-kind", &["key"]),
+    ("criteria-collective", &["indicator", "plan"]),
+    ("criteria-individual", &["indicator", "plan"]),
+    ("criteria-unmet", &["id"]),
+    ("titles-expiring", &["code"]),
+    ("rewards", &["reward"]),
+    ("rewards-eligible", &["reward", "id"]),
+    ("rewards-proposals", &["reward"]),
+    ("deadlines", &["actor", "code"]),
+    ("actors", &["duty"]),
+    ("rulebooks", &["rulebook", "version"]),
+];
+
+/// Moves the id columns of every table out of `sections`.
+fn take_ids(sections: &mut [Section]) -> Vec<(String, IdColumns)> {
+    let mut out = Vec::new();
+    for s in sections {
+        for t in &mut s.tables {
+            if let Some((_, keys)) = ID_COLUMNS.iter().find(|(end, _)| t.name.ends_with(end)) {
+                let ids = t.take_columns(keys);
+                if !ids.keys.is_empty() {
+                    out.push((t.name.clone(), ids));
+                }
+            }
+        }
+    }
+    out
 }
 
 impl Document {
@@ -188,11 +254,20 @@ impl Document {
             signature: Vec::new(),
             signer: None,
             appendices: Vec::new(),
+            ids: Vec::new(),
         }
+    }
+
+    /// The id columns kept for machines of the table named `name`.
+    pub fn ids_of(&self, name: &str) -> Option<&IdColumns> {
+        self.ids.iter().find(|(n, _)| n == name).map(|(_, c)| c)
     }
 }
 
+mod narrative;
 mod sections;
+
+pub(crate) use sections::plan_number;
 
 use sections::{criteria_section, rewards_section, targets_section, titles_section};
 
@@ -231,11 +306,42 @@ pub fn document(r: &Report, lang: Lang) -> Document {
             r.year
         ),
     };
-    let subtitle = vec![
+    let mut subtitle = vec![
         format!("{}: {}", l("Phạm vi", "Scope"), tx(lang, &r.scope_name)),
-        format!("{}: {}", l("Số liệu tính đến ngày", "Figures as of"), date(r.as_of, lang)),
+        match lang {
+            Lang::Vi => format!(
+                "Số liệu: hồ sơ {} tính đến ngày 31/12 {}; tình hình nộp báo cáo tính đến ngày {}",
+                if r.from_year >= r.year {
+                    format!("năm {}", r.year)
+                } else {
+                    format!("các năm {}–{}", r.from_year, r.year)
+                },
+                if r.from_year >= r.year { "của năm" } else { "của mỗi năm" },
+                date(r.as_of, lang)
+            ),
+            Lang::En => format!(
+                "Figures: the records of {} as of 31 December{}; reports received as of {}",
+                years_words(r.from_year, r.year),
+                if r.from_year >= r.year { "" } else { " of each year" },
+                date(r.as_of, lang)
+            ),
+        },
         format!("{}: {} — {}", l("Thực hiện Kế hoạch", "Under the plan"), r.plan.1, tx(lang, &r.plan.2)),
     ];
+    if r.kind != ReportKind::Annual && r.as_of.year() > r.year {
+        subtitle.push(match lang {
+            Lang::Vi => format!(
+                "Báo cáo lập ngày {} cho giai đoạn {} đã kết thúc: số liệu của giai đoạn không thay đổi theo ngày lập.",
+                date(r.as_of, lang),
+                years_words(r.from_year, r.year)
+            ),
+            Lang::En => format!(
+                "Written on {} for the phase {}, which has ended: the phase's figures do not depend on that day.",
+                date(r.as_of, lang),
+                years_words(r.from_year, r.year)
+            ),
+        });
+    }
     let sections = vec![
         targets_section(r, lang),
         criteria_section(r, lang),
@@ -244,6 +350,7 @@ pub fn document(r: &Report, lang: Lang) -> Document {
         deadlines_section(r, lang),
         actors_section(r, lang),
         areas_section(r, lang),
+        narrative::assessment_section(r, lang),
         basis_section(r, lang),
     ];
     let i = &r.issuer;
@@ -270,6 +377,8 @@ pub fn document(r: &Report, lang: Lang) -> Document {
     }
     let mut signature: Vec<String> = i.on_behalf.iter().map(|b| tx(lang, b).to_owned()).collect();
     signature.push(tx(lang, &i.signatory).to_owned());
+    let mut sections = sections;
+    let ids = take_ids(&mut sections);
     let (appendices, sections) = appendices(sections, lang);
     Document {
         lang,
@@ -287,7 +396,13 @@ pub fn document(r: &Report, lang: Lang) -> Document {
         signature,
         signer: i.signer.clone(),
         appendices,
+        ids,
     }
+}
+
+/// "2026" for one year, "2023–2025" for several.
+fn years_words(from: i32, to: i32) -> String {
+    if from >= to { to.to_string() } else { format!("{from}–{to}") }
 }
 
 /// Moves the long tables (more than [`APPENDIX_ROWS`] rows) out of the body into numbered
@@ -416,8 +531,9 @@ fn deadlines_section(r: &Report, lang: Lang) -> Section {
     s.tables.push(Table {
         name: "deadlines".into(),
         caption: format!("{} {}", l("Báo cáo năm, hạn", "Annual reports, due"), date(d.due, lang)),
-        keys: vec!["actor", "code", "name", "submitted_on", "status"],
+        keys: vec!["actor", "actor_name", "code", "name", "submitted_on", "status"],
         labels: vec![
+            l("Mã", "Id"),
             l("Cơ quan (KH)", "Plan actor"),
             l("Mã", "Code"),
             l("Đơn vị", "Organisation"),
@@ -428,8 +544,10 @@ fn deadlines_section(r: &Report, lang: Lang) -> Section {
             .rows
             .iter()
             .map(|x| {
+                let actor = r.actors.iter().find(|a| a.id == x.actor).map_or(x.actor.as_str(), |a| tx(lang, &a.name));
                 vec![
                     text(x.actor.clone()),
+                    text(actor),
                     text(x.code.clone()),
                     text(x.name.clone()),
                     x.submitted_on.map_or(Cell::Empty, Cell::Date),
@@ -461,6 +579,7 @@ fn actors_section(r: &Report, lang: Lang) -> Section {
                 rows.push(vec![
                     text(tx(lang, &a.name)),
                     text(d.id.clone()),
+                    text(duty_number(&a.section, &d.id, lang)),
                     text(role(&d.role)),
                     text(tx(lang, &d.text)),
                     text(l("(chưa có báo cáo)", "(nobody reported)")),
@@ -470,6 +589,7 @@ fn actors_section(r: &Report, lang: Lang) -> Section {
                 rows.push(vec![
                     text(tx(lang, &a.name)),
                     text(d.id.clone()),
+                    text(duty_number(&a.section, &d.id, lang)),
                     text(role(&d.role)),
                     text(tx(lang, &d.text)),
                     text(format!("{org}: {}: {value}", tx(lang, field))),
@@ -485,10 +605,11 @@ fn actors_section(r: &Report, lang: Lang) -> Section {
     s.tables.push(Table {
         name: "actors".into(),
         caption: l("Nhiệm vụ theo Kế hoạch và kết quả báo cáo", "Duties under the plan and what was reported"),
-        keys: vec!["actor", "duty", "role", "text", "reported"],
+        keys: vec!["actor", "duty", "section", "role", "text", "reported"],
         labels: vec![
             l("Cơ quan", "Actor"),
             l("Mã", "Id"),
+            l("Mục KH", "Plan §"),
             l("Vai trò", "Role"),
             l("Nhiệm vụ", "Duty"),
             l("Đã báo cáo", "Reported"),
@@ -496,6 +617,13 @@ fn actors_section(r: &Report, lang: Lang) -> Section {
         rows,
     });
     s
+}
+
+/// A duty by the plan's numbering: the actor's section and the duty's place in it, e.g.
+/// "VIII.1.7, ý 3" for the third duty of the actor of section VIII.1.7.
+fn duty_number(section: &str, duty: &str, lang: Lang) -> String {
+    let n = duty.rsplit_once('.').map_or("", |(_, n)| n);
+    format!("{section}, {} {n}", t(lang, "ý", "item"))
 }
 
 fn areas_section(r: &Report, lang: Lang) -> Section {
@@ -563,12 +691,26 @@ fn basis_section(r: &Report, lang: Lang) -> Section {
         tables: vec![Table {
             name: "rulebooks".into(),
             caption: l("Bộ tiêu chí", "Rulebooks"),
-            keys: vec!["rulebook", "version", "content_hash"],
-            labels: vec![l("Bộ tiêu chí", "Rulebook"), l("Phiên bản", "Version"), l("Mã băm SHA-256", "SHA-256")],
+            keys: vec!["rulebook", "version", "title", "document", "content_hash"],
+            labels: vec![
+                l("Mã", "Id"),
+                l("Phiên bản", "Version"),
+                l("Bộ tiêu chí", "Rulebook"),
+                l("Văn bản", "Document"),
+                l("Mã băm SHA-256", "SHA-256"),
+            ],
             rows: r
                 .rulebooks
                 .iter()
-                .map(|b| vec![text(b.id.clone()), text(b.version.clone()), text(b.content_hash.clone())])
+                .map(|b| {
+                    vec![
+                        text(b.id.clone()),
+                        text(b.version.clone()),
+                        text(tx(lang, &b.title)),
+                        text(b.document.clone()),
+                        text(b.content_hash.clone()),
+                    ]
+                })
                 .collect(),
         }],
     }

@@ -91,6 +91,7 @@ pub fn actor_form(
         signature: vec![t(lang, "THỦ TRƯỞNG ĐƠN VỊ", "HEAD OF THE UNIT").to_owned()],
         signer: None,
         appendices: Vec::new(),
+        ids: Vec::new(),
         title: format!(
             "{} {year}",
             t(

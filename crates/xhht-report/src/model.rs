@@ -54,6 +54,10 @@ pub struct RulebookRef {
     pub id: String,
     /// The version applied to the report's year.
     pub version: String,
+    /// The rulebook's title.
+    pub title: Text,
+    /// The document the version comes from (e.g. `TT 24/2023/TT-BGDĐT`; empty when none).
+    pub document: String,
     /// SHA-256 of the rulebook file.
     pub content_hash: String,
 }
@@ -416,6 +420,8 @@ pub struct DutyRow {
 pub struct ActorSection {
     /// The actor id.
     pub id: String,
+    /// The plan section that gives its duties, e.g. `VIII.1.7`.
+    pub section: String,
     /// Its name.
     pub name: Text,
     /// Its duties, with what was reported.

@@ -15,6 +15,10 @@ pub(crate) struct Args {
     /// The database: a SQLite file, `sqlite:PATH` or `postgres://…`.
     #[arg(long, env = "XHHT_DATABASE_URL", default_value = "xhht.db", global = true)]
     db: String,
+    /// A TOML file of the deployment's letterheads: who issues the reports, day by day
+    /// (default: the plan's embedded ones; docs/report-schema.md).
+    #[arg(long, env = "XHHT_ISSUERS")]
+    issuers: Option<std::path::PathBuf>,
     /// The address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -109,6 +113,7 @@ pub(crate) async fn run(args: Args) -> anyhow::Result<()> {
     config.cors_origins = args.cors_origins;
     config.json_logs = args.json_logs;
     config.today = args.as_of;
+    config.issuers = args.issuers.clone();
     let limit = |per_minute: u32| {
         (!args.no_rate_limit).then_some(xhht_server::RateLimit { per_minute, burst: (per_minute / 15).max(20) })
     };

@@ -80,6 +80,9 @@ impl Default for CacheLimits {
 pub struct Config {
     /// The database: a path, `sqlite:` URL or `postgres://` URL.
     pub db: String,
+    /// A TOML file of the deployment's letterheads (who issues the reports, day by day);
+    /// `None` uses the plan's embedded defaults.
+    pub issuers: Option<std::path::PathBuf>,
     /// A fixed "today" (tests, demonstrations); `None` reads the clock.
     pub today: Option<NaiveDate>,
     /// How long the data version read from the database is trusted before it is read again
@@ -122,6 +125,7 @@ impl Config {
     pub fn new(db: impl Into<String>) -> Self {
         Self {
             db: db.into(),
+            issuers: None,
             today: None,
             data_version_interval: Duration::from_millis(500),
             auth_cache_ttl: Duration::from_secs(5),
@@ -171,7 +175,11 @@ impl AppState {
     /// Opens the database through the use cases (migrating the store's schema) and builds the
     /// rule engines.
     pub async fn new(config: Config) -> Result<AppState> {
-        let app = xhht_app::App::open(&config.db).await.map_err(|e| Error::Evaluation(e.to_string()))?;
+        let mut app = xhht_app::App::open(&config.db).await.map_err(|e| Error::Evaluation(e.to_string()))?;
+        if let Some(path) = &config.issuers {
+            let issuers = xhht_app::App::issuers_from_file(path).map_err(|e| Error::Evaluation(e.to_string()))?;
+            app = app.with_issuers(issuers);
+        }
         let limiter = config.rate_limit.map(keyed);
         let reads = config.read_rate_limit.map(|r| Arc::new(keyed(r)));
         let cache = Cache::new(&config.cache);

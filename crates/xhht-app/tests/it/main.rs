@@ -9,4 +9,5 @@
 )]
 
 mod accounts;
+mod issuers;
 mod score;

@@ -8,11 +8,20 @@ pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
 }
 
-/// Opens (and migrates) the database.
+/// Opens (and migrates) the database, with the deployment's letterheads when `XHHT_ISSUERS`
+/// names a file of them.
 pub(crate) async fn open(db: &str) -> anyhow::Result<App> {
-    App::open(db)
+    let app = App::open(db)
         .await
-        .with_context(|| format!("cannot open the database `{db}` (give another with --db or XHHT_DATABASE_URL)"))
+        .with_context(|| format!("cannot open the database `{db}` (give another with --db or XHHT_DATABASE_URL)"))?;
+    match std::env::var_os("XHHT_ISSUERS") {
+        Some(path) if !path.is_empty() => {
+            let issuers = App::issuers_from_file(std::path::Path::new(&path))
+                .context("cannot read the issuers named by XHHT_ISSUERS")?;
+            Ok(app.with_issuers(issuers))
+        }
+        _ => Ok(app),
+    }
 }
 
 /// Who runs the command, for the audit trail: `xhht <what> (<OS user>)`.

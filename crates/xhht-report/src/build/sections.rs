@@ -282,7 +282,7 @@ pub(super) fn actor_sections(
                 })
                 .collect();
             let unreported = duties.iter().filter(|d| d.reported.is_empty()).map(|d| d.id.clone()).collect();
-            ActorSection { id: a.id.clone(), name: a.name.clone(), duties, unreported }
+            ActorSection { id: a.id.clone(), section: a.section.clone(), name: a.name.clone(), duties, unreported }
         })
         .collect()
 }

@@ -130,7 +130,7 @@ pub(super) fn targets_section(r: &Report, lang: Lang) -> Section {
                         };
                         vec![
                             Cell::Year(m.year),
-                            Cell::Dec(m.share),
+                            Cell::Pct(Some(m.share)),
                             text(scope),
                             text(yes_no(m.met, lang, ("đạt", "met"), ("chưa đạt", "not met"))),
                             text(m.note.as_ref().map_or("", |n| tx(lang, n))),
@@ -204,9 +204,10 @@ pub(super) fn criteria_section(r: &Report, lang: Lang) -> Section {
         s.tables.push(Table {
             name: name.to_owned(),
             caption,
-            keys: vec!["indicator", "plan", "criterion", "met", "of", "share"],
+            keys: vec!["indicator", "plan", "section", "criterion", "met", "of", "share"],
             labels: vec![
                 l("Mã", "Id"),
+                l("Mã KH", "Plan id"),
                 l("Mục KH", "Plan §"),
                 l("Tiêu chí", "Criterion"),
                 l("Đạt", "Met"),
@@ -219,6 +220,7 @@ pub(super) fn criteria_section(r: &Report, lang: Lang) -> Section {
                     vec![
                         text(x.indicator.clone()),
                         text(x.cites.clone()),
+                        text(plan_number(&x.cites, lang)),
                         text(tx(lang, &x.title)),
                         Cell::Int(x.count.met),
                         Cell::Int(x.count.of),
@@ -263,7 +265,7 @@ pub(super) fn criteria_section(r: &Report, lang: Lang) -> Section {
                 vec![
                     text(who),
                     text(u.id.clone()),
-                    text(u.name.clone()),
+                    text(shown_name(&u.name, &u.id)),
                     text(u.organisation.clone().unwrap_or_default()),
                     text(reasons.join("; ")),
                 ]
@@ -364,16 +366,17 @@ pub(super) fn rewards_section(r: &Report, lang: Lang) -> Section {
             l("Danh sách dưới đây liệt kê tối đa", "The list below shows at most"),
             int(r.rewards.eligible_limit, lang),
             l(
-                "trường hợp cho mỗi hình thức; lệnh `xhht rewards` in đầy đủ.",
-                "per reward; `xhht rewards` prints them all."
+                "trường hợp cho mỗi hình thức; danh sách đầy đủ lập từ phần mềm theo dõi khi lập hồ sơ đề nghị.",
+                "per reward; the full list comes from the tracking software when the proposals are prepared."
             )
         ));
     }
     s.tables.push(Table {
         name: "rewards-eligible".into(),
         caption: l("Danh sách đủ điều kiện", "Eligible"),
-        keys: vec!["reward", "subject", "id", "name", "because"],
+        keys: vec!["reward", "reward_title", "subject", "id", "name", "because"],
         labels: vec![
+            l("Mã", "Id"),
             l("Hình thức", "Reward"),
             l("Đối tượng", "Subject"),
             l("Mã", "Id"),
@@ -386,11 +389,15 @@ pub(super) fn rewards_section(r: &Report, lang: Lang) -> Section {
             .iter()
             .map(|x| {
                 let because: Vec<&str> = x.reasons.iter().map(|t| tx(lang, t)).collect();
+                let title =
+                    r.rewards.rules.iter().find(|rule| rule.id == x.reward).map_or("", |rule| tx(lang, &rule.title));
+                let who = if x.subject == "person" { l("cá nhân", "person") } else { l("tập thể", "collective") };
                 vec![
                     text(x.reward.clone()),
-                    text(x.subject.clone()),
+                    text(title),
+                    text(who),
                     text(x.id.clone()),
-                    text(x.name.clone()),
+                    text(shown_name(&x.name, &x.id)),
                     text(because.join("; ")),
                 ]
             })
@@ -447,4 +454,21 @@ pub(super) fn rewards_section(r: &Report, lang: Lang) -> Section {
             .collect(),
     });
     s
+}
+
+/// A person's name, or their code where the report hides names (`***`) or has none.
+fn shown_name(name: &str, id: &str) -> String {
+    if name.is_empty() || name == "***" { id.to_owned() } else { name.to_owned() }
+}
+
+/// The plan's own numbering of a criterion id, as the plan prints it: `criterion.collective.2`
+/// → "IV.1.1, ý 2" ("IV.1.1, item 2"). An id the plan does not number this way is left empty.
+pub(crate) fn plan_number(id: &str, lang: Lang) -> String {
+    let item = t(lang, "ý", "item");
+    let (section, n) = match id.rsplit_once('.') {
+        Some(("criterion.collective", n)) => ("IV.1.1", n),
+        Some(("criterion.individual", n)) => ("IV.1.2", n),
+        _ => return String::new(),
+    };
+    format!("{section}, {item} {n}")
 }

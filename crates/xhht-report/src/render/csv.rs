@@ -1,5 +1,6 @@
 //! CSV: one file per table, with machine keys as the header and plain values (`.` decimals,
-//! ISO dates), so any program reads them the same way whatever the report's language. A cell
+//! ISO dates), so any program reads them the same way whatever the report's language. The id
+//! columns a reader never sees ([`crate::doc::Document::ids`]) come first. A cell
 //! that would start a spreadsheet formula is quoted (`xhht_core::csv_cell::neutralise`).
 
 use xhht_core::csv_cell::neutralise;
@@ -14,9 +15,12 @@ pub fn render(doc: &Document) -> Result<Vec<(String, String)>> {
         for t in &s.tables {
             let mut w = ::csv::Writer::from_writer(Vec::new());
             let err = |e: ::csv::Error| Error::Render { format: "csv", message: e.to_string() };
-            w.write_record(t.keys.iter().map(|k| neutralise(k).into_owned())).map_err(err)?;
-            for r in &t.rows {
-                w.write_record(r.iter().map(|c| neutralise(&c.plain()).into_owned())).map_err(err)?;
+            let ids = doc.ids_of(&t.name);
+            let id_keys = ids.map_or(&[][..], |i| &i.keys[..]);
+            w.write_record(id_keys.iter().chain(&t.keys).map(|k| neutralise(k).into_owned())).map_err(err)?;
+            for (n, r) in t.rows.iter().enumerate() {
+                let id_cells = ids.and_then(|i| i.rows.get(n)).map_or(&[][..], |r| &r[..]);
+                w.write_record(id_cells.iter().chain(r).map(|c| neutralise(&c.plain()).into_owned())).map_err(err)?;
             }
             let bytes = w.into_inner().map_err(|e| Error::Render { format: "csv", message: e.to_string() })?;
             let text = String::from_utf8(bytes).map_err(|e| Error::Render { format: "csv", message: e.to_string() })?;

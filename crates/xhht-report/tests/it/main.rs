@@ -12,6 +12,7 @@ mod forms;
 mod model;
 mod office;
 mod render;
+mod wording;
 
 use std::sync::OnceLock;
 
