@@ -2,27 +2,38 @@
 //!
 //! # Layout
 //!
-//! - The first sheet, "Báo cáo" ("Report" in English), holds the title, the issuer, the lines
-//!   under the title, the notice and each section's paragraphs, with a link to the sheet of each
-//!   of the section's tables.
-//! - Then one sheet per table, named after [`Table::name`] (made Excel-safe: at most 31
-//!   characters, none of `[]:*?/\`, unique without regard to case). Row 1 is the caption; row 2
-//!   the column labels, bold, with an autofilter; the panes are frozen below row 2; the data
-//!   start on row 3. Columns are fitted to their contents (long text capped and wrapped, and
-//!   its rows made tall enough, which LibreOffice does not do by itself on opening).
+//! - The first sheet, "Báo cáo" ("Report" in English), is the report laid out as the DOCX
+//!   lays it out, in the frame of Nghị định 30/2020: in two columns on top, the body the issuer
+//!   belongs to (upper case), the issuer (upper case, bold) and the number symbol on the left,
+//!   the national title (bold), the motto and the place-and-date line on the right; then,
+//!   across both columns, the title, the lines under it, the notice and each section's
+//!   paragraphs, with a link to the sheet of each of the section's tables ("Bảng 3. … (trang
+//!   tính “ĐVHT theo địa bàn”)"); then "Nơi nhận:" and the recipients on the left, the
+//!   signature lines, room to sign and the signer's name on the right; then the appendices
+//!   (phụ lục), each with a link to its list's sheet.
+//! - Then one sheet per table, named in the report's language (module `names`: a short name
+//!   for each of the report's tables, e.g. "ĐVHT theo năm", "Đủ điều kiện khen thưởng" /
+//!   "Learning units by year", "Eligible for rewards"; for a table it does not know, one made
+//!   from the caption), Excel-safe (at most 31 characters, none of `[]:*?/\`, unique without
+//!   regard to case: a repeated name gets " (2)"). Row 1 is the caption; row 2 the column
+//!   labels, bold, with an autofilter over every column written (the charts' helper column
+//!   too); the panes are frozen below row 2; the data start on row 3. Columns are fitted to
+//!   their contents (long text capped and wrapped, and its rows made tall enough, which
+//!   LibreOffice does not do by itself on opening).
 //! - Cells are typed: whole numbers and decimals are numbers; **percentages are plain numbers
 //!   in percent units** (85.5 means 85.5%, as in the text formats), in a column whose label
 //!   already says "(%)", so a formula over them needs no rescaling; dates are Excel dates shown
 //!   `dd/mm/yyyy`; years are numbers; an absent percentage or an empty cell is a blank cell.
 //! - Charts are native Excel charts referring to the cells, so officials can edit them:
 //!   - [`Chart::Progress`]: a line chart on the table of the yearly series (the share and the
-//!     straight path), with the target as a constant series written in a helper column to the
-//!     right of the table (one blank column between);
+//!     straight path), with the target as a constant series written in a helper column right
+//!     beside the table;
 //!   - [`Chart::Bars`]: a bar chart on the table by area;
 //!   - [`Chart::Status`]: a pie chart on a small status table written on its own sheet.
 //!
 //!   A chart finds its table by content (the table whose cells say exactly what the chart
-//!   says); if none does, its numbers are written on a sheet of their own.
+//!   says); if none does, its numbers are written on a sheet of their own ("Biểu đồ Nộp báo
+//!   cáo", "Reports received chart").
 //!
 //! The document properties are set from the document (title, issuer) and the creation date is
 //! the report's "as of" day ([`Document::as_of`]), never the clock. The ZIP
@@ -39,17 +50,22 @@ use rust_xlsxwriter::{
 };
 use xhht_core::Lang;
 
-use crate::doc::{Cell, Chart, Document, Table};
+use crate::doc::{Cell, Chart, Document, Section, Table};
 use crate::error::{Error, Result};
 
-/// Excel's limit on the length of a sheet name.
-const SHEET_NAME_MAX: usize = 31;
+mod names;
+
+use names::{sheet_name, wanted};
+
 /// Column widths, in Excel's units (about one character of the text each): the narrowest and
 /// the widest a column is fitted to; longer text wraps.
 const MIN_COLUMN: usize = 6;
 const MAX_COLUMN: usize = 60;
-/// The width of the report sheet's one column.
-const REPORT_COLUMN: usize = 110;
+/// The widths of the report sheet's two columns (the heading block's and the signature's
+/// sides), and of both together, where the text runs.
+const REPORT_LEFT: usize = 46;
+const REPORT_RIGHT: usize = 64;
+const REPORT_COLUMN: usize = REPORT_LEFT + REPORT_RIGHT;
 /// The height of a line of 12 pt text, in points.
 const LINE_PT: u32 = 16;
 /// Chart size in pixels.
@@ -65,41 +81,6 @@ fn l(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
         Lang::Vi => vi,
         Lang::En => en,
     }
-}
-
-/// An Excel-safe sheet name for `wanted`, unique among `taken` (compared without case, as Excel
-/// does); records the name in `taken`.
-fn sheet_name(wanted: &str, taken: &mut HashSet<String>) -> String {
-    let mut base: String = wanted
-        .chars()
-        .map(|c| if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() { '-' } else { c })
-        .collect();
-    base = base.trim_matches(|c: char| c == '\'' || c.is_whitespace()).to_owned();
-    if base.is_empty() || base.eq_ignore_ascii_case("history") {
-        base = format!("{base}sheet");
-    }
-    let cut = |s: &str, n: usize| -> String {
-        // Excel counts UTF-16 units; keep whole characters.
-        let mut out = String::new();
-        let mut units = 0;
-        for c in s.chars() {
-            units += c.len_utf16();
-            if units > n {
-                break;
-            }
-            out.push(c);
-        }
-        out.trim_end_matches('\'').to_owned()
-    };
-    let mut name = cut(&base, SHEET_NAME_MAX);
-    let mut n = 2;
-    while taken.contains(&name.to_lowercase()) {
-        let suffix = format!("~{n}");
-        name = format!("{}{suffix}", cut(&base, SHEET_NAME_MAX - suffix.len()));
-        n += 1;
-    }
-    taken.insert(name.to_lowercase());
-    name
 }
 
 fn num(d: Decimal) -> f64 {
@@ -128,12 +109,19 @@ struct Formats {
     para: Format,
     italic: Format,
     link: Format,
+    center: Format,
+    center_bold: Format,
+    center_italic: Format,
+    motto: Format,
+    bold_italic: Format,
+    small: Format,
 }
 
 impl Formats {
     fn new() -> Self {
         let font = |f: Format| f.set_font_name("Times New Roman").set_font_size(12);
         let para = font(Format::new()).set_text_wrap().set_align(FormatAlign::Top);
+        let centred = font(Format::new()).set_text_wrap().set_align(FormatAlign::Center);
         Self {
             title: font(Format::new()).set_bold().set_font_size(14).set_text_wrap().set_align(FormatAlign::Center),
             bold: font(Format::new()).set_bold().set_text_wrap(),
@@ -162,7 +150,17 @@ impl Formats {
                 .set_border_color("#B45309"),
             para: para.clone(),
             italic: para.set_italic(),
-            link: font(Format::new()).set_underline(rust_xlsxwriter::FormatUnderline::Single).set_font_color("#1D4ED8"),
+            link: font(Format::new())
+                .set_underline(rust_xlsxwriter::FormatUnderline::Single)
+                .set_font_color("#1D4ED8")
+                .set_text_wrap()
+                .set_align(FormatAlign::Top),
+            center: centred.clone(),
+            center_bold: centred.clone().set_bold(),
+            center_italic: centred.clone().set_italic(),
+            motto: centred.set_bold().set_underline(rust_xlsxwriter::FormatUnderline::Single),
+            bold_italic: font(Format::new()).set_bold().set_italic(),
+            small: font(Format::new()).set_font_size(11).set_text_wrap().set_align(FormatAlign::Top),
         }
     }
 }
@@ -206,7 +204,7 @@ fn plan_sheets(doc: &Document, taken: &mut HashSet<String>) -> Vec<Sheet> {
     let mut sheets: Vec<Sheet> = Vec::new();
     for s in doc.all_sections() {
         for t in &s.tables {
-            sheets.push(Sheet { name: sheet_name(&t.name, taken), table: t.clone(), charts: Vec::new() });
+            sheets.push(Sheet { name: sheet_name(&wanted(t, lang), taken), table: t.clone(), charts: Vec::new() });
         }
     }
     let mut extra = 0usize;
@@ -224,7 +222,14 @@ fn plan_sheets(doc: &Document, taken: &mut HashSet<String>) -> Vec<Sheet> {
                 continue;
             }
             extra += 1;
-            let stem = s.tables.first().map_or_else(|| format!("chart-{extra}"), |t| format!("{}-chart", t.name));
+            let chart = l(lang, "Biểu đồ", "Chart");
+            let stem = s.tables.first().map_or_else(
+                || format!("{chart} {extra}"),
+                |t| match lang {
+                    Lang::Vi => format!("{chart} {}", wanted(t, lang)),
+                    Lang::En => format!("{} {}", wanted(t, lang), chart.to_lowercase()),
+                },
+            );
             let table = chart_table(c, lang);
             sheets.push(Sheet { name: sheet_name(&stem, taken), table, charts: vec![c.clone()] });
         }
@@ -328,7 +333,7 @@ fn fit(ws: &mut Worksheet, t: &Table, helpers: u16) -> Result<()> {
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(col(c)?, u32::try_from(*w).unwrap_or(60)).map_err(err)?;
     }
-    for c in col(n + 1)?..helpers {
+    for c in col(n)?..helpers {
         ws.set_column_width(c, 14).map_err(err)?;
     }
     for (ri, r) in t.rows.iter().enumerate() {
@@ -361,9 +366,6 @@ fn write_table_sheet(ws: &mut Worksheet, sh: &Sheet, lang: Lang, f: &Formats) ->
             write_cell(ws, rr, col(ci)?, cell, f)?;
         }
     }
-    let last_row = HEADER_ROW + row(t.rows.len())?;
-    let last_col = col(ncols - 1)?;
-    ws.autofilter(HEADER_ROW, 0, last_row, last_col).map_err(err)?;
     ws.set_freeze_panes(FIRST_DATA_ROW, 0).map_err(err)?;
     // Printed on A4 landscape, as wide as the page, the labels repeated on every page.
     ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0);
@@ -385,6 +387,9 @@ fn write_table_sheet(ws: &mut Worksheet, sh: &Sheet, lang: Lang, f: &Formats) ->
         }
     }
     fit(ws, t, next_free)?;
+    // The filter covers every column written, the charts' helper columns too.
+    let last_row = HEADER_ROW + row(t.rows.len())?;
+    ws.autofilter(HEADER_ROW, 0, last_row, next_free.saturating_sub(1)).map_err(err)?;
     ws.write_string_with_format(CAPTION_ROW, 0, &t.caption, &f.caption).map_err(err)?;
     let chart_col = next_free + 1;
     let mut chart_row = HEADER_ROW;
@@ -497,59 +502,134 @@ fn status_chart(sheet: &str, t: &Table, caption: &str, parts: &[(String, u64, &'
     Some(chart)
 }
 
-/// Writes the first sheet: the report's text, with links to the tables' sheets.
+/// The report sheet's layout: a left column (the issuer, the recipients) and a right one (the
+/// national title, the signature), merged for the text between them.
+const LEFT: u16 = 0;
+const RIGHT: u16 = 1;
+
+/// Writes the report sheet row by row.
+struct ReportSheet<'a> {
+    ws: &'a mut Worksheet,
+    r: u32,
+}
+
+impl ReportSheet<'_> {
+    /// `text` across both columns, its row as tall as its wrapped lines.
+    fn wide(&mut self, text: &str, fmt: &Format) -> Result<()> {
+        if text.is_empty() {
+            self.r += 1;
+            return Ok(());
+        }
+        self.ws.merge_range(self.r, LEFT, self.r, RIGHT, text, fmt).map_err(err)?;
+        self.fit_row(&[(text, REPORT_COLUMN)])?;
+        self.r += 1;
+        Ok(())
+    }
+
+    /// One row of the two columns.
+    fn pair(&mut self, left: Option<(&str, &Format)>, right: Option<(&str, &Format)>) -> Result<()> {
+        for (c, cell) in [(LEFT, left), (RIGHT, right)] {
+            if let Some((text, fmt)) = cell.filter(|(t, _)| !t.is_empty()) {
+                self.ws.write_string_with_format(self.r, c, text, fmt).map_err(err)?;
+            }
+        }
+        let texts = [(left.map_or("", |x| x.0), REPORT_LEFT), (right.map_or("", |x| x.0), REPORT_RIGHT)];
+        self.fit_row(&texts)?;
+        self.r += 1;
+        Ok(())
+    }
+
+    fn fit_row(&mut self, texts: &[(&str, usize)]) -> Result<()> {
+        let lines = texts.iter().map(|(t, w)| lines_in(t.chars().count(), *w)).max().unwrap_or(1);
+        if lines > 1 {
+            self.ws.set_row_height(self.r, LINE_PT * u32::try_from(lines).unwrap_or(1)).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// A link to a table's sheet, across both columns.
+    fn link(&mut self, sheet: &str, text: &str, fmt: &Format) -> Result<()> {
+        self.ws.merge_range(self.r, LEFT, self.r, RIGHT, "", fmt).map_err(err)?;
+        let url = Url::new(format!("internal:'{}'!A1", sheet.replace('\'', "''"))).set_text(text);
+        self.ws.write_url_with_format(self.r, LEFT, url, fmt).map_err(err)?;
+        self.fit_row(&[(text, REPORT_COLUMN)])?;
+        self.r += 1;
+        Ok(())
+    }
+}
+
+/// Writes the first sheet: the report laid out as the DOCX lays it out (Decree 30/2020's
+/// frame: the heading block, the title, the body, "Nơi nhận" and the signature, then the
+/// appendices), with links to the tables' sheets.
 fn write_report_sheet(ws: &mut Worksheet, doc: &Document, sheets: &[Sheet], f: &Formats) -> Result<()> {
     let lang = doc.lang;
-    ws.set_column_width(0, u32::try_from(REPORT_COLUMN).unwrap_or(110)).map_err(err)?;
+    let width = |w: usize| u32::try_from(w).unwrap_or(60);
+    ws.set_column_width(LEFT, width(REPORT_LEFT)).map_err(err)?;
+    ws.set_column_width(RIGHT, width(REPORT_RIGHT)).map_err(err)?;
     ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
-    let mut r = 0u32;
-    let put = |ws: &mut Worksheet, r: &mut u32, text: &str, fmt: &Format| -> Result<()> {
-        ws.write_string_with_format(*r, 0, text, fmt).map_err(err)?;
-        // Wrapped text gets the height it needs.
-        let lines = lines_in(text.chars().count(), REPORT_COLUMN);
-        if lines > 1 {
-            ws.set_row_height(*r, LINE_PT * u32::try_from(lines).unwrap_or(1)).map_err(err)?;
-        }
-        *r += 1;
-        Ok(())
+    let mut w = ReportSheet { ws, r: 0 };
+    // The heading block: the issuer under its parent, the number; the national title, the
+    // motto, the place and date.
+    // Row by row: the parent and the national title, the issuer and the motto, the number and
+    // the place and date (without a parent, the issuer is level with the national title).
+    let issuer = (doc.issuer.to_uppercase(), &f.center_bold);
+    let number = (doc.number.clone(), &f.center);
+    let left: [Option<(String, &Format)>; 3] = match &doc.parent {
+        Some(parent) => [Some((parent.to_uppercase(), &f.center)), Some(issuer), Some(number)],
+        None => [Some(issuer), None, Some(number)],
     };
-    put(ws, &mut r, &doc.issuer.to_uppercase(), &f.bold)?;
-    put(ws, &mut r, "", &f.para)?;
+    let right: [(&str, &Format); 3] = [
+        (l(lang, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIETNAM"), &f.center_bold),
+        (l(lang, "Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"), &f.motto),
+        (&doc.place_date, &f.center_italic),
+    ];
+    for (li, ri) in left.iter().zip(right) {
+        w.pair(li.as_ref().map(|(t, fmt)| (t.as_str(), *fmt)), Some(ri))?;
+    }
+    w.wide("", &f.para)?;
     // The title: 14 pt bold upper case, about four fifths as many letters a line.
-    ws.write_string_with_format(r, 0, &doc.title, &f.title).map_err(err)?;
+    w.ws.merge_range(w.r, LEFT, w.r, RIGHT, &doc.title, &f.title).map_err(err)?;
     let lines = lines_in(doc.title.chars().count(), REPORT_COLUMN * 4 / 5);
-    ws.set_row_height(r, 20 * u32::try_from(lines).unwrap_or(1)).map_err(err)?;
-    r += 1;
+    w.ws.set_row_height(w.r, 20 * u32::try_from(lines).unwrap_or(1)).map_err(err)?;
+    w.r += 1;
     for line in &doc.subtitle {
-        put(ws, &mut r, line, &f.para)?;
+        w.wide(line, &f.para)?;
     }
     if let Some(n) = &doc.notice {
-        put(ws, &mut r, "", &f.para)?;
-        put(ws, &mut r, n, &f.notice)?;
+        w.wide("", &f.para)?;
+        w.wide(n, &f.notice)?;
     }
     let mut next_sheet = 0usize;
-    for s in doc.all_sections() {
-        put(ws, &mut r, "", &f.para)?;
-        put(ws, &mut r, &s.heading, &f.bold)?;
-        for p in &s.paragraphs {
-            put(ws, &mut r, p, &f.para)?;
-        }
+    let mut table_no = 0usize;
+    let mut links = |w: &mut ReportSheet<'_>, s: &Section, numbered: bool| -> Result<()> {
         for t in &s.tables {
             let Some(sh) = sheets.get(next_sheet) else { break };
             next_sheet += 1;
-            let url = Url::new(format!("internal:'{}'!A1", sh.name.replace('\'', "''"))).set_text(format!(
-                "{} {} — {}",
-                l(lang, "Bảng", "Table"),
-                sh.name,
-                t.caption
-            ));
-            ws.write_url_with_format(r, 0, url, &f.link).map_err(err)?;
-            r += 1;
+            let text = if numbered {
+                table_no += 1;
+                format!(
+                    "{} {table_no}. {} ({} “{}”)",
+                    l(lang, "Bảng", "Table"),
+                    t.caption,
+                    l(lang, "trang tính", "sheet"),
+                    sh.name
+                )
+            } else {
+                format!("{} “{}”: {}", l(lang, "Trang tính", "Sheet"), sh.name, t.caption)
+            };
+            w.link(&sh.name, &text, &f.link)?;
         }
+        Ok(())
+    };
+    for s in &doc.sections {
+        w.wide("", &f.para)?;
+        w.wide(&s.heading, &f.bold)?;
+        for p in &s.paragraphs {
+            w.wide(p, &f.para)?;
+        }
+        links(&mut w, s, true)?;
         if !s.charts.is_empty() {
-            put(
-                ws,
-                &mut r,
+            w.wide(
                 l(
                     lang,
                     "Biểu đồ của mục này nằm trên trang tính của bảng số liệu tương ứng.",
@@ -559,8 +639,32 @@ fn write_report_sheet(ws: &mut Worksheet, doc: &Document, sheets: &[Sheet], f: &
             )?;
         }
     }
-    put(ws, &mut r, "", &f.para)?;
-    put(ws, &mut r, &doc.place_date, &f.italic)?;
+    // "Nơi nhận" and the recipients on the left, the signature on the right.
+    w.wide("", &f.para)?;
+    let mut left: Vec<(&str, &Format)> = vec![(l(lang, "Nơi nhận:", "Recipients:"), &f.bold_italic)];
+    left.extend(doc.recipients.iter().map(|r| (r.as_str(), &f.small)));
+    let signature: Vec<String> = doc.signature.iter().map(|s| s.to_uppercase()).collect();
+    let mut right: Vec<(&str, &Format)> = signature.iter().map(|s| (s.as_str(), &f.center_bold)).collect();
+    right.push((l(lang, "(Ký, ghi rõ họ tên, đóng dấu)", "(Signature, full name, seal)"), &f.center_italic));
+    let room = right.len() + 4;
+    let signer = doc.signer.as_deref().unwrap_or("");
+    for i in 0..left.len().max(room + 1) {
+        let ri = if i == room { Some((signer, &f.center_bold)) } else { right.get(i).copied() };
+        w.pair(left.get(i).copied(), ri)?;
+    }
+    // The appendices, as such.
+    if !doc.appendices.is_empty() {
+        w.wide("", &f.para)?;
+        w.wide(l(lang, "PHỤ LỤC KÈM THEO BÁO CÁO", "APPENDICES TO THE REPORT"), &f.title)?;
+    }
+    for a in &doc.appendices {
+        w.wide("", &f.para)?;
+        w.wide(&a.heading, &f.bold)?;
+        for p in &a.paragraphs {
+            w.wide(p, &f.italic)?;
+        }
+        links(&mut w, a, false)?;
+    }
     Ok(())
 }
 
@@ -591,25 +695,4 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
         write_table_sheet(ws, sh, doc.lang, &f)?;
     }
     wb.save_to_buffer().map_err(err)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sheet_names_are_excel_safe_and_unique() {
-        let mut taken = HashSet::new();
-        assert_eq!(sheet_name("deadlines", &mut taken), "deadlines");
-        assert_eq!(sheet_name("Deadlines", &mut taken), "Deadlines~2");
-        assert_eq!(sheet_name("a/b:c*d?e[f]g\\h", &mut taken), "a-b-c-d-e-f-g-h");
-        let long = "citizen-title-milestones-and-some-more-words";
-        let a = sheet_name(long, &mut taken);
-        let b = sheet_name(long, &mut taken);
-        assert_eq!(a.chars().count(), 31);
-        assert!(b.chars().count() <= 31 && b.ends_with("~2") && a != b);
-        assert_eq!(sheet_name("'quoted'", &mut taken), "quoted");
-        assert_eq!(sheet_name("", &mut taken), "sheet");
-        assert_eq!(sheet_name("History", &mut taken), "Historysheet");
-    }
 }

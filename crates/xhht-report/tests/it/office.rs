@@ -72,25 +72,59 @@ fn xlsx_holds_every_table_cell_by_cell() {
         assert_eq!(lower.len(), names.len(), "sheet names are unique");
         assert!(names.iter().all(|n| n.chars().count() <= 31 && !n.contains(['[', ']', ':', '*', '?', '/', '\\'])));
 
-        // The report sheet: title, issuer, notice, every paragraph, the place and date.
+        // The report sheet: the Decree 30 frame around the title, the notice and every paragraph,
+        // in the order of the DOCX, with a link to each table's sheet by its name.
         let first = wb.worksheet_range(&names[0]).unwrap();
-        let text: Vec<String> =
-            first.rows().filter_map(|r| r.first().and_then(|c| c.get_string()).map(str::to_owned)).collect();
-        assert!(text.contains(&d.title));
-        assert!(text.contains(&d.issuer.to_uppercase()));
-        assert!(text.contains(d.notice.as_ref().unwrap()));
-        assert!(text.contains(&d.place_date));
+        let cells: Vec<(u32, String)> =
+            first.cells().filter_map(|(r, _, c)| c.get_string().map(|s| (r as u32, s.to_owned()))).collect();
+        let row_of = |text: &str| -> u32 {
+            cells.iter().find(|(_, s)| s == text).map(|(r, _)| *r).unwrap_or_else(|| panic!("not on the sheet: {text}"))
+        };
+        let vi = lang == Lang::Vi;
+        let frame = [
+            d.parent.as_ref().unwrap().to_uppercase(),
+            d.issuer.to_uppercase(),
+            d.number.clone(),
+            (if vi { "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" } else { "SOCIALIST REPUBLIC OF VIETNAM" }).to_owned(),
+            (if vi { "Độc lập - Tự do - Hạnh phúc" } else { "Independence - Freedom - Happiness" }).to_owned(),
+            d.place_date.clone(),
+        ];
+        let head = frame.iter().map(|t| row_of(t)).max().unwrap();
+        assert!(head < 4, "the heading block is on top: {head}");
+        assert_eq!(row_of(&frame[0]), row_of(&frame[3]), "the parent is level with the national title");
+        assert_eq!(row_of(&frame[2]), row_of(&frame[5]), "the number is level with the place and date");
+        assert!(row_of(&d.title) > head);
+        assert!(row_of(d.notice.as_ref().unwrap()) > row_of(&d.title));
+        let mut last = row_of(&d.title);
         for s in &d.sections {
-            assert!(text.contains(&s.heading), "{}", s.heading);
+            assert!(row_of(&s.heading) > last, "{}", s.heading);
+            last = row_of(&s.heading);
             for p in &s.paragraphs {
-                assert!(text.contains(p), "{p}");
+                assert!(row_of(p) > last, "{p}");
             }
         }
+        let to = row_of(if vi { "Nơi nhận:" } else { "Recipients:" });
+        assert!(to > last, "the recipients after the body");
+        for line in d.recipients.iter().cloned().chain(d.signature.iter().map(|s| s.to_uppercase())) {
+            assert!(row_of(&line) >= to, "{line}");
+        }
+        for a in &d.appendices {
+            assert!(row_of(&a.heading) > to, "the appendices after the signature: {}", a.heading);
+        }
+        // Links name the sheets by their names, never by the tables' machine names.
+        let links: Vec<&String> = cells.iter().map(|(_, s)| s).filter(|s| s.contains('“')).collect();
+        for name in &names[1..names.len() - 1] {
+            assert!(links.iter().any(|s| s.contains(&format!("“{name}”"))), "a link to {name}");
+        }
+        for t in &tables {
+            assert!(!names.contains(&t.name), "the sheet of {} is named in words", t.name);
+            assert!(!links.iter().any(|s| s.contains(&format!("“{}”", t.name))), "{}", t.name);
+        }
+        assert!(names.contains(&(if vi { "ĐVHT theo năm" } else { "Learning units by year" }).to_owned()), "{names:?}");
 
         // Each table: caption, labels, then the cells, typed.
         let (mut dates, mut numbers) = (0, 0);
         for (t, name) in tables.iter().zip(&names[1..]) {
-            assert_eq!(name, &t.name, "the sheet is named after the table");
             let range = wb.worksheet_range(name).unwrap();
             let at = |r: usize, c: usize| range.get_value((r as u32, c as u32)).cloned().unwrap_or(Data::Empty);
             assert_eq!(at(0, 0), Data::String(t.caption.clone()), "{name}");
@@ -138,17 +172,29 @@ fn xlsx_holds_every_table_cell_by_cell() {
         assert_eq!(xml.iter().filter(|x| x.contains("<c:lineChart>")).count(), 2);
         assert_eq!(xml.iter().filter(|x| x.contains("<c:barChart>")).count(), 2);
         assert_eq!(xml.iter().filter(|x| x.contains("<c:pieChart>")).count(), 1);
-        for t in tables.iter().filter(|t| t.name.ends_with("-series")) {
+        for (i, (t, name)) in
+            tables.iter().zip(&names[1..]).enumerate().filter(|(_, (t, _))| t.name.ends_with("-series"))
+        {
             let n = t.rows.len() + 2;
-            let share = format!("'{}'!$D$3:$D${n}", t.name);
-            let path = format!("'{}'!$E$3:$E${n}", t.name);
-            let target = format!("'{}'!$G$3:$G${n}", t.name);
+            let share = format!("'{name}'!$D$3:$D${n}");
+            let path = format!("'{name}'!$E$3:$E${n}");
+            let target = format!("'{name}'!$G$3:$G${n}");
             assert!(xml.iter().any(|x| x.contains(&share) && x.contains(&path) && x.contains(&target)), "{}", t.name);
+            // The autofilter covers the table and the target column beside it.
+            let sheet = zip_entry(&bytes, &format!("xl/worksheets/sheet{}.xml", i + 2));
+            assert!(sheet.contains(&format!("<autoFilter ref=\"A2:G{n}\"")), "{}: {sheet:.300}", t.name);
         }
-        for t in tables.iter().filter(|t| t.name.ends_with("-by-area")) {
+        for (t, name) in tables.iter().zip(&names[1..]).filter(|(t, _)| t.name.ends_with("-by-area")) {
             let n = t.rows.len() + 2;
-            let share = format!("'{}'!$E$3:$E${n}", t.name);
+            let share = format!("'{name}'!$E$3:$E${n}");
             assert!(xml.iter().any(|x| x.contains("<c:barChart>") && x.contains(&share)), "{}", t.name);
+        }
+        // Every other table's filter covers its columns.
+        for (i, t) in tables.iter().enumerate().filter(|(_, t)| !t.name.ends_with("-series")) {
+            let sheet = zip_entry(&bytes, &format!("xl/worksheets/sheet{}.xml", i + 2));
+            let last = char::from(b'A' + t.labels.len() as u8 - 1);
+            let want = format!("<autoFilter ref=\"A2:{last}{}\"", t.rows.len() + 2);
+            assert!(sheet.contains(&want), "{}: {want}", t.name);
         }
 
         // Properties from the document, dated by the report, not the clock.
