@@ -267,16 +267,25 @@ fn notice(text: &str) -> Paragraph {
 
 /// The width a chart is drawn at on the page: 16 cm, in EMU (360,000 a centimetre).
 const CHART_EMU: u32 = 16 * 360_000;
+/// The tallest a chart is drawn: 22 cm, in EMU (the text is 25.7 cm tall).
+const CHART_MAX_H: u32 = 22 * 360_000;
 /// The width of a chart's image in pixels: 16 cm at about 175 dpi.
 const CHART_PX: u32 = 1_100;
 
 /// A chart as an image as wide as the text, centred, kept with its caption below it.
 fn chart_paragraphs(chart: &Chart, no: usize, lang: Lang) -> Result<[Paragraph; 2]> {
     let png = png::chart(chart, lang, CHART_PX)?;
-    let height = u64::from(CHART_EMU) * u64::from(png.height) / u64::from(png.width.max(1));
-    let height = u32::try_from(height).map_err(|_| err(format!("chart {no} is too tall")))?;
-    let pic =
-        Pic::new_with_dimensions(png.bytes, png.width, png.height).size(CHART_EMU, height).id(format!("rIdChart{no}"));
+    // As wide as the text, unless that makes it taller than most of a page (bars for many
+    // communes): then narrower.
+    let (w, h) = (u64::from(png.width.max(1)), u64::from(png.height));
+    let (width, height) = match u64::from(CHART_EMU) * h / w {
+        tall if tall > u64::from(CHART_MAX_H) => (u64::from(CHART_MAX_H) * w / h.max(1), u64::from(CHART_MAX_H)),
+        height => (u64::from(CHART_EMU), height),
+    };
+    let emu = |v: u64| u32::try_from(v).map_err(|_| err(format!("chart {no} is too large")));
+    let pic = Pic::new_with_dimensions(png.bytes, png.width, png.height)
+        .size(emu(width)?, emu(height)?)
+        .id(format!("rIdChart{no}"));
     let image = Paragraph::new()
         .add_run(Run::new().add_image(pic))
         .align(AlignmentType::Center)
@@ -614,6 +623,17 @@ mod tests {
         // Anything else is copied as it is.
         let other = r#"<?xml version="1.0"?><w:tbl><w:tblPr><w:tblW /><w:jc /></w:tblPr></w:tbl>"#;
         assert_eq!(canonical(other), other);
+    }
+
+    #[test]
+    fn a_tall_chart_is_drawn_narrower() {
+        let bars = (0..60).map(|i| (format!("Xã {i}"), None)).collect();
+        let [image, _] = chart_paragraphs(&Chart::Bars { caption: "x".into(), bars }, 1, Lang::Vi).unwrap();
+        let xml = String::from_utf8(docx_rs::BuildXML::build(&image)).unwrap();
+        assert!(xml.contains(&format!("cy=\"{CHART_MAX_H}\"")), "{xml:.400}");
+        let [image, _] = chart_paragraphs(&Chart::Bars { caption: "x".into(), bars: vec![] }, 1, Lang::Vi).unwrap();
+        let xml = String::from_utf8(docx_rs::BuildXML::build(&image)).unwrap();
+        assert!(xml.contains(&format!("cx=\"{CHART_EMU}\"")), "{xml:.400}");
     }
 
     #[test]

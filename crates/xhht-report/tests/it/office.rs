@@ -392,10 +392,13 @@ fn libreoffice_opens_the_docx() {
         return;
     };
     let dir = out_dir("lo");
+    let mut files = Vec::new();
     for (lang, stem) in [(Lang::Vi, "bao-cao-2025"), (Lang::En, "report-2025")] {
         let file = dir.join(format!("{stem}.docx"));
         std::fs::write(&file, docx::render(&doc(lang)).unwrap()).unwrap();
-        let pdf = convert(&bin, &file, &dir);
+        files.push(file);
+    }
+    for pdf in convert(&bin, &files, &dir) {
         let bytes = std::fs::read(&pdf).unwrap();
         assert!(bytes.starts_with(b"%PDF"), "{}", pdf.display());
         assert!(bytes.len() > 10_000, "{} is {} bytes", pdf.display(), bytes.len());
@@ -410,18 +413,19 @@ fn libreoffice_opens_the_docx() {
     }
 }
 
-fn convert(bin: &Path, file: &Path, dir: &Path) -> PathBuf {
+/// `files` converted to PDF in `dir` by one LibreOffice run (one start-up for them all).
+fn convert(bin: &Path, files: &[PathBuf], dir: &Path) -> Vec<PathBuf> {
     // A private profile, so a running LibreOffice or a parallel test does not interfere.
     let profile = dir.join("profile");
     let status = Command::new(bin)
         .arg(format!("-env:UserInstallation=file://{}", profile.display()))
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(dir)
-        .arg(file)
+        .args(files)
         .output()
         .unwrap();
     assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-    file.with_extension("pdf")
+    files.iter().map(|f| f.with_extension("pdf")).collect()
 }
 
 /// The demo district (seed 2024, as `xhht demo` makes it) and its annual report of the last
@@ -487,13 +491,17 @@ fn the_district_report_body_is_under_fifteen_pages() {
     assert!(!whole.appendices.is_empty(), "the district's long lists are in appendices");
     let body = Document { appendices: Vec::new(), ..whole.clone() };
     let dir = out_dir("pages");
-    let mut pages = Vec::new();
+    let mut files = Vec::new();
     for (d, stem) in [(&whole, "bao-cao-huyen"), (&body, "bao-cao-huyen-than")] {
         let file = dir.join(format!("{stem}.docx"));
         std::fs::write(&file, docx::render(d).unwrap()).unwrap();
-        let pdf = std::fs::read(convert(&bin, &file, &dir)).unwrap();
-        assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000, "{stem}.pdf opens");
-        pages.push(pdf_pages(&pdf));
+        files.push(file);
+    }
+    let mut pages = Vec::new();
+    for pdf in convert(&bin, &files, &dir) {
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(bytes.starts_with(b"%PDF") && bytes.len() > 10_000, "{} opens", pdf.display());
+        pages.push(pdf_pages(&bytes));
     }
     let (all, body_pages) = (pages[0], pages[1]);
     eprintln!(
