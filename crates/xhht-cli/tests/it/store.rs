@@ -125,7 +125,7 @@ fn reports_are_written_in_every_format() {
         assert!(dir.join(file).exists(), "{format}");
     }
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("r.json")).unwrap()).unwrap();
-    assert_eq!(json["schema"], 1);
+    assert_eq!(json["schema"], 2);
     assert_eq!(json["year"], 2025);
     let phase = xhht(&["--format", "md", "report", "phase", "--phase", "1", "--out", "p.md"]);
     assert!(phase.status.success(), "{}", stderr(&phase));
@@ -316,7 +316,7 @@ fn an_annual_report_from_stored_digests_is_the_demos_and_follows_a_change() {
                     .as_array()
                     .unwrap()
                     .iter()
-                    .any(|r| r["en"].as_str().unwrap().starts_with("i1-registration"))
+                    .any(|r| r["en"].as_str().unwrap().starts_with("IV.1.2, item 1: Registers for the"))
         })
         .expect("someone not registered in 2026")["id"]
         .as_str()
