@@ -150,6 +150,8 @@ pub(crate) struct Audit {
     last_seq: i64,
     last_hash: String,
     pending: Vec<AuditEntry>,
+    /// Bytes of JSON in `pending`.
+    pending_bytes: usize,
     /// Whether an entry was pushed for a record table (any table but `results`): the
     /// transaction changes the data version ([`Audit::finish`]).
     records_changed: bool,
@@ -186,7 +188,15 @@ impl Audit {
             ),
             None => (0, GENESIS.to_owned()),
         };
-        Ok(Audit { actor: actor.to_owned(), at, last_seq, last_hash, pending: Vec::new(), records_changed: false })
+        Ok(Audit {
+            actor: actor.to_owned(),
+            at,
+            last_seq,
+            last_hash,
+            pending: Vec::new(),
+            pending_bytes: 0,
+            records_changed: false,
+        })
     }
 
     /// Appends an entry to the chain (written by [`Audit::flush`]).
@@ -214,26 +224,37 @@ impl Audit {
             hash: String::new(),
         };
         e.hash = e.compute_hash();
+        self.pending_bytes += e.before.as_ref().map_or(0, String::len) + e.after.as_ref().map_or(0, String::len);
         self.last_seq = e.seq;
         self.last_hash.clone_from(&e.hash);
         self.pending.push(e);
     }
 
-    /// The number of entries not yet written.
-    pub(crate) fn pending(&self) -> usize {
-        self.pending.len()
+    /// Whether the pending entries are worth writing now (many, or much JSON held in memory).
+    pub(crate) fn should_flush(&self) -> bool {
+        self.pending.len() >= 5000 || self.pending_bytes >= 4 << 20
     }
 
     /// Writes the pending entries.
     pub(crate) async fn flush<C: Conn>(&mut self, c: &mut C) -> Result<()> {
         const PER_STATEMENT: usize = 1000;
         let width = AUDIT_LOG.cols.len();
+        self.pending_bytes = 0;
         let pending = std::mem::take(&mut self.pending);
-        let mut it = pending.into_iter().peekable();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        // One prepared one-row statement run per entry where that is cheap (SQLite).
+        let rows: Vec<Vec<Val>> = pending.into_iter().map(AuditEntry::vals).collect();
+        let one = format!("INSERT INTO audit_log ({}) VALUES ({})", AUDIT_LOG.col_list(), vec!["?"; width].join(", "));
+        if let Some(done) = c.run_each(&one, &mut rows.iter().map(Vec::as_slice)) {
+            return done.map(|_| ());
+        }
+        let mut it = rows.into_iter().peekable();
         while it.peek().is_some() {
-            let chunk: Vec<AuditEntry> = it.by_ref().take(PER_STATEMENT).collect();
+            let chunk: Vec<Vec<Val>> = it.by_ref().take(PER_STATEMENT).collect();
             let sql = format!("INSERT INTO audit_log ({}) VALUES {}", AUDIT_LOG.col_list(), tuples(chunk.len(), width));
-            let args = chunk.into_iter().flat_map(AuditEntry::vals).collect();
+            let args = chunk.into_iter().flatten().collect();
             c.exec(sql, args).await?;
         }
         Ok(())

@@ -211,6 +211,15 @@ pub(crate) trait Conn: Send {
         (30_000 / width.max(1)).clamp(1, 1000)
     }
 
+    /// Runs the one-row statement `sql` (`?` placeholders, one per value) once for each row of
+    /// `rows`, through one prepared statement: `Some` on a connection that can (rusqlite, where
+    /// running a prepared statement again costs little), `None` elsewhere (the caller sends
+    /// multi-row statements instead).
+    fn run_each(&mut self, sql: &str, rows: &mut dyn Iterator<Item = &[Val]>) -> Option<Result<u64>> {
+        let _ = (sql, rows);
+        None
+    }
+
     /// Whether [`Conn::copy_in`] works (PostgreSQL).
     fn supports_copy(&self) -> bool {
         false

@@ -90,6 +90,18 @@ impl Lite {
         Ok(())
     }
 
+    /// [`Conn::run_each`]: one prepared statement (kept in the connection's cache), bound and
+    /// stepped once per row; no statement text is built or parsed per row.
+    pub(crate) fn run_each_now(&mut self, sql: &str, rows: &mut dyn Iterator<Item = &[Val]>) -> Result<u64> {
+        let mut st = self.conn.prepare_cached(sql).map_err(err(sql))?;
+        let mut n = 0u64;
+        for row in rows {
+            Self::bind(&mut st, row).map_err(err(sql))?;
+            n += st.raw_execute().map_err(err(sql))? as u64;
+        }
+        Ok(n)
+    }
+
     /// The statement with `?` placeholders and the arguments in their order; statements are
     /// rewritten once and the order remembered.
     fn prepare_args(&mut self, sql: &str, args: Vec<Val>) -> (String, Vec<Val>) {
@@ -189,6 +201,10 @@ fn parse_iso_date(b: &[u8]) -> Option<NaiveDate> {
 impl Conn for Lite {
     fn backend(&self) -> Backend {
         Backend::Sqlite
+    }
+
+    fn run_each(&mut self, sql: &str, rows: &mut dyn Iterator<Item = &[Val]>) -> Option<Result<u64>> {
+        Some(self.run_each_now(sql, rows))
     }
 
     fn exec(&mut self, sql: String, args: Vec<Val>) -> impl Future<Output = Result<u64>> + Send {

@@ -288,9 +288,9 @@ impl Upserter {
                     copy_rows(c, table, std::mem::take(&mut self.pending_new)).await?;
                 }
             } else {
-                write_rows(c, table, write, &replaced_children).await?;
+                write_rows(c, table, write, &replaced_children, self.empty).await?;
             }
-            if audit.pending() >= 5000 {
+            if audit.should_flush() {
                 audit.flush(c).await?;
             }
             if let Some(t) = tick {
@@ -327,8 +327,16 @@ async fn copy_rows<C: Conn>(c: &mut C, table: &'static Table, rows: Vec<Row>) ->
 }
 
 /// `INSERT … ON CONFLICT (key) DO UPDATE SET …, row_version = row_version + 1` for `rows`,
-/// after deleting the children of `replaced` parents; then inserts every child row.
-async fn write_rows<C: Conn>(c: &mut C, table: &'static Table, rows: Vec<Row>, replaced: &[Vec<Val>]) -> Result<()> {
+/// after deleting the children of `replaced` parents; then inserts every child row. Into a
+/// table that was `empty` when the write began (every row new, keys distinct), a plain
+/// `INSERT`: a row that appeared meanwhile fails the statement, and the transaction, on its key.
+async fn write_rows<C: Conn>(
+    c: &mut C,
+    table: &'static Table,
+    rows: Vec<Row>,
+    replaced: &[Vec<Val>],
+    empty: bool,
+) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -344,6 +352,16 @@ async fn write_rows<C: Conn>(c: &mut C, table: &'static Table, rows: Vec<Row>, r
     }
     let conflict = if set.is_empty() { "DO NOTHING".to_owned() } else { format!("DO UPDATE SET {set}") };
     let key_list = table.key_cols().iter().map(|c| c.name).collect::<Vec<_>>().join(", ");
+    if table.child.is_none() {
+        let marks = vec!["?"; width].join(", ");
+        let mut one = format!("INSERT INTO {} ({}) VALUES ({marks})", table.name, table.col_list());
+        if !empty {
+            one.push_str(&format!(" ON CONFLICT ({key_list}) {conflict}"));
+        }
+        if let Some(done) = c.run_each(&one, &mut rows.iter().map(|r| r.vals.as_slice())) {
+            return done.map(|_| ());
+        }
+    }
     let mut kids: Vec<Vec<Val>> = Vec::new();
     let per = c.rows_per_insert(width);
     let sql_for = |n: usize| {

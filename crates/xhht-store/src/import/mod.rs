@@ -184,8 +184,14 @@ impl Store {
     /// else: CSV) as records of `kind`. See the module documentation for the checks and
     /// `docs/data-formats.md` for the columns.
     pub async fn import(&self, kind: ImportKind, path: &Path, opts: &ImportOptions) -> Result<ImportReport> {
-        let sheet = read::read(path, &|rows| header::find(kind.spec(), rows).is_ok())?;
-        let file_name = path.file_name().map_or_else(|| sheet.file.clone(), |n| n.to_string_lossy().into_owned());
+        let file = path.display().to_string();
+        let file_name = path.file_name().map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
+        let bytes = std::fs::read(path).map_err(Error::io(path))?;
+        if let Some(report) = self.import_csv_streamed(kind, &file, &file_name, &bytes, opts).await? {
+            return Ok(report);
+        }
+        let sheet = read::read_bytes(&file, &bytes, &|rows| header::find(kind.spec(), rows).is_ok())?;
+        drop(bytes);
         self.import_sheet(kind, sheet, file_name, opts).await
     }
 
@@ -199,6 +205,9 @@ impl Store {
         bytes: &[u8],
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
+        if let Some(report) = self.import_csv_streamed(kind, name, name, bytes, opts).await? {
+            return Ok(report);
+        }
         let sheet = read::read_bytes(name, bytes, &|rows| header::find(kind.spec(), rows).is_ok())?;
         self.import_sheet(kind, sheet, name.to_owned(), opts).await
     }
@@ -275,8 +284,12 @@ impl Store {
             && data_rows.len() > STREAM_BLOCK
             && self.bulk_read(IsEmpty(main_table(kind))).await?
         {
-            let job = Streamed { kind, file, file_name, sha, header, ignored_columns, ctx };
-            return self.import_streamed(job, data_rows, opts).await;
+            let job = Streamed { kind, file, file_name, header, ignored_columns, ctx };
+            let mut blocks = stream::ReadRows { rows: data_rows.into_iter(), sha };
+            return self
+                .import_streamed(job, &mut blocks, opts)
+                .await?
+                .ok_or_else(|| Error::Task { task: "the import", message: "a read row changed".to_owned() });
         }
         // Every data row, parsed: on every core, a block of rows at a time, in file order.
         let mut data = parse_rows(&ctx, &file, &header, data_rows);

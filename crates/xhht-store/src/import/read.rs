@@ -49,12 +49,6 @@ pub(crate) fn is_workbook(path: &Path) -> bool {
     matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
 }
 
-/// Reads the file's bytes as [`read_bytes`] does.
-pub(crate) fn read(path: &Path, delimiter_ok: &dyn Fn(&Rows) -> bool) -> Result<Sheet> {
-    let bytes = std::fs::read(path).map_err(Error::io(path))?;
-    read_bytes(&path.display().to_string(), &bytes, delimiter_ok)
-}
-
 /// Reads a file's content, named `file` (in messages; its extension says how to read it): a
 /// workbook by extension, else CSV. `delimiter_ok` tells whether the first rows read with a
 /// delimiter hold the header (the CSV delimiter is chosen by it).
@@ -66,23 +60,77 @@ pub(crate) fn read_bytes(file: &str, bytes: &[u8], delimiter_ok: &dyn Fn(&Rows) 
         return Ok(sheet);
     }
     let text = decode(bytes, &file)?;
-    let mut chosen = b',';
-    for d in [b',', b';', b'\t'] {
-        let head = parse_csv(text, d, Some(25), &file)?;
-        if delimiter_ok(&head) {
-            chosen = d;
-            break;
-        }
-    }
+    let chosen = delimiter(text, &file, delimiter_ok)?;
     // The file's hash on one core while the other reads the rows.
     let (rows, sha256) =
         rayon::join(|| parse_csv(text, chosen, None, &file), || xhht_core::rulebook::sha256_hex(bytes));
     Ok(Sheet { rows: rows?, file, sha256, csv: true })
 }
 
+/// The delimiter of a CSV text: the first of `,`, `;` and tab with which the first rows hold
+/// the header (`delimiter_ok`), else `,`.
+pub(crate) fn delimiter(text: &str, file: &str, delimiter_ok: &dyn Fn(&Rows) -> bool) -> Result<u8> {
+    for d in [b',', b';', b'\t'] {
+        let head = parse_csv(text, d, Some(25), file)?;
+        if delimiter_ok(&head) {
+            return Ok(d);
+        }
+    }
+    Ok(b',')
+}
+
+/// The rows of a CSV text read one at a time, as [`read_bytes`] reads them all: each with its
+/// line, cells xhht quoted against formula injection restored. A row that is not readable as
+/// CSV (or not UTF-8) ends the rows with an error.
+pub(crate) struct CsvRows<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    failed: bool,
+}
+
+impl<'a> CsvRows<'a> {
+    pub(crate) fn new(text: &'a str, delimiter: u8) -> Self {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        Self { reader, failed: false }
+    }
+
+    /// Bytes of the text read so far.
+    pub(crate) fn offset(&self) -> u64 {
+        self.reader.position().byte()
+    }
+}
+
+impl Iterator for CsvRows<'_> {
+    type Item = std::result::Result<(u64, StringRecord), ()>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let mut rec = StringRecord::new();
+        match self.reader.read_record(&mut rec) {
+            Ok(true) => {
+                let line = rec.position().map_or(0, csv::Position::line);
+                if rec.iter().any(|c| c.starts_with('\'')) {
+                    rec = rec.iter().map(|c| xhht_core::csv_cell::restore(c)).collect::<Vec<_>>().into();
+                }
+                Some(Ok((line, rec)))
+            }
+            Ok(false) => None,
+            Err(_) => {
+                self.failed = true;
+                Some(Err(()))
+            }
+        }
+    }
+}
+
 /// The text of a CSV file: UTF-8 with its byte-order mark removed, or an error saying what the
 /// bytes look like.
-fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str> {
+pub(crate) fn decode<'a>(bytes: &'a [u8], file: &str) -> Result<&'a str> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         // The byte-order mark that says so opens line 1.
         return Err(file_error_at(

@@ -1,8 +1,15 @@
 //! The streamed import: a first load of a big file, checked a block of rows at a time, each
 //! checked block written at once inside the import's one transaction; any problem anywhere
 //! rolls it all back.
+//!
+//! A big CSV file is also *read* a block at a time ([`Store::import_csv_streamed`]): its rows
+//! are never all in memory, and the blocks are parsed and checked here while the writer writes
+//! the blocks before. A row that cannot be read as the header says (ragged, a NUL byte, not
+//! CSV) stops the streamed import before anything is committed; the file is then read whole
+//! and imported the ordinary way, whose messages list every problem of the file.
 
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
 use csv::StringRecord;
 
@@ -11,15 +18,127 @@ use super::*;
 /// Rows checked and written a block at a time in a streamed import.
 pub(super) const STREAM_BLOCK: usize = 16_384;
 
+/// CSV files smaller than this are read whole (a streamed import needs more than
+/// [`STREAM_BLOCK`] rows anyway).
+const STREAM_MIN_BYTES: usize = 256 * 1024;
+
 /// What a streamed import needs besides its rows.
 pub(super) struct Streamed {
     pub(super) kind: ImportKind,
     pub(super) file: String,
     pub(super) file_name: String,
-    pub(super) sha: String,
     pub(super) header: Header,
     pub(super) ignored_columns: Vec<String>,
     pub(super) ctx: FileCtx,
+}
+
+/// The data rows of a streamed import, a block at a time.
+pub(super) trait Blocks: Send {
+    /// The next block (at most [`STREAM_BLOCK`] rows), `None` at the end, `Err` for a row that
+    /// cannot be read as the header says (the streamed import then gives way).
+    fn next_block(&mut self) -> Option<std::result::Result<Vec<(u64, StringRecord)>, ()>>;
+
+    /// About how many data rows there are in all.
+    fn expected(&self) -> usize;
+
+    /// Whether [`Blocks::expected`] is exact (the rows were all read before).
+    fn exact(&self) -> bool;
+
+    /// The SHA-256 of the file (lower-case hex), asked once the rows are all written.
+    fn sha256(&mut self) -> String;
+}
+
+/// Rows already read (a workbook), in blocks.
+pub(super) struct ReadRows {
+    pub(super) rows: std::vec::IntoIter<(u64, StringRecord)>,
+    pub(super) sha: String,
+}
+
+impl Blocks for ReadRows {
+    fn next_block(&mut self) -> Option<std::result::Result<Vec<(u64, StringRecord)>, ()>> {
+        let block: Vec<(u64, StringRecord)> = self.rows.by_ref().take(STREAM_BLOCK).collect();
+        (!block.is_empty()).then_some(Ok(block))
+    }
+
+    fn expected(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn exact(&self) -> bool {
+        true
+    }
+
+    fn sha256(&mut self) -> String {
+        std::mem::take(&mut self.sha)
+    }
+}
+
+/// The data rows of a CSV text, read as they are needed: rows below the header that are not
+/// blank (as [`Store::import`] keeps them), each with as many fields as the header and no NUL
+/// byte.
+struct CsvBlocks<'a> {
+    bytes: &'a [u8],
+    text_len: usize,
+    /// Rows read while looking for the header, not yet handed out.
+    first: std::vec::IntoIter<(u64, StringRecord)>,
+    rows: read::CsvRows<'a>,
+    width: usize,
+    required: Vec<usize>,
+    /// The first block, read to decide whether to stream.
+    held: Option<Vec<(u64, StringRecord)>>,
+    /// Data rows handed out so far, and the text read by then.
+    seen: usize,
+}
+
+impl CsvBlocks<'_> {
+    fn read_block(&mut self) -> std::result::Result<Vec<(u64, StringRecord)>, ()> {
+        let mut block = Vec::with_capacity(STREAM_BLOCK);
+        while block.len() < STREAM_BLOCK {
+            let next = match self.first.next() {
+                Some(r) => Some(Ok(r)),
+                None => self.rows.next(),
+            };
+            let Some(next) = next else { break };
+            let (line, cells) = next?;
+            let blank = |n: &usize| cells.get(*n).is_none_or(|c| c.trim().is_empty());
+            if cells.iter().all(|c| c.trim().is_empty()) || self.required.iter().all(blank) {
+                continue;
+            }
+            if cells.len() != self.width || cells.iter().any(|c| c.contains('\0')) {
+                return Err(());
+            }
+            block.push((line, cells));
+        }
+        self.seen += block.len();
+        Ok(block)
+    }
+}
+
+impl Blocks for CsvBlocks<'_> {
+    fn next_block(&mut self) -> Option<std::result::Result<Vec<(u64, StringRecord)>, ()>> {
+        if let Some(b) = self.held.take() {
+            return Some(Ok(b));
+        }
+        match self.read_block() {
+            Ok(b) if b.is_empty() => None,
+            other => Some(other),
+        }
+    }
+
+    fn expected(&self) -> usize {
+        // The rows so far, scaled to the whole text by the bytes they took.
+        let read = usize::try_from(self.rows.offset()).unwrap_or(usize::MAX).max(1);
+        let rows = self.seen + self.first.len();
+        (rows.saturating_mul(self.text_len) / read).max(rows)
+    }
+
+    fn exact(&self) -> bool {
+        false
+    }
+
+    fn sha256(&mut self) -> String {
+        xhht_core::rulebook::sha256_hex(self.bytes)
+    }
 }
 
 /// Whether a table has no row.
@@ -36,7 +155,8 @@ impl crate::lite::BulkRead for IsEmpty {
 /// A message to the writer of a streamed import.
 enum Part {
     Rows(Vec<(&'static Table, Row)>),
-    Commit,
+    /// Every row was sent and checked: log the import (the file's SHA-256) and commit.
+    Commit(String),
 }
 
 /// The writer of a streamed import: upserts each part as it comes, commits on [`Part::Commit`],
@@ -45,7 +165,6 @@ struct StreamJob {
     kind: ImportKind,
     actor: String,
     file_name: String,
-    sha: String,
     expected: usize,
     progress: Option<Progress>,
     parts: tokio::sync::mpsc::Receiver<Part>,
@@ -60,7 +179,7 @@ impl BulkWrite for StreamJob {
 
     async fn run<C: Conn>(mut self, c: &mut C, audit: &mut Audit) -> Result<Self::Out> {
         let mut writers: Vec<(&'static Table, write::Upserter)> = Vec::new();
-        loop {
+        let sha = loop {
             match self.parts.recv().await {
                 Some(Part::Rows(rows)) => {
                     let mut by: Vec<(&'static Table, Vec<Row>)> = Vec::new();
@@ -83,16 +202,17 @@ impl BulkWrite for StreamJob {
                         let (total, name, progress) = (self.expected as u64, table.name, self.progress.clone());
                         let tick_fn = move |done: u64| {
                             if let Some(p) = &progress {
-                                p.tell(&ImportProgress::Writing { table: name, done, total });
+                                // The total of a file still being read is an estimate.
+                                p.tell(&ImportProgress::Writing { table: name, done, total: total.max(done) });
                             }
                         };
                         writers[n].1.push(c, mine, audit, Some(&tick_fn)).await?;
                     }
                 }
-                Some(Part::Commit) => break,
+                Some(Part::Commit(sha)) => break sha,
                 None => return Err(Error::Task { task: "the import", message: "stopped before its end".to_owned() }),
             }
-        }
+        };
         let main = main_table(self.kind);
         let mut written = WriteReport::default();
         let mut also = Vec::new();
@@ -105,32 +225,107 @@ impl BulkWrite for StreamJob {
             }
         }
         let at = audit.at.clone();
-        log_import(c, &at, &self.actor, self.kind, &self.file_name, &self.sha, written, 0).await?;
+        log_import(c, &at, &self.actor, self.kind, &self.file_name, &sha, written, 0).await?;
         Ok((written, also))
     }
 }
 
 impl Store {
+    /// A big CSV file (`bytes`, named `file` in messages and `file_name` in the log) imported
+    /// as a first load, streamed (see the module documentation). `None` when it is not one, or
+    /// when a row cannot be read as the header says: then nothing was written, and the caller
+    /// imports it the ordinary way.
+    pub(super) async fn import_csv_streamed(
+        &self,
+        kind: ImportKind,
+        file: &str,
+        file_name: &str,
+        bytes: &[u8],
+        opts: &ImportOptions,
+    ) -> Result<Option<ImportReport>> {
+        if opts.skip_bad_rows
+            || kind == ImportKind::Assessments
+            || bytes.len() < STREAM_MIN_BYTES
+            || read::is_workbook(Path::new(file))
+        {
+            return Ok(None);
+        }
+        let Ok(text) = read::decode(bytes, file) else { return Ok(None) };
+        let spec = kind.spec();
+        let Ok(delimiter) = read::delimiter(text, file, &|rows| header::find(spec, rows).is_ok()) else {
+            return Ok(None);
+        };
+        let mut rows = read::CsvRows::new(text, delimiter);
+        let mut head: Vec<(u64, StringRecord)> = Vec::new();
+        while head.len() < header::HEADER_SEARCH_ROWS {
+            match rows.next() {
+                Some(Ok(r)) => head.push(r),
+                Some(Err(())) => return Ok(None),
+                None => break,
+            }
+        }
+        let Ok(header) = header::find(spec, &head) else { return Ok(None) };
+        if !header.twice.is_empty() {
+            return Ok(None);
+        }
+        let width = head.get(header.index).map_or(0, |(_, r)| r.len());
+        let required: Vec<usize> =
+            spec.iter().zip(&header.at).filter(|(c, _)| c.required).filter_map(|(_, a)| *a).collect();
+        let ignored_columns: Vec<String> = header.extra.iter().map(|(_, h)| h.clone()).collect();
+        let first: Vec<(u64, StringRecord)> = head.into_iter().skip(header.index + 1).collect();
+        let mut blocks = CsvBlocks {
+            bytes,
+            text_len: text.len(),
+            first: first.into_iter(),
+            rows,
+            width,
+            required,
+            held: None,
+            seen: 0,
+        };
+        // Streamed only with more than a block of rows, into an empty table.
+        let Ok(mut block) = blocks.read_block() else { return Ok(None) };
+        match blocks.read_block() {
+            Ok(more) if !more.is_empty() => {
+                block.extend(more);
+            }
+            _ => return Ok(None),
+        }
+        if !self.bulk_read(IsEmpty(main_table(kind))).await? {
+            return Ok(None);
+        }
+        // Handed out as blocks of at most STREAM_BLOCK rows.
+        let rest = block.split_off(STREAM_BLOCK);
+        blocks.first = rest.into_iter().chain(blocks.first.by_ref()).collect::<Vec<_>>().into_iter();
+        blocks.seen -= blocks.first.len().min(blocks.seen);
+        blocks.held = Some(block);
+        let ctx = FileCtx { kind, engines: Default::default(), indicator_cols: Vec::new() };
+        let job =
+            Streamed { kind, file: file.to_owned(), file_name: file_name.to_owned(), header, ignored_columns, ctx };
+        self.import_streamed(job, &mut blocks, opts).await
+    }
+
     /// The streamed import: blocks are parsed and checked here while the writer (its own task,
-    /// its own transaction) writes the blocks already checked.
+    /// its own transaction) writes the blocks already checked. `None` when `blocks` gave way
+    /// (nothing was written).
     pub(super) async fn import_streamed(
         &self,
         job: Streamed,
-        data_rows: Vec<(u64, StringRecord)>,
+        blocks: &mut dyn Blocks,
         opts: &ImportOptions,
-    ) -> Result<ImportReport> {
-        let Streamed { kind, file, file_name, sha, header, ignored_columns, ctx } = job;
-        let total = data_rows.len();
-        if let Some(p) = &opts.progress {
-            p.tell(&ImportProgress::Read { rows: total });
+    ) -> Result<Option<ImportReport>> {
+        let Streamed { kind, file, file_name, header, ignored_columns, ctx } = job;
+        if blocks.exact()
+            && let Some(p) = &opts.progress
+        {
+            p.tell(&ImportProgress::Read { rows: blocks.expected() });
         }
         let (tx, rx) = tokio::sync::mpsc::channel::<Part>(2);
         let writer_job = StreamJob {
             kind,
             actor: opts.actor.clone(),
             file_name,
-            sha,
-            expected: total,
+            expected: blocks.expected(),
             progress: opts.progress.clone(),
             parts: rx,
         };
@@ -139,13 +334,19 @@ impl Store {
 
         let mut errors: Vec<RowError> = Vec::new();
         // Keys seen so far, by a 128-bit fingerprint (the rows themselves go to the writer).
-        let mut first: HashMap<u128, u64, FastHash> = HashMap::default();
+        let mut first: HashMap<u128, u64, FastHash> =
+            HashMap::with_capacity_and_hasher(blocks.expected().saturating_add(STREAM_BLOCK), FastHash::default());
         let mut known: HashMap<&'static str, HashSet<String>> = HashMap::new();
         let mut pending: Vec<(u64, crate::model::Ref)> = Vec::new();
         let mut sent = Some(tx);
-        let mut it = data_rows.into_iter().peekable();
-        while it.peek().is_some() {
-            let block: Vec<(u64, StringRecord)> = it.by_ref().take(STREAM_BLOCK).collect();
+        let mut total = 0usize;
+        let mut gave_way = false;
+        while let Some(block) = blocks.next_block() {
+            let Ok(block) = block else {
+                gave_way = true;
+                break;
+            };
+            total += block.len();
             let mut data = parse_rows(&ctx, &file, &header, block);
             for d in &mut data {
                 let mut dup = Vec::new();
@@ -179,6 +380,17 @@ impl Store {
                 }
             }
         }
+        if gave_way {
+            // Nothing is committed: the writer fails without its `Commit` and rolls back.
+            drop(sent);
+            let _ = writer.await;
+            return Ok(None);
+        }
+        if !blocks.exact()
+            && let Some(p) = &opts.progress
+        {
+            p.tell(&ImportProgress::Read { rows: total });
+        }
         // References to rows that came later in the file.
         for (line, r) in pending {
             if !known.get(r.table.name).is_some_and(|s| s.contains(&r.key)) {
@@ -194,7 +406,7 @@ impl Store {
         if errors.is_empty()
             && let Some(tx) = &sent
         {
-            let _ = tx.send(Part::Commit).await;
+            let _ = tx.send(Part::Commit(blocks.sha256())).await;
         }
         drop(sent);
         let outcome = writer.await.map_err(|e| Error::Task { task: "the import", message: e.to_string() })?;
@@ -205,7 +417,7 @@ impl Store {
         if let Some(p) = &opts.progress {
             p.tell(&ImportProgress::Committed);
         }
-        Ok(ImportReport {
+        Ok(Some(ImportReport {
             kind,
             file,
             header_line: header.line,
@@ -216,7 +428,7 @@ impl Store {
             also,
             ignored_columns,
             errors: Vec::new(),
-        })
+        }))
     }
 
     /// The references of one block of a streamed import: known if in the database or among

@@ -329,6 +329,45 @@ async fn a_big_first_load_is_streamed_and_still_all_or_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_file_with_a_ragged_row_far_down_is_refused_as_a_whole_read_refuses_it() {
+    each_backend("streamed_ragged", async |db| {
+        let store = db.open().await;
+        store.put_areas("t", &areas()).await.unwrap();
+        let counts = store.counts().await.unwrap();
+        let chain = store.audit_verify().await.unwrap();
+        // Blocks are read and written before the ragged row (line 18,000) is reached: the
+        // streamed import gives way, the file is read whole, and every problem is listed.
+        let file = db.dir.join("people-ragged.csv");
+        big_people(&file, 20_000, &[(5, "năm ấy")]);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let text = text.replace("S017998,Người Thử 17998,1998,giao-vien,27700", "S017998,Người Thử 17998,1998");
+        std::fs::write(&file, &text).unwrap();
+        let expect = |r: Result<xhht_store::ImportReport, Error>| match r {
+            Err(Error::Import { errors }) => {
+                let got: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+                assert_eq!(got, vec![(5, "birth_year"), (18_000, "-")], "{errors:?}");
+                assert!(errors[1].message.contains("the row has 3 fields, the header has 5"), "{errors:?}");
+            }
+            other => panic!("{other:?}"),
+        };
+        expect(store.import(ImportKind::People, &file, &opts()).await);
+        expect(store.import_bytes(ImportKind::People, "people-ragged.csv", text.as_bytes(), &opts()).await);
+        assert_eq!(store.counts().await.unwrap(), counts, "rolled back");
+        assert_eq!(store.audit_verify().await.unwrap(), chain, "nothing audited");
+        // Corrected, it goes in whole.
+        let fixed = text
+            .replace("năm ấy", "1970")
+            .replace("S017998,Người Thử 17998,1998\n", "S017998,Người Thử 17998,1998,giao-vien,27700\n");
+        std::fs::write(&file, &fixed).unwrap();
+        let r = store.import(ImportKind::People, &file, &opts()).await.unwrap();
+        assert_eq!((r.rows, r.imported, r.written.added), (20_000, 20_000, 20_000));
+        assert!(store.audit_verify().await.unwrap().is_ok());
+        store.close().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_streamed_file_may_refer_to_rows_further_down() {
     each_backend("forward", async |db| {
         let store = db.open().await;
