@@ -9,8 +9,10 @@
 //!   starting Python and importing DuckDB (about 0.1 s here), as a user running it pays.
 //!   Runs alternate (A B, B A, …); medians of wall time and of peak memory (`/usr/bin/time`,
 //!   when installed) are printed with their ratio, and both tools' pass counts must agree.
-//! - `xhht import people` against `sqlite3 .import`: the store's benchmark example
-//!   (`crates/xhht-store/examples/store_bench.rs`), which times both on one people file.
+//! - `xhht import people` against `sqlite3 .import`: the store's import benchmark
+//!   (`crates/xhht-store/examples/store_bench_import.rs`), which times both on one synthetic
+//!   people file, runs alternating, and prints the medians, the ratio and the CPU seconds (with
+//!   `XHHT_BENCH_POSTGRES` set to a server URL, also the PostgreSQL import against `psql \copy`).
 //!
 //! It measures; nothing here asserts on time. Figures go to `docs/benchmarks.md`.
 
@@ -184,12 +186,18 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     if xp != dp {
         return Err("xhht and DuckDB disagree on the pass count".to_owned());
     }
-    println!("\n== xhht import people vs sqlite3 .import (the store's benchmark) ==");
+    println!("\n== xhht import people vs sqlite3 .import (the store's import benchmark) ==");
     let store_dir = dir.join("store");
     let store_dir_s = store_dir.to_string_lossy().into_owned();
-    let bench = ["run", "--release", "--locked", "-p", "xhht-store", "--example", "store_bench", "--"];
-    if !ok(Command::new(&cargo).args(bench).args(["--people", "1000000", "--dir", store_dir_s.as_str()])) {
-        return Err("the store benchmark failed".to_owned());
+    let runs = RUNS.to_string();
+    let bench = ["run", "--release", "--locked", "-p", "xhht-store", "--example", "store_bench_import", "--"];
+    let mut cmd = Command::new(&cargo);
+    cmd.args(bench).args(["--people", "1000000", "--runs", runs.as_str(), "--dir", store_dir_s.as_str()]);
+    if let Ok(url) = std::env::var("XHHT_BENCH_POSTGRES") {
+        cmd.args(["--postgres", url.as_str()]);
+    }
+    if !ok(&mut cmd) {
+        return Err("the store's import benchmark failed".to_owned());
     }
     Ok(())
 }

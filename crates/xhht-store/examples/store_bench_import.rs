@@ -1,0 +1,287 @@
+//! The import benchmark against the peer tools (not a test): `Store::import` of a **synthetic**
+//! people file into a fresh SQLite store against `sqlite3 .import` of the same file into the
+//! store's `people` table, runs alternating (A B, B A, …), medians printed with their ratio;
+//! with `--postgres`, the same against `psql \copy`. Figures go to `docs/benchmarks.md`.
+//!
+//! ```sh
+//! cargo run --release -p xhht-store --example store_bench_import -- [--people N] [--runs N] \
+//!     [--dir DIR] [--postgres postgres://user:password@host/postgres]
+//! ```
+//!
+//! The file is the people file of `store_bench` (the same fixed pseudo-random sequence of
+//! Vietnamese-looking names, birth years, citizen ids and categories; no real person). An xhht
+//! run is what `xhht import people FILE` does after opening the store: read, check every row,
+//! write and audit in one transaction, commit; then the store is closed (so the WAL is
+//! checkpointed, as `sqlite3` does when it exits). The store is created (migrated) before the
+//! clock starts. Peak memory is the process's peak resident set during the import (reset before
+//! it, Linux only). It measures; nothing asserts on time.
+
+#![allow(clippy::float_arithmetic, reason = "timings are seconds and MiB, printed")]
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use sqlx::Connection;
+use xhht_store::{ImportKind, ImportOptions, Store};
+
+/// The allocator of the `xhht` and `xhht-server` binaries, so the figures are theirs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// A deterministic pseudo-random sequence (64-bit LCG, high bits), as in `store_bench`.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn out(line: &str) {
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(o, "{line}");
+}
+
+/// The people file of `store_bench` (the same rows for the same count).
+fn people_file(dir: &Path, people: usize) -> std::io::Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    let path = dir.join(format!("bench-people-{people}.csv"));
+    if path.is_file() {
+        return Ok(path);
+    }
+    const HO: [&str; 10] = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ"];
+    const DEM: [&str; 6] = ["Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thanh"];
+    const TEN: [&str; 10] = ["An", "Bình", "Châu", "Dũng", "Hà", "Lan", "Mai", "Phúc", "Tâm", "Hùng"];
+    const CAT: [&str; 6] = ["giao-vien", "cong-chuc", "vien-chuc", "can-bo", "nguoi-lao-dong", "other"];
+    // The generator of `store_bench` draws the areas and organisations from none of this, so
+    // starting from the same seed gives the same people.
+    let mut rng = Rng(2024);
+    let pick = |rng: &mut Rng, a: &[&'static str]| a[rng.next(a.len() as u64) as usize];
+    let mut s = String::with_capacity(people * 60);
+    s.push_str("id,full_name,birth_year,citizen_id,category\n");
+    for p in 0..people {
+        let (h, d, t) = (pick(&mut rng, &HO), pick(&mut rng, &DEM), pick(&mut rng, &TEN));
+        let year = 1955 + rng.next(50);
+        let cccd = 100_000_000_000 + rng.next(900_000_000_000);
+        let _ = writeln!(s, "P{p:07},{h} {d} {t},{year},{cccd:012},{}", pick(&mut rng, &CAT));
+    }
+    std::fs::write(&path, s)?;
+    Ok(path)
+}
+
+/// The process's peak resident set in MiB since the last [`reset_peak`] (Linux).
+fn peak_mib() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// CPU seconds of this process (all its threads) and of its waited-for children, from
+/// `/proc/self/stat` (clock ticks of 1/100 s; Linux).
+fn cpu() -> (f64, f64) {
+    let Ok(s) = std::fs::read_to_string("/proc/self/stat") else { return (0.0, 0.0) };
+    let rest = s.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest.split_whitespace().map(|x| x.parse().unwrap_or(0.0)).collect();
+    // After the name: state is field 3; utime 14, stime 15, cutime 16, cstime 17.
+    let at = |n: usize| f.get(n - 3).copied().unwrap_or(0.0) / 100.0;
+    (at(14) + at(15), at(16) + at(17))
+}
+
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn remove_db(db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
+
+/// One xhht run into a fresh SQLite store: seconds, peak MiB, CPU seconds.
+async fn xhht_sqlite(dir: &Path, file: &Path) -> Result<(f64, Option<f64>, f64), String> {
+    let db = dir.join("xhht-import.db");
+    remove_db(&db);
+    let store = Store::open(&db.display().to_string()).await.map_err(|e| e.to_string())?;
+    reset_peak();
+    let c0 = cpu().0;
+    let t = Instant::now();
+    let r = store.import(ImportKind::People, file, &ImportOptions::new("bench")).await.map_err(|e| e.to_string())?;
+    store.close().await;
+    let s = t.elapsed().as_secs_f64();
+    if r.imported == 0 {
+        return Err("nothing imported".to_owned());
+    }
+    Ok((s, peak_mib(), cpu().0 - c0))
+}
+
+/// The store's `people` table as `sqlite3` is given it (the migration's own definition).
+const PEOPLE_DDL: &str = "CREATE TABLE people (id TEXT PRIMARY KEY, full_name TEXT NOT NULL, birth_year INTEGER, \
+                          citizen_id TEXT, category TEXT NOT NULL, area TEXT, row_version INTEGER NOT NULL DEFAULT \
+                          1) WITHOUT ROWID;";
+
+/// One `sqlite3 .import` run (a whole process) into a fresh database with the store's table:
+/// seconds, CPU seconds.
+fn sqlite3_import(dir: &Path, file: &Path) -> Result<(f64, f64), String> {
+    let db = dir.join("sqlite3-import.db");
+    remove_db(&db);
+    // The store's table without its last two columns (`area`, `row_version`), which the file
+    // does not have: `.import` would bind NULL to them, and `row_version` is NOT NULL.
+    let setup = Command::new("sqlite3")
+        .arg(&db)
+        .arg("PRAGMA journal_mode=WAL;")
+        .arg(PEOPLE_DDL.replace(", area TEXT, row_version INTEGER NOT NULL DEFAULT 1", ""))
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("sqlite3: {e}"))?;
+    if !setup.success() {
+        return Err("sqlite3 could not create the table".to_owned());
+    }
+    let c0 = cpu().1;
+    let t = Instant::now();
+    let status = Command::new("sqlite3")
+        .arg(&db)
+        .args(["-cmd", "PRAGMA synchronous=NORMAL", ".mode csv"])
+        .arg(format!(".import --skip 1 {} people", file.display()))
+        .stderr(Stdio::null())
+        .status()
+        .map_err(|e| format!("sqlite3: {e}"))?;
+    let s = t.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err("sqlite3 .import failed".to_owned());
+    }
+    Ok((s, cpu().1 - c0))
+}
+
+async fn xhht_postgres(url: &str, file: &Path) -> Result<(f64, Option<f64>), String> {
+    let store = Store::open(url).await.map_err(|e| e.to_string())?;
+    reset_peak();
+    let t = Instant::now();
+    let r = store.import(ImportKind::People, file, &ImportOptions::new("bench")).await.map_err(|e| e.to_string())?;
+    let s = t.elapsed().as_secs_f64();
+    store.close().await;
+    if r.imported == 0 {
+        return Err("nothing imported".to_owned());
+    }
+    Ok((s, peak_mib()))
+}
+
+/// One `psql \copy` run (a whole process) of the file into the store's `people` table.
+fn psql_copy(url: &str, file: &Path) -> Result<f64, String> {
+    let t = Instant::now();
+    let status = Command::new("psql")
+        .arg(url)
+        .args(["-q", "-v", "ON_ERROR_STOP=1", "-c"])
+        .arg(format!(
+            "\\copy people (id, full_name, birth_year, citizen_id, category) FROM '{}' WITH (FORMAT csv, HEADER true)",
+            file.display()
+        ))
+        .stdout(Stdio::null())
+        .status()
+        .map_err(|e| format!("psql: {e}"))?;
+    let s = t.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err("psql \\copy failed".to_owned());
+    }
+    Ok(s)
+}
+
+async fn pg_exec(admin: &str, sql: &str) -> Result<(), String> {
+    let mut c = sqlx::PgConnection::connect(admin).await.map_err(|e| e.to_string())?;
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut c).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// A fresh, migrated database for each run, named `name`; its URL.
+async fn fresh_pg(admin: &str, name: &str) -> Result<String, String> {
+    pg_exec(admin, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+    pg_exec(admin, &format!("CREATE DATABASE {name}")).await?;
+    let url = match admin.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{name}"),
+        None => admin.to_owned(),
+    };
+    Store::open(&url).await.map_err(|e| e.to_string())?.close().await;
+    Ok(url)
+}
+
+fn report(label: &str, rows: usize, xs: &[f64], xm: &[f64], peer: &str, ps: &[f64], cpu: Option<(&[f64], &[f64])>) {
+    let (x, p) = (median(xs.to_vec()), median(ps.to_vec()));
+    let rate = |s: f64| (rows as f64 / s).round();
+    let mem = if xm.is_empty() { "-".to_owned() } else { format!("{:.0} MiB", median(xm.to_vec())) };
+    out(&format!("\n== {label}: {rows} synthetic people, {} runs each, alternating ==", xs.len()));
+    out(&format!("xhht import people        median {x:.3} s  {:>9} rows/s  peak {mem}", rate(x)));
+    out(&format!("{peer:<25} median {p:.3} s  {:>9} rows/s", rate(p)));
+    out(&format!("ratio (xhht rate / peer)  {:.2}×", p / x));
+    out(&format!("  xhht runs {xs:.3?}\n  peer runs {ps:.3?}"));
+    if let Some((xc, pc)) = cpu {
+        out(&format!(
+            "CPU seconds (medians)     xhht {:.2} (all threads), peer {:.2}",
+            median(xc.to_vec()),
+            median(pc.to_vec())
+        ));
+    }
+}
+
+async fn run(args: &[String]) -> Result<(), String> {
+    let arg = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let people: usize = arg("--people").and_then(|p| p.parse().ok()).unwrap_or(1_000_000);
+    let runs: usize = arg("--runs").and_then(|p| p.parse().ok()).unwrap_or(5);
+    let dir = PathBuf::from(arg("--dir").unwrap_or_else(|| "target/store-bench".to_owned()));
+    let file = people_file(&dir, people).map_err(|e| format!("cannot write the file: {e}"))?;
+    let have_sqlite3 = Command::new("sqlite3").arg("--version").output().is_ok();
+    let (mut xs, mut xm, mut ps, mut xc, mut pc) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..runs {
+        for peer in [i % 2 == 1, i % 2 == 0] {
+            if peer && have_sqlite3 {
+                let (s, c) = sqlite3_import(&dir, &file)?;
+                ps.push(s);
+                pc.push(c);
+            } else if !peer {
+                let (s, m, c) = xhht_sqlite(&dir, &file).await?;
+                xs.push(s);
+                xm.extend(m);
+                xc.push(c);
+            }
+        }
+    }
+    report("SQLite (WAL, synchronous=NORMAL)", people, &xs, &xm, "sqlite3 .import", &ps, Some((&xc, &pc)));
+    if let Some(admin) = arg("--postgres") {
+        let (mut xs, mut xm, mut ps) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..runs {
+            for peer in [i % 2 == 1, i % 2 == 0] {
+                let url = fresh_pg(&admin, "xhht_import_bench").await?;
+                if peer {
+                    ps.push(psql_copy(&url, &file)?);
+                } else {
+                    let (s, m) = xhht_postgres(&url, &file).await?;
+                    xs.push(s);
+                    xm.extend(m);
+                }
+            }
+        }
+        pg_exec(&admin, "DROP DATABASE IF EXISTS xhht_import_bench WITH (FORCE)").await?;
+        report("PostgreSQL", people, &xs, &xm, "psql \\copy", &ps, None);
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            out(&format!("store_bench_import: {e}"));
+            ExitCode::FAILURE
+        }
+    }
+}
