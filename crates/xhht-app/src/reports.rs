@@ -82,8 +82,10 @@ pub fn may_read_names(who: &Principal, scope: &Scope) -> bool {
     decide(who, Action::ReadPersonal, &res, false).allowed()
 }
 
-/// Replaces people's names in a report by `***` (for a reader who may not read them).
+/// Replaces people's names in a report by `***` and drops the names its reasons mention (for a
+/// reader who may not read them: they read the people's codes).
 pub fn redact(report: &mut Report) {
+    report.people_named.clear();
     for u in &mut report.criteria.unmet {
         if u.subject == "person" {
             "***".clone_into(&mut u.name);

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 use xhht_core::area::{AdminArea, AreaRegistry, Succession};
 use xhht_core::entity::{Organisation, Person};
-use xhht_core::issuer::{Issuer, Issuers};
+use xhht_core::issuer::Issuer;
 use xhht_core::plan::{DutyRole, Plan};
 use xhht_core::record::{
     DecisionOutcome, DutyReport, Recognition, ReportKind as SubmissionKind, ReportSubmission, RewardProposal,
@@ -22,8 +22,13 @@ use xhht_scoring::year::{PLAN_RULEBOOK, YearEngines, YearResults};
 use crate::error::{Error, Result};
 use crate::model::*;
 
+mod heading;
+mod names;
 mod sections;
 
+pub use names::with_names;
+
+use heading::{issuer_for, scope_name};
 use sections::{actor_sections, deadline_section, proposal_rows, rewards_section, titles_section};
 
 /// The records a report reads (all years; the builder picks what it needs).
@@ -65,34 +70,6 @@ pub struct Options {
     pub issuer: Option<Issuer>,
 }
 
-/// The letterhead of a report: the one given, else the embedded default in force on its day,
-/// else one made of the plan's own heading.
-fn issuer_for(opts: &Options, plan: &Plan) -> Issuer {
-    if let Some(i) = &opts.issuer {
-        return i.clone();
-    }
-    if let Some(i) = Issuers::can_duoc().on(opts.as_of) {
-        return i.clone();
-    }
-    let place = plan.meta.place_date.vi.split(',').next().unwrap_or_default().trim().to_owned();
-    Issuer {
-        id: plan.meta.id.clone(),
-        valid_from: None,
-        valid_until: None,
-        parent: None,
-        body: plan.meta.issuer.clone(),
-        symbol: "BC".to_owned(),
-        place: Text::new(place.clone(), place),
-        area: plan.meta.title.clone(),
-        on_behalf: None,
-        signatory: plan.meta.signer.clone(),
-        signer: None,
-        recipients: Vec::new(),
-        assumed: true,
-        source: format!("{} (heading)", plan.meta.number),
-    }
-}
-
 fn share(met: u64, of: u64) -> Option<Decimal> {
     (of > 0).then(|| {
         (Decimal::from(met) * Decimal::ONE_HUNDRED / Decimal::from(of))
@@ -121,7 +98,7 @@ pub fn digest(results: &YearResults, records: &Records<'_>, engines: &YearEngine
 
 impl Report {
     /// The ids of the people the report lists (not meeting the criteria, eligible for a
-    /// reward) whose names are not filled in yet.
+    /// reward) or its reasons may mention, whose names are not filled in yet.
     pub fn unnamed_people(&self) -> Vec<String> {
         let mut ids: Vec<String> = self
             .criteria
@@ -136,6 +113,7 @@ impl Report {
                     .filter(|r| r.subject == "person" && r.name.is_empty())
                     .map(|r| r.id.clone()),
             )
+            .chain(self.people_named.iter().filter(|(_, name)| name.is_empty()).map(|(id, _)| id.clone()))
             .collect();
         ids.sort_unstable();
         ids.dedup();
@@ -163,6 +141,15 @@ impl Report {
             if let Some(n) = names.get(r.id.as_str()) {
                 (*n).clone_into(&mut r.name);
             }
+        }
+        for (id, name) in &mut self.people_named {
+            if let Some(n) = names.get(id.as_str()) {
+                (*n).clone_into(name);
+            }
+        }
+        // The words looked up and not found are not people (given no one, nothing is known yet).
+        if !names.is_empty() {
+            self.people_named.retain(|_, name| !name.is_empty());
         }
     }
 }
@@ -415,7 +402,7 @@ fn build_inner(
             id: b.rulebook.id().to_owned(),
             version: version.map(|v| v.id.clone()).unwrap_or_default(),
             title: b.rulebook.rulebook.title.clone(),
-            document: version.and_then(|v| v.citation.document.clone()).unwrap_or_default(),
+            document: version.map(|v| document_of(&b.rulebook, v)).unwrap_or_default(),
             content_hash: b.content_hash.clone(),
         }
     };
@@ -429,7 +416,7 @@ fn build_inner(
         rulebooks.push(rulebook_ref(b));
     }
     let issuer = issuer_for(opts, plan);
-    Ok(Report {
+    let mut report = Report {
         schema: SCHEMA_VERSION,
         kind: opts.kind,
         year,
@@ -448,27 +435,20 @@ fn build_inner(
         deadlines,
         actors,
         areas,
-    })
+        people_named: std::collections::BTreeMap::new(),
+    };
+    names::name_codes(&mut report, records);
+    Ok(report)
 }
 
-fn scope_name(
-    scope: &Scope,
-    plan: &Plan,
-    registry: &AreaRegistry,
-    orgs: &HashMap<&str, &Organisation>,
-    issuer: &Issuer,
-) -> Text {
-    match scope {
-        Scope::District => Text::new(format!("Toàn {}", issuer.area.vi), format!("All of {}", issuer.area.en)),
-        Scope::Area { code } => {
-            let n = registry.get(code).map_or_else(|| code.clone(), |a| a.name.clone());
-            Text::new(n.clone(), n)
-        }
-        Scope::Organisation { code } => {
-            let n = orgs.get(code.as_str()).map_or_else(|| code.clone(), |o| o.name.clone());
-            Text::new(n.clone(), n)
-        }
-        Scope::Actor { id } => plan.actor(id).map_or_else(|| Text::new(id.clone(), id.clone()), |a| a.name.clone()),
+/// The document a rulebook version comes from: a version's own citation names it when the
+/// rulebook has several (a pilot guide, then the decision); a single version's cites what ended
+/// it, so the rulebook's source names it.
+fn document_of(book: &Rulebook, version: &xhht_core::rulebook::Version) -> String {
+    if book.versions.len() > 1 {
+        version.citation.document.clone().unwrap_or_else(|| book.rulebook.source.document.clone())
+    } else {
+        book.rulebook.source.document.clone()
     }
 }
 
@@ -490,14 +470,7 @@ fn rules_for(
     Some(RulesRef {
         rulebook: book.id().to_owned(),
         version: version.id.clone(),
-        // A version's own citation names its document when the rulebook has several (a pilot
-        // guide, then the decision); a single version's cites what ended it, so the rulebook's
-        // source names it.
-        document: if book.versions.len() > 1 {
-            version.citation.document.clone().unwrap_or_else(|| book.rulebook.source.document.clone())
-        } else {
-            book.rulebook.source.document.clone()
-        },
+        document: document_of(book, version),
         title: book.rulebook.title.clone(),
     })
 }

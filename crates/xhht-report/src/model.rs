@@ -489,4 +489,8 @@ pub struct Report {
     pub actors: Vec<ActorSection>,
     /// Areas changed in 2025, mapped to their successors.
     pub areas: Vec<AreaChange>,
+    /// The names of the people the reasons mention, by id (personal data: left out of a report
+    /// for a reader who may not see names, who then reads the ids).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub people_named: std::collections::BTreeMap<String, String>,
 }

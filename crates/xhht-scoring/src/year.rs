@@ -294,8 +294,58 @@ fn unmet(engine: &Engine, facts: &Facts, year: i32, e: &Evaluation) -> Vec<Unmet
                 matches!(c.result, crate::StepResult::Fail | crate::StepResult::NoEvidence | crate::StepResult::Missing)
             })
         })
-        .map(|s| Unmet { indicator: s.indicator.to_owned(), reason: s.reason.cloned() })
+        .map(|s| {
+            let reason = s.reason.cloned().or_else(|| {
+                let source = engine.rulebook().rulebook.indicator(s.indicator).and_then(|(_, i)| i.source.as_deref());
+                let missing = s.checks.iter().any(|c| matches!(c.result, crate::StepResult::Missing));
+                let no_evidence = s.checks.iter().any(|c| matches!(c.result, crate::StepResult::NoEvidence));
+                Some(cause(source, missing, no_evidence, year))
+            });
+            Unmet { indicator: s.indicator.to_owned(), reason }
+        })
         .collect()
+}
+
+/// What the records lack when a plan criterion is not met and the evaluation gives no reason of
+/// its own: said of the criterion's fact (`source`), for the data year.
+fn cause(source: Option<&str>, missing: bool, no_evidence: bool, year: i32) -> Text {
+    if no_evidence {
+        return Text::new(
+            format!("hồ sơ năm {year} không kèm minh chứng"),
+            format!("the {year} records give no evidence for it"),
+        );
+    }
+    match source {
+        Some("committed") => Text::new(
+            format!("chưa có bản cam kết học tập suốt đời được ghi nhận cho năm {year}"),
+            format!("no lifelong-learning commitment is recorded for {year}"),
+        ),
+        Some("registered:cong-dan-hoc-tap") => Text::new(
+            format!("chưa đăng ký mô hình “Công dân học tập” năm {year}"),
+            format!("not registered for the “Learning Citizen” model in {year}"),
+        ),
+        Some("registered:don-vi-hoc-tap") => Text::new(
+            format!("chưa đăng ký mô hình “Đơn vị học tập” năm {year}"),
+            format!("not registered for the “Learning Unit” model in {year}"),
+        ),
+        Some("participates") => Text::new(
+            format!(
+                "hồ sơ năm {year} không ghi nhận việc tham gia xây dựng xã hội học tập ở cơ quan, đơn vị, địa phương"
+            ),
+            format!("the {year} records do not show taking part in building the learning society"),
+        ),
+        Some("supports-staff-learning") => Text::new(
+            format!(
+                "hồ sơ năm {year} không ghi nhận việc hỗ trợ, tạo điều kiện cho cán bộ, người lao động học tập, bồi dưỡng"
+            ),
+            format!("the {year} records do not show support for the staff's study and training"),
+        ),
+        _ if missing => Text::new(
+            format!("chưa có hồ sơ cho tiêu chí này trong năm {year}"),
+            format!("no record for this criterion in {year}"),
+        ),
+        _ => Text::new(format!("hồ sơ năm {year} ghi là chưa đạt"), format!("the {year} records say not met")),
+    }
 }
 
 /// An organisation's results for the year.

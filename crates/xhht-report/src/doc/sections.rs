@@ -261,7 +261,8 @@ pub(super) fn criteria_section(r: &Report, lang: Lang) -> Section {
             .iter()
             .map(|u| {
                 let who = if u.subject == "person" { l("cá nhân", "person") } else { l("tập thể", "collective") };
-                let reasons: Vec<&str> = u.reasons.iter().map(|x| tx(lang, x)).collect();
+                let reasons: Vec<String> =
+                    u.reasons.iter().map(|x| crate::build::with_names(tx(lang, x), &r.people_named)).collect();
                 vec![
                     text(who),
                     text(u.id.clone()),
@@ -388,7 +389,8 @@ pub(super) fn rewards_section(r: &Report, lang: Lang) -> Section {
             .eligible
             .iter()
             .map(|x| {
-                let because: Vec<&str> = x.reasons.iter().map(|t| tx(lang, t)).collect();
+                let because: Vec<String> =
+                    x.reasons.iter().map(|t| crate::build::with_names(tx(lang, t), &r.people_named)).collect();
                 let title =
                     r.rewards.rules.iter().find(|rule| rule.id == x.reward).map_or("", |rule| tx(lang, &rule.title));
                 let who = if x.subject == "person" { l("cá nhân", "person") } else { l("tập thể", "collective") };

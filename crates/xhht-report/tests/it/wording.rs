@@ -171,3 +171,25 @@ fn the_id_finder_finds_whole_ids_only() {
     assert_eq!(whole_word("a3c1f0 c1x", "c1"), None);
     assert!(whole_word("lệnh xhht rewards", "xhht ").is_some());
 }
+
+#[test]
+fn reasons_name_organisations_and_people_and_codes_only_where_names_are_hidden() {
+    let (ds, _, _) = super::world();
+    let mut r = report(ReportKind::Annual, 2026, Scope::District);
+    let reasons: Vec<&str> = r.criteria.unmet.iter().flat_map(|u| &u.reasons).map(|t| t.vi.as_str()).collect();
+    for o in &ds.organisations {
+        assert!(reasons.iter().all(|x| whole_word(x, &o.code).is_none()), "{} named by its code", o.code);
+    }
+    let mentioned: Vec<&xhht_core::entity::Person> =
+        ds.people.iter().filter(|p| reasons.iter().any(|x| whole_word(x, &p.id).is_some())).collect();
+    assert!(!mentioned.is_empty(), "the demo has reasons that name an approver");
+    let shown = markdown::render(&document(&r, Lang::Vi));
+    for p in &mentioned {
+        assert_eq!(r.people_named.get(&p.id), Some(&p.full_name));
+        assert!(shown.contains(&p.full_name), "{}", p.full_name);
+    }
+    // Where names are hidden, the codes are what the reader sees.
+    r.people_named.clear();
+    let hidden = markdown::render(&document(&r, Lang::Vi));
+    assert!(mentioned.iter().any(|p| whole_word(&hidden, &p.id).is_some()));
+}

@@ -1,0 +1,103 @@
+//! Names instead of codes in the reasons a report prints: an organisation's code becomes its
+//! name in the text itself (not personal data); a person's id stays in the text, and the report
+//! carries the names of the people its reasons mention ([`Report::people_named`]), which a
+//! report for a reader who may not see names leaves out — the reader then sees the codes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use xhht_core::Text;
+
+use super::Records;
+use crate::model::Report;
+
+/// The words of `s` that could be codes: runs of letters, digits and `-`.
+fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '-')).filter(|w| w.len() >= 3)
+}
+
+fn rename(text: &mut Text, orgs: &HashMap<&str, &str>) {
+    for s in [&mut text.vi, &mut text.en] {
+        let found: Vec<(String, String)> =
+            words(s).filter_map(|w| orgs.get(w).map(|name| (w.to_owned(), (*name).to_owned()))).collect();
+        for (code, name) in found {
+            *s = replace_word(s, &code, &name);
+        }
+    }
+}
+
+/// `s` with every whole-word `code` replaced by `name`.
+fn replace_word(s: &str, code: &str, name: &str) -> String {
+    let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find(code) {
+        let before = rest[..at].chars().next_back().or_else(|| out.chars().next_back());
+        let after = rest[at + code.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        out.push_str(if part(before) || part(after) { code } else { name });
+        rest = &rest[at + code.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Puts organisation names in the reasons of `report` and records the names of the people they
+/// mention.
+pub(super) fn name_codes(report: &mut Report, records: &Records<'_>) {
+    let orgs: HashMap<&str, &str> = records.organisations.iter().map(|o| (o.code.as_str(), o.name.as_str())).collect();
+    let people: HashMap<&str, &str> = records.people.iter().map(|p| (p.id.as_str(), p.full_name.as_str())).collect();
+    let mut named = BTreeMap::new();
+    let reasons = report
+        .criteria
+        .unmet
+        .iter_mut()
+        .flat_map(|u| u.reasons.iter_mut())
+        .chain(report.rewards.eligible.iter_mut().flat_map(|r| r.reasons.iter_mut()));
+    for text in reasons {
+        rename(text, &orgs);
+        for w in words(&text.vi) {
+            if let Some(name) = people.get(w) {
+                named.insert(w.to_owned(), (*name).to_owned());
+            } else if people.is_empty() && w.chars().any(|c| c.is_ascii_digit()) && !orgs.contains_key(w) {
+                // Built without the register of people: any code-like word may be a person's id,
+                // to be looked up afterwards (`Report::fill_names` keeps the ones it finds).
+                named.insert(w.to_owned(), String::new());
+            }
+        }
+    }
+    report.people_named = named;
+}
+
+/// `text` with the ids of `named` people replaced by their names.
+pub fn with_names(text: &str, named: &BTreeMap<String, String>) -> String {
+    if named.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = text.to_owned();
+    let found: Vec<&str> = words(text).filter(|w| named.contains_key(*w)).collect();
+    for id in found {
+        if let Some(name) = named.get(id).filter(|n| !n.is_empty()) {
+            out = replace_word(&out, id, name);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_codes_are_replaced_and_nothing_else() {
+        assert_eq!(
+            replace_word("thủ trưởng TH-80601 ngày đó; TH-806010 khác", "TH-80601", "Trường Tiểu học"),
+            "thủ trưởng Trường Tiểu học ngày đó; TH-806010 khác"
+        );
+        let named = BTreeMap::from([("CB0000001".to_owned(), "Nguyễn Văn A".to_owned())]);
+        assert_eq!(
+            with_names("CB0000001 phê duyệt, CB00000011 không", &named),
+            "Nguyễn Văn A phê duyệt, CB00000011 không"
+        );
+        assert_eq!(with_names("CB0000001", &BTreeMap::new()), "CB0000001");
+    }
+}
