@@ -561,7 +561,7 @@ fn target_sections(
         let current = now.iter().find(|x| x.target == t.id);
         // By area, as the areas stood at the end of the year: an old commune merged in 2025 is
         // counted in its successor, with a note.
-        let mut areas: BTreeMap<String, (Tally, Vec<String>)> = BTreeMap::new();
+        let mut areas: BTreeMap<String, (Tally, Vec<(String, bool)>)> = BTreeMap::new();
         for (code, tl) in current.map(|c| c.by_area.iter().collect::<Vec<_>>()).unwrap_or_default() {
             let now_codes = registry.resolve_on(code, year_end);
             let key = now_codes.first().map_or_else(|| code.clone(), |a| a.code.clone());
@@ -569,19 +569,36 @@ fn target_sections(
             e.0.numerator += tl.numerator;
             e.0.denominator += tl.denominator;
             if key != *code {
-                e.1.push(registry.get(code).map_or_else(|| code.clone(), |a| a.name.clone()));
+                let old = registry.get(code);
+                let district = old.is_some_and(|a| a.level == xhht_core::area::AreaLevel::District);
+                e.1.push((old.map_or_else(|| code.clone(), |a| a.name.clone()), district));
             }
         }
         let by_area = areas
             .into_iter()
             .map(|(code, (tl, merged))| {
                 let name = registry.get(&code).map_or_else(|| code.clone(), |a| a.name.clone());
-                let note = (!merged.is_empty()).then(|| {
-                    Text::new(
-                        format!("gồm {} (sáp nhập 01/07/2025)", merged.join(", ")),
-                        format!("includes {} (merged on 2025-07-01)", merged.join(", ")),
-                    )
-                });
+                let join = |district: bool| -> Vec<String> {
+                    merged.iter().filter(|m| m.1 == district).map(|m| m.0.clone()).collect()
+                };
+                let (communes, districts) = (join(false), join(true));
+                let mut vi = Vec::new();
+                let mut en = Vec::new();
+                if !communes.is_empty() {
+                    vi.push(format!("gồm {} (sáp nhập 01/07/2025)", communes.join(", ")));
+                    en.push(format!("includes {} (merged on 2025-07-01)", communes.join(", ")));
+                }
+                if !districts.is_empty() {
+                    vi.push(format!(
+                        "các cơ quan, đơn vị cấp huyện của {} cũ (không còn cấp huyện từ 01/07/2025)",
+                        districts.join(", ").replacen("Huyện ", "huyện ", 1)
+                    ));
+                    en.push(format!(
+                        "the district-level bodies of the former {} (no district tier from 2025-07-01)",
+                        districts.join(", ")
+                    ));
+                }
+                let note = (!vi.is_empty()).then(|| Text::new(vi.join("; "), en.join("; ")));
                 BreakdownRow { key: code, label: Text::new(name.clone(), name), note, count: from_tally(tl) }
             })
             .collect();

@@ -65,8 +65,15 @@ fn a_commune_scope_counts_only_its_units_and_people() {
         assert!(o.count.of < a.count.of && o.count.of > 0, "{}", a.id);
     }
     let after = report(ReportKind::Annual, 2026, Scope::District);
-    let row = after.targets[0].by_area.iter().find(|b| b.note.is_some()).expect("merged communes carry a note");
-    assert!(row.note.as_ref().unwrap().vi.contains("sáp nhập 01/07/2025"), "{row:?}");
+    let note = |code: &str| after.targets[0].by_area.iter().find(|b| b.key == code).and_then(|b| b.note.clone());
+    let merged = note("72001").expect("merged communes carry a note");
+    assert!(merged.vi.contains("sáp nhập 01/07/2025"), "{merged:?}");
+    // The old district's own bodies, now under the province, are said to be that, not a merger.
+    let province = note("72").expect("the district's bodies carry a note");
+    assert!(
+        province.vi.contains("cấp huyện của huyện Cần Đước cũ") && !province.vi.contains("sáp nhập"),
+        "{province:?}"
+    );
 }
 
 #[test]
