@@ -541,7 +541,7 @@ fn target_sections(
     let mut out = Vec::new();
     for t in &rules.targets {
         let s = series.get(&t.id).cloned().unwrap_or_default();
-        let points: Vec<SeriesPoint> = s
+        let mut points: Vec<SeriesPoint> = s
             .iter()
             .map(|&(y, tl)| SeriesPoint {
                 year: y,
@@ -551,6 +551,11 @@ fn target_sections(
             })
             .collect();
         let breaks = rules_breaks(&points);
+        // Each year's path starts from the first year under that year's rules.
+        for p in &mut points {
+            let from = breaks.iter().map(|b| b.year).filter(|b| *b <= p.year).max();
+            p.path = attainment_under(t, &s, p.year, from).path;
+        }
         // Projected only from the years under this year's rules.
         let comparable_from = breaks.iter().map(|b| b.year).filter(|y| *y <= year).max();
         let a = attainment_under(t, &s, year, comparable_from);

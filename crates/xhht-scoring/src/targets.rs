@@ -292,7 +292,8 @@ pub fn attainment(target: &Target, series: &[(i32, Tally)], year: i32) -> Attain
 
 /// [`attainment`] when the rules that decide the title changed: only the years from
 /// `comparable_from` (the first data year under the rules of `year`) are projected from — a
-/// straight line through a change of rules projects the change, not the trend.
+/// straight line through a change of rules projects the change, not the trend — and the straight
+/// path to the target starts again from the first of them.
 pub fn attainment_under(
     target: &Target,
     series: &[(i32, Tally)],
@@ -307,8 +308,10 @@ pub fn attainment_under(
     let share = tally.share();
     let gap = share.map(|s| (target.share - s).max(Decimal::ZERO));
 
-    // The straight path from the first year with data to the target.
-    let path_ratio = past.first().and_then(|&(y0, t0)| {
+    // The straight path from the first year with data to the target — from the first year under
+    // this year's rules when they changed: the new rules set a new starting point.
+    let start = past.iter().find(|(y, _)| comparable_from.is_none_or(|from| *y >= from)).or(past.first());
+    let path_ratio = start.and_then(|&(y0, t0)| {
         let s0 = Ratio::percent(t0)?;
         let span = i128::from(target.by_year - y0);
         if span <= 0 || year < y0 {
