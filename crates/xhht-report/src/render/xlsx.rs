@@ -27,7 +27,9 @@
 //! - Charts are native Excel charts referring to the cells, so officials can edit them:
 //!   - [`Chart::Progress`]: a line chart on the table of the yearly series (the share and the
 //!     straight path), with the target as a constant series written in a helper column right
-//!     beside the table;
+//!     beside the table, and, where the rules that decide the title change, a thin column at
+//!     100% in the first year under the new rules (the vertical rule of the SVG chart; its
+//!     legend names the new document) from a second helper column;
 //!   - [`Chart::Bars`]: a bar chart on the table by area;
 //!   - [`Chart::Status`]: a pie chart on a small status table written on its own sheet.
 //!
@@ -375,15 +377,34 @@ fn write_table_sheet(ws: &mut Worksheet, sh: &Sheet, lang: Lang, f: &Formats) ->
     let mut next_free = col(ncols)?;
     let mut target_cols = Vec::new();
     for c in &sh.charts {
-        if let Chart::Progress { target, legend, .. } = c {
+        if let Chart::Progress { target, legend, breaks, .. } = c {
             let label = format!("{} (%)", legend[2]);
             ws.write_string_with_format(HEADER_ROW, next_free, &label, &f.header).map_err(err)?;
             for ri in 0..t.rows.len() {
                 ws.write_number_with_format(FIRST_DATA_ROW + row(ri)?, next_free, num(target.0), &f.general)
                     .map_err(err)?;
             }
-            target_cols.push(next_free);
-            next_free += 1;
+            // Where the rules change: a column of 100 in the first year under the new rules,
+            // drawn as a thin bar across the chart (Excel has no vertical rule).
+            let mut break_col = None;
+            if !breaks.is_empty() {
+                let names: Vec<String> = breaks.iter().map(|(_, doc)| doc.clone()).collect();
+                let label = format!("{} ({})", l(lang, "Đổi căn cứ xét", "Rules change"), names.join(", "));
+                ws.write_string_with_format(HEADER_ROW, next_free + 1, &label, &f.header).map_err(err)?;
+                let year_col = key(t, "year");
+                for (ri, r) in t.rows.iter().enumerate() {
+                    let y = year_col
+                        .and_then(|k| r.get(k))
+                        .and_then(|c| if let Cell::Year(y) = c { Some(*y) } else { None });
+                    if y.is_some_and(|y| breaks.iter().any(|(b, _)| *b == y)) {
+                        ws.write_number_with_format(FIRST_DATA_ROW + row(ri)?, next_free + 1, 100.0, &f.general)
+                            .map_err(err)?;
+                    }
+                }
+                break_col = Some(next_free + 1);
+            }
+            target_cols.push((next_free, break_col));
+            next_free += if break_col.is_some() { 2 } else { 1 };
         }
     }
     fit(ws, t, next_free)?;
@@ -397,8 +418,8 @@ fn write_table_sheet(ws: &mut Worksheet, sh: &Sheet, lang: Lang, f: &Formats) ->
     for c in &sh.charts {
         let mut chart = match c {
             Chart::Progress { caption, .. } => {
-                let target_col = targets.next();
-                progress_chart(&sh.name, t, caption, target_col, lang)
+                let (target_col, break_col) = targets.next().map_or((None, None), |(t, b)| (Some(t), b));
+                progress_chart(&sh.name, t, caption, target_col, break_col, lang)
             }
             Chart::Bars { caption, .. } => bars_chart(&sh.name, t, caption, lang),
             Chart::Status { caption, parts } => status_chart(&sh.name, t, caption, parts),
@@ -424,7 +445,14 @@ fn title_font() -> ChartFont {
     font
 }
 
-fn progress_chart(sheet: &str, t: &Table, caption: &str, target_col: Option<u16>, lang: Lang) -> Option<XChart> {
+fn progress_chart(
+    sheet: &str,
+    t: &Table,
+    caption: &str,
+    target_col: Option<u16>,
+    break_col: Option<u16>,
+    lang: Lang,
+) -> Option<XChart> {
     let (first, last) = data_rows(t)?;
     let year = col(key(t, "year")?).ok()?;
     let mut chart = XChart::new(ChartType::Line);
@@ -450,6 +478,16 @@ fn progress_chart(sheet: &str, t: &Table, caption: &str, target_col: Option<u16>
     chart.x_axis().set_name(l(lang, "Năm", "Year"));
     chart.y_axis().set_min(0).set_max(100).set_major_unit(25).set_num_format("0\"%\"");
     chart.legend().set_position(ChartLegendPosition::Bottom);
+    if let Some(bc) = break_col {
+        let mut rule = XChart::new(ChartType::Column);
+        rule.add_series()
+            .set_name((sheet, HEADER_ROW, bc))
+            .set_categories((sheet, first, year, last, year))
+            .set_values((sheet, first, bc, last, bc))
+            .set_format(rust_xlsxwriter::ChartSolidFill::new().set_color("#7C3AED").set_transparency(55))
+            .set_gap(500);
+        chart.combine(&rule);
+    }
     Some(chart)
 }
 
