@@ -379,7 +379,18 @@ pub fn document(r: &Report, lang: Lang) -> Document {
     signature.push(tx(lang, &i.signatory).to_owned());
     let mut sections = sections;
     let ids = take_ids(&mut sections);
-    let (appendices, sections) = appendices(sections, lang);
+    // The rules applied (rulebooks and their hashes) are for checking, not for reading: the
+    // last appendix.
+    let basis = sections.pop();
+    let (mut appendices, sections) = appendices(sections, lang);
+    if let Some(mut b) = basis {
+        let n = appendices.len() + 1;
+        b.heading = match lang {
+            Lang::Vi => format!("Phụ lục {n}. {}", b.heading),
+            Lang::En => format!("Appendix {n}. {}", b.heading),
+        };
+        appendices.push(b);
+    }
     Document {
         lang,
         as_of: r.as_of,

@@ -397,10 +397,15 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
         d = d.add_paragraph(notice(n));
     }
     let (mut table_no, mut chart_no) = (0usize, 0usize);
-    for s in &doc.sections {
+    for (si, s) in doc.sections.iter().enumerate() {
         d = d.add_paragraph(body(&s.heading, look(BODY).bold()).line_spacing(spacing(120, 120)).keep_next(true));
-        for p in &s.paragraphs {
-            d = d.add_paragraph(body(p, look(BODY)));
+        // The last lines of the body stay on the page of the signature block, which never
+        // stands alone on a page (the last two paragraphs of a section ending the body).
+        let last = si + 1 == doc.sections.len() && s.charts.is_empty() && s.tables.is_empty();
+        let n = s.paragraphs.len();
+        for (pi, p) in s.paragraphs.iter().enumerate() {
+            let para = body(p, look(BODY));
+            d = d.add_paragraph(if last && pi + 2 >= n { para.keep_next(true) } else { para });
         }
         for c in &s.charts {
             chart_no += 1;
@@ -423,7 +428,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
             d = d.add_table(data_table(t, lang));
         }
     }
-    d = d.add_paragraph(para("", look(BODY), AlignmentType::Left).line_spacing(spacing(240, 0)));
+    d = d.add_paragraph(para("", look(BODY), AlignmentType::Left).line_spacing(spacing(240, 0)).keep_next(true));
     d = d.add_table(signature_block(doc));
     for (n, a) in doc.appendices.iter().enumerate() {
         let heading = para(&a.heading, look(BODY).bold(), AlignmentType::Center).keep_next(true);
