@@ -96,64 +96,6 @@ pub fn digest(results: &YearResults, records: &Records<'_>, engines: &YearEngine
         .map_err(|e| Error::Input(e.to_string()))
 }
 
-impl Report {
-    /// The ids of the people the report lists (not meeting the criteria, eligible for a
-    /// reward) or its reasons may mention, whose names are not filled in yet.
-    pub fn unnamed_people(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .criteria
-            .unmet
-            .iter()
-            .filter(|u| u.subject == "person" && u.name.is_empty())
-            .map(|u| u.id.clone())
-            .chain(
-                self.rewards
-                    .eligible
-                    .iter()
-                    .filter(|r| r.subject == "person" && r.name.is_empty())
-                    .map(|r| r.id.clone()),
-            )
-            .chain(self.people_named.iter().filter(|(_, name)| name.is_empty()).map(|(id, _)| id.clone()))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-
-    /// Fills in the names of the people the report lists from `people` (a register or just the
-    /// people [`Report::unnamed_people`] asked for).
-    pub fn fill_names<'p>(&mut self, people: impl IntoIterator<Item = &'p Person>) {
-        let wanted: HashSet<String> = self.unnamed_people().into_iter().collect();
-        if wanted.is_empty() {
-            return;
-        }
-        let names: HashMap<&str, &str> = people
-            .into_iter()
-            .filter(|p| wanted.contains(&p.id))
-            .map(|p| (p.id.as_str(), p.full_name.as_str()))
-            .collect();
-        for u in self.criteria.unmet.iter_mut().filter(|u| u.subject == "person") {
-            if let Some(n) = names.get(u.id.as_str()) {
-                (*n).clone_into(&mut u.name);
-            }
-        }
-        for r in self.rewards.eligible.iter_mut().filter(|r| r.subject == "person") {
-            if let Some(n) = names.get(r.id.as_str()) {
-                (*n).clone_into(&mut r.name);
-            }
-        }
-        for (id, name) in &mut self.people_named {
-            if let Some(n) = names.get(id.as_str()) {
-                (*n).clone_into(name);
-            }
-        }
-        // The words looked up and not found are not people (given no one, nothing is known yet).
-        if !names.is_empty() {
-            self.people_named.retain(|_, name| !name.is_empty());
-        }
-    }
-}
-
 /// Which organisations a scope covers.
 struct ScopeFilter<'a> {
     orgs: HashSet<&'a str>,

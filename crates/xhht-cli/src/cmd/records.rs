@@ -90,7 +90,17 @@ pub(crate) fn progress(
                 })
             })
             .collect();
-        o.table(&cols, &rows)?;
+        if for_people && by == "kind" {
+            // A kind's id is not a word: the table shows its label only.
+            let cols: Vec<_> = cols.into_iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, c)| c).collect();
+            let rows: Vec<Vec<String>> = rows
+                .into_iter()
+                .map(|r| r.into_iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, c)| c).collect())
+                .collect();
+            o.table(&cols, &rows)?;
+        } else {
+            o.table(&cols, &rows)?;
+        }
         return Ok(ExitCode::SUCCESS);
     }
     print_progress(o, &r, year)?;

@@ -91,6 +91,14 @@ fn progress_gives_each_target_each_year() {
     let by = xhht(&["--format", "json", "progress", "--year", "2026", "--by", "commune"]);
     let rows: serde_json::Value = serde_json::from_str(&stdout(&by)).unwrap();
     assert!(rows.as_array().unwrap().iter().any(|r| r["note"].as_str().unwrap_or("").contains("sáp nhập")), "{rows}");
+    // By kind: the table names kinds by their words, JSON keeps the ids.
+    let kinds = stdout(&xhht(&["progress", "--year", "2026", "--by", "kind"]));
+    assert!(
+        kinds.contains("Trường học") && !kinds.contains("commune-committee") && !kinds.contains("school"),
+        "{kinds}"
+    );
+    let json = stdout(&xhht(&["--format", "json", "progress", "--year", "2026", "--by", "kind"]));
+    assert!(json.contains("\"key\": \"school\"") || json.contains("\"key\":\"school\""), "{json}");
 }
 
 #[test]

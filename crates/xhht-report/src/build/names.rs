@@ -1,9 +1,13 @@
 //! Names instead of codes in the reasons a report prints: an organisation's code becomes its
 //! name in the text itself (not personal data); a person's id stays in the text, and the report
 //! carries the names of the people its reasons mention ([`Report::people_named`]), which a
-//! report for a reader who may not see names leaves out — the reader then sees the codes.
+//! report for a reader who may not see names leaves out — the reader then sees the codes. A
+//! report built without the register of people (from digests) names them afterwards
+//! ([`Report::fill_names`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use xhht_core::entity::Person;
 
 use xhht_core::Text;
 
@@ -81,6 +85,64 @@ pub fn with_names(text: &str, named: &BTreeMap<String, String>) -> String {
         }
     }
     out
+}
+
+impl Report {
+    /// The ids of the people the report lists (not meeting the criteria, eligible for a
+    /// reward) or its reasons may mention, whose names are not filled in yet.
+    pub fn unnamed_people(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .criteria
+            .unmet
+            .iter()
+            .filter(|u| u.subject == "person" && u.name.is_empty())
+            .map(|u| u.id.clone())
+            .chain(
+                self.rewards
+                    .eligible
+                    .iter()
+                    .filter(|r| r.subject == "person" && r.name.is_empty())
+                    .map(|r| r.id.clone()),
+            )
+            .chain(self.people_named.iter().filter(|(_, name)| name.is_empty()).map(|(id, _)| id.clone()))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// Fills in the names of the people the report lists from `people` (a register or just the
+    /// people [`Report::unnamed_people`] asked for).
+    pub fn fill_names<'p>(&mut self, people: impl IntoIterator<Item = &'p Person>) {
+        let wanted: HashSet<String> = self.unnamed_people().into_iter().collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let names: HashMap<&str, &str> = people
+            .into_iter()
+            .filter(|p| wanted.contains(&p.id))
+            .map(|p| (p.id.as_str(), p.full_name.as_str()))
+            .collect();
+        for u in self.criteria.unmet.iter_mut().filter(|u| u.subject == "person") {
+            if let Some(n) = names.get(u.id.as_str()) {
+                (*n).clone_into(&mut u.name);
+            }
+        }
+        for r in self.rewards.eligible.iter_mut().filter(|r| r.subject == "person") {
+            if let Some(n) = names.get(r.id.as_str()) {
+                (*n).clone_into(&mut r.name);
+            }
+        }
+        for (id, name) in &mut self.people_named {
+            if let Some(n) = names.get(id.as_str()) {
+                (*n).clone_into(name);
+            }
+        }
+        // The words looked up and not found are not people (given no one, nothing is known yet).
+        if !names.is_empty() {
+            self.people_named.retain(|_, name| !name.is_empty());
+        }
+    }
 }
 
 #[cfg(test)]
