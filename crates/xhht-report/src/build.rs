@@ -66,7 +66,7 @@ pub struct Options {
     /// A notice to print first (e.g. that the data is synthetic).
     pub notice: Option<Text>,
     /// Who issues it (the letterhead in force on `as_of`; absent: the embedded default of the
-    /// Cần Đước plan for that day, [`Issuers::can_duoc`]).
+    /// Cần Đước plan for that day, [`xhht_core::issuer::Issuers::can_duoc`]).
     pub issuer: Option<Issuer>,
 }
 
