@@ -94,6 +94,22 @@ impl App {
             .map_err(|source| Error::Evaluation { year, source })
     }
 
+    /// The comparable figure across a change of the rules that decide "Đơn vị học tập": the
+    /// units of `year - 1` judged under the rules of `year` (`xhht progress --comparable`);
+    /// `None` when the same rules decide both years.
+    pub async fn comparable(&self, year: i32) -> Result<Option<xhht_scoring::rescore::Rescore>> {
+        let id = |y: i32| self.engines().unit_for(y).map(|e| e.rulebook().rulebook.id().to_owned());
+        if id(year).is_none() || id(year) == id(year - 1) {
+            return Ok(None);
+        }
+        let data = std::sync::Arc::new(self.store().load_year(year - 1).await?);
+        let app = self.clone();
+        tokio::task::spawn_blocking(move || xhht_scoring::rescore::rescore_units(app.engines(), data.input(), year))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))?
+            .map_err(|source| Error::Evaluation { year: year - 1, source })
+    }
+
     /// Loads data year `year` and evaluates it.
     pub async fn load_and_evaluate(&self, year: i32) -> Result<(YearData, YearResults)> {
         let data = std::sync::Arc::new(self.store().load_year(year).await?);

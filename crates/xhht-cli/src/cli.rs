@@ -109,6 +109,9 @@ pub enum Command {
         /// Chi tiết theo xã hoặc loại hình / break down by commune or kind of organisation.
         #[arg(long, value_parser = ["commune", "kind"])]
         by: Option<String>,
+        /// Số liệu so sánh khi đổi căn cứ xét: hồ sơ năm trước chấm lại theo căn cứ của năm này / the comparable figure across a change of rules: last year's records judged under this year's rules.
+        #[arg(long, conflicts_with = "by")]
+        comparable: bool,
     },
     /// Tình hình nộp báo cáo năm so với hạn / annual reports received against the deadline.
     Deadlines {

@@ -55,6 +55,7 @@ mod eval;
 mod explain;
 mod facts;
 pub mod recognition;
+pub mod rescore;
 pub mod rewards;
 pub mod scale;
 pub mod targets;

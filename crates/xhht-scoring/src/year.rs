@@ -57,7 +57,7 @@ pub struct YearInput<'a> {
 #[derive(Debug)]
 pub struct YearIndex<'a> {
     year: i32,
-    day: NaiveDate,
+    pub(crate) day: NaiveDate,
     input: YearInput<'a>,
     memberships: Memberships<'a>,
     registered: HashSet<(&'a SubjectRef, Title)>,

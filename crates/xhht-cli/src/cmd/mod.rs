@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod admin;
+pub(crate) mod comparable;
 pub(crate) mod db;
 pub(crate) mod demo;
 pub(crate) mod plan;

@@ -91,6 +91,16 @@ fn progress_gives_each_target_each_year() {
     let by = xhht(&["--format", "json", "progress", "--year", "2026", "--by", "commune"]);
     let rows: serde_json::Value = serde_json::from_str(&stdout(&by)).unwrap();
     assert!(rows.as_array().unwrap().iter().any(|r| r["note"].as_str().unwrap_or("").contains("sáp nhập")), "{rows}");
+    // Across TT 22 → TT 24 (2023 → 2024), last year's records judged under this year's rules:
+    // the demo assessed 2023 under TT 22 only, so the figure cannot be computed, and says why.
+    let cmp = stdout(&xhht(&["progress", "--year", "2024", "--comparable"]));
+    assert!(cmp.contains("không tính được") && cmp.contains("Thông tư"), "{cmp}");
+    let cmp = stdout(&xhht(&["--format", "json", "progress", "--year", "2024", "--comparable"]));
+    let rows: serde_json::Value = serde_json::from_str(&cmp).unwrap();
+    assert_eq!((rows[0]["year"].as_str(), rows[0]["assessed"].as_str()), (Some("2023"), Some("0")), "{rows}");
+    assert!(rows[0]["rules"].as_str().unwrap().starts_with("don-vi-hoc-tap.tt24-2023@"), "{rows}");
+    let same = stdout(&xhht(&["progress", "--year", "2026", "--comparable"]));
+    assert!(same.contains("không cần số liệu so sánh"), "{same}");
     // By kind: the table names kinds by their words, JSON keeps the ids.
     let kinds = stdout(&xhht(&["progress", "--year", "2026", "--by", "kind"]));
     assert!(

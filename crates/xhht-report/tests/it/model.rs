@@ -241,3 +241,44 @@ fn a_scope_that_names_nothing_on_record_is_refused_from_results_and_from_digests
         assert!(build(&records, results, engines, plan, &opts(scope.clone())).is_ok(), "{scope:?}");
     }
 }
+
+/// Last year's units judged under this year's rules (`xhht progress --comparable`): only those
+/// with an assessment under the new rulebook can be judged, and the demo's 2023 has none.
+#[test]
+fn units_of_2023_rescored_under_the_rules_of_2024() {
+    use xhht_core::record::Assessment;
+    use xhht_scoring::rescore::rescore_units;
+    let (ds, results, engines) = world();
+    let r = rescore_units(engines, ds.input(2023), 2024).unwrap().unwrap();
+    assert_eq!(r.rulebook, "don-vi-hoc-tap.tt24-2023");
+    assert_eq!(r.organisations, results[0].organisations.len() as u64, "every unit of 2023");
+    assert_eq!((r.assessed, r.meeting), (0, 0), "2023 was assessed under TT 22/2020 only");
+
+    // One unit's 2024 self-assessment under TT 24/2023, recorded for 2023 as well: it is judged.
+    let tt24 = ds.assessments.iter().find(|a| a.year() == 2024 && a.rulebook() == r.rulebook).unwrap();
+    let mut copy = ds.clone();
+    copy.assessments.push(
+        Assessment::new(
+            tt24.subject().clone(),
+            tt24.rulebook(),
+            2023,
+            tt24.evaluator(),
+            tt24.date(),
+            tt24.values().to_vec(),
+        )
+        .unwrap(),
+    );
+    let again = rescore_units(engines, copy.input(2023), 2024).unwrap().unwrap();
+    assert_eq!((again.organisations, again.assessed), (r.organisations, 1));
+    assert!(again.meeting <= 1);
+    // Under its own year's rules, the re-scoring is the year's evaluation.
+    let own = rescore_units(engines, ds.input(2023), 2023).unwrap().unwrap();
+    let engine = &engines.unit[&own.rulebook];
+    let confers = results[0]
+        .organisations
+        .iter()
+        .filter(|o| o.unit.as_ref().is_some_and(|e| e.outcome.is_some_and(|x| engine.confers_title(e.version, x))))
+        .count() as u64;
+    assert!(own.assessed > 0 && own.rulebook != r.rulebook);
+    assert_eq!(own.meeting, confers);
+}
