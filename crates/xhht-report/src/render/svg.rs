@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
 use crate::doc::Chart;
-use crate::fmt::{dec, int};
+use crate::fmt::{dec, int, pct};
 use xhht_core::Lang;
 
 fn esc(s: &str) -> String {
@@ -90,10 +90,10 @@ fn progress(
         if let Some(v) = v {
             let (cx, cy) = (x_of(*y), y_of(*v, top, bottom));
             s.push_str(&format!(
-                "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"4\" class=\"dot\"><title>{y}: {}%</title></circle><text x=\"{cx}\" y=\"{}\" class=\"value\" text-anchor=\"middle\">{}%</text>",
-                dec(*v, lang),
+                "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"4\" class=\"dot\"><title>{y}: {}</title></circle><text x=\"{cx}\" y=\"{}\" class=\"value\" text-anchor=\"middle\">{}</text>",
+                pct(Some(*v), lang),
                 cy - 8,
-                dec(*v, lang)
+                pct(Some(*v), lang)
             ));
         }
     }
@@ -130,7 +130,7 @@ fn bars_chart(caption: &str, bars: &[(String, Option<Decimal>)], lang: Lang) -> 
                 .to_i64()
                 .unwrap_or(0)
         });
-        let shown = share.map_or_else(|| "—".to_owned(), |v| format!("{}%", dec(v, lang)));
+        let shown = pct(*share, lang);
         s.push_str(&format!(
             "<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{bar_w}\" height=\"14\" class=\"track\"/><rect x=\"{label_w}\" y=\"{y}\" width=\"{width}\" height=\"14\" class=\"bar\"><title>{}: {shown}</title></rect><text x=\"{}\" y=\"{}\" class=\"value\">{shown}</text>",
             label_w - 8,
