@@ -204,6 +204,32 @@ impl App {
 
     /// [`App::report`], the years it loads taken from `source` (a front-end's cache).
     pub async fn report_with<S: YearSource>(&self, opts: &Options, source: &S) -> Result<Report> {
+        let mut report = self.build_with(opts, source).await?;
+        self.attach_comparable(&mut report, opts).await?;
+        Ok(report)
+    }
+
+    /// Where the rules that decide a target's title change in the report's year, the comparable
+    /// figure (last year's organisations judged under this year's rules), for a whole-plan annual
+    /// report.
+    async fn attach_comparable(&self, report: &mut Report, opts: &Options) -> Result<()> {
+        let year = opts.year;
+        if opts.kind != ReportKind::Annual || opts.scope != Scope::District {
+            return Ok(());
+        }
+        if !report.targets.iter().any(|t| t.breaks.iter().any(|b| b.year == year)) {
+            return Ok(());
+        }
+        let Some(c) = self.comparable(year).await? else { return Ok(()) };
+        if let Some(t) =
+            report.targets.iter_mut().find(|t| t.breaks.iter().any(|b| b.year == year && b.to.rulebook == c.rulebook))
+        {
+            t.comparable = Some(c);
+        }
+        Ok(())
+    }
+
+    async fn build_with<S: YearSource>(&self, opts: &Options, source: &S) -> Result<Report> {
         let first = self.first_year();
         if opts.kind != ReportKind::Annual || matches!(opts.scope, Scope::Organisation { .. }) {
             let history = self.history_from(source, first, opts.year).await?;

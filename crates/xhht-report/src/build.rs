@@ -595,6 +595,7 @@ fn target_sections(
             projection_years: a.projection_years,
             needed_per_year: a.needed_per_year,
             breaks,
+            comparable: None,
             series: points,
             milestones,
             by_area,

@@ -177,6 +177,11 @@ pub struct TargetSection {
     pub needed_per_year: Option<Decimal>,
     /// The changes of rules the series crosses, oldest first.
     pub breaks: Vec<RulesBreak>,
+    /// Where the rules changed this year: last year's organisations judged under this year's
+    /// rules (the comparable figure; set by the application for a whole-plan annual report,
+    /// absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparable: Option<xhht_scoring::rescore::Rescore>,
     /// The series since the first data year.
     pub series: Vec<SeriesPoint>,
     /// The national (and other) milestones.

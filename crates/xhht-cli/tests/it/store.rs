@@ -99,6 +99,14 @@ fn progress_gives_each_target_each_year() {
     let rows: serde_json::Value = serde_json::from_str(&cmp).unwrap();
     assert_eq!((rows[0]["year"].as_str(), rows[0]["assessed"].as_str()), (Some("2023"), Some("0")), "{rows}");
     assert!(rows[0]["rules"].as_str().unwrap().starts_with("don-vi-hoc-tap.tt24-2023@"), "{rows}");
+    // The 2024 report says the same beside the change of rules; 2025's has no such line.
+    let o = xhht(&["--format", "md", "report", "annual", "--year", "2024", "--out", "cmp-2024.md"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = std::fs::read_to_string(demo().join("cmp-2024.md")).unwrap();
+    assert!(
+        md.contains("Số liệu so sánh (hồ sơ năm 2023 chấm lại theo") && md.contains("không tính được"),
+        "{md:.3000}"
+    );
     let same = stdout(&xhht(&["progress", "--year", "2026", "--comparable"]));
     assert!(same.contains("không cần số liệu so sánh"), "{same}");
     // By kind: the table names kinds by their words, JSON keeps the ids.

@@ -52,6 +52,9 @@ pub(super) fn targets_section(r: &Report, lang: Lang) -> Section {
         for b in &target.breaks {
             s.paragraphs.push(tx(lang, &b.note).to_owned());
         }
+        if let Some(c) = &target.comparable {
+            s.paragraphs.push(comparable_text(c, lang));
+        }
         if r.kind != ReportKind::Annual
             && let (Some(first), Some(last)) = (target.series.first(), target.series.last())
         {
@@ -473,4 +476,67 @@ pub(crate) fn plan_number(id: &str, lang: Lang) -> String {
         _ => return String::new(),
     };
     format!("{section}, {item} {n}")
+}
+
+/// The comparable figure across a change of rules, in words.
+pub(crate) fn comparable_text(c: &xhht_scoring::rescore::Rescore, lang: Lang) -> String {
+    let rules = tx(lang, &c.title);
+    match (lang, c.assessed) {
+        (Lang::Vi, 0) => format!(
+            "Số liệu so sánh (hồ sơ năm {} chấm lại theo {rules}): không tính được — không đơn vị nào trong {} đơn vị có hồ sơ đánh giá năm {} theo bộ tiêu chí này.",
+            c.year,
+            int(c.organisations, lang),
+            c.year
+        ),
+        (Lang::En, 0) => format!(
+            "Comparable figure ({} records judged under {rules}): cannot be computed — none of the {} units has a {} assessment under these rules.",
+            c.year,
+            int(c.organisations, lang),
+            c.year
+        ),
+        (Lang::Vi, n) => format!(
+            "Số liệu so sánh (hồ sơ năm {} chấm lại theo {rules}): {}/{} đơn vị có hồ sơ đạt yêu cầu ({}); {} đơn vị không có hồ sơ theo bộ tiêu chí này; chưa tính quyết định công nhận.",
+            c.year,
+            int(c.meeting, lang),
+            int(n, lang),
+            pct(c.share, lang),
+            int(c.organisations - n.min(c.organisations), lang)
+        ),
+        (Lang::En, n) => format!(
+            "Comparable figure ({} records judged under {rules}): {} of {} assessed units meet them ({}); {} units have no assessment under them; recognition decisions not counted.",
+            c.year,
+            int(c.meeting, lang),
+            int(n, lang),
+            pct(c.share, lang),
+            int(c.organisations - n.min(c.organisations), lang)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal::Decimal;
+
+    use super::*;
+
+    #[test]
+    fn the_comparable_figure_says_what_it_counts() {
+        let mut c = xhht_scoring::rescore::Rescore {
+            year: 2023,
+            under_year: 2024,
+            rulebook: "don-vi-hoc-tap.tt24-2023".into(),
+            version: "tt24-2023".into(),
+            title: xhht_core::Text::new("TT 24", "TT 24"),
+            organisations: 79,
+            assessed: 40,
+            meeting: 12,
+            share: Some(Decimal::from(30)),
+        };
+        assert_eq!(
+            comparable_text(&c, Lang::Vi),
+            "Số liệu so sánh (hồ sơ năm 2023 chấm lại theo TT 24): 12/40 đơn vị có hồ sơ đạt yêu cầu (30,00%); 39 đơn vị không có hồ sơ theo bộ tiêu chí này; chưa tính quyết định công nhận."
+        );
+        (c.assessed, c.meeting, c.share) = (0, 0, None);
+        assert!(comparable_text(&c, Lang::En).contains("cannot be computed — none of the 79 units"));
+    }
 }
