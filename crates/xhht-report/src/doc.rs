@@ -267,6 +267,7 @@ impl Document {
 mod narrative;
 mod sections;
 
+pub use sections::comparable_text;
 pub(crate) use sections::plan_number;
 
 use sections::{criteria_section, rewards_section, targets_section, titles_section};

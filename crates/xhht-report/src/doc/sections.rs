@@ -478,8 +478,8 @@ pub(crate) fn plan_number(id: &str, lang: Lang) -> String {
     format!("{section}, {item} {n}")
 }
 
-/// The comparable figure across a change of rules, in words.
-pub(crate) fn comparable_text(c: &xhht_scoring::rescore::Rescore, lang: Lang) -> String {
+/// The comparable figure across a change of rules, in words (the report, the dashboard).
+pub fn comparable_text(c: &xhht_scoring::rescore::Rescore, lang: Lang) -> String {
     let rules = tx(lang, &c.title);
     match (lang, c.assessed) {
         (Lang::Vi, 0) => format!(

@@ -7,7 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use xhht_core::Lang;
-use xhht_report::doc::{Chart, document, projection_text, status_word};
+use xhht_report::doc::{Chart, comparable_text, document, projection_text, status_word};
 use xhht_report::model::DeadlineStatus;
 use xhht_report::render::svg;
 
@@ -159,7 +159,12 @@ pub(super) async fn overview(
                     t.by_year,
                     projection_text(t, lang)
                 ),
-                breaks: t.breaks.iter().map(|b| b.note.get(lang).to_owned()).collect(),
+                breaks: t
+                    .breaks
+                    .iter()
+                    .map(|b| b.note.get(lang).to_owned())
+                    .chain(t.comparable.iter().map(|c| comparable_text(c, lang)))
+                    .collect(),
                 chart: progress_charts.get(n).cloned().unwrap_or_default(),
             })
             .collect();
