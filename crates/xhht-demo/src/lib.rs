@@ -9,6 +9,12 @@
 //! is not in the sources) and every such succession is marked `assumed`. [`Dataset::notice`]
 //! says so in both languages; reports built from it repeat it.
 //!
+//! The story it tells: units assessed under TT 22/2020 (points, one year) in 2023 and under
+//! TT 24/2023 (levels, a dossier, a 3-year recognition) from 2024, decisions each February,
+//! renewals when a recognition ends, level 2 only after a year at level 1; two units in five
+//! also tried the TT 24/2023 criteria in 2023 (a pilot self-assessment), so 2023 can be judged
+//! under the rules of 2024 (`xhht progress --comparable`); communes merged on 2025-07-01.
+//!
 //! What it is not: a source of facts about any real district, or a test oracle — tests that
 //! need exact expectations build their own small worlds.
 
@@ -602,37 +608,27 @@ impl Gen {
             let tags = o.tags();
             let q = self.quality.get(&o.code).copied().unwrap_or(50);
             let strong = q >= 60 || self.rng.below(100) < 50 + u64::try_from((year - 2023).max(0)).unwrap_or(0) * 5;
-            let mut values = Vec::new();
-            for n in engine.indicators_of(Subject::Organisation).collect::<Vec<_>>() {
-                let Some((_, def)) = engine.definition(n) else { continue };
-                if def.source.as_deref().is_some_and(|s| s != "recorded") {
-                    continue; // derived from the records by the engine
-                }
-                if def.applies_to.as_ref().is_some_and(|a| !a.covers(&tags)) {
-                    continue;
-                }
-                let value = match def.kind {
-                    xhht_core::rulebook::IndicatorKind::Score => {
-                        let max = def.max.unwrap_or(Decimal::TEN);
-                        let pct = if strong { 78 + self.rng.below(23) } else { 20 + self.rng.below(45) };
-                        let v = (max * Decimal::from(pct) / Decimal::ONE_HUNDRED).round_dp(1);
-                        Value::Score(v)
-                    }
-                    xhht_core::rulebook::IndicatorKind::Share => {
-                        let den = 20 + self.rng.below(30);
-                        let miss = if strong { self.rng.below(2) } else { self.rng.below(6) };
-                        Value::Share { numerator: den - miss.min(den), denominator: den }
-                    }
-                    xhht_core::rulebook::IndicatorKind::Count => {
-                        Value::Count(1 + u64::from(strong && self.rng.below(2) == 0))
-                    }
-                    xhht_core::rulebook::IndicatorKind::Deadline => Value::Date(d(year, 12, 1)),
-                    _ => Value::YesNo(strong || self.rng.below(100) < 80),
-                };
-                let evidence = (self.rng.below(100) < 97).then(|| format!("MC-{}-{year}-{}", o.code, def.id));
-                values.push(IndicatorValue { indicator: def.id.clone(), value, evidence });
+            let values = unit_values(engine, &tags, strong, &o.code, year, &mut self.rng);
+            self.ds.assessments.push(Assessment::new(
+                subject.clone(),
+                unit_rulebook,
+                year,
+                "TO-DANH-GIA",
+                day,
+                values,
+            )?);
+            // Two units in five tried the TT 24/2023 criteria in 2023, before they applied
+            // (synthetic): their pilot self-assessment lets 2023 be judged under the rules of 2024.
+            // Drawn from a hash, not from the generator, so the rest of the data does not change.
+            if year == 2023
+                && mix(&[&o.code, "pilot-tt24"], year) % 5 < 2
+                && let Some(pilot) = engines.unit_for(2024)
+            {
+                let mut own = Rng::new(mix(&[&o.code, "pilot-tt24-values"], year));
+                let values = unit_values(pilot, &tags, strong, &o.code, year, &mut own);
+                let book = pilot.rulebook().rulebook.id().to_owned();
+                self.ds.assessments.push(Assessment::new(subject, book, year, "TO-DANH-GIA (thí điểm)", day, values)?);
             }
-            self.ds.assessments.push(Assessment::new(subject, unit_rulebook, year, "TO-DANH-GIA", day, values)?);
         }
         // Recognition decisions for the year, issued on 10 February of the next year.
         let decided = d(year + 1, 2, 10);
@@ -719,6 +715,47 @@ impl Gen {
             }
         }
     }
+}
+
+/// A unit's self-assessment values under `engine`'s indicators that the records hold (not the
+/// ones the engine derives), strong or weak, with evidence for almost all.
+fn unit_values(
+    engine: &xhht_scoring::Engine,
+    tags: &[String],
+    strong: bool,
+    code: &str,
+    year: i32,
+    rng: &mut Rng,
+) -> Vec<IndicatorValue> {
+    let mut values = Vec::new();
+    for n in engine.indicators_of(Subject::Organisation).collect::<Vec<_>>() {
+        let Some((_, def)) = engine.definition(n) else { continue };
+        if def.source.as_deref().is_some_and(|s| s != "recorded") {
+            continue; // derived from the records by the engine
+        }
+        if def.applies_to.as_ref().is_some_and(|a| !a.covers(tags)) {
+            continue;
+        }
+        let value = match def.kind {
+            xhht_core::rulebook::IndicatorKind::Score => {
+                let max = def.max.unwrap_or(Decimal::TEN);
+                let pct = if strong { 78 + rng.below(23) } else { 20 + rng.below(45) };
+                let v = (max * Decimal::from(pct) / Decimal::ONE_HUNDRED).round_dp(1);
+                Value::Score(v)
+            }
+            xhht_core::rulebook::IndicatorKind::Share => {
+                let den = 20 + rng.below(30);
+                let miss = if strong { rng.below(2) } else { rng.below(6) };
+                Value::Share { numerator: den - miss.min(den), denominator: den }
+            }
+            xhht_core::rulebook::IndicatorKind::Count => Value::Count(1 + u64::from(strong && rng.below(2) == 0)),
+            xhht_core::rulebook::IndicatorKind::Deadline => Value::Date(d(year, 12, 1)),
+            _ => Value::YesNo(strong || rng.below(100) < 80),
+        };
+        let evidence = (rng.below(100) < 97).then(|| format!("MC-{code}-{year}-{}", def.id));
+        values.push(IndicatorValue { indicator: def.id.clone(), value, evidence });
+    }
+    values
 }
 
 /// A stable 64-bit FNV-1a hash of some strings and a year.

@@ -55,8 +55,7 @@ async fn the_overview_needs_a_login_and_shows_progress_charts_in_both_languages(
     assert!(html.contains("Dự báo 2030: "), "{html}");
     assert!(html.contains("cùng căn cứ xét"), "the projection's basis");
     assert!(html.contains("thay cho TT 22/2020/TT-BGDĐT") && html.contains("class=\"break\""), "the change of rules");
-    // In the year of the change, the comparable figure stands beside it (here: it cannot be
-    // computed, the synthetic 2023 was assessed under TT 22/2020 only).
+    // In the year of the change, the comparable figure stands beside it.
     let change = page(&app, &cookie, "/?year=2024").await.text();
     assert!(change.contains("Số liệu so sánh (hồ sơ năm 2023 chấm lại theo"), "{change:.2000}");
     assert!(!html.contains("Số liệu so sánh"), "no comparable figure where the rules did not change this year");
