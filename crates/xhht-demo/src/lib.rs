@@ -11,7 +11,7 @@
 //!
 //! The story it tells: units assessed under TT 22/2020 (points, one year) in 2023 and under
 //! TT 24/2023 (levels, a dossier, a 3-year recognition) from 2024, decisions each February,
-//! renewals when a recognition ends, level 2 only after a year at level 1; two units in five
+//! renewals when a recognition ends, level 2 as the rules allow it after level 1; two units in five
 //! also tried the TT 24/2023 criteria in 2023 (a pilot self-assessment), so 2023 can be judged
 //! under the rules of 2024 (`xhht progress --comparable`); communes merged on 2025-07-01.
 //!
