@@ -97,6 +97,10 @@ async fn names_are_shown_only_to_roles_that_may_read_them() {
         admin["criteria"]["unmet"].as_array().unwrap().iter().any(|u| u["subject"] == "person" && u["name"] != "***");
     let any_person = admin["criteria"]["unmet"].as_array().unwrap().iter().any(|u| u["subject"] == "person");
     assert_eq!(named, any_person);
+    // The names of the people a reason mentions (an approver, a head) go only where names may.
+    assert!(viewer.get("people_named").is_none(), "{}", viewer["people_named"]);
+    let m = admin.get("people_named").expect("the synthetic reasons name an approver or a head");
+    assert!(m.as_object().unwrap().values().all(|n| n.as_str().is_some_and(|n| !n.is_empty())), "{m}");
 }
 
 #[tokio::test]
