@@ -496,6 +496,16 @@ pub struct Report {
     pub areas: Vec<AreaChange>,
     /// The names of the people the reasons mention, by id (personal data: left out of a report
     /// for a reader who may not see names, who then reads the ids).
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[serde(skip_serializing_if = "no_names", serialize_with = "names_only")]
     pub people_named: std::collections::BTreeMap<String, String>,
+}
+
+/// Whether no id of `people_named` has a name yet.
+fn no_names(m: &std::collections::BTreeMap<String, String>) -> bool {
+    m.values().all(String::is_empty)
+}
+
+/// `people_named` without the ids not named (yet).
+fn names_only<S: serde::Serializer>(m: &std::collections::BTreeMap<String, String>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(m.iter().filter(|(_, name)| !name.is_empty()))
 }

@@ -16,7 +16,6 @@
 //! same people file is timed too when the `sqlite3` command is installed.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -28,20 +27,9 @@ use sqlx::Connection;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use xhht_store::{ImportKind, ImportOptions, Store};
 
-/// A deterministic pseudo-random sequence (64-bit LCG, high bits).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n
-    }
-}
-
-fn out(line: &str) {
-    let mut o = std::io::stdout().lock();
-    let _ = writeln!(o, "{line}");
-}
+#[path = "common/mod.rs"]
+mod common;
+use common::{Rng, out};
 
 const SCHOOLS: usize = 1000;
 
@@ -66,19 +54,7 @@ fn generate(dir: &Path, people: usize) -> std::io::Result<Vec<(ImportKind, PathB
         let _ = writeln!(s, "S{o:04},Trường Thử {o},school,primary,commune,C{:03},01/09/1990", o % 100);
     }
     write(ImportKind::Organisations, s)?;
-    const HO: [&str; 10] = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ"];
-    const DEM: [&str; 6] = ["Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thanh"];
-    const TEN: [&str; 10] = ["An", "Bình", "Châu", "Dũng", "Hà", "Lan", "Mai", "Phúc", "Tâm", "Hùng"];
-    const CAT: [&str; 6] = ["giao-vien", "cong-chuc", "vien-chuc", "can-bo", "nguoi-lao-dong", "other"];
-    let pick = |rng: &mut Rng, a: &[&'static str]| a[rng.next(a.len() as u64) as usize];
-    let mut s = String::with_capacity(people * 60);
-    s.push_str("id,full_name,birth_year,citizen_id,category\n");
-    for p in 0..people {
-        let (h, d, t) = (pick(&mut rng, &HO), pick(&mut rng, &DEM), pick(&mut rng, &TEN));
-        let year = 1955 + rng.next(50);
-        let cccd = 100_000_000_000 + rng.next(900_000_000_000);
-        let _ = writeln!(s, "P{p:07},{h} {d} {t},{year},{cccd:012},{}", pick(&mut rng, &CAT));
-    }
+    let s = common::people_csv(&mut rng, people);
     write(ImportKind::People, s)?;
     let mut s = String::with_capacity(people * 40);
     s.push_str("person,organisation,role,valid_from\n");

@@ -18,8 +18,6 @@
 
 #![allow(clippy::float_arithmetic, reason = "timings are seconds and MiB, printed")]
 
-use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
@@ -27,24 +25,13 @@ use std::time::Instant;
 use sqlx::Connection;
 use xhht_store::{ImportKind, ImportOptions, Store};
 
+#[path = "common/mod.rs"]
+mod common;
+use common::{Rng, out};
+
 /// The allocator of the `xhht` and `xhht-server` binaries, so the figures are theirs.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// A deterministic pseudo-random sequence (64-bit LCG, high bits), as in `store_bench`.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % n
-    }
-}
-
-fn out(line: &str) {
-    let mut o = std::io::stdout().lock();
-    let _ = writeln!(o, "{line}");
-}
 
 /// The people file of `store_bench` (the same rows for the same count).
 fn people_file(dir: &Path, people: usize) -> std::io::Result<PathBuf> {
@@ -53,22 +40,9 @@ fn people_file(dir: &Path, people: usize) -> std::io::Result<PathBuf> {
     if path.is_file() {
         return Ok(path);
     }
-    const HO: [&str; 10] = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ"];
-    const DEM: [&str; 6] = ["Văn", "Thị", "Minh", "Ngọc", "Quốc", "Thanh"];
-    const TEN: [&str; 10] = ["An", "Bình", "Châu", "Dũng", "Hà", "Lan", "Mai", "Phúc", "Tâm", "Hùng"];
-    const CAT: [&str; 6] = ["giao-vien", "cong-chuc", "vien-chuc", "can-bo", "nguoi-lao-dong", "other"];
     // The generator of `store_bench` draws the areas and organisations from none of this, so
     // starting from the same seed gives the same people.
-    let mut rng = Rng(2024);
-    let pick = |rng: &mut Rng, a: &[&'static str]| a[rng.next(a.len() as u64) as usize];
-    let mut s = String::with_capacity(people * 60);
-    s.push_str("id,full_name,birth_year,citizen_id,category\n");
-    for p in 0..people {
-        let (h, d, t) = (pick(&mut rng, &HO), pick(&mut rng, &DEM), pick(&mut rng, &TEN));
-        let year = 1955 + rng.next(50);
-        let cccd = 100_000_000_000 + rng.next(900_000_000_000);
-        let _ = writeln!(s, "P{p:07},{h} {d} {t},{year},{cccd:012},{}", pick(&mut rng, &CAT));
-    }
+    let s = common::people_csv(&mut Rng(2024), people);
     std::fs::write(&path, s)?;
     Ok(path)
 }

@@ -45,11 +45,11 @@ fn replace_word(s: &str, code: &str, name: &str) -> String {
     out
 }
 
-/// Puts organisation names in the reasons of `report` and records the names of the people they
-/// mention.
+/// Puts organisation names in the reasons of `report` and notes the code-like words left in
+/// them: the ids of people they may mention, named by [`Report::fill_names`] from the register
+/// (or the few people it looks up), which keeps only the ones it finds.
 pub(super) fn name_codes(report: &mut Report, records: &Records<'_>) {
     let orgs: HashMap<&str, &str> = records.organisations.iter().map(|o| (o.code.as_str(), o.name.as_str())).collect();
-    let people: HashMap<&str, &str> = records.people.iter().map(|p| (p.id.as_str(), p.full_name.as_str())).collect();
     let mut named = BTreeMap::new();
     let reasons = report
         .criteria
@@ -59,14 +59,8 @@ pub(super) fn name_codes(report: &mut Report, records: &Records<'_>) {
         .chain(report.rewards.eligible.iter_mut().flat_map(|r| r.reasons.iter_mut()));
     for text in reasons {
         rename(text, &orgs);
-        for w in words(&text.vi) {
-            if let Some(name) = people.get(w) {
-                named.insert(w.to_owned(), (*name).to_owned());
-            } else if people.is_empty() && w.chars().any(|c| c.is_ascii_digit()) && !orgs.contains_key(w) {
-                // Built without the register of people: any code-like word may be a person's id,
-                // to be looked up afterwards (`Report::fill_names` keeps the ones it finds).
-                named.insert(w.to_owned(), String::new());
-            }
+        for w in words(&text.vi).filter(|w| w.chars().any(|c| c.is_ascii_digit()) && !orgs.contains_key(w)) {
+            named.insert(w.to_owned(), String::new());
         }
     }
     report.people_named = named;
@@ -118,8 +112,10 @@ impl Report {
         if wanted.is_empty() {
             return;
         }
+        let mut given = false;
         let names: HashMap<&str, &str> = people
             .into_iter()
+            .inspect(|_| given = true)
             .filter(|p| wanted.contains(&p.id))
             .map(|p| (p.id.as_str(), p.full_name.as_str()))
             .collect();
@@ -139,7 +135,7 @@ impl Report {
             }
         }
         // The words looked up and not found are not people (given no one, nothing is known yet).
-        if !names.is_empty() {
+        if given {
             self.people_named.retain(|_, name| !name.is_empty());
         }
     }

@@ -15,52 +15,30 @@ fn blank(lang: Lang, what: &str) -> String {
 
 /// The change of a target's share from the year before, in words.
 fn change(target: &TargetSection, lang: Lang) -> Option<String> {
+    use std::cmp::Ordering::{Equal, Greater, Less};
     let n = target.series.len();
     let (prev, last) = (target.series.get(n.checked_sub(2)?)?, target.series.get(n - 1)?);
     let (a, b) = (prev.count.share?, last.count.share?);
-    let same_rules = target.breaks.iter().all(|br| br.year != last.year);
     let diff = b - a;
-    let dir = match (lang, diff.cmp(&Decimal::ZERO)) {
-        (Lang::Vi, std::cmp::Ordering::Greater) => "tăng",
-        (Lang::Vi, std::cmp::Ordering::Less) => "giảm",
-        (Lang::Vi, std::cmp::Ordering::Equal) => "không đổi",
-        (Lang::En, std::cmp::Ordering::Greater) => "rose",
-        (Lang::En, std::cmp::Ordering::Less) => "fell",
-        (Lang::En, std::cmp::Ordering::Equal) => "did not change",
-    };
-    let points = pct(Some(diff.abs()), lang).replace('%', "");
-    let caveat = if same_rules {
-        String::new()
-    } else {
+    let caveat = if target.breaks.iter().any(|br| br.year == last.year) {
         t(lang, " (hai năm xét theo hai văn bản khác nhau)", " (the two years were judged under different rules)")
-            .to_owned()
+    } else {
+        ""
     };
-    Some(match lang {
-        Lang::Vi if diff.is_zero() => {
-            format!("{}: {} so với năm {} ({}){caveat}.", tx(lang, &target.title), dir, prev.year, pct(Some(b), lang))
+    let title = tx(lang, &target.title);
+    let (from, to, year) = (pct(Some(a), lang), pct(Some(b), lang), prev.year);
+    let points = pct(Some(diff.abs()), lang).replace('%', "");
+    Some(match (lang, diff.cmp(&Decimal::ZERO)) {
+        (Lang::Vi, Equal) => format!("{title}: không đổi so với năm {year} ({to}){caveat}."),
+        (Lang::Vi, way) => {
+            let (dir, towards) = if way == Greater { ("tăng", "lên") } else { ("giảm", "xuống") };
+            format!("{title}: {dir} {points} điểm phần trăm so với năm {year} (từ {from} {towards} {to}){caveat}.")
         }
-        Lang::Vi => format!(
-            "{}: {} {} điểm phần trăm so với năm {} (từ {} lên {}){caveat}.",
-            tx(lang, &target.title),
-            dir,
-            points,
-            prev.year,
-            pct(Some(a), lang),
-            pct(Some(b), lang)
-        )
-        .replace(" lên ", if diff.is_sign_negative() { " xuống " } else { " lên " }),
-        Lang::En if diff.is_zero() => {
-            format!("{}: {} from {} ({}){caveat}.", tx(lang, &target.title), dir, prev.year, pct(Some(b), lang))
+        (Lang::En, Equal) => format!("{title}: did not change from {year} ({to}){caveat}."),
+        (Lang::En, way) => {
+            let dir = if way == Less { "fell" } else { "rose" };
+            format!("{title}: {dir} by {points} percentage points from {year} ({from} to {to}){caveat}.")
         }
-        Lang::En => format!(
-            "{}: {} by {} percentage points from {} ({} to {}){caveat}.",
-            tx(lang, &target.title),
-            dir,
-            points,
-            prev.year,
-            pct(Some(a), lang),
-            pct(Some(b), lang)
-        ),
     })
 }
 

@@ -23,7 +23,7 @@ fn doc(lang: Lang) -> Document {
     document(&report(ReportKind::Annual, 2025, Scope::District), lang)
 }
 
-fn zip_entry(bytes: &[u8], name: &str) -> String {
+pub(crate) fn zip_entry(bytes: &[u8], name: &str) -> String {
     let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     let mut f = z.by_name(name).unwrap_or_else(|_| panic!("{name} is in the archive"));
     let mut s = String::new();
@@ -39,7 +39,7 @@ fn zip_bytes(bytes: &[u8], name: &str) -> Vec<u8> {
     out
 }
 
-fn zip_names(bytes: &[u8]) -> Vec<String> {
+pub(crate) fn zip_names(bytes: &[u8]) -> Vec<String> {
     let z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
     z.file_names().map(|n| n.unwrap().into_owned()).collect()
 }
@@ -392,6 +392,20 @@ fn office() -> Option<PathBuf> {
     })
 }
 
+/// LibreOffice, or `None` after saying the test is skipped. CI sets XHHT_REQUIRE_LIBREOFFICE=1
+/// and installs it: there a missing office is a failure.
+fn office_or_skip() -> Option<PathBuf> {
+    let bin = office();
+    if bin.is_none() {
+        assert!(
+            std::env::var_os("XHHT_REQUIRE_LIBREOFFICE").is_none(),
+            "XHHT_REQUIRE_LIBREOFFICE is set but neither `libreoffice` nor `soffice` runs"
+        );
+        println!("skipped: neither `libreoffice` nor `soffice` is installed (Debian: libreoffice-writer-nogui)");
+    }
+    bin
+}
+
 fn out_dir(what: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("xhht-report-{what}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -400,15 +414,7 @@ fn out_dir(what: &str) -> PathBuf {
 
 #[test]
 fn libreoffice_opens_the_docx() {
-    let Some(bin) = office() else {
-        // CI sets XHHT_REQUIRE_LIBREOFFICE=1 and installs it: there a missing office is a failure.
-        assert!(
-            std::env::var_os("XHHT_REQUIRE_LIBREOFFICE").is_none(),
-            "XHHT_REQUIRE_LIBREOFFICE is set but neither `libreoffice` nor `soffice` runs"
-        );
-        println!("skipped: neither `libreoffice` nor `soffice` is installed (Debian: libreoffice-writer-nogui)");
-        return;
-    };
+    let Some(bin) = office_or_skip() else { return };
     let dir = out_dir("lo");
     let mut files = Vec::new();
     for (lang, stem) in [(Lang::Vi, "bao-cao-2025"), (Lang::En, "report-2025")] {
@@ -496,14 +502,7 @@ fn pdf_pages(pdf: &[u8]) -> usize {
 
 #[test]
 fn the_district_report_body_is_under_fifteen_pages() {
-    let Some(bin) = office() else {
-        assert!(
-            std::env::var_os("XHHT_REQUIRE_LIBREOFFICE").is_none(),
-            "XHHT_REQUIRE_LIBREOFFICE is set but neither `libreoffice` nor `soffice` runs"
-        );
-        println!("skipped: neither `libreoffice` nor `soffice` is installed (Debian: libreoffice-writer-nogui)");
-        return;
-    };
+    let Some(bin) = office_or_skip() else { return };
     let started = std::time::Instant::now();
     let whole = district_doc(Lang::Vi);
     assert!(!whole.appendices.is_empty(), "the district's long lists are in appendices");

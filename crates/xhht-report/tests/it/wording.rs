@@ -8,8 +8,6 @@
 //! looked for in Vietnamese output only), the subject words `person` / `organisation`, and a
 //! command line (`xhht `).
 
-use std::io::{Cursor, Read};
-
 use xhht_core::Lang;
 use xhht_core::entity::{OrgKind, SchoolLevel};
 use xhht_core::plan::Plan;
@@ -18,6 +16,7 @@ use xhht_report::doc::{Document, document};
 use xhht_report::model::{ReportKind, Scope};
 use xhht_report::render::{docx, html, markdown, xlsx};
 
+use super::office::{zip_entry, zip_names};
 use super::report;
 
 /// Ids no reader should meet, with whether they are English words (looked for in Vietnamese
@@ -94,19 +93,10 @@ fn strip_tags(xml: &str) -> String {
 }
 
 fn zipped_text(bytes: &[u8], names: &[&str]) -> String {
-    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-    let mut out = String::new();
-    for i in 0..z.len() {
-        let mut f = z.by_index(i).unwrap();
-        let name = f.name().unwrap().into_owned();
-        if names.iter().any(|n| name == *n || (n.ends_with('/') && name.starts_with(n) && name.ends_with(".xml"))) {
-            let mut s = String::new();
-            f.read_to_string(&mut s).unwrap();
-            out.push_str(&strip_tags(&s));
-            out.push('\n');
-        }
-    }
-    out
+    let wanted = |name: &str| {
+        names.iter().any(|n| name == *n || (n.ends_with('/') && name.starts_with(n) && name.ends_with(".xml")))
+    };
+    zip_names(bytes).iter().filter(|n| wanted(n)).map(|n| strip_tags(&zip_entry(bytes, n)) + "\n").collect()
 }
 
 /// Every format a person reads, as text.
