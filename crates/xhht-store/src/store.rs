@@ -153,10 +153,17 @@ pub(crate) fn parse_target(target: &str) -> Result<Target> {
     Ok(Target::Sqlite(PathBuf::from(path)))
 }
 
+/// The page size of a database the store creates, in bytes.
+pub(crate) const NEW_PAGE_SIZE: u32 = 65_536;
+
 fn sqlite_options(path: &Path) -> SqliteConnectOptions {
     SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
+        // For a new file only (SQLite keeps a database's page size once it is in WAL mode):
+        // 64 KiB pages, SQLite's largest, store a first load of a million rows in about a
+        // quarter less time than the 4 KiB default (docs/benchmarks.md).
+        .page_size(NEW_PAGE_SIZE)
         .journal_mode(SqliteJournalMode::Wal)
         .foreign_keys(true)
         .busy_timeout(BUSY_TIMEOUT)

@@ -211,6 +211,11 @@ impl Upserter {
         })
     }
 
+    /// Whether the table had no row when the upsert began.
+    pub(crate) fn was_empty(&self) -> bool {
+        self.empty
+    }
+
     /// Writes a part.
     pub(crate) async fn push<C: Conn>(
         &mut self,

@@ -63,12 +63,18 @@ impl Store {
     /// taken from the stored row (a plans file without approval columns keeps the approvals;
     /// a people file with an organisation keeps a membership's end date), and the merged record
     /// is checked again.
+    ///
+    /// `fresh` is a table that holds nothing but this file's own rows (a streamed first load
+    /// into an empty table): there is nothing stored to carry over into it, and asking would
+    /// cost PostgreSQL, which cannot see the import's uncommitted rows from another
+    /// connection, a scan past all of them for every block.
     pub(super) async fn carry_over(
         &self,
         kind: ImportKind,
         header: &Header,
         data: &mut [DataRow],
         file: &str,
+        fresh: Option<&'static Table>,
     ) -> Result<()> {
         let spec = kind.spec();
         let absent = |id: &str| id.is_empty() || spec.iter().zip(&header.at).any(|(c, a)| c.id == id && a.is_none());
@@ -83,7 +89,7 @@ impl Store {
             }
             v
         };
-        for table in tables {
+        for table in tables.into_iter().filter(|t| !fresh.is_some_and(|f| std::ptr::eq(f, *t))) {
             let keys: Vec<Vec<Val>> = data
                 .iter()
                 .filter(|d| d.errors.is_empty())

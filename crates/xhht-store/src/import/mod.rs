@@ -20,6 +20,7 @@ mod export;
 pub(crate) mod header;
 mod kinds;
 mod read;
+mod seen;
 mod stream;
 
 use std::collections::{HashMap, HashSet};
@@ -332,7 +333,7 @@ impl Store {
         }
 
         // Columns the file does not have keep their stored values.
-        self.carry_over(kind, &header, &mut data, &file).await?;
+        self.carry_over(kind, &header, &mut data, &file, None).await?;
         // References, and the names of memberships' people.
         self.check_references(&mut data, &file).await?;
         self.check_names(&mut data, &file).await?;

@@ -195,7 +195,19 @@ impl BulkWrite for StreamJob {
                         let n = match writers.iter().position(|(t, _)| std::ptr::eq(*t, *table)) {
                             Some(n) => n,
                             None => {
-                                writers.push((table, write::Upserter::new(c, table, self.expected).await?));
+                                let w = write::Upserter::new(c, table, self.expected).await?;
+                                if std::ptr::eq(*table, main_table(self.kind)) && !w.was_empty() {
+                                    // Rows were checked as a first load (nothing to carry over,
+                                    // nothing to compare with): refuse rather than write them so.
+                                    return Err(Error::Task {
+                                        task: "the import",
+                                        message: format!(
+                                            "another writer added rows to `{}` since the import began; import the file again",
+                                            table.name
+                                        ),
+                                    });
+                                }
+                                writers.push((table, w));
                                 writers.len() - 1
                             }
                         };
@@ -333,9 +345,8 @@ impl Store {
         let writer = tokio::spawn(async move { store.bulk_write(writer_job).await });
 
         let mut errors: Vec<RowError> = Vec::new();
-        // Keys seen so far, by a 128-bit fingerprint (the rows themselves go to the writer).
-        let mut first: HashMap<u128, u64, FastHash> =
-            HashMap::with_capacity_and_hasher(blocks.expected().saturating_add(STREAM_BLOCK), FastHash::default());
+        // Keys seen so far (the rows themselves go to the writer).
+        let mut seen = seen::Seen::default();
         let mut known: HashMap<&'static str, HashSet<String>> = HashMap::new();
         let mut pending: Vec<(u64, crate::model::Ref)> = Vec::new();
         let mut sent = Some(tx);
@@ -352,21 +363,19 @@ impl Store {
                 let mut dup = Vec::new();
                 for (table, row) in &d.rows {
                     let key = &row.vals[..table.key];
-                    match first.entry(fingerprint(table.name, key)) {
-                        std::collections::hash_map::Entry::Occupied(l) => dup.push(RowError {
+                    if let Some(l) = seen.insert(table.name, key, d.line) {
+                        dup.push(RowError {
                             file: file.clone(),
                             line: d.line,
                             field: table.key_cols()[0].name.to_owned(),
-                            message: format!("`{}` is already on line {}", key_text(key), l.get()),
-                        }),
-                        std::collections::hash_map::Entry::Vacant(v) => {
-                            v.insert(d.line);
-                        }
+                            message: format!("`{}` is already on line {l}", key_text(key)),
+                        });
                     }
                 }
                 d.errors.extend(dup);
             }
-            self.carry_over(kind, &header, &mut data, &file).await?;
+            // The main table was empty, and the writer checks it still was when it began.
+            self.carry_over(kind, &header, &mut data, &file, Some(main_table(kind))).await?;
             self.check_block_references(&mut data, &mut known, &mut pending).await?;
             self.check_names(&mut data, &file).await?;
             errors.extend(data.iter().flat_map(|d| d.errors.iter().cloned()));

@@ -328,6 +328,47 @@ async fn a_big_first_load_is_streamed_and_still_all_or_nothing() {
     .await;
 }
 
+/// A key given twice in a big first load is found whether the file is in key order so far or
+/// not, each time with the line it was first on (the streamed import compares a sorted file's
+/// keys only with the one before; see `import/seen.rs`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_file_names_both_lines_of_a_key_given_twice() {
+    each_backend("streamed_twice", async |db| {
+        let store = db.open().await;
+        store.put_areas("t", &areas()).await.unwrap();
+        let counts = store.counts().await.unwrap();
+        let file = db.dir.join("people-twice.csv");
+        big_people(&file, 20_000, &[]);
+        let text = std::fs::read_to_string(&file).unwrap();
+        // Line 18,000 repeats line 7 (in key order until then); lines 19,502 and 19,602 both
+        // give a key that came nowhere before.
+        let text = text
+            .replace("S017998,", "S000005,")
+            .replace("S019500,", "A000001,")
+            .replace("S019600,", "A000001,")
+            .replace("S019700,", "S019699,");
+        std::fs::write(&file, text).unwrap();
+        match store.import(ImportKind::People, &file, &opts()).await {
+            Err(Error::Import { errors }) => {
+                let got: Vec<(u64, &str, &str)> =
+                    errors.iter().map(|e| (e.line, e.field.as_str(), e.message.as_str())).collect();
+                assert_eq!(
+                    got,
+                    vec![
+                        (18_000, "id", "`S000005` is already on line 7"),
+                        (19_602, "id", "`A000001` is already on line 19502"),
+                        (19_702, "id", "`S019699` is already on line 19701"),
+                    ]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(store.counts().await.unwrap(), counts, "nothing written");
+        store.close().await;
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_big_file_with_a_ragged_row_far_down_is_refused_as_a_whole_read_refuses_it() {
     each_backend("streamed_ragged", async |db| {
