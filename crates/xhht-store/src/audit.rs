@@ -238,6 +238,7 @@ impl Audit {
     /// Writes the pending entries.
     pub(crate) async fn flush<C: Conn>(&mut self, c: &mut C) -> Result<()> {
         const PER_STATEMENT: usize = 1000;
+        const PER_STATEMENT_BYTES: usize = 4 << 20;
         let width = AUDIT_LOG.cols.len();
         self.pending_bytes = 0;
         let pending = std::mem::take(&mut self.pending);
@@ -250,9 +251,16 @@ impl Audit {
         if let Some(done) = c.run_each(&one, &mut rows.iter().map(Vec::as_slice)) {
             return done.map(|_| ());
         }
+        // Statements of at most PER_STATEMENT entries and about PER_STATEMENT_BYTES of JSON.
         let mut it = rows.into_iter().peekable();
         while it.peek().is_some() {
-            let chunk: Vec<Vec<Val>> = it.by_ref().take(PER_STATEMENT).collect();
+            let mut chunk: Vec<Vec<Val>> = Vec::new();
+            let mut bytes = 0usize;
+            while chunk.len() < PER_STATEMENT && bytes < PER_STATEMENT_BYTES {
+                let Some(row) = it.next() else { break };
+                bytes += row.iter().map(|v| v.as_str().map_or(8, str::len)).sum::<usize>();
+                chunk.push(row);
+            }
             let sql = format!("INSERT INTO audit_log ({}) VALUES {}", AUDIT_LOG.col_list(), tuples(chunk.len(), width));
             let args = chunk.into_iter().flatten().collect();
             c.exec(sql, args).await?;

@@ -230,6 +230,19 @@ pub(crate) trait Conn: Send {
         let _ = data;
         std::future::ready(Err(Error::corrupt("-", statement, "COPY is a PostgreSQL statement")))
     }
+
+    /// Runs `COPY … FROM STDIN` fed by `chunks` (COPY's text format) as they come, so the
+    /// server stores the first while the next are made: `Some(data)` is sent, `None` ends the
+    /// COPY (the rows copied are returned). If the sender goes away without `None`, the COPY is
+    /// aborted and this fails.
+    fn copy_in_stream(
+        &mut self,
+        statement: String,
+        chunks: tokio::sync::mpsc::Receiver<Option<Vec<u8>>>,
+    ) -> impl Future<Output = Result<u64>> + Send {
+        drop(chunks);
+        std::future::ready(Err(Error::corrupt("-", statement, "COPY is a PostgreSQL statement")))
+    }
 }
 
 /// Appends a row in COPY's text format (tab-separated, `\N` for NULL, backslash escapes).
@@ -391,6 +404,29 @@ impl_conn!(sqlx::PgConnection, sqlx::Postgres, Backend::Postgres, {
             return Err(Error::db(statement_name(&statement))(e));
         }
         copy.finish().await.map_err(Error::db(statement_name(&statement)))
+    }
+
+    async fn copy_in_stream(
+        &mut self,
+        statement: String,
+        mut chunks: tokio::sync::mpsc::Receiver<Option<Vec<u8>>>,
+    ) -> Result<u64> {
+        let mut copy = self.copy_in_raw(&statement).await.map_err(Error::db(statement_name(&statement)))?;
+        loop {
+            match chunks.recv().await {
+                Some(Some(data)) => {
+                    if let Err(e) = copy.send(data).await {
+                        let _ = copy.abort("the data could not be sent").await;
+                        return Err(Error::db(statement_name(&statement))(e));
+                    }
+                }
+                Some(None) => return copy.finish().await.map_err(Error::db(statement_name(&statement))),
+                None => {
+                    let _ = copy.abort("the import stopped").await;
+                    return Err(Error::Task { task: "the import", message: "stopped before its end".to_owned() });
+                }
+            }
+        }
     }
 });
 

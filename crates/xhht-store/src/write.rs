@@ -162,6 +162,54 @@ pub(crate) type Tick<'a> = Option<&'a (dyn Fn(u64) + Send + Sync)>;
 /// The most rows one `insert` audit entry holds.
 pub(crate) const INSERTS_PER_ENTRY: usize = 1000;
 
+/// The rows of one `insert` audit entry, gathered one by one: the JSON of every value (see
+/// [`crate::audit`]) and the key of the first row.
+#[derive(Debug)]
+pub(crate) struct InsertAudit {
+    table: &'static Table,
+    json: String,
+    first: Option<String>,
+    rows: usize,
+}
+
+impl InsertAudit {
+    pub(crate) fn new(table: &'static Table) -> InsertAudit {
+        InsertAudit { table, json: String::new(), first: None, rows: 0 }
+    }
+
+    /// The rows one entry of `table` holds at most (as many as one multi-row statement writes).
+    pub(crate) fn rows_per_entry(table: &Table) -> usize {
+        chunk_rows(table.cols.len()).min(INSERTS_PER_ENTRY)
+    }
+
+    /// Adds a row that is new.
+    pub(crate) fn add(&mut self, row: &Row) {
+        if self.first.is_none() {
+            inserted_header(&mut self.json, self.table);
+            self.first = Some(row.key_text(self.table));
+        } else {
+            self.json.push(',');
+        }
+        write_row_array(&mut self.json, self.table, row);
+        self.rows += 1;
+    }
+
+    /// How many rows were added since the last entry.
+    pub(crate) fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// Appends the entry of the rows added so far, if any, and starts the next.
+    pub(crate) fn end(&mut self, audit: &mut Audit) {
+        if let Some(first) = self.first.take() {
+            let mut json = std::mem::take(&mut self.json);
+            json.push_str("]}");
+            audit.push(self.table.name, first, "insert", None, Some(json));
+        }
+        self.rows = 0;
+    }
+}
+
 /// Writes rows of `table` (upsert by natural key) and audits the changes. Rows must have
 /// distinct keys and valid references (see [`check_refs`]).
 pub(crate) async fn upsert<C: Conn>(
@@ -199,7 +247,7 @@ pub(crate) struct Upserter {
 impl Upserter {
     /// Starts an upsert of about `expected` rows.
     pub(crate) async fn new<C: Conn>(c: &mut C, table: &'static Table, expected: usize) -> Result<Upserter> {
-        let step = chunk_rows(table.cols.len()).min(INSERTS_PER_ENTRY);
+        let step = InsertAudit::rows_per_entry(table);
         Ok(Upserter {
             table,
             empty: is_empty(c, table).await?,
@@ -247,8 +295,7 @@ impl Upserter {
             let report = &mut self.report;
             let mut write = Vec::new();
             let mut replaced_children = Vec::new();
-            let mut inserted = String::new();
-            let mut first_inserted: Option<String> = None;
+            let mut inserted = InsertAudit::new(table);
             for row in chunk {
                 match existing.get(&row.vals[..kw]) {
                     Some(old) if old.row == row => report.unchanged += 1,
@@ -269,21 +316,12 @@ impl Upserter {
                     }
                     None => {
                         report.added += 1;
-                        if first_inserted.is_none() {
-                            inserted_header(&mut inserted, table);
-                        } else {
-                            inserted.push(',');
-                        }
-                        write_row_array(&mut inserted, table, &row);
-                        first_inserted.get_or_insert_with(|| row.key_text(table));
+                        inserted.add(&row);
                         write.push(row);
                     }
                 }
             }
-            if let Some(first) = first_inserted {
-                inserted.push_str("]}");
-                audit.push(table.name, first, "insert", None, Some(inserted));
-            }
+            inserted.end(audit);
             if std::ptr::eq(table, &MEMBERSHIPS) {
                 self.touched.extend(write.iter().map(|r| r.vals[0].clone()));
             }

@@ -178,55 +178,25 @@ impl BulkWrite for StreamJob {
     }
 
     async fn run<C: Conn>(mut self, c: &mut C, audit: &mut Audit) -> Result<Self::Out> {
-        let mut writers: Vec<(&'static Table, write::Upserter)> = Vec::new();
-        let sha = loop {
-            match self.parts.recv().await {
-                Some(Part::Rows(rows)) => {
-                    let mut by: Vec<(&'static Table, Vec<Row>)> = Vec::new();
-                    for (t, r) in rows {
-                        match by.iter_mut().find(|(x, _)| std::ptr::eq(*x, t)) {
-                            Some((_, v)) => v.push(r),
-                            None => by.push((t, vec![r])),
-                        }
-                    }
-                    for table in ALL_TABLES {
-                        let Some(pos) = by.iter().position(|(t, _)| std::ptr::eq(*t, *table)) else { continue };
-                        let (_, mine) = by.swap_remove(pos);
-                        let n = match writers.iter().position(|(t, _)| std::ptr::eq(*t, *table)) {
-                            Some(n) => n,
-                            None => {
-                                let w = write::Upserter::new(c, table, self.expected).await?;
-                                if std::ptr::eq(*table, main_table(self.kind)) && !w.was_empty() {
-                                    // Rows were checked as a first load (nothing to carry over,
-                                    // nothing to compare with): refuse rather than write them so.
-                                    return Err(Error::Task {
-                                        task: "the import",
-                                        message: format!(
-                                            "another writer added rows to `{}` since the import began; import the file again",
-                                            table.name
-                                        ),
-                                    });
-                                }
-                                writers.push((table, w));
-                                writers.len() - 1
-                            }
-                        };
-                        let (total, name, progress) = (self.expected as u64, table.name, self.progress.clone());
-                        let tick_fn = move |done: u64| {
-                            if let Some(p) = &progress {
-                                // The total of a file still being read is an estimate.
-                                p.tell(&ImportProgress::Writing { table: name, done, total: total.max(done) });
-                            }
-                        };
-                        writers[n].1.push(c, mine, audit, Some(&tick_fn)).await?;
-                    }
+        let main = main_table(self.kind);
+        let mut writers: Writers = Vec::new();
+        let mut written = WriteReport::default();
+        let sha = if c.supports_copy() && main.child.is_none() && write::is_empty(c, main).await? {
+            // PostgreSQL: the main table's rows in one COPY that the server stores while the
+            // next are made; the rows of other tables (few) after it.
+            let (sha, copied, others) = self.copy_main(c, audit).await?;
+            written.added = copied;
+            self.write_part(c, audit, &mut writers, others).await?;
+            sha
+        } else {
+            loop {
+                match self.parts.recv().await {
+                    Some(Part::Rows(rows)) => self.write_part(c, audit, &mut writers, rows).await?,
+                    Some(Part::Commit(sha)) => break sha,
+                    None => return Err(stopped()),
                 }
-                Some(Part::Commit(sha)) => break sha,
-                None => return Err(Error::Task { task: "the import", message: "stopped before its end".to_owned() }),
             }
         };
-        let main = main_table(self.kind);
-        let mut written = WriteReport::default();
         let mut also = Vec::new();
         for (table, w) in writers {
             let report = w.finish(c, audit).await?;
@@ -239,6 +209,136 @@ impl BulkWrite for StreamJob {
         let at = audit.at.clone();
         log_import(c, &at, &self.actor, self.kind, &self.file_name, &sha, written, 0).await?;
         Ok((written, also))
+    }
+}
+
+/// The upsert of each table a streamed import writes.
+type Writers = Vec<(&'static Table, write::Upserter)>;
+
+fn stopped() -> Error {
+    Error::Task { task: "the import", message: "stopped before its end".to_owned() }
+}
+
+/// The bytes of COPY data sent to the server at a time.
+const COPY_CHUNK: usize = 1 << 20;
+
+impl StreamJob {
+    /// Tells the progress of writing `table`: `done` rows so far.
+    fn tick(&self, table: &'static str, done: u64) {
+        if let Some(p) = &self.progress {
+            // The total of a file still being read is an estimate.
+            p.tell(&ImportProgress::Writing { table, done, total: (self.expected as u64).max(done) });
+        }
+    }
+
+    /// Upserts the rows of a part, table by table, parents first.
+    async fn write_part<C: Conn>(
+        &self,
+        c: &mut C,
+        audit: &mut Audit,
+        writers: &mut Writers,
+        rows: Vec<(&'static Table, Row)>,
+    ) -> Result<()> {
+        let mut by: Vec<(&'static Table, Vec<Row>)> = Vec::new();
+        for (t, r) in rows {
+            match by.iter_mut().find(|(x, _)| std::ptr::eq(*x, t)) {
+                Some((_, v)) => v.push(r),
+                None => by.push((t, vec![r])),
+            }
+        }
+        for table in ALL_TABLES {
+            let Some(pos) = by.iter().position(|(t, _)| std::ptr::eq(*t, *table)) else { continue };
+            let (_, mine) = by.swap_remove(pos);
+            let n = match writers.iter().position(|(t, _)| std::ptr::eq(*t, *table)) {
+                Some(n) => n,
+                None => {
+                    let w = write::Upserter::new(c, table, self.expected).await?;
+                    if std::ptr::eq(*table, main_table(self.kind)) && !w.was_empty() {
+                        // Rows were checked as a first load (nothing to carry over, nothing to
+                        // compare with): refuse rather than write them so.
+                        return Err(Error::Task {
+                            task: "the import",
+                            message: format!(
+                                "another writer added rows to `{}` since the import began; import the file again",
+                                table.name
+                            ),
+                        });
+                    }
+                    writers.push((table, w));
+                    writers.len() - 1
+                }
+            };
+            let tick_fn = |done: u64| self.tick(table.name, done);
+            if let Some((_, w)) = writers.get_mut(n) {
+                w.push(c, mine, audit, Some(&tick_fn)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The main table's rows, every one new (the table is empty in this transaction and the
+    /// keys were checked distinct), through one `COPY` fed as the parts come: the audit entries
+    /// and the COPY text of a part are made while the server stores the part before. The audit
+    /// entries are written after the COPY (the connection is busy with it until then). Returns
+    /// the file's SHA-256, the rows copied and the rows of other tables.
+    async fn copy_main<C: Conn>(
+        &mut self,
+        c: &mut C,
+        audit: &mut Audit,
+    ) -> Result<(String, u64, Vec<(&'static Table, Row)>)> {
+        let main = main_table(self.kind);
+        let (tx, rx) = tokio::sync::mpsc::channel::<Option<Vec<u8>>>(4);
+        let statement = format!("COPY {} ({}) FROM STDIN", main.name, main.col_list());
+        let mut others = Vec::new();
+        let per_entry = write::InsertAudit::rows_per_entry(main);
+        let make = async {
+            // Owned here, so the COPY ends (aborted) when this stops early.
+            let tx = tx;
+            let mut entry = write::InsertAudit::new(main);
+            let mut data = Vec::with_capacity(COPY_CHUNK + (64 << 10));
+            let mut done = 0u64;
+            let send = async |data: &mut Vec<u8>| {
+                let chunk = std::mem::replace(data, Vec::with_capacity(COPY_CHUNK + (64 << 10)));
+                // A refused send means the COPY failed: its error is the one reported.
+                tx.send(Some(chunk)).await.map_err(|_| stopped())
+            };
+            loop {
+                match self.parts.recv().await {
+                    Some(Part::Rows(rows)) => {
+                        for (t, r) in rows {
+                            if !std::ptr::eq(t, main) {
+                                others.push((t, r));
+                                continue;
+                            }
+                            crate::db::copy_row(&mut data, &r.vals);
+                            entry.add(&r);
+                            if entry.len() == per_entry {
+                                entry.end(audit);
+                            }
+                            done += 1;
+                            if data.len() >= COPY_CHUNK {
+                                send(&mut data).await?;
+                            }
+                        }
+                        self.tick(main.name, done);
+                    }
+                    Some(Part::Commit(sha)) => {
+                        entry.end(audit);
+                        if !data.is_empty() {
+                            send(&mut data).await?;
+                        }
+                        tx.send(None).await.map_err(|_| stopped())?;
+                        return Ok(sha);
+                    }
+                    None => return Err(stopped()),
+                }
+            }
+        };
+        let (copied, made) = tokio::join!(c.copy_in_stream(statement, rx), make);
+        // The COPY's own error first: a failed COPY also makes the sender fail.
+        let copied = copied?;
+        let sha = made?;
+        Ok((sha, copied, others))
     }
 }
 
