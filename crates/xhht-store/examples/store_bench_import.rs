@@ -103,16 +103,18 @@ const PEOPLE_DDL: &str = "CREATE TABLE people (id TEXT PRIMARY KEY, full_name TE
                           citizen_id TEXT, category TEXT NOT NULL, area TEXT, row_version INTEGER NOT NULL DEFAULT \
                           1) WITHOUT ROWID;";
 
-/// One `sqlite3 .import` run (a whole process) into a fresh database with the store's table:
-/// seconds, CPU seconds.
-fn sqlite3_import(dir: &Path, file: &Path) -> Result<(f64, f64), String> {
+/// One `sqlite3 .import` run (a whole process) into a fresh database with the store's table,
+/// with SQLite's default page size or `page` bytes (the store's own databases have 64 KiB
+/// pages): seconds, CPU seconds.
+fn sqlite3_import(dir: &Path, file: &Path, page: Option<u32>) -> Result<(f64, f64), String> {
     let db = dir.join("sqlite3-import.db");
     remove_db(&db);
+    let page = page.map_or_else(String::new, |p| format!("PRAGMA page_size={p};"));
     // The store's table without its last two columns (`area`, `row_version`), which the file
     // does not have: `.import` would bind NULL to them, and `row_version` is NOT NULL.
     let setup = Command::new("sqlite3")
         .arg(&db)
-        .arg("PRAGMA journal_mode=WAL;")
+        .arg(format!("{page}PRAGMA journal_mode=WAL;"))
         .arg(PEOPLE_DDL.replace(", area TEXT, row_version INTEGER NOT NULL DEFAULT 1", ""))
         .stdout(Stdio::null())
         .status()
@@ -213,12 +215,14 @@ async fn run(args: &[String]) -> Result<(), String> {
     let file = people_file(&dir, people).map_err(|e| format!("cannot write the file: {e}"))?;
     let have_sqlite3 = Command::new("sqlite3").arg("--version").output().is_ok();
     let (mut xs, mut xm, mut ps, mut xc, mut pc) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut ps64 = Vec::new();
     for i in 0..runs {
         for peer in [i % 2 == 1, i % 2 == 0] {
             if peer && have_sqlite3 {
-                let (s, c) = sqlite3_import(&dir, &file)?;
+                let (s, c) = sqlite3_import(&dir, &file, None)?;
                 ps.push(s);
                 pc.push(c);
+                ps64.push(sqlite3_import(&dir, &file, Some(65_536))?.0);
             } else if !peer {
                 let (s, m, c) = xhht_sqlite(&dir, &file).await?;
                 xs.push(s);
@@ -228,6 +232,14 @@ async fn run(args: &[String]) -> Result<(), String> {
         }
     }
     report("SQLite (WAL, synchronous=NORMAL)", people, &xs, &xm, "sqlite3 .import", &ps, Some((&xc, &pc)));
+    if !ps64.is_empty() {
+        let (x, p) = (median(xs.clone()), median(ps64.clone()));
+        out(&format!(
+            "sqlite3 .import, 64 KiB pages (the store's) median {p:.3} s  {:>9} rows/s  ratio {:.2}×\n  runs {ps64:.3?}",
+            (people as f64 / p).round(),
+            p / x
+        ));
+    }
     if let Some(admin) = arg("--postgres") {
         let (mut xs, mut xm, mut ps) = (Vec::new(), Vec::new(), Vec::new());
         for i in 0..runs {

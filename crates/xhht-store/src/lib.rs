@@ -7,7 +7,7 @@
 //! - [`Store::open`] takes a path, a `sqlite:` URL or a `postgres://` URL, applies the migrations
 //!   under `migrations/{sqlite,postgres}` (embedded) and records the schema version
 //!   ([`Store::schema_version`]). SQLite runs in WAL mode with foreign keys on, `busy_timeout`,
-//!   `synchronous=NORMAL` and one writer connection.
+//!   `synchronous=NORMAL` and one writer connection; a database it creates has 64 KiB pages.
 //! - Writes: `put_*` ([`Store::put_people`], [`Store::put_memberships`], …) upsert records of
 //!   [`xhht_core`] by natural key, idempotently, one transaction each, checking references, and
 //!   report rows added, changed and unchanged ([`WriteReport`]); `update_*`
@@ -41,7 +41,8 @@
 //! Decimals are stored as integers of ten-thousandths and dates as dates; no float is ever
 //! written. Bulk writes and reads on SQLite (imports, a year's results, a year's load) run on a
 //! rusqlite connection in a blocking thread — the same SQL and the same generic code as every
-//! other write — and on PostgreSQL new rows go in with `COPY`.
+//! other write — and on PostgreSQL new rows go in with `COPY` (a big first load in one `COPY`
+//! fed while the file is still being read and checked).
 //!
 //! # What this crate is not
 //!
