@@ -297,6 +297,8 @@ impl StreamJob {
             let mut entry = write::InsertAudit::new(main);
             let mut data = Vec::with_capacity(COPY_CHUNK + (64 << 10));
             let mut done = 0u64;
+            // Memberships: the people whose memberships were added, checked after the COPY.
+            let mut touched = Vec::new();
             let send = async |data: &mut Vec<u8>| {
                 let chunk = std::mem::replace(data, Vec::with_capacity(COPY_CHUNK + (64 << 10)));
                 // A refused send means the COPY failed: its error is the one reported.
@@ -312,6 +314,11 @@ impl StreamJob {
                             }
                             crate::db::copy_row(&mut data, &r.vals);
                             entry.add(&r);
+                            if std::ptr::eq(main, &crate::schema::MEMBERSHIPS)
+                                && let Some(person) = r.vals.first()
+                            {
+                                touched.push(person.clone());
+                            }
                             if entry.len() == per_entry {
                                 entry.end(audit);
                             }
@@ -328,7 +335,7 @@ impl StreamJob {
                             send(&mut data).await?;
                         }
                         tx.send(None).await.map_err(|_| stopped())?;
-                        return Ok(sha);
+                        return Ok((sha, touched));
                     }
                     None => return Err(stopped()),
                 }
@@ -337,7 +344,9 @@ impl StreamJob {
         let (copied, made) = tokio::join!(c.copy_in_stream(statement, rx), make);
         // The COPY's own error first: a failed COPY also makes the sender fail.
         let copied = copied?;
-        let sha = made?;
+        let (sha, touched) = made?;
+        // As every write of memberships ends (see `write::Upserter::finish`).
+        crate::membership::check_clashes(c, touched).await?;
         Ok((sha, copied, others))
     }
 }
