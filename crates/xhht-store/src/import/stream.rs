@@ -7,6 +7,11 @@
 //! the blocks before. A row that cannot be read as the header says (ragged, a NUL byte, not
 //! CSV) stops the streamed import before anything is committed; the file is then read whole
 //! and imported the ordinary way, whose messages list every problem of the file.
+//!
+//! The table a streamed import fills was empty when it began, and its writer checks that it
+//! still is in its transaction: so nothing is compared with stored rows or carried over from
+//! them, and keys given twice are found among the file's own (`seen.rs`). On PostgreSQL the
+//! main table's rows go in one `COPY` fed as the blocks come (`StreamJob::copy_main`).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
