@@ -99,3 +99,29 @@ async fn the_old_servers_users_tokens_and_sessions_are_carried_over_by_version_6
     })
     .await;
 }
+
+/// A SQLite database the store creates has 64 KiB pages; one created before, with SQLite's
+/// default 4 KiB, keeps them and is migrated and written as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_sqlite_databases_have_64_kib_pages_and_old_ones_keep_theirs() {
+    let dir = std::env::temp_dir().join(format!("xhht-pages-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let page_size = |path: &std::path::Path| -> i64 {
+        let c = rusqlite::Connection::open(path).unwrap();
+        c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap()
+    };
+    let new = dir.join("new.db");
+    Store::open(&new.display().to_string()).await.unwrap().close().await;
+    assert_eq!(page_size(&new), 65_536);
+    let old = dir.join("old.db");
+    {
+        let c = rusqlite::Connection::open(&old).unwrap();
+        c.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE before_xhht (x INTEGER);").unwrap();
+    }
+    assert_eq!(page_size(&old), 4096);
+    let store = Store::open(&old.display().to_string()).await.unwrap();
+    store.put_areas("t", &areas()).await.unwrap();
+    store.close().await;
+    assert_eq!(page_size(&old), 4096);
+    let _ = std::fs::remove_dir_all(&dir);
+}
