@@ -154,7 +154,7 @@ pub(crate) fn parse_target(target: &str) -> Result<Target> {
 }
 
 /// The page size of a database the store creates, in bytes.
-pub(crate) const NEW_PAGE_SIZE: u32 = 65_536;
+const NEW_PAGE_SIZE: u32 = 65_536;
 
 fn sqlite_options(path: &Path) -> SqliteConnectOptions {
     SqliteConnectOptions::new()

@@ -32,7 +32,7 @@ impl Seen {
 }
 
 /// The keys of one table.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Keys {
     /// The keys of the sorted run, encoded ([`encode`]) one after another.
     bytes: Vec<u8>,
@@ -40,24 +40,11 @@ struct Keys {
     ends: Vec<usize>,
     /// The line of each key of the run.
     lines: Vec<u64>,
-    /// Whether every key so far came in increasing order (the run is all of them).
-    sorted: bool,
+    /// Whether a key came out of order (the run stopped there).
+    unsorted: bool,
     /// The keys after the run, by fingerprint.
     after: HashMap<u128, u64, FastHash>,
     scratch: Vec<u8>,
-}
-
-impl Default for Keys {
-    fn default() -> Keys {
-        Keys {
-            bytes: Vec::new(),
-            ends: Vec::new(),
-            lines: Vec::new(),
-            sorted: true,
-            after: HashMap::default(),
-            scratch: Vec::new(),
-        }
-    }
 }
 
 impl Keys {
@@ -76,7 +63,7 @@ impl Keys {
     }
 
     fn place(&mut self, k: &[u8], table: &str, key: &[Val], line: u64) -> Option<u64> {
-        if self.sorted {
+        if !self.unsorted {
             let last = self.ends.len().checked_sub(1).map(|n| self.key(n));
             if last.is_none_or(|last| last < k) {
                 self.bytes.extend_from_slice(k);
@@ -84,7 +71,7 @@ impl Keys {
                 self.lines.push(line);
                 return None;
             }
-            self.sorted = false;
+            self.unsorted = true;
         }
         let (mut lo, mut hi) = (0usize, self.ends.len());
         while lo < hi {
