@@ -9,7 +9,13 @@
 //! outcome is left to the engine (undetermined unless no value could change it; a ragged row is
 //! undetermined), and every other row is scored.
 //!
-//! **How it runs.** One thread reads the file with the `csv` crate in blocks of
+//! A workbook (`.xlsx`, and `.xls`, `.xlsb`, `.ods`; [`Scorer::score_workbook`]) is read the
+//! same way from its first sheet: the header is the first row whose first cell is `id` (a title
+//! may stand above it), a number cell reads as the shortest text of its value (`7.5`), a row's
+//! missing cells are empty, and problems name rows as Excel numbers them.
+//!
+//! **How it runs.** One thread reads the file (a CSV with the `csv` crate; an XLSX sheet a cell
+//! at a time with `xhht_store::sheet`, so memory does not grow with its rows) in blocks of
 //! [`BLOCK_ROWS`] records, flat (one buffer of bytes and one of field ends per block); worker
 //! threads, one per core, score each block — scores parsed straight into the engine's
 //! ten-thousandths with no decimal built (`Facts::try_set_score`; any other cell goes through
@@ -20,6 +26,8 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
+use std::ops::ControlFlow;
+use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -38,6 +46,8 @@ pub const TAGS: &str = "tags";
 pub const BLOCK_ROWS: usize = 8 * 1024;
 /// The most blocks read but not yet written.
 pub const IN_FLIGHT: usize = 8;
+/// How many rows of a workbook are looked at for the header (a title may stand above it).
+pub const TITLE_ROWS: usize = 10;
 
 /// What scoring writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,50 +184,121 @@ impl Scorer {
         R: Read + Send,
         W: Write,
     {
+        let reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(Bom::new(input));
+        self.score_from(name, Source::Csv(reader), out, run, problem, rows)
+    }
+
+    /// Scores the first sheet of the workbook at `path` (XLSX streamed a row at a time; XLS,
+    /// XLSB and ODS read whole), as [`Scorer::score`] scores a CSV: the header is the first row
+    /// whose first cell is `id` (rows above it, a title, are skipped, up to [`TITLE_ROWS`] rows),
+    /// each problem names the row as Excel numbers it, rows with no cell are
+    /// skipped, a row's missing cells are empty, and a row with a value right of the header's
+    /// last column is a row with more fields than the header.
+    pub fn score_workbook<W: Write>(
+        &self,
+        path: &Path,
+        name: &str,
+        out: W,
+        run: &Run<'_>,
+        problem: &mut dyn FnMut(&str),
+        rows: &mut dyn FnMut(&[ScoredRow]) -> Result<()>,
+    ) -> Result<Summary> {
+        self.score_from(name, Source::<std::io::Empty>::Workbook(path), out, run, problem, rows)
+    }
+
+    /// Scores the file at `path`, named in problems as `path` is displayed: a workbook by its
+    /// extension (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`, [`Scorer::score_workbook`]), any
+    /// other file as CSV ([`Scorer::score`]).
+    pub fn score_file<W: Write>(
+        &self,
+        path: &Path,
+        out: W,
+        run: &Run<'_>,
+        problem: &mut dyn FnMut(&str),
+        rows: &mut dyn FnMut(&[ScoredRow]) -> Result<()>,
+    ) -> Result<Summary> {
+        let name = path.display().to_string();
+        if xhht_store::sheet::is_workbook(path) {
+            return self.score_workbook(path, &name, out, run, problem, rows);
+        }
+        let file = std::fs::File::open(path).map_err(|e| Error::Io { path: name.clone(), source: e })?;
+        self.score(&name, file, out, run, problem, rows)
+    }
+
+    fn score_from<R: Read + Send, W: Write>(
+        &self,
+        name: &str,
+        source: Source<'_, R>,
+        out: W,
+        run: &Run<'_>,
+        problem: &mut dyn FnMut(&str),
+        rows: &mut dyn FnMut(&[ScoredRow]) -> Result<()>,
+    ) -> Result<Summary> {
         let version = match run.version {
             Some(v) => self.engine.version_by_id(v)?,
             None => self.engine.version_for_year(run.year)?,
         };
-        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(Bom::new(input));
-        let mut record = csv::ByteRecord::new();
-        let header = match reader.read_byte_record(&mut record) {
-            Ok(true) => utf8_fields(&record).ok_or_else(|| not_utf8(name, 1))?,
-            Ok(false) => return Err(invalid(format!("{name}:1"), "the file is empty: it needs a header")),
-            Err(e) => return Err(invalid(format!("{name}:1"), format!("cannot read the header: {e}"))),
+        let threads = if run.threads == 0 {
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+        } else {
+            run.threads
         };
-        let header: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
+        let block_rows = if run.block_rows == 0 { BLOCK_ROWS } else { run.block_rows };
+        let (header_tx, header_rx) = sync_channel::<Result<(u64, Vec<String>)>>(1);
+        let (block_tx, block_rx) = sync_channel::<Block>(IN_FLIGHT);
+        // The free blocks: a block is read only into one of them, so at most IN_FLIGHT blocks are
+        // between the read and the write; the writer gives each back once written.
+        let (free_tx, free_rx) = sync_channel::<Block>(IN_FLIGHT);
+        for _ in 0..IN_FLIGHT {
+            let _ = free_tx.send(Block::default());
+        }
+        std::thread::scope(|s| {
+            let read = s.spawn(move || {
+                let mut blocks = Blocks { name, tx: &block_tx, free: &free_rx, block_rows, seq: 0, block: None };
+                source.read(name, &header_tx, &mut blocks)
+            });
+            let ran = (|| -> Result<Summary> {
+                let Ok(header) = header_rx.recv() else { return Ok(Summary::default()) };
+                let (header_line, header) = header?;
+                let header: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
+                self.check_header(name, header_line, &header)?;
+                let plan = Plan::new(self, &header, version, name, run)?;
+                let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+                if run.output == Output::Csv {
+                    let mut keys = vec!["id", "total", "outcome", "label"];
+                    if run.explain {
+                        keys.push("missing");
+                    }
+                    writeln!(out, "{}", keys.join(",")).map_err(io)?;
+                }
+                let summary = pipeline(&plan, block_rx, free_tx, threads, &mut out, problem, rows)?;
+                out.flush().map_err(io)?;
+                Ok(summary)
+            })();
+            // The reader stops once no free block comes back (the writer's end was dropped).
+            let read = read.join().unwrap_or_else(|_| Err(invalid("-", "the reading thread stopped")));
+            let summary = ran?;
+            read?;
+            Ok(summary)
+        })
+    }
+
+    fn check_header(&self, name: &str, line: u64, header: &[String]) -> Result<()> {
         if header.first().map(String::as_str) != Some("id") {
             return Err(invalid(
-                format!("{name}:1"),
+                format!("{name}:{line}"),
                 format!("the first column must be `id` (see `xhht score --rulebook {} --template`)", self.rulebook),
             ));
         }
         for h in header.iter().skip(1) {
             if h != EVIDENCE && h != TAGS && !self.columns.contains(h) {
                 return Err(invalid(
-                    format!("{name}:1: {h}"),
+                    format!("{name}:{line}: {h}"),
                     format!("rulebook `{}` has no indicator `{h}` for a {:?}", self.rulebook, self.subject),
                 ));
             }
         }
-        let plan = Plan::new(self, &header, version, name, run)?;
-        let threads = if run.threads == 0 {
-            std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
-        } else {
-            run.threads
-        };
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
-        if run.output == Output::Csv {
-            let mut keys = vec!["id", "total", "outcome", "label"];
-            if run.explain {
-                keys.push("missing");
-            }
-            writeln!(out, "{}", keys.join(",")).map_err(io)?;
-        }
-        let block_rows = if run.block_rows == 0 { BLOCK_ROWS } else { run.block_rows };
-        let summary = pipeline(&plan, reader, threads, block_rows, &mut out, problem, rows)?;
-        out.flush().map_err(io)?;
-        Ok(summary)
+        Ok(())
     }
 }
 
@@ -359,8 +440,9 @@ impl<'a> Plan<'a> {
 #[derive(Default)]
 struct Block {
     seq: u64,
-    /// The file line (record number + 1, the header being line 1) of the first record.
-    first_line: u64,
+    /// Each record's line in the file (CSV: the record's number + 1, the header being line 1;
+    /// a workbook: its row as Excel numbers it).
+    lines: Vec<u64>,
     bytes: Vec<u8>,
     ends: Vec<u32>,
     rows: Vec<u32>,
@@ -370,6 +452,7 @@ struct Block {
 
 impl Block {
     fn clear(&mut self) {
+        self.lines.clear();
         self.bytes.clear();
         self.ends.clear();
         self.rows.clear();
@@ -386,27 +469,18 @@ struct Done {
     error: Option<Error>,
 }
 
-fn pipeline<R: Read + Send, W: Write>(
+fn pipeline<W: Write>(
     plan: &Plan<'_>,
-    mut reader: csv::Reader<Bom<R>>,
+    block_rx: Receiver<Block>,
+    free_tx: SyncSender<Block>,
     threads: usize,
-    block_rows: usize,
     out: &mut W,
     problem: &mut dyn FnMut(&str),
     on_rows: &mut dyn FnMut(&[ScoredRow]) -> Result<()>,
 ) -> Result<Summary> {
-    let (block_tx, block_rx) = sync_channel::<Block>(IN_FLIGHT);
     let (done_tx, done_rx) = std::sync::mpsc::channel::<Done>();
-    // The free blocks: a block is read only into one of them, so at most IN_FLIGHT blocks are
-    // between the read and the write; the writer gives each back once written.
-    let (free_tx, free_rx) = sync_channel::<Block>(IN_FLIGHT);
-    for _ in 0..IN_FLIGHT {
-        let _ = free_tx.send(Block::default());
-    }
     let block_rx = Arc::new(Mutex::new(block_rx));
     std::thread::scope(|s| {
-        let name = plan.name;
-        let read = s.spawn(move || read_blocks(name, &mut reader, block_rows, &block_tx, &free_rx));
         for _ in 0..threads.max(1) {
             let rx = Arc::clone(&block_rx);
             let tx = done_tx.clone();
@@ -417,51 +491,150 @@ fn pipeline<R: Read + Send, W: Write>(
         // Stop the reader (no more free blocks) and drain what is left, so every thread ends.
         drop(free_tx);
         for _ in done_rx.iter() {}
-        let read = read.join().unwrap_or_else(|_| Err(invalid("-", "the reading thread stopped")));
-        let summary = written?;
-        read?;
-        Ok(summary)
+        written
     })
 }
 
-fn read_blocks<R: Read>(
-    name: &str,
-    reader: &mut csv::Reader<Bom<R>>,
+/// Where the records come from.
+enum Source<'p, R: Read> {
+    /// A CSV.
+    Csv(csv::Reader<Bom<R>>),
+    /// The first sheet of a workbook.
+    Workbook(&'p Path),
+}
+
+impl<R: Read> Source<'_, R> {
+    /// Sends the header (its line and cells) to `header`, then the records in blocks; stops
+    /// early when the header is refused or the blocks are no longer taken.
+    fn read(self, name: &str, header: &SyncSender<Result<(u64, Vec<String>)>>, blocks: &mut Blocks<'_>) -> Result<()> {
+        match self {
+            Source::Csv(mut reader) => {
+                let mut record = csv::ByteRecord::new();
+                let first = match reader.read_byte_record(&mut record) {
+                    Ok(true) => utf8_fields(&record)
+                        .map(|h| (1, h.iter().map(|c| (*c).to_owned()).collect()))
+                        .ok_or_else(|| not_utf8(name, 1)),
+                    Ok(false) => Err(empty(name, 1)),
+                    Err(e) => Err(invalid(format!("{name}:1"), format!("cannot read the header: {e}"))),
+                };
+                let ok = first.is_ok();
+                if header.send(first).is_err() || !ok {
+                    return Ok(());
+                }
+                let mut line = 2u64;
+                loop {
+                    match reader.read_byte_record(&mut record) {
+                        Ok(true) => {}
+                        Ok(false) => break,
+                        Err(e) => return Err(invalid(format!("{name}:{line}"), format!("cannot read the row: {e}"))),
+                    }
+                    if !blocks.push(line, record.iter())? {
+                        return Ok(());
+                    }
+                    line += 1;
+                }
+                blocks.finish();
+                Ok(())
+            }
+            Source::Workbook(path) => {
+                let mut width = None;
+                let mut failed = None;
+                // Rows above the header (a sheet's title) are skipped: the header is the first
+                // row whose first cell is `id`, among the first TITLE_ROWS rows with a cell.
+                let mut first: Option<(u64, Vec<String>)> = None;
+                let mut above = 0usize;
+                let read = xhht_store::sheet::each_row(path, name, &mut |line, cells| {
+                    let Some(width) = width else {
+                        let is_header = cells.first().is_some_and(|c| c.trim() == "id");
+                        above += 1;
+                        if !is_header && above < TITLE_ROWS {
+                            first.get_or_insert_with(|| (line, cells.to_vec()));
+                            return ControlFlow::Continue(());
+                        }
+                        let found = if is_header { (line, cells.to_vec()) } else { first.take().unwrap_or_default() };
+                        width = Some(found.1.len());
+                        let ok = header.send(Ok(found)).is_ok() && is_header;
+                        return if ok { ControlFlow::Continue(()) } else { ControlFlow::Break(()) };
+                    };
+                    // A row's missing cells at the right are empty, as in a CSV row of the header's width.
+                    let pad = width.saturating_sub(cells.len());
+                    let fields = cells.iter().map(String::as_bytes).chain(std::iter::repeat_n(&b""[..], pad));
+                    match blocks.push(line, fields) {
+                        Ok(true) => ControlFlow::Continue(()),
+                        Ok(false) => ControlFlow::Break(()),
+                        Err(e) => {
+                            failed = Some(e);
+                            ControlFlow::Break(())
+                        }
+                    }
+                });
+                let read = read.map_err(Error::from);
+                if width.is_none() {
+                    // No header came: the file was empty, had no row starting with `id` (its
+                    // first row is refused as the header), or could not be read.
+                    let _ = header.send(read.and_then(|()| first.ok_or_else(|| empty(name, 1))));
+                    return Ok(());
+                }
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+                read?;
+                blocks.finish();
+                Ok(())
+            }
+        }
+    }
+}
+
+fn empty(name: &str, line: u64) -> Error {
+    invalid(format!("{name}:{line}"), "the file is empty: it needs a header")
+}
+
+/// Records gathered into blocks and sent to the workers.
+struct Blocks<'c> {
+    name: &'c str,
+    tx: &'c SyncSender<Block>,
+    free: &'c Receiver<Block>,
     block_rows: usize,
-    tx: &SyncSender<Block>,
-    free: &Receiver<Block>,
-) -> Result<()> {
-    let mut record = csv::ByteRecord::new();
-    let mut line = 2u64;
-    let mut seq = 0u64;
-    let too_big = |line: u64| invalid(format!("{name}:{line}"), "a block of the file is over 4 GiB");
-    loop {
-        let Ok(mut block) = free.recv() else { return Ok(()) };
-        block.clear();
-        block.seq = seq;
-        block.first_line = line;
-        while block.rows.len() < block_rows {
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => return Err(invalid(format!("{name}:{line}"), format!("cannot read the row: {e}"))),
-            }
-            for f in &record {
-                block.bytes.extend_from_slice(f);
-                block.bytes.push(0x1F);
-                block.ends.push(u32::try_from(block.bytes.len() - 1).map_err(|_| too_big(line))?);
-            }
-            block.rows.push(u32::try_from(block.ends.len()).map_err(|_| too_big(line))?);
-            line += 1;
+    seq: u64,
+    /// The block being filled.
+    block: Option<Block>,
+}
+
+impl Blocks<'_> {
+    /// Adds a record at `line`; `false` when the blocks are no longer taken (the run stopped).
+    fn push<'f>(&mut self, line: u64, fields: impl Iterator<Item = &'f [u8]>) -> Result<bool> {
+        let too_big = || invalid(format!("{}:{line}", self.name), "a block of the file is over 4 GiB");
+        if self.block.is_none() {
+            let Ok(mut b) = self.free.recv() else { return Ok(false) };
+            b.clear();
+            b.seq = self.seq;
+            self.block = Some(b);
         }
-        let last = block.rows.len() < block_rows;
-        if !block.rows.is_empty() && tx.send(block).is_err() {
-            return Ok(());
+        let Some(block) = self.block.as_mut() else { return Ok(false) };
+        for f in fields {
+            block.bytes.extend_from_slice(f);
+            block.bytes.push(0x1F);
+            block.ends.push(u32::try_from(block.bytes.len() - 1).map_err(|_| too_big())?);
         }
-        seq += 1;
-        if last {
-            return Ok(());
+        block.rows.push(u32::try_from(block.ends.len()).map_err(|_| too_big())?);
+        block.lines.push(line);
+        if block.rows.len() >= self.block_rows {
+            return Ok(self.send());
         }
+        Ok(true)
+    }
+
+    /// Sends the block being filled; `false` when the blocks are no longer taken.
+    fn send(&mut self) -> bool {
+        let Some(block) = self.block.take() else { return true };
+        self.seq += 1;
+        self.tx.send(block).is_ok()
+    }
+
+    /// Sends what is left.
+    fn finish(&mut self) {
+        let _ = self.send();
     }
 }
 
@@ -564,7 +737,7 @@ fn score_block(plan: &Plan<'_>, mut block: Block, facts: &mut Facts) -> Done {
             // The record holding the first bad byte.
             let field = block.ends.partition_point(|&e| (e as usize) < bad.valid_up_to());
             let row = block.rows.partition_point(|&r| (r as usize) <= field);
-            error = Some(not_utf8(plan.name, block.first_line + row as u64));
+            error = Some(not_utf8(plan.name, block.lines.get(row).copied().unwrap_or(0)));
         }
         Ok(text) => {
             let mut sink = Sink { out: &mut out, csv: csv_out.as_mut(), rows: &mut scored, error: &mut error };
@@ -572,7 +745,7 @@ fn score_block(plan: &Plan<'_>, mut block: Block, facts: &mut Facts) -> Done {
             let mut field = 0usize;
             let mut from = 0usize;
             for (r, &end) in block.rows.iter().enumerate() {
-                let line = block.first_line + r as u64;
+                let line = block.lines.get(r).copied().unwrap_or(0);
                 cells.clear();
                 while field < end as usize {
                     let to = block.ends.get(field).map_or(from, |&e| e as usize);

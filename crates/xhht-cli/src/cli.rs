@@ -77,7 +77,7 @@ pub enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
-    /// Chấm điểm một tệp CSV theo bộ tiêu chí, không cần cơ sở dữ liệu / score a CSV of assessments, no database needed.
+    /// Chấm điểm một tệp CSV hoặc XLSX theo bộ tiêu chí, không cần cơ sở dữ liệu / score a CSV or XLSX of assessments, no database needed.
     Score(ScoreArgs),
     /// Bộ tiêu chí (rulebook): liệt kê, xem, kiểm tra, so sánh / rulebooks: list, show, check, diff.
     Rulebook {
@@ -221,7 +221,7 @@ pub struct ScoreArgs {
     /// In dòng tiêu đề CSV cần có rồi thoát / print the expected CSV header line and exit.
     #[arg(long)]
     pub template: bool,
-    /// Tệp CSV: cột `id` rồi một cột cho mỗi chỉ tiêu / a CSV file: an `id` column, then one column per indicator.
+    /// Tệp CSV hoặc sổ tính (.xlsx, .xls, .ods; trang đầu): cột `id` rồi một cột cho mỗi chỉ tiêu / a CSV file or a workbook (.xlsx, .xls, .ods; its first sheet): an `id` column, then one column per indicator.
     #[arg(required_unless_present = "template")]
     pub file: Option<std::path::PathBuf>,
 }

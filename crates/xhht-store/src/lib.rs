@@ -63,6 +63,7 @@ mod membership;
 mod model;
 mod row_json;
 mod schema;
+pub mod sheet;
 mod store;
 mod users;
 mod write;

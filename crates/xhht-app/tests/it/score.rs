@@ -236,3 +236,141 @@ fn rows_come_a_block_at_a_time_in_file_order() {
         .collect();
     assert_eq!(blocks.concat().iter().map(|r| r.id.clone()).collect::<Vec<_>>(), ids);
 }
+
+/// Writes the rows of a CSV text to the first sheet of a new workbook as an official's Excel
+/// would hold them: a cell that reads back as the same text from a number is a number (`7.5`,
+/// `8`), any other a text; an empty cell is left out. `gap` rows are left empty before each
+/// `every`-th data row.
+fn workbook_of(text: &str, path: &std::path::Path, title: Option<&str>, gap: Option<(usize, u32)>) -> Vec<u32> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let mut r: u32 = 0;
+    if let Some(t) = title {
+        ws.write_string(0, 0, t).unwrap();
+        r = 2;
+    }
+    let mut rows = Vec::new();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    for (i, rec) in reader.records().enumerate() {
+        if let Some((every, n)) = gap
+            && i > 0
+            && i % every == 0
+        {
+            r += n;
+        }
+        for (c, cell) in rec.unwrap().iter().enumerate() {
+            let c = u16::try_from(c).unwrap();
+            match cell.parse::<f64>() {
+                _ if cell.is_empty() => {}
+                Ok(v) if format!("{v}") == cell => {
+                    ws.write_number(r, c, v).unwrap();
+                }
+                _ => {
+                    ws.write_string(r, c, cell).unwrap();
+                }
+            }
+        }
+        rows.push(r + 1);
+        r += 1;
+    }
+    wb.save(path).unwrap();
+    rows
+}
+
+/// A CSV's rows made as wide as its header (a workbook's row has no "fewer fields": its missing
+/// cells are empty), each ending in `\n`.
+fn padded(text: &str) -> String {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let mut width = None;
+    for rec in reader.records() {
+        let mut cells: Vec<String> = rec.unwrap().iter().map(str::to_owned).collect();
+        let width = *width.get_or_insert(cells.len());
+        while cells.len() < width {
+            cells.push(String::new());
+        }
+        w.write_record(&cells).unwrap();
+    }
+    String::from_utf8(w.into_inner().unwrap()).unwrap()
+}
+
+fn workbook_run(path: &std::path::Path, run: &Run<'_>) -> (String, Vec<String>, u64) {
+    let scorer = Scorer::new("cong-dan-hoc-tap", None).unwrap();
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    let mut none = |_: &[ScoredRow]| Ok(());
+    let s = scorer.score_file(path, &mut out, run, &mut |p| problems.push(p.to_owned()), &mut none).unwrap();
+    (String::from_utf8(out).unwrap(), problems, s.rows)
+}
+
+#[test]
+fn a_workbook_is_scored_as_the_same_rows_in_a_csv() {
+    let dir = std::env::temp_dir().join(format!("xhht-app-it-{}-score-xlsx", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (seed, rows, csv_out, explain, threads, block_rows) in
+        [(11, 2500, false, false, 2, 97), (12, 1500, true, true, 3, 400), (13, 1, false, false, 1, 1)]
+    {
+        let text = random_file(seed, rows);
+        let path = dir.join(format!("f{seed}.xlsx"));
+        let lines = workbook_of(&text, &path, None, None);
+        assert_eq!(lines.len(), rows + 1);
+        let output = if csv_out { Output::Csv } else { Output::JsonLines };
+        let run = Run { year: 2024, version: None, explain, lang: Lang::Vi, output, threads, block_rows };
+        let name = path.display().to_string();
+        let (want, want_problems) = reference(&padded(&text), &name, 2024, explain, csv_out, Lang::Vi);
+        let (got, problems, n) = workbook_run(&path, &run);
+        assert_eq!(n, rows as u64, "seed {seed}");
+        assert_eq!(problems, want_problems, "seed {seed}: the same problems on the same rows");
+        assert_eq!(got, want, "seed {seed}: the same output");
+        assert!(rows < 100 || problems.iter().any(|p| p.contains("trường")), "a row too wide is reported");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_workbook_names_excel_rows_past_a_title_and_empty_rows() {
+    let dir = std::env::temp_dir().join(format!("xhht-app-it-{}-score-xlsx-rows", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = "id,1,2\nA,7.5,abc\nB,8,9\nC,x,\nD,6,6\n";
+    let path = dir.join("rows.xlsx");
+    // A title in row 1, the header in row 3, two empty rows before every second data row.
+    let lines = workbook_of(text, &path, Some("DANH SÁCH CHẤM ĐIỂM CÔNG DÂN HỌC TẬP"), Some((2, 2)));
+    assert_eq!(lines, [3, 4, 7, 8, 11]);
+    let run = Run {
+        year: 2024,
+        version: None,
+        explain: false,
+        lang: Lang::Vi,
+        output: Output::JsonLines,
+        threads: 2,
+        block_rows: 2,
+    };
+    let (got, problems, n) = workbook_run(&path, &run);
+    assert_eq!(n, 4);
+    let ids: Vec<String> = got
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["A", "B", "C", "D"]);
+    let name = path.display().to_string();
+    let at: Vec<&str> = problems.iter().map(|p| p.strip_prefix(&format!("{name}:")).unwrap()).collect();
+    assert!(at.iter().any(|p| p.starts_with("4: 2: ")), "A's bad cell on row 4: {problems:?}");
+    assert!(at.iter().any(|p| p.starts_with("8: 1: ")), "C's bad cell on row 8: {problems:?}");
+    let rows: std::collections::BTreeSet<&str> = at.iter().filter_map(|p| p.split(':').next()).collect();
+    assert_eq!(rows.into_iter().collect::<Vec<_>>(), ["11", "4", "7", "8"], "every row by its Excel number");
+
+    // No row starting with `id` near the top: the first row is refused as the header, by its row.
+    let bad = dir.join("no-header.xlsx");
+    workbook_of("ma,1\nA,7\n", &bad, Some("Bảng điểm"), None);
+    let scorer = Scorer::new("cong-dan-hoc-tap", None).unwrap();
+    let mut none = |_: &[ScoredRow]| Ok(());
+    let e = scorer.score_file(&bad, Vec::new(), &run, &mut |_| {}, &mut none).unwrap_err();
+    assert!(e.to_string().contains("no-header.xlsx:1"), "{e}");
+    assert!(e.to_string().contains("`id`"), "{e}");
+    // Not a workbook at all.
+    let fake = dir.join("fake.xlsx");
+    std::fs::write(&fake, "id,1\nA,7\n").unwrap();
+    let e = scorer.score_file(&fake, Vec::new(), &run, &mut |_| {}, &mut none).unwrap_err();
+    assert!(e.to_string().contains("fake.xlsx"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,5 +1,5 @@
-//! `xhht score`: stateless scoring of a CSV of assessments (`xhht_app::score`, which streams
-//! the file on every core); this command parses, opens the file and lays out a table.
+//! `xhht score`: stateless scoring of a CSV or a workbook of assessments (`xhht_app::score`,
+//! which streams the file on every core); this command parses and lays out a table.
 //!
 //! The CSV has a header: `id`, then one column per indicator id of the rulebook (any order;
 //! `xhht score --rulebook ID --template` prints it), optionally `minh_chung` (the ids of the
@@ -10,7 +10,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use chrono::Datelike;
 use xhht_app::score::{Output, Run, ScoredRow, Scorer};
 
@@ -23,9 +23,7 @@ pub(crate) fn run(o: &mut Out<'_>, args: &ScoreArgs) -> anyhow::Result<ExitCode>
         o.line(scorer.template().join(","))?;
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(path) = &args.file else { bail!("give a CSV file, or --template") };
-    let name = path.display().to_string();
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
+    let Some(path) = &args.file else { bail!("give a CSV or XLSX file, or --template") };
     let run = Run {
         year: args.year.unwrap_or_else(|| chrono::Local::now().year()),
         version: args.rulebook_version.as_deref(),
@@ -50,10 +48,10 @@ pub(crate) fn run(o: &mut Out<'_>, args: &ScoreArgs) -> anyhow::Result<ExitCode>
             table_page(o, args.explain, explain, rows)
                 .map_err(|e| xhht_app::Error::Io { path: "-".to_owned(), source: std::io::Error::other(e.to_string()) })
         };
-        scorer.score(&name, file, std::io::sink(), &run, &mut problem, &mut page)?
+        scorer.score_file(path, std::io::sink(), &run, &mut problem, &mut page)?
     } else {
         let mut none = |_: &[ScoredRow]| Ok(());
-        scorer.score(&name, file, o.writer(), &run, &mut problem, &mut none)?
+        scorer.score_file(path, o.writer(), &run, &mut problem, &mut none)?
     };
     Ok(if summary.problems > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

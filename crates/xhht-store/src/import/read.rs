@@ -9,10 +9,11 @@
 
 use std::path::Path;
 
-use calamine::{Data, Reader};
+use calamine::Reader;
 use csv::StringRecord;
 
 use crate::error::{Error, Result, RowError};
+use crate::sheet::{cell_text, is_workbook};
 
 /// Rows of text, each with its line (CSV) or row (XLSX) number.
 pub(crate) type Rows = Vec<(u64, StringRecord)>;
@@ -41,12 +42,6 @@ fn file_error_at(file: &str, line: u64, message: impl Into<String>) -> Error {
     Error::Import {
         errors: vec![RowError { file: file.to_owned(), line, field: "-".to_owned(), message: message.into() }],
     }
-}
-
-/// True for the file types read as workbooks.
-pub(crate) fn is_workbook(path: &Path) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "ods")
 }
 
 /// Reads a file's content, named `file` (in messages; its extension says how to read it): a
@@ -236,21 +231,3 @@ fn read_workbook(bytes: &[u8], file: String) -> Result<Sheet> {
     Ok(Sheet { file, rows, sha256: String::new(), csv: false })
 }
 
-/// A cell as the text an official would have typed.
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        // Rust prints the shortest text that reads back as the same float: 7.5, 1985.
-        Data::Float(f) => format!("{f}"),
-        Data::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
-        Data::DateTime(dt) => match dt.as_datetime() {
-            Some(t) => t.date().format("%Y-%m-%d").to_string(),
-            None => dt.as_f64().to_string(),
-        },
-        Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_owned(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}

@@ -372,7 +372,7 @@ impl Store {
         if opts.skip_bad_rows
             || kind == ImportKind::Assessments
             || bytes.len() < STREAM_MIN_BYTES
-            || read::is_workbook(Path::new(file))
+            || crate::sheet::is_workbook(Path::new(file))
         {
             return Ok(None);
         }
