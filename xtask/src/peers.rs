@@ -9,6 +9,10 @@
 //!   starting Python and importing DuckDB (about 0.1 s here), as a user running it pays.
 //!   Runs alternate (A B, B A, …); medians of wall time and of peak memory (`/usr/bin/time`,
 //!   when installed) are printed with their ratio, and both tools' pass counts must agree.
+//! - `xhht score` of the same rows in an XLSX workbook (written once from the CSV with XlsxWriter,
+//!   scores as numbers, ids in the shared-strings table, as Excel keeps them) against
+//!   python-calamine (Rust's calamine behind Python, the fastest XLSX reader on PyPI) only
+//!   reading every row; xhht's output must be byte for byte its output from the CSV.
 //! - `xhht import people` against `sqlite3 .import`: the store's import benchmark
 //!   (`crates/xhht-store/examples/store_bench_import.rs`), which times both on one synthetic
 //!   people file, runs alternating, and prints the medians, the ratio and the CPU seconds (with
@@ -85,19 +89,56 @@ con.execute(f"""COPY (SELECT id, {total} AS total,
 
 fn venv(dir: &Path) -> Result<PathBuf, String> {
     let python = dir.join("venv/bin/python");
-    if python.is_file() && Command::new(&python).args(["-c", "import duckdb"]).status().is_ok_and(|s| s.success()) {
+    let have = |p: &Path| {
+        p.is_file()
+            && Command::new(p)
+                .args(["-c", "import duckdb, xlsxwriter, python_calamine"])
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+    };
+    if have(&python) {
         return Ok(python);
     }
-    eprintln!("xtask bench --peers: installing DuckDB from PyPI into {}", dir.join("venv").display());
+    eprintln!(
+        "xtask bench --peers: installing DuckDB, XlsxWriter and python-calamine from PyPI into {}",
+        dir.join("venv").display()
+    );
     let ok = |c: &mut Command| c.status().is_ok_and(|s| s.success());
-    if !ok(Command::new("python3").args(["-m", "venv"]).arg(dir.join("venv"))) {
+    if !python.is_file() && !ok(Command::new("python3").args(["-m", "venv"]).arg(dir.join("venv"))) {
         return Err("cannot make a Python virtual environment (install python3-venv)".to_owned());
     }
-    if !ok(Command::new(dir.join("venv/bin/pip")).args(["install", "--quiet", "duckdb>=1,<3"])) {
-        return Err("cannot install duckdb from PyPI".to_owned());
+    let packages = ["duckdb>=1,<3", "xlsxwriter>=3,<4", "python-calamine>=0.2,<1"];
+    if !ok(Command::new(dir.join("venv/bin/pip")).args(["install", "--quiet"]).args(packages)) {
+        return Err("cannot install duckdb, xlsxwriter and python-calamine from PyPI".to_owned());
     }
     Ok(python)
 }
+
+/// Writes the synthetic CSV's rows to an XLSX workbook as Excel keeps them: the scores as
+/// numbers, the ids as text in the shared-strings table (XlsxWriter, from PyPI).
+const TO_XLSX: &str = r#"import sys, csv, xlsxwriter
+wb = xlsxwriter.Workbook(sys.argv[2])
+ws = wb.add_worksheet()
+with open(sys.argv[1], newline="") as f:
+    for r, row in enumerate(csv.reader(f)):
+        for c, v in enumerate(row):
+            if v == "":
+                continue
+            if r > 0 and 1 <= c <= 10:
+                ws.write_number(r, c, float(v))
+            else:
+                ws.write_string(r, c, v)
+wb.close()
+"#;
+
+/// The peer for a workbook: python-calamine (Rust's calamine behind Python, the fastest XLSX
+/// reader on PyPI) reading every row of the sheet, nothing scored or written.
+const CALAMINE: &str = r#"import sys
+from python_calamine import CalamineWorkbook
+n = sum(1 for _ in CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).iter_rows())
+print(n)
+"#;
 
 /// One run: wall seconds and peak memory in MiB (when `/usr/bin/time` is there).
 fn timed(program: &Path, args: &[&str], stdout: Option<&Path>, dir: &Path) -> Result<(f64, Option<f64>), String> {
@@ -186,6 +227,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     if xp != dp {
         return Err("xhht and DuckDB disagree on the pass count".to_owned());
     }
+    workbook(&dir, &python, &xhht, &file, &xhht_out)?;
     println!("\n== xhht import people vs sqlite3 .import (the store's import benchmark) ==");
     let store_dir = dir.join("store");
     let store_dir_s = store_dir.to_string_lossy().into_owned();
@@ -198,6 +240,57 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     }
     if !ok(&mut cmd) {
         return Err("the store's import benchmark failed".to_owned());
+    }
+    Ok(())
+}
+
+/// `xhht score` of the same rows in an XLSX workbook against python-calamine reading it.
+fn workbook(dir: &Path, python: &Path, xhht: &Path, csv: &Path, csv_out: &Path) -> Result<(), String> {
+    let xlsx = dir.join("synthetic-cdht-1m.xlsx");
+    let to_xlsx = dir.join("to_xlsx.py");
+    let reader = dir.join("calamine.py");
+    std::fs::write(&to_xlsx, TO_XLSX).map_err(|e| format!("{}: {e}", to_xlsx.display()))?;
+    std::fs::write(&reader, CALAMINE).map_err(|e| format!("{}: {e}", reader.display()))?;
+    if !xlsx.is_file() {
+        eprintln!("xtask bench --peers: writing {} (about a minute, once)", xlsx.display());
+        let made = Command::new(python).arg(&to_xlsx).arg(csv).arg(&xlsx).status().is_ok_and(|s| s.success());
+        if !made {
+            return Err(format!("cannot write {}", xlsx.display()));
+        }
+    }
+    let xlsx_s = xlsx.to_string_lossy().into_owned();
+    let reader_s = reader.to_string_lossy().into_owned();
+    let out = dir.join("xhht-xlsx.json");
+    let xhht_args = ["--format", "json", "score", "--rulebook", "cong-dan-hoc-tap", "--year", "2024", xlsx_s.as_str()];
+    let peer_args = [reader_s.as_str(), xlsx_s.as_str()];
+    let (mut xw, mut xm, mut pw, mut pm) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for i in 0..RUNS {
+        for peer in [i % 2 == 1, i % 2 == 0] {
+            if peer {
+                let (w, m) = timed(python, &peer_args, None, dir)?;
+                pw.push(w);
+                pm.extend(m);
+            } else {
+                let (w, m) = timed(xhht, &xhht_args, Some(&out), dir)?;
+                xw.push(w);
+                xm.extend(m);
+            }
+        }
+    }
+    let same = std::fs::read(&out).ok() == std::fs::read(csv_out).ok();
+    let mem = |v: &[f64]| if v.is_empty() { "-".to_owned() } else { format!("{:.0} MiB", median(v.to_vec())) };
+    println!(
+        "\n== xhht score of the same rows in an XLSX workbook vs python-calamine reading it ({RUNS} runs each) =="
+    );
+    println!("xhht score --format json   median {:.3} s, peak {}", median(xw.clone()), mem(&xm));
+    println!("python-calamine, read only median {:.3} s, peak {}", median(pw.clone()), mem(&pm));
+    println!("ratio (xhht / python-calamine) {:.2}× the wall time", median(xw) / median(pw));
+    println!(
+        "output                     {}",
+        if same { "the same bytes as from the CSV" } else { "DIFFERENT from the CSV's" }
+    );
+    if !same {
+        return Err("xhht scored the workbook differently from the CSV of the same rows".to_owned());
     }
     Ok(())
 }

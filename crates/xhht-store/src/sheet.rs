@@ -52,20 +52,16 @@ fn sheet_error(name: &str, line: u64, message: String) -> Error {
 /// # Errors
 /// A file that is not a readable workbook, a workbook with no sheet, or a sheet that cannot be
 /// read past some row (the error names the row reached).
-pub fn each_row(
-    path: &Path,
-    name: &str,
-    row: &mut dyn FnMut(u64, &[String]) -> ControlFlow<()>,
-) -> Result<()> {
+pub fn each_row(path: &Path, name: &str, row: &mut dyn FnMut(u64, &[String]) -> ControlFlow<()>) -> Result<()> {
     let wb = calamine::open_workbook_auto(path)
         .map_err(|e| sheet_error(name, 0, format!("không đọc được sổ tính / not a readable workbook: {e}")))?;
     let no_sheet = || sheet_error(name, 0, "sổ tính không có trang nào / the workbook has no sheet".to_owned());
     match wb {
         Sheets::Xlsx(mut x) => {
             let first = x.sheet_names().first().cloned().ok_or_else(no_sheet)?;
-            let mut cells = x
-                .worksheet_cells_reader(&first)
-                .map_err(|e| sheet_error(name, 0, format!("không đọc được trang đầu / cannot read the first sheet: {e}")))?;
+            let mut cells = x.worksheet_cells_reader(&first).map_err(|e| {
+                sheet_error(name, 0, format!("không đọc được trang đầu / cannot read the first sheet: {e}"))
+            })?;
             let left = cells.dimensions().start.1;
             let mut rows = Rows::default();
             loop {
@@ -83,10 +79,9 @@ pub fn each_row(
             let _ = rows.finish(row);
         }
         mut other => {
-            let range = other
-                .worksheet_range_at(0)
-                .ok_or_else(no_sheet)?
-                .map_err(|e| sheet_error(name, 0, format!("không đọc được trang đầu / cannot read the first sheet: {e}")))?;
+            let range = other.worksheet_range_at(0).ok_or_else(no_sheet)?.map_err(|e| {
+                sheet_error(name, 0, format!("không đọc được trang đầu / cannot read the first sheet: {e}"))
+            })?;
             let (top, _) = range.start().unwrap_or((0, 0));
             let mut rows = Rows::default();
             for (i, cells) in range.rows().enumerate() {

@@ -230,4 +230,3 @@ fn read_workbook(bytes: &[u8], file: String) -> Result<Sheet> {
     }
     Ok(Sheet { file, rows, sha256: String::new(), csv: false })
 }
-
