@@ -13,7 +13,8 @@
 //! run is what `xhht import people FILE` does after opening the store: read, check every row,
 //! write and audit in one transaction, commit; then the store is closed (so the WAL is
 //! checkpointed, as `sqlite3` does when it exits). The store is created (migrated) before the
-//! clock starts. Peak memory is the process's peak resident set during the import (reset before
+//! clock starts. Then SQLite's own floor for the same rows: a one-thread rusqlite program
+//! storing them from memory (no check, no hash), with and without the audit values. Peak memory is the process's peak resident set during the import (reset before
 //! it, Linux only). It measures; nothing asserts on time.
 
 #![allow(clippy::float_arithmetic, reason = "timings are seconds and MiB, printed")]
@@ -138,6 +139,68 @@ fn sqlite3_import(dir: &Path, file: &Path, page: Option<u32>) -> Result<(f64, f6
     Ok((s, cpu().1 - c0))
 }
 
+/// SQLite's own floor for the same rows: one thread, no xhht, the file's rows already in memory,
+/// bound through one prepared one-row `INSERT` into the store's `people` table in one
+/// transaction, then commit and close; with `audit`, also the audit values as the store keeps
+/// them (an entry per 1,000 rows, `{"columns": […], "rows": [[…], …]}`, no hash). Seconds.
+fn sqlite_floor(dir: &Path, rows: &[Vec<String>], page: u32, audit: bool) -> Result<f64, String> {
+    let e = |e: rusqlite::Error| e.to_string();
+    let db = dir.join("floor.db");
+    remove_db(&db);
+    let c = rusqlite::Connection::open(&db).map_err(e)?;
+    c.execute_batch(&format!(
+        "PRAGMA page_size={page}; PRAGMA journal_mode=WAL; {PEOPLE_DDL} \
+         CREATE TABLE audit (seq INTEGER PRIMARY KEY, after TEXT NOT NULL);"
+    ))
+    .map_err(e)?;
+    drop(c);
+    let t = Instant::now();
+    let c = rusqlite::Connection::open(&db).map_err(e)?;
+    c.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-131072; BEGIN IMMEDIATE").map_err(e)?;
+    {
+        let mut insert = c
+            .prepare("INSERT INTO people (id, full_name, birth_year, citizen_id, category, area, row_version) VALUES (?, ?, ?, ?, ?, NULL, 1)")
+            .map_err(e)?;
+        let mut entry = c.prepare("INSERT INTO audit (after) VALUES (?)").map_err(e)?;
+        let mut json = String::new();
+        for (i, r) in rows.iter().enumerate() {
+            let cell = |n: usize| r.get(n).map_or("", String::as_str);
+            let year: Option<i64> = cell(2).parse().ok();
+            insert.execute(rusqlite::params![cell(0), cell(1), year, cell(3), cell(4)]).map_err(e)?;
+            if audit {
+                if json.is_empty() {
+                    json.push_str(r#"{"columns":["id","full_name","birth_year","citizen_id","category","area","row_version"],"rows":["#);
+                } else {
+                    json.push(',');
+                }
+                let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
+                let year = year.map_or_else(|| "null".to_owned(), |y| y.to_string());
+                json.push_str(&format!(
+                    "[{},{},{year},{},{},null,1]",
+                    text(cell(0)),
+                    text(cell(1)),
+                    text(cell(3)),
+                    text(cell(4))
+                ));
+                if i % 1000 == 999 || i + 1 == rows.len() {
+                    json.push_str("]}");
+                    entry.execute([json.as_str()]).map_err(e)?;
+                    json.clear();
+                }
+            }
+        }
+    }
+    c.execute_batch("COMMIT").map_err(e)?;
+    c.close().map_err(|(_, err)| err.to_string())?;
+    Ok(t.elapsed().as_secs_f64())
+}
+
+/// The rows of the people file (after its header), as text cells.
+fn file_rows(file: &Path) -> Result<Vec<Vec<String>>, String> {
+    let mut r = csv::Reader::from_path(file).map_err(|e| e.to_string())?;
+    r.records().map(|rec| rec.map(|x| x.iter().map(str::to_owned).collect()).map_err(|e| e.to_string())).collect()
+}
+
 async fn xhht_postgres(url: &str, file: &Path) -> Result<(f64, Option<f64>), String> {
     let store = Store::open(url).await.map_err(|e| e.to_string())?;
     reset_peak();
@@ -240,6 +303,24 @@ async fn run(args: &[String]) -> Result<(), String> {
             p / x
         ));
     }
+    // What SQLite itself needs for the same rows, with no check, no second thread and no hash.
+    let rows = file_rows(&file)?;
+    let (mut f4, mut f64k, mut fa) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        f4.push(sqlite_floor(&dir, &rows, 4096, false)?);
+        f64k.push(sqlite_floor(&dir, &rows, 65_536, false)?);
+        fa.push(sqlite_floor(&dir, &rows, 65_536, true)?);
+    }
+    drop(rows);
+    out(&format!(
+        "SQLite's floor (rusqlite, rows in memory, one INSERT per row, commit + close), medians:\n  \
+         4 KiB pages {:.3} s, 64 KiB pages {:.3} s, 64 KiB pages with the audit values {:.3} s; \
+         twice sqlite3 .import would be {:.3} s",
+        median(f4),
+        median(f64k),
+        median(fa),
+        median(ps.clone()) / 2.0
+    ));
     if let Some(admin) = arg("--postgres") {
         let (mut xs, mut xm, mut ps) = (Vec::new(), Vec::new(), Vec::new());
         for i in 0..runs {
