@@ -218,10 +218,11 @@ impl Scorer {
         rows: &mut dyn FnMut(&[ScoredRow]) -> Result<()>,
     ) -> Result<Summary> {
         let name = path.display().to_string();
+        let file = std::fs::File::open(path).map_err(|e| Error::Io { path: name.clone(), source: e })?;
         if xhht_store::sheet::is_workbook(path) {
+            drop(file);
             return self.score_workbook(path, &name, out, run, problem, rows);
         }
-        let file = std::fs::File::open(path).map_err(|e| Error::Io { path: name.clone(), source: e })?;
         self.score(&name, file, out, run, problem, rows)
     }
 
@@ -568,7 +569,7 @@ impl<R: Read> Source<'_, R> {
                         }
                     }
                 });
-                let read = read.map_err(Error::from);
+                let read = read.map_err(sheet_error);
                 if width.is_none() {
                     // No header came: the file was empty, had no row starting with `id` (its
                     // first row is refused as the header), or could not be read.
@@ -583,6 +584,22 @@ impl<R: Read> Source<'_, R> {
                 Ok(())
             }
         }
+    }
+}
+
+/// A workbook that cannot be read, said as a problem of the file (not of an import).
+fn sheet_error(e: xhht_store::Error) -> Error {
+    match e {
+        xhht_store::Error::Import { errors } => Error::Invalid(
+            errors
+                .into_iter()
+                .map(|r| FieldProblem {
+                    field: if r.line > 0 { format!("{}:{}", r.file, r.line) } else { r.file },
+                    message: r.message,
+                })
+                .collect(),
+        ),
+        other => Error::from(other),
     }
 }
 

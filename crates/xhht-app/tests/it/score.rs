@@ -371,6 +371,9 @@ fn a_workbook_names_excel_rows_past_a_title_and_empty_rows() {
     let fake = dir.join("fake.xlsx");
     std::fs::write(&fake, "id,1\nA,7\n").unwrap();
     let e = scorer.score_file(&fake, Vec::new(), &run, &mut |_| {}, &mut none).unwrap_err();
-    assert!(e.to_string().contains("fake.xlsx"), "{e}");
+    assert!(e.to_string().contains("fake.xlsx") && e.to_string().contains("not a readable workbook"), "{e}");
+    assert!(!e.to_string().contains("import"), "not said as an import's problem: {e}");
+    let e = scorer.score_file(&dir.join("none.xlsx"), Vec::new(), &run, &mut |_| {}, &mut none).unwrap_err();
+    assert!(matches!(e, xhht_app::Error::Io { .. }), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
