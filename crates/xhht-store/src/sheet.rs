@@ -46,110 +46,155 @@ fn sheet_error(name: &str, line: u64, message: String) -> Error {
 }
 
 /// Reads the first sheet of the workbook at `path` (named `name` in errors) and calls `row`
-/// with each row's number and cells, in order, until it returns [`ControlFlow::Break`]. The
-/// cells are reused from one row to the next.
+/// with each row's number and cells, in order, until it returns [`ControlFlow::Break`].
 ///
 /// # Errors
 /// A file that is not a readable workbook, a workbook with no sheet, or a sheet that cannot be
 /// read past some row (the error names the row reached).
 pub fn each_row(path: &Path, name: &str, row: &mut dyn FnMut(u64, &[String]) -> ControlFlow<()>) -> Result<()> {
-    let wb = calamine::open_workbook_auto(path)
-        .map_err(|e| sheet_error(name, 0, format!("không đọc được sổ tính / not a readable workbook: {e}")))?;
-    let no_sheet = || sheet_error(name, 0, "sổ tính không có trang nào / the workbook has no sheet".to_owned());
+    let wb = calamine::open_workbook_auto(path).map_err(|e| unreadable(name, &e))?;
     match wb {
         Sheets::Xlsx(mut x) => {
-            let first = x.sheet_names().first().cloned().ok_or_else(no_sheet)?;
-            let mut cells = x.worksheet_cells_reader(&first).map_err(|e| {
-                sheet_error(name, 0, format!("không đọc được trang đầu / cannot read the first sheet: {e}"))
-            })?;
-            let left = cells.dimensions().start.1;
-            let mut rows = Rows::default();
-            loop {
-                let cell = cells.next_cell().map_err(|e| {
-                    let at = rows.line.map_or(1, |l| l + 1);
-                    sheet_error(name, at, format!("không đọc được trang đầu / cannot read the first sheet: {e}"))
-                })?;
-                let Some(cell) = cell else { break };
-                let (r, c) = cell.get_position();
-                let value = Data::from(cell.get_value().clone());
-                if rows.put(u64::from(r) + 1, c.saturating_sub(left), &value, row).is_break() {
+            let mut rows = XlsxRows::new(&mut x, name)?;
+            while let Some(next) = rows.next_row() {
+                let (line, cells) = next?;
+                if row(line, &cells).is_break() {
                     return Ok(());
                 }
             }
-            let _ = rows.finish(row);
         }
         mut other => {
-            let range = other.worksheet_range_at(0).ok_or_else(no_sheet)?.map_err(|e| {
-                sheet_error(name, 0, format!("không đọc được trang đầu / cannot read the first sheet: {e}"))
-            })?;
+            let range = other
+                .worksheet_range_at(0)
+                .ok_or_else(|| no_sheet(name))?
+                .map_err(|e| sheet_error(name, 0, format!("{FIRST_SHEET}: {e}")))?;
             let (top, _) = range.start().unwrap_or((0, 0));
-            let mut rows = Rows::default();
+            let mut rows = Assembler::default();
+            let give = |r: Option<(u64, Vec<String>)>, row: &mut dyn FnMut(u64, &[String]) -> ControlFlow<()>| {
+                r.map_or(ControlFlow::Continue(()), |(line, cells)| row(line, &cells))
+            };
             for (i, cells) in range.rows().enumerate() {
                 let line = u64::from(top) + i as u64 + 1;
                 for (c, value) in cells.iter().enumerate() {
                     let c = u32::try_from(c).unwrap_or(u32::MAX);
-                    if rows.put(line, c, value, row).is_break() {
+                    if give(rows.put(line, c, cell_text(value)), row).is_break() {
                         return Ok(());
                     }
                 }
             }
-            let _ = rows.finish(row);
+            let _ = give(rows.finish(), row);
         }
     }
     Ok(())
 }
 
-/// The row being assembled from cells that come in row-major order.
-#[derive(Default)]
-struct Rows {
-    /// The row's number, once a cell of it came.
-    line: Option<u64>,
-    /// Its cells (the first `width` are the row's; the rest are kept for their capacity).
-    cells: Vec<String>,
-    /// Cells up to and including the last non-empty one.
-    width: usize,
+const FIRST_SHEET: &str = "không đọc được trang đầu / cannot read the first sheet";
+
+fn unreadable(name: &str, e: &dyn std::fmt::Display) -> Error {
+    sheet_error(name, 0, format!("không đọc được sổ tính / not a readable workbook: {e}"))
 }
 
-impl Rows {
-    fn put(
-        &mut self,
-        line: u64,
-        column: u32,
-        value: &Data,
-        row: &mut dyn FnMut(u64, &[String]) -> ControlFlow<()>,
-    ) -> ControlFlow<()> {
-        if self.line != Some(line) {
-            self.finish(row)?;
-            self.line = Some(line);
-        }
-        if matches!(value, Data::Empty) {
-            return ControlFlow::Continue(());
-        }
-        let text = cell_text(value);
-        if text.is_empty() {
-            return ControlFlow::Continue(());
-        }
-        let at = column as usize;
-        while self.cells.len() <= at {
-            self.cells.push(String::new());
-        }
-        for c in self.cells.iter_mut().take(at).skip(self.width) {
-            c.clear();
-        }
-        if let Some(c) = self.cells.get_mut(at) {
-            *c = text;
-        }
-        self.width = self.width.max(at + 1);
-        ControlFlow::Continue(())
+fn no_sheet(name: &str) -> Error {
+    sheet_error(name, 0, "sổ tính không có trang nào / the workbook has no sheet".to_owned())
+}
+
+/// Opens an XLSX workbook held in memory (an upload, or a file read for its SHA-256).
+pub(crate) fn open_xlsx<'b>(bytes: &'b [u8], name: &str) -> Result<calamine::Xlsx<std::io::Cursor<&'b [u8]>>> {
+    calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(name, &e))
+}
+
+/// The rows of an XLSX workbook's first sheet, read a cell at a time from the file.
+pub(crate) struct XlsxRows<'a, RS: std::io::Read + std::io::Seek> {
+    name: String,
+    cells: calamine::XlsxCellReader<'a, RS>,
+    /// The sheet's first column (as its dimensions say).
+    left: u32,
+    rows: Assembler,
+    /// The sheet's last row, as its dimensions say (0 when they say nothing).
+    last: u64,
+    done: bool,
+}
+
+impl<'a, RS: std::io::Read + std::io::Seek> XlsxRows<'a, RS> {
+    pub(crate) fn new(wb: &'a mut calamine::Xlsx<RS>, name: &str) -> Result<Self> {
+        let first = wb.sheet_names().first().cloned().ok_or_else(|| no_sheet(name))?;
+        let cells =
+            wb.worksheet_cells_reader(&first).map_err(|e| sheet_error(name, 0, format!("{FIRST_SHEET}: {e}")))?;
+        let d = cells.dimensions();
+        let last = if d.end.0 > 0 { u64::from(d.end.0) + 1 } else { 0 };
+        Ok(Self { name: name.to_owned(), cells, left: d.start.1, rows: Assembler::default(), last, done: false })
     }
 
-    /// Gives the row assembled so far, if it has a non-empty cell.
-    fn finish(&mut self, row: &mut dyn FnMut(u64, &[String]) -> ControlFlow<()>) -> ControlFlow<()> {
-        let (line, width) = (self.line.take(), std::mem::take(&mut self.width));
-        match line {
-            Some(line) if width > 0 => row(line, self.cells.get(..width).unwrap_or_default()),
-            _ => ControlFlow::Continue(()),
+    /// The sheet's last row number, as the sheet itself declares (0 when it does not).
+    pub(crate) fn declared_last_row(&self) -> u64 {
+        self.last
+    }
+
+    /// The next row with a non-empty cell: its number (as Excel numbers it) and its cells, from
+    /// the sheet's first column to the row's last non-empty cell.
+    pub(crate) fn next_row(&mut self) -> Option<Result<(u64, Vec<String>)>> {
+        if self.done {
+            return None;
         }
+        loop {
+            match self.cells.next_cell() {
+                Err(e) => {
+                    self.done = true;
+                    let at = self.rows.line.map_or(1, |l| l + 1);
+                    return Some(Err(sheet_error(&self.name, at, format!("{FIRST_SHEET}: {e}"))));
+                }
+                Ok(None) => {
+                    self.done = true;
+                    return self.rows.finish().map(Ok);
+                }
+                Ok(Some(cell)) => {
+                    let (r, c) = cell.get_position();
+                    let text = cell_text(&Data::from(cell.get_value().clone()));
+                    if let Some(row) = self.rows.put(u64::from(r) + 1, c.saturating_sub(self.left), text) {
+                        return Some(Ok(row));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A row put together from cells that come in row-major order.
+#[derive(Default)]
+struct Assembler {
+    /// The row's number, once a cell of it came.
+    line: Option<u64>,
+    /// Its cells up to its last non-empty one.
+    cells: Vec<String>,
+}
+
+impl Assembler {
+    /// Adds a cell; when it starts a new row, the row before (if it has a non-empty cell).
+    fn put(&mut self, line: u64, column: u32, text: String) -> Option<(u64, Vec<String>)> {
+        let before = if self.line == Some(line) {
+            None
+        } else {
+            let done = self.finish();
+            self.line = Some(line);
+            done
+        };
+        if !text.is_empty() {
+            let at = column as usize;
+            if self.cells.len() <= at {
+                self.cells.resize(at, String::new());
+                self.cells.push(text);
+            } else if let Some(c) = self.cells.get_mut(at) {
+                *c = text;
+            }
+        }
+        before
+    }
+
+    /// The row put together so far, if it has a non-empty cell.
+    fn finish(&mut self) -> Option<(u64, Vec<String>)> {
+        let line = self.line.take()?;
+        let cells = std::mem::take(&mut self.cells);
+        (!cells.is_empty()).then_some((line, cells))
     }
 }
 
@@ -159,15 +204,11 @@ mod tests {
 
     fn rows_of(cells: &[(u64, u32, Data)]) -> Vec<(u64, Vec<String>)> {
         let mut got = Vec::new();
-        let mut rows = Rows::default();
-        let mut f = |l: u64, c: &[String]| {
-            got.push((l, c.to_vec()));
-            ControlFlow::Continue(())
-        };
+        let mut rows = Assembler::default();
         for (l, c, v) in cells {
-            let _ = rows.put(*l, *c, v, &mut f);
+            got.extend(rows.put(*l, *c, cell_text(v)));
         }
-        let _ = rows.finish(&mut f);
+        got.extend(rows.finish());
         got
     }
 

@@ -191,6 +191,9 @@ impl Store {
         if let Some(report) = self.import_csv_streamed(kind, &file, &file_name, &bytes, opts).await? {
             return Ok(report);
         }
+        if let Some(report) = self.import_xlsx_streamed(kind, &file, &file_name, &bytes, opts).await? {
+            return Ok(report);
+        }
         let sheet = read::read_bytes(&file, &bytes, &|rows| header::find(kind.spec(), rows).is_ok())?;
         drop(bytes);
         self.import_sheet(kind, sheet, file_name, opts).await
@@ -207,6 +210,9 @@ impl Store {
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
         if let Some(report) = self.import_csv_streamed(kind, name, name, bytes, opts).await? {
+            return Ok(report);
+        }
+        if let Some(report) = self.import_xlsx_streamed(kind, name, name, bytes, opts).await? {
             return Ok(report);
         }
         let sheet = read::read_bytes(name, bytes, &|rows| header::find(kind.spec(), rows).is_ok())?;

@@ -79,6 +79,7 @@ pub(crate) fn delimiter(text: &str, file: &str, delimiter_ok: &dyn Fn(&Rows) -> 
 /// CSV (or not UTF-8) ends the rows with an error.
 pub(crate) struct CsvRows<'a> {
     reader: csv::Reader<&'a [u8]>,
+    text_len: usize,
     failed: bool,
 }
 
@@ -89,12 +90,17 @@ impl<'a> CsvRows<'a> {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(text.as_bytes());
-        Self { reader, failed: false }
+        Self { reader, text_len: text.len(), failed: false }
     }
 
     /// Bytes of the text read so far.
     pub(crate) fn offset(&self) -> u64 {
         self.reader.position().byte()
+    }
+
+    /// Bytes of the whole text.
+    pub(crate) fn text_len(&self) -> usize {
+        self.text_len
     }
 }
 

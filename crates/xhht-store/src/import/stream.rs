@@ -2,7 +2,8 @@
 //! checked block written at once inside the import's one transaction; any problem anywhere
 //! rolls it all back.
 //!
-//! A big CSV file is also *read* a block at a time ([`Store::import_csv_streamed`]): its rows
+//! A big CSV file is also *read* a block at a time ([`Store::import_csv_streamed`]), and a big
+//! XLSX workbook's first sheet a cell at a time ([`Store::import_xlsx_streamed`]): their rows
 //! are never all in memory, and the blocks are parsed and checked here while the writer writes
 //! the blocks before. A row that cannot be read as the header says (ragged, a NUL byte, not
 //! CSV) stops the streamed import before anything is committed; the file is then read whole
@@ -53,6 +54,12 @@ pub(super) trait Blocks: Send {
     fn sha256(&mut self) -> String;
 }
 
+/// Whether an import may be streamed at all (a first load checks every row and stops at the
+/// first problem; assessments and a run that skips bad rows go the ordinary way).
+fn streams(kind: ImportKind, opts: &ImportOptions) -> bool {
+    !opts.skip_bad_rows && kind != ImportKind::Assessments
+}
+
 /// Rows already read (a workbook), in blocks.
 pub(super) struct ReadRows {
     pub(super) rows: std::vec::IntoIter<(u64, StringRecord)>,
@@ -78,38 +85,86 @@ impl Blocks for ReadRows {
     }
 }
 
-/// The data rows of a CSV text, read as they are needed: rows below the header that are not
-/// blank (as [`Store::import`] keeps them), each with as many fields as the header and no NUL
-/// byte.
-struct CsvBlocks<'a> {
+/// Rows of a file read one at a time (a CSV text, an XLSX sheet), each with its line; an
+/// `Err` ends them (a row that cannot be read).
+pub(super) trait RowSource: Send {
+    /// The next row.
+    fn next_row(&mut self) -> Option<std::result::Result<(u64, StringRecord), ()>>;
+
+    /// About how many rows the file has in all, given `rows` read so far.
+    fn expected(&self, rows: usize) -> usize;
+}
+
+impl RowSource for read::CsvRows<'_> {
+    fn next_row(&mut self) -> Option<std::result::Result<(u64, StringRecord), ()>> {
+        self.next()
+    }
+
+    fn expected(&self, rows: usize) -> usize {
+        // The rows so far, scaled to the whole text by the bytes they took.
+        let read = usize::try_from(self.offset()).unwrap_or(usize::MAX).max(1);
+        (rows.saturating_mul(self.text_len()) / read).max(rows)
+    }
+}
+
+/// The first sheet of an XLSX workbook held in memory, a row at a time.
+struct XlsxSource<'a>(crate::sheet::XlsxRows<'a, std::io::Cursor<&'a [u8]>>);
+
+impl RowSource for XlsxSource<'_> {
+    fn next_row(&mut self) -> Option<std::result::Result<(u64, StringRecord), ()>> {
+        Some(self.0.next_row()?.map(|(line, cells)| (line, StringRecord::from(cells))).map_err(|_| ()))
+    }
+
+    fn expected(&self, rows: usize) -> usize {
+        usize::try_from(self.0.declared_last_row()).unwrap_or(0).max(rows)
+    }
+}
+
+/// The data rows of a file, read as they are needed: rows below the header that are not blank
+/// (as [`Store::import`] keeps them), each with as many fields as the header and no NUL byte.
+/// A CSV row of another width gives way; a sheet's row is made as wide as the header (its
+/// empty cells at the right are empty; a cell right of the header's last column, which has no
+/// header, is dropped, as the ordinary way ignores it).
+struct FileBlocks<'a, S: RowSource> {
     bytes: &'a [u8],
-    text_len: usize,
     /// Rows read while looking for the header, not yet handed out.
     first: std::vec::IntoIter<(u64, StringRecord)>,
-    rows: read::CsvRows<'a>,
+    rows: S,
     width: usize,
+    /// Whether rows are a sheet's (padded to the header's width), not a CSV's.
+    sheet: bool,
     required: Vec<usize>,
     /// The first block, read to decide whether to stream.
     held: Option<Vec<(u64, StringRecord)>>,
-    /// Data rows handed out so far, and the text read by then.
+    /// Data rows handed out so far.
     seen: usize,
 }
 
-impl CsvBlocks<'_> {
+impl<S: RowSource> FileBlocks<'_, S> {
     fn read_block(&mut self) -> std::result::Result<Vec<(u64, StringRecord)>, ()> {
         let mut block = Vec::with_capacity(STREAM_BLOCK);
         while block.len() < STREAM_BLOCK {
             let next = match self.first.next() {
                 Some(r) => Some(Ok(r)),
-                None => self.rows.next(),
+                None => self.rows.next_row(),
             };
             let Some(next) = next else { break };
-            let (line, cells) = next?;
+            let (line, mut cells) = next?;
             let blank = |n: &usize| cells.get(*n).is_none_or(|c| c.trim().is_empty());
             if cells.iter().all(|c| c.trim().is_empty()) || self.required.iter().all(blank) {
                 continue;
             }
-            if cells.len() != self.width || cells.iter().any(|c| c.contains('\0')) {
+            if cells.iter().any(|c| c.contains('\0')) {
+                return Err(());
+            }
+            if self.sheet && cells.len() != self.width {
+                // As wide as the header; a cell right of its last column has no header, which
+                // the ordinary way ignores too.
+                let mut v: Vec<&str> = cells.iter().take(self.width).collect();
+                v.resize(self.width, "");
+                cells = StringRecord::from(v);
+            }
+            if cells.len() != self.width {
                 return Err(());
             }
             block.push((line, cells));
@@ -119,7 +174,7 @@ impl CsvBlocks<'_> {
     }
 }
 
-impl Blocks for CsvBlocks<'_> {
+impl<S: RowSource> Blocks for FileBlocks<'_, S> {
     fn next_block(&mut self) -> Option<std::result::Result<Vec<(u64, StringRecord)>, ()>> {
         if let Some(b) = self.held.take() {
             return Some(Ok(b));
@@ -131,10 +186,7 @@ impl Blocks for CsvBlocks<'_> {
     }
 
     fn expected(&self) -> usize {
-        // The rows so far, scaled to the whole text by the bytes they took.
-        let read = usize::try_from(self.rows.offset()).unwrap_or(usize::MAX).max(1);
-        let rows = self.seen + self.first.len();
-        (rows.saturating_mul(self.text_len) / read).max(rows)
+        self.rows.expected(self.seen + self.first.len())
     }
 
     fn exact(&self) -> bool {
@@ -369,11 +421,7 @@ impl Store {
         bytes: &[u8],
         opts: &ImportOptions,
     ) -> Result<Option<ImportReport>> {
-        if opts.skip_bad_rows
-            || kind == ImportKind::Assessments
-            || bytes.len() < STREAM_MIN_BYTES
-            || crate::sheet::is_workbook(Path::new(file))
-        {
+        if !streams(kind, opts) || bytes.len() < STREAM_MIN_BYTES || crate::sheet::is_workbook(Path::new(file)) {
             return Ok(None);
         }
         let Ok(text) = read::decode(bytes, file) else { return Ok(None) };
@@ -381,10 +429,48 @@ impl Store {
         let Ok(delimiter) = read::delimiter(text, file, &|rows| header::find(spec, rows).is_ok()) else {
             return Ok(None);
         };
-        let mut rows = read::CsvRows::new(text, delimiter);
+        let rows = read::CsvRows::new(text, delimiter);
+        self.import_rows_streamed(kind, file, file_name, bytes, rows, false, opts).await
+    }
+
+    /// A big XLSX workbook (`bytes`, named as [`Store::import_csv_streamed`] says) imported as a
+    /// first load, its first sheet read a cell at a time: the sheet's rows are never all in
+    /// memory. `None` as for a CSV (and for a workbook that cannot be opened: the ordinary way
+    /// says why).
+    pub(super) async fn import_xlsx_streamed(
+        &self,
+        kind: ImportKind,
+        file: &str,
+        file_name: &str,
+        bytes: &[u8],
+        opts: &ImportOptions,
+    ) -> Result<Option<ImportReport>> {
+        let ext = Path::new(file).extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
+        if !streams(kind, opts) || bytes.len() < STREAM_MIN_BYTES || !matches!(ext.as_str(), "xlsx" | "xlsm") {
+            return Ok(None);
+        }
+        let Ok(mut wb) = crate::sheet::open_xlsx(bytes, file) else { return Ok(None) };
+        let Ok(rows) = crate::sheet::XlsxRows::new(&mut wb, file) else { return Ok(None) };
+        self.import_rows_streamed(kind, file, file_name, bytes, XlsxSource(rows), true, opts).await
+    }
+
+    /// The streamed first load of a file's rows (a CSV's or a sheet's): the header found among
+    /// the first rows, more than a block of data rows, into an empty table.
+    #[allow(clippy::too_many_arguments, reason = "the file's parts, each said once")]
+    async fn import_rows_streamed<S: RowSource>(
+        &self,
+        kind: ImportKind,
+        file: &str,
+        file_name: &str,
+        bytes: &[u8],
+        mut rows: S,
+        sheet: bool,
+        opts: &ImportOptions,
+    ) -> Result<Option<ImportReport>> {
+        let spec = kind.spec();
         let mut head: Vec<(u64, StringRecord)> = Vec::new();
         while head.len() < header::HEADER_SEARCH_ROWS {
-            match rows.next() {
+            match rows.next_row() {
                 Some(Ok(r)) => head.push(r),
                 Some(Err(())) => return Ok(None),
                 None => break,
@@ -399,16 +485,8 @@ impl Store {
             spec.iter().zip(&header.at).filter(|(c, _)| c.required).filter_map(|(_, a)| *a).collect();
         let ignored_columns: Vec<String> = header.extra.iter().map(|(_, h)| h.clone()).collect();
         let first: Vec<(u64, StringRecord)> = head.into_iter().skip(header.index + 1).collect();
-        let mut blocks = CsvBlocks {
-            bytes,
-            text_len: text.len(),
-            first: first.into_iter(),
-            rows,
-            width,
-            required,
-            held: None,
-            seen: 0,
-        };
+        let mut blocks =
+            FileBlocks { bytes, first: first.into_iter(), rows, width, sheet, required, held: None, seen: 0 };
         // Streamed only with more than a block of rows, into an empty table.
         let Ok(mut block) = blocks.read_block() else { return Ok(None) };
         match blocks.read_block() {

@@ -328,6 +328,99 @@ async fn a_big_first_load_is_streamed_and_still_all_or_nothing() {
     .await;
 }
 
+/// A big people workbook as an official keeps one: a title above the header, a blank row, rows
+/// whose last cells are empty (left out of the sheet), a note right of the header's last column.
+/// Each item of `bad` is (data row, birth year cell).
+fn big_people_xlsx(path: &Path, n: usize, bad: &[(usize, &str)]) -> (String, Vec<u32>) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "DANH SÁCH NGƯỜI THỬ (dữ liệu tổng hợp)").unwrap();
+    for (c, h) in ["id", "full_name", "birth_year", "category", "area"].iter().enumerate() {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    // The same rows as a CSV (for the import of the CSV to compare with) and each one's row.
+    let mut csv = String::from("id,full_name,birth_year,category,area\n");
+    let mut rows = Vec::new();
+    let mut r: u32 = 3;
+    for i in 0..n {
+        if i == n / 2 {
+            r += 1; // a blank row
+        }
+        let year =
+            bad.iter().find(|(k, _)| *k == i).map_or_else(|| (1960 + i % 40).to_string(), |(_, v)| (*v).to_owned());
+        let area = if i % 7 == 0 { "" } else { "27700" };
+        ws.write_string(r, 0, format!("S{i:06}")).unwrap();
+        ws.write_string(r, 1, format!("Người Thử {i}")).unwrap();
+        match year.parse::<f64>() {
+            Ok(y) => ws.write_number(r, 2, y).unwrap(),
+            Err(_) => ws.write_string(r, 2, &year).unwrap(),
+        };
+        ws.write_string(r, 3, "giao-vien").unwrap();
+        if !area.is_empty() {
+            ws.write_string(r, 4, area).unwrap();
+        }
+        if i == 100 {
+            ws.write_string(r, 7, "ghi chú không có cột").unwrap();
+        }
+        csv.push_str(&format!("S{i:06},Người Thử {i},{year},giao-vien,{area}\n"));
+        rows.push(r + 1);
+        r += 1;
+    }
+    wb.save(path).unwrap();
+    (csv, rows)
+}
+
+/// A big first load from a workbook is read a cell at a time (as a big CSV is read a block at a
+/// time): the same rows stored as from the CSV of the same cells, problems named by the sheet's
+/// rows, all or nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_big_workbook_imports_as_the_csv_of_its_cells_with_problems_by_sheet_row() {
+    each_backend("streamed_xlsx", async |db| {
+        let store = db.open().await;
+        store.put_areas("t", &areas()).await.unwrap();
+        let counts = store.counts().await.unwrap();
+        let file = db.dir.join("nguoi-thu.xlsx");
+        let n = 20_000;
+        let (_, rows) = big_people_xlsx(&file, n, &[(5, "năm ấy"), (19_990, "x")]);
+        match store.import(ImportKind::People, &file, &opts()).await {
+            Err(Error::Import { errors }) => {
+                let lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
+                assert_eq!(lines, vec![u64::from(rows[5]), u64::from(rows[19_990])], "{errors:?}");
+                assert!(errors.iter().all(|e| e.file.ends_with("nguoi-thu.xlsx") && e.field == "birth_year"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(store.counts().await.unwrap(), counts, "nothing stays");
+        // Corrected: the rows the CSV of the same cells gives, the same audit values.
+        let (csv, _) = big_people_xlsx(&file, n, &[]);
+        let r = store.import(ImportKind::People, &file, &opts()).await.unwrap();
+        assert_eq!((r.imported, r.written.added as usize, r.header_line), (n, n, 3));
+        assert_eq!(r.ignored_columns, Vec::<String>::new());
+        let other = db.sibling("streamed_xlsx_csv").await;
+        let from_csv = other.open().await;
+        from_csv.put_areas("t", &areas()).await.unwrap();
+        let csv_file = db.dir.join("nguoi-thu.csv");
+        std::fs::write(&csv_file, csv).unwrap();
+        from_csv.import(ImportKind::People, &csv_file, &opts()).await.unwrap();
+        let (a, b) = (db.dir.join("a.csv"), db.dir.join("b.csv"));
+        store.export(ImportKind::People, ExportFormat::Csv, &a).await.unwrap();
+        from_csv.export(ImportKind::People, ExportFormat::Csv, &b).await.unwrap();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), std::fs::read_to_string(&b).unwrap());
+        for key in ["S000000", "S019999"] {
+            let (x, y) = (
+                store.audit_history("people", key).await.unwrap(),
+                from_csv.audit_history("people", key).await.unwrap(),
+            );
+            assert_eq!(x.len(), 1);
+            assert_eq!(x[0].after, y[0].after, "the same values in the audit trail");
+        }
+        assert!(store.audit_verify().await.unwrap().is_ok());
+        from_csv.close().await;
+        store.close().await;
+    })
+    .await;
+}
+
 /// A big people file with the organisation each person works in: the people go in first (on
 /// PostgreSQL in one COPY fed as the file is read), then their memberships; every row audited
 /// with its values, the chain whole.
