@@ -1,4 +1,4 @@
-//! `xhht score`: stateless scoring of a CSV.
+//! `xhht score`: stateless scoring of a CSV or a workbook.
 
 use std::io::Write;
 
@@ -114,6 +114,19 @@ fn the_example_file_scores() {
     let o = xhht(&["--format", "csv", "score", "--rulebook", "cong-dan-hoc-tap", "--year", "2024", &path]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("CB-0001,80,dat"), "{}", stdout(&o));
+}
+
+#[test]
+fn the_example_workbook_scores_as_the_example_csv() {
+    let dir = format!("{}/../../examples", env!("CARGO_MANIFEST_DIR"));
+    let run = |file: &str| {
+        let path = format!("{dir}/{file}");
+        let o = xhht(&["--format", "csv", "score", "--rulebook", "cong-dan-hoc-tap", "--year", "2024", &path]);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        stdout(&o)
+    };
+    // The workbook has a title above its header and numbers as numbers; the CSV has text.
+    assert_eq!(run("cong-dan-hoc-tap-scores.xlsx"), run("cong-dan-hoc-tap-scores.csv"));
 }
 
 #[test]
