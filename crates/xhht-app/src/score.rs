@@ -10,9 +10,10 @@
 //! undetermined), and every other row is scored.
 //!
 //! A workbook (`.xlsx`, and `.xls`, `.xlsb`, `.ods`; [`Scorer::score_workbook`]) is read the
-//! same way from its first sheet: the header is the first row whose first cell is `id` (a title
-//! may stand above it), a number cell reads as the shortest text of its value (`7.5`), a row's
-//! missing cells are empty, and problems name rows as Excel numbers them.
+//! same way from its first sheet: the header is the first row whose first non-empty cell is
+//! `id` (a title may stand above it; the table starts at that column), a number cell reads as
+//! the shortest text of its value (`7.5`), a row's missing cells are empty, and problems name
+//! rows as Excel numbers them.
 //!
 //! **How it runs.** One thread reads the file (a CSV with the `csv` crate; an XLSX sheet a cell
 //! at a time with `xhht_store::sheet`, so memory does not grow with its rows) in blocks of
@@ -192,10 +193,11 @@ impl Scorer {
 
     /// Scores the first sheet of the workbook at `path` (XLSX streamed a row at a time; XLS,
     /// XLSB and ODS read whole), as [`Scorer::score`] scores a CSV: the header is the first row
-    /// whose first cell is `id` (rows above it, a title, are skipped, up to [`TITLE_ROWS`] rows),
-    /// each problem names the row as Excel numbers it, rows with no cell are
-    /// skipped, a row's missing cells are empty, and a row with a value right of the header's
-    /// last column is a row with more fields than the header.
+    /// whose first non-empty cell is `id` (rows above it, a title, are skipped, up to
+    /// [`TITLE_ROWS`] rows; the table starts at that cell's column), each problem names the row
+    /// as Excel numbers it, rows with nothing in the table's columns are skipped, a row's
+    /// missing cells are empty, and a row with a value right of the header's last column is a
+    /// row with more fields than the header.
     pub fn score_workbook<W: Write>(
         &self,
         path: &Path,

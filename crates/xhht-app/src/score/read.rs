@@ -139,22 +139,36 @@ impl<R: Read> Source<'_, R> {
                 let mut width = None;
                 let mut failed = None;
                 // Rows above the header (a sheet's title) are skipped: the header is the first
-                // row whose first cell is `id`, among the first TITLE_ROWS rows with a cell.
+                // row whose first non-empty cell is `id`, among the first TITLE_ROWS rows with
+                // a cell; the table starts at that cell's column (cells left of it are not the
+                // table's).
                 let mut first: Option<(u64, Vec<String>)> = None;
                 let mut above = 0usize;
+                let mut left = 0usize;
                 let read = xhht_store::sheet::each_row(path, name, &mut |line, cells| {
                     let Some(width) = width else {
-                        let is_header = cells.first().is_some_and(|c| c.trim() == "id");
+                        let at = cells.iter().position(|c| !c.trim().is_empty()).unwrap_or(0);
+                        let is_header = cells.get(at).is_some_and(|c| c.trim() == "id");
                         above += 1;
                         if !is_header && above < TITLE_ROWS {
                             first.get_or_insert_with(|| (line, cells.to_vec()));
                             return ControlFlow::Continue(());
                         }
-                        let found = if is_header { (line, cells.to_vec()) } else { first.take().unwrap_or_default() };
+                        let found = if is_header {
+                            left = at;
+                            (line, cells.get(at..).unwrap_or_default().to_vec())
+                        } else {
+                            first.take().unwrap_or_default()
+                        };
                         width = Some(found.1.len());
                         let ok = header.send(Ok(found)).is_ok() && is_header;
                         return if ok { ControlFlow::Continue(()) } else { ControlFlow::Break(()) };
                     };
+                    let cells = cells.get(left..).unwrap_or_default();
+                    if cells.iter().all(String::is_empty) {
+                        // Nothing in the table's columns.
+                        return ControlFlow::Continue(());
+                    }
                     // A row's missing cells at the right are empty, as in a CSV row of the header's width.
                     let pad = width.saturating_sub(cells.len());
                     let fields = cells.iter().map(String::as_bytes).chain(std::iter::repeat_n(&b""[..], pad));

@@ -359,6 +359,35 @@ fn a_workbook_names_excel_rows_past_a_title_and_empty_rows() {
     let rows: std::collections::BTreeSet<&str> = at.iter().filter_map(|p| p.split(':').next()).collect();
     assert_eq!(rows.into_iter().collect::<Vec<_>>(), ["11", "4", "7", "8"], "every row by its Excel number");
 
+    // The table may start right of column A (the header's first cell says where): the same
+    // rows; a note left of the table is not a cell of it.
+    let shifted = dir.join("shifted.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 1, "Bảng điểm").unwrap();
+    for (c, h) in ["id", "1", "2"].iter().enumerate() {
+        ws.write_string(2, c as u16 + 1, *h).unwrap();
+    }
+    for (r, (id, a, b)) in [("A", 7.5, "abc"), ("B", 8.0, "9")].iter().enumerate() {
+        let r = r as u32 + 3;
+        ws.write_string(r, 0, "ghi chú").unwrap();
+        ws.write_string(r, 1, *id).unwrap();
+        ws.write_number(r, 2, *a).unwrap();
+        ws.write_string(r, 3, *b).unwrap();
+    }
+    ws.write_string(5, 0, "chỉ có ghi chú").unwrap();
+    wb.save(&shifted).unwrap();
+    let (got_shifted, problems_shifted, n) = workbook_run(&shifted, &run);
+    assert_eq!(n, 2, "{got_shifted}");
+    let plain = dir.join("plain.xlsx");
+    workbook_of("id,1,2\nA,7.5,abc\nB,8,9\n", &plain, Some("Bảng điểm"), None);
+    let (got_plain, problems_plain, _) = workbook_run(&plain, &run);
+    assert_eq!(got_shifted, got_plain);
+    let strip = |v: &[String], f: &std::path::Path| {
+        v.iter().map(|p| p.replace(&f.display().to_string(), "F")).collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&problems_shifted, &shifted), strip(&problems_plain, &plain));
+
     // No row starting with `id` near the top: the first row is refused as the header, by its row.
     let bad = dir.join("no-header.xlsx");
     workbook_of("ma,1\nA,7\n", &bad, Some("Bảng điểm"), None);
