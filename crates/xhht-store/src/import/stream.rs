@@ -449,6 +449,11 @@ impl Store {
         if !streams(kind, opts) || bytes.len() < STREAM_MIN_BYTES || !matches!(ext.as_str(), "xlsx" | "xlsm") {
             return Ok(None);
         }
+        // Opening a workbook reads its shared strings: not worth it for a table that is not
+        // empty (a re-import goes the ordinary way).
+        if !self.bulk_read(IsEmpty(main_table(kind))).await? {
+            return Ok(None);
+        }
         let Ok(mut wb) = crate::sheet::open_xlsx(bytes, file) else { return Ok(None) };
         let Ok(rows) = crate::sheet::XlsxRows::new(&mut wb, file) else { return Ok(None) };
         self.import_rows_streamed(kind, file, file_name, bytes, XlsxSource(rows), true, opts).await
