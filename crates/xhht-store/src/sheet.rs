@@ -16,8 +16,16 @@ use crate::error::{Error, Result, RowError};
 
 /// True for the file types read as workbooks (by extension, any case).
 pub fn is_workbook(path: &Path) -> bool {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-    matches!(ext.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    is_xlsx(path) || matches!(extension(path).as_str(), "xlsb" | "xls" | "ods")
+}
+
+/// True for the workbooks read a cell at a time (XLSX, XLSM).
+pub(crate) fn is_xlsx(path: &Path) -> bool {
+    matches!(extension(path).as_str(), "xlsx" | "xlsm")
+}
+
+fn extension(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase()
 }
 
 /// A cell as the text an official would have typed: a number as the shortest text that reads

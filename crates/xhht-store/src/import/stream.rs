@@ -54,12 +54,6 @@ pub(super) trait Blocks: Send {
     fn sha256(&mut self) -> String;
 }
 
-/// Whether an import may be streamed at all (a first load checks every row and stops at the
-/// first problem; assessments and a run that skips bad rows go the ordinary way).
-fn streams(kind: ImportKind, opts: &ImportOptions) -> bool {
-    !opts.skip_bad_rows && kind != ImportKind::Assessments
-}
-
 /// Rows already read (a workbook), in blocks.
 pub(super) struct ReadRows {
     pub(super) rows: std::vec::IntoIter<(u64, StringRecord)>,
@@ -421,7 +415,7 @@ impl Store {
         bytes: &[u8],
         opts: &ImportOptions,
     ) -> Result<Option<ImportReport>> {
-        if !streams(kind, opts) || bytes.len() < STREAM_MIN_BYTES || crate::sheet::is_workbook(Path::new(file)) {
+        if crate::sheet::is_workbook(Path::new(file)) || !self.may_stream(kind, bytes, opts).await? {
             return Ok(None);
         }
         let Ok(text) = read::decode(bytes, file) else { return Ok(None) };
@@ -445,13 +439,7 @@ impl Store {
         bytes: &[u8],
         opts: &ImportOptions,
     ) -> Result<Option<ImportReport>> {
-        let ext = Path::new(file).extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
-        if !streams(kind, opts) || bytes.len() < STREAM_MIN_BYTES || !matches!(ext.as_str(), "xlsx" | "xlsm") {
-            return Ok(None);
-        }
-        // Opening a workbook reads its shared strings: not worth it for a table that is not
-        // empty (a re-import goes the ordinary way).
-        if !self.bulk_read(IsEmpty(main_table(kind))).await? {
+        if !crate::sheet::is_xlsx(Path::new(file)) || !self.may_stream(kind, bytes, opts).await? {
             return Ok(None);
         }
         let Ok(mut wb) = crate::sheet::open_xlsx(bytes, file) else { return Ok(None) };
@@ -459,8 +447,20 @@ impl Store {
         self.import_rows_streamed(kind, file, file_name, bytes, XlsxSource(rows), true, opts).await
     }
 
-    /// The streamed first load of a file's rows (a CSV's or a sheet's): the header found among
-    /// the first rows, more than a block of data rows, into an empty table.
+    /// Whether an import of `bytes` may be streamed: a first load (into an empty table; checked
+    /// before the file is opened, as opening a workbook reads its shared strings) of a file big
+    /// enough, which checks every row and stops at the first problem — assessments and a run
+    /// that skips bad rows go the ordinary way.
+    async fn may_stream(&self, kind: ImportKind, bytes: &[u8], opts: &ImportOptions) -> Result<bool> {
+        if opts.skip_bad_rows || kind == ImportKind::Assessments || bytes.len() < STREAM_MIN_BYTES {
+            return Ok(false);
+        }
+        self.bulk_read(IsEmpty(main_table(kind))).await
+    }
+
+    /// The streamed first load of a file's rows (a CSV's or a sheet's, into a table found
+    /// empty by [`Store::may_stream`]): the header found among the first rows, more than a
+    /// block of data rows.
     #[allow(clippy::too_many_arguments, reason = "the file's parts, each said once")]
     async fn import_rows_streamed<S: RowSource>(
         &self,
@@ -492,16 +492,13 @@ impl Store {
         let first: Vec<(u64, StringRecord)> = head.into_iter().skip(header.index + 1).collect();
         let mut blocks =
             FileBlocks { bytes, first: first.into_iter(), rows, width, sheet, required, held: None, seen: 0 };
-        // Streamed only with more than a block of rows, into an empty table.
+        // Streamed only with more than a block of rows.
         let Ok(mut block) = blocks.read_block() else { return Ok(None) };
         match blocks.read_block() {
             Ok(more) if !more.is_empty() => {
                 block.extend(more);
             }
             _ => return Ok(None),
-        }
-        if !self.bulk_read(IsEmpty(main_table(kind))).await? {
-            return Ok(None);
         }
         // Handed out as blocks of at most STREAM_BLOCK rows.
         let rest = block.split_off(STREAM_BLOCK);
