@@ -14,8 +14,10 @@
 //! write and audit in one transaction, commit; then the store is closed (so the WAL is
 //! checkpointed, as `sqlite3` does when it exits). The store is created (migrated) before the
 //! clock starts. Then SQLite's own floor for the same rows: a one-thread rusqlite program
-//! storing them from memory (no check, no hash), with and without the audit values. Peak memory is the process's peak resident set during the import (reset before
-//! it, Linux only). It measures; nothing asserts on time.
+//! storing them from memory (no check, no hash), with and without the audit values (made before
+//! its clock starts, as an import makes them on its reading threads), in the store's WAL and in
+//! SQLite's default rollback journal. Peak memory is the process's peak resident set during the
+//! import (reset before it, Linux only). It measures; nothing asserts on time.
 
 #![allow(clippy::float_arithmetic, reason = "timings are seconds and MiB, printed")]
 
@@ -139,17 +141,56 @@ fn sqlite3_import(dir: &Path, file: &Path, page: Option<u32>) -> Result<(f64, f6
     Ok((s, cpu().1 - c0))
 }
 
-/// SQLite's own floor for the same rows: one thread, no xhht, the file's rows already in memory,
-/// bound through one prepared one-row `INSERT` into the store's `people` table in one
-/// transaction, then commit and close; with `audit`, also the audit values as the store keeps
-/// them (an entry per 1,000 rows, `{"columns": […], "rows": [[…], …]}`, no hash). Seconds.
-fn sqlite_floor(dir: &Path, rows: &[Vec<String>], page: u32, audit: bool) -> Result<f64, String> {
+/// The people rows as the floor binds them (cells, the birth year parsed) and the audit values
+/// as the store keeps them (an entry per 1,000 rows, `{"columns": […], "rows": [[…], …]}`),
+/// both made before any clock starts: in an import they are made by the reading threads, not
+/// by SQLite's writer.
+struct FloorRows {
+    rows: Vec<[String; 4]>,
+    years: Vec<Option<i64>>,
+    entries: Vec<String>,
+}
+
+impl FloorRows {
+    fn new(file: &[Vec<String>]) -> FloorRows {
+        let cell = |r: &[String], n: usize| r.get(n).cloned().unwrap_or_default();
+        let rows: Vec<[String; 4]> = file.iter().map(|r| [cell(r, 0), cell(r, 1), cell(r, 3), cell(r, 4)]).collect();
+        let years: Vec<Option<i64>> = file.iter().map(|r| r.get(2).and_then(|y| y.parse().ok())).collect();
+        let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        let entries = rows
+            .chunks(1000)
+            .zip(years.chunks(1000))
+            .map(|(rows, years)| {
+                let mut json = String::from(
+                    r#"{"columns":["id","full_name","birth_year","citizen_id","category","area","row_version"],"rows":["#,
+                );
+                for (n, (r, y)) in rows.iter().zip(years).enumerate() {
+                    if n > 0 {
+                        json.push(',');
+                    }
+                    let y = y.map_or_else(|| "null".to_owned(), |y| y.to_string());
+                    json.push_str(&format!("[{},{},{y},{},{},null,1]", text(&r[0]), text(&r[1]), text(&r[2]), text(&r[3])));
+                }
+                json.push_str("]}");
+                json
+            })
+            .collect();
+        FloorRows { rows, years, entries }
+    }
+}
+
+/// SQLite's own floor for the same rows: one thread, no xhht, the rows and their audit values
+/// already in memory ([`FloorRows`]), bound through one prepared one-row `INSERT` into the
+/// store's `people` table in one transaction (with `audit`, also one `INSERT` per audit entry,
+/// no hash), then commit and close, in `journal` mode (`WAL`, the store's, or `DELETE`,
+/// SQLite's default). Seconds.
+fn sqlite_floor(dir: &Path, floor: &FloorRows, page: u32, audit: bool, journal: &str) -> Result<f64, String> {
     let e = |e: rusqlite::Error| e.to_string();
     let db = dir.join("floor.db");
     remove_db(&db);
     let c = rusqlite::Connection::open(&db).map_err(e)?;
     c.execute_batch(&format!(
-        "PRAGMA page_size={page}; PRAGMA journal_mode=WAL; {PEOPLE_DDL} \
+        "PRAGMA page_size={page}; PRAGMA journal_mode={journal}; {PEOPLE_DDL} \
          CREATE TABLE audit (seq INTEGER PRIMARY KEY, after TEXT NOT NULL);"
     ))
     .map_err(e)?;
@@ -162,31 +203,10 @@ fn sqlite_floor(dir: &Path, rows: &[Vec<String>], page: u32, audit: bool) -> Res
             .prepare("INSERT INTO people (id, full_name, birth_year, citizen_id, category, area, row_version) VALUES (?, ?, ?, ?, ?, NULL, 1)")
             .map_err(e)?;
         let mut entry = c.prepare("INSERT INTO audit (after) VALUES (?)").map_err(e)?;
-        let mut json = String::new();
-        for (i, r) in rows.iter().enumerate() {
-            let cell = |n: usize| r.get(n).map_or("", String::as_str);
-            let year: Option<i64> = cell(2).parse().ok();
-            insert.execute(rusqlite::params![cell(0), cell(1), year, cell(3), cell(4)]).map_err(e)?;
-            if audit {
-                if json.is_empty() {
-                    json.push_str(r#"{"columns":["id","full_name","birth_year","citizen_id","category","area","row_version"],"rows":["#);
-                } else {
-                    json.push(',');
-                }
-                let text = |s: &str| serde_json::to_string(s).unwrap_or_default();
-                let year = year.map_or_else(|| "null".to_owned(), |y| y.to_string());
-                json.push_str(&format!(
-                    "[{},{},{year},{},{},null,1]",
-                    text(cell(0)),
-                    text(cell(1)),
-                    text(cell(3)),
-                    text(cell(4))
-                ));
-                if i % 1000 == 999 || i + 1 == rows.len() {
-                    json.push_str("]}");
-                    entry.execute([json.as_str()]).map_err(e)?;
-                    json.clear();
-                }
+        for (i, (r, year)) in floor.rows.iter().zip(&floor.years).enumerate() {
+            insert.execute(rusqlite::params![r[0], r[1], year, r[2], r[3]]).map_err(e)?;
+            if audit && (i % 1000 == 999 || i + 1 == floor.rows.len()) {
+                entry.execute([floor.entries.get(i / 1000).map_or("", String::as_str)]).map_err(e)?;
             }
         }
     }
@@ -304,21 +324,24 @@ async fn run(args: &[String]) -> Result<(), String> {
         ));
     }
     // What SQLite itself needs for the same rows, with no check, no second thread and no hash.
-    let rows = file_rows(&file)?;
-    let (mut f4, mut f64k, mut fa) = (Vec::new(), Vec::new(), Vec::new());
+    let floor = FloorRows::new(&file_rows(&file)?);
+    let (mut f4, mut f64k, mut fa, mut fd) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
-        f4.push(sqlite_floor(&dir, &rows, 4096, false)?);
-        f64k.push(sqlite_floor(&dir, &rows, 65_536, false)?);
-        fa.push(sqlite_floor(&dir, &rows, 65_536, true)?);
+        f4.push(sqlite_floor(&dir, &floor, 4096, false, "WAL")?);
+        f64k.push(sqlite_floor(&dir, &floor, 65_536, false, "WAL")?);
+        fa.push(sqlite_floor(&dir, &floor, 65_536, true, "WAL")?);
+        fd.push(sqlite_floor(&dir, &floor, 65_536, true, "DELETE")?);
     }
-    drop(rows);
+    drop(floor);
     out(&format!(
-        "SQLite's floor (rusqlite, rows in memory, one INSERT per row, commit + close), medians:\n  \
-         4 KiB pages {:.3} s, 64 KiB pages {:.3} s, 64 KiB pages with the audit values {:.3} s; \
+        "SQLite's floor (rusqlite, rows and audit values made before the clock, one INSERT per row, \
+         commit + close), medians:\n  WAL: 4 KiB pages {:.3} s, 64 KiB pages {:.3} s, 64 KiB pages \
+         with the audit values {:.3} s; the last in a rollback journal (DELETE) {:.3} s; \
          twice sqlite3 .import would be {:.3} s",
         median(f4),
         median(f64k),
         median(fa),
+        median(fd),
         median(ps.clone()) / 2.0
     ));
     if let Some(admin) = arg("--postgres") {
