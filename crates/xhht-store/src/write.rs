@@ -13,8 +13,11 @@ use crate::audit::Audit;
 use crate::db::{Conn, FastHash, Ty, Val, placeholders, tuples};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, Record, Ref, Row, key_text};
-use crate::row_json::{inserted_header, row_json, write_row_array};
+use crate::row_json::row_json;
 use crate::schema::{MEMBERSHIPS, Table};
+
+mod inserted;
+pub(crate) use inserted::{InsertAudit, InsertEntries, InsertEntry};
 
 /// How many rows were added, changed and left as they were by a write.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -159,57 +162,6 @@ pub(crate) async fn is_empty<C: Conn>(c: &mut C, table: &Table) -> Result<bool> 
 /// Called with the number of rows written so far, after each chunk (inside the transaction).
 pub(crate) type Tick<'a> = Option<&'a (dyn Fn(u64) + Send + Sync)>;
 
-/// The most rows one `insert` audit entry holds.
-pub(crate) const INSERTS_PER_ENTRY: usize = 1000;
-
-/// The rows of one `insert` audit entry, gathered one by one: the JSON of every value (see
-/// [`crate::audit`]) and the key of the first row.
-#[derive(Debug)]
-pub(crate) struct InsertAudit {
-    table: &'static Table,
-    json: String,
-    first: Option<String>,
-    rows: usize,
-}
-
-impl InsertAudit {
-    pub(crate) fn new(table: &'static Table) -> InsertAudit {
-        InsertAudit { table, json: String::new(), first: None, rows: 0 }
-    }
-
-    /// The rows one entry of `table` holds at most (as many as one multi-row statement writes).
-    pub(crate) fn rows_per_entry(table: &Table) -> usize {
-        chunk_rows(table.cols.len()).min(INSERTS_PER_ENTRY)
-    }
-
-    /// Adds a row that is new.
-    pub(crate) fn add(&mut self, row: &Row) {
-        if self.first.is_none() {
-            inserted_header(&mut self.json, self.table);
-            self.first = Some(row.key_text(self.table));
-        } else {
-            self.json.push(',');
-        }
-        write_row_array(&mut self.json, self.table, row);
-        self.rows += 1;
-    }
-
-    /// How many rows were added since the last entry.
-    pub(crate) fn len(&self) -> usize {
-        self.rows
-    }
-
-    /// Appends the entry of the rows added so far, if any, and starts the next.
-    pub(crate) fn end(&mut self, audit: &mut Audit) {
-        if let Some(first) = self.first.take() {
-            let mut json = std::mem::take(&mut self.json);
-            json.push_str("]}");
-            audit.push(self.table.name, first, "insert", None, Some(json));
-        }
-        self.rows = 0;
-    }
-}
-
 /// Writes rows of `table` (upsert by natural key) and audits the changes. Rows must have
 /// distinct keys and valid references (see [`check_refs`]).
 pub(crate) async fn upsert<C: Conn>(
@@ -322,24 +274,70 @@ impl Upserter {
                 }
             }
             inserted.end(audit);
-            if std::ptr::eq(table, &MEMBERSHIPS) {
-                self.touched.extend(write.iter().map(|r| r.vals[0].clone()));
+            self.write_chunk(c, write, &replaced_children, existing.is_empty(), audit, tick).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes a chunk whose audit entries are pushed (`all_new`: none of its rows existed):
+    /// keeps the people of memberships for [`Upserter::finish`], buffers new rows for a `COPY`
+    /// or writes the chunk, writes the audit entries when due, and tells the progress.
+    async fn write_chunk<C: Conn>(
+        &mut self,
+        c: &mut C,
+        write: Vec<Row>,
+        replaced_children: &[Vec<Val>],
+        all_new: bool,
+        audit: &mut Audit,
+        tick: Tick<'_>,
+    ) -> Result<()> {
+        let table = self.table;
+        if std::ptr::eq(table, &MEMBERSHIPS) {
+            self.touched.extend(write.iter().map(|r| r.vals[0].clone()));
+        }
+        if self.copy_new && all_new {
+            self.pending_new.extend(write);
+            if self.pending_new.len() >= COPY_ROWS {
+                copy_rows(c, table, std::mem::take(&mut self.pending_new)).await?;
             }
-            if self.copy_new && existing.is_empty() {
-                self.pending_new.extend(write);
-                if self.pending_new.len() >= COPY_ROWS {
-                    copy_rows(c, table, std::mem::take(&mut self.pending_new)).await?;
-                }
-            } else {
-                write_rows(c, table, write, &replaced_children, self.empty).await?;
-            }
-            if audit.should_flush() {
-                audit.flush(c).await?;
-            }
-            if let Some(t) = tick {
-                let r = &self.report;
-                t(r.added + r.changed + r.unchanged);
-            }
+        } else {
+            write_rows(c, table, write, replaced_children, self.empty).await?;
+        }
+        if audit.should_flush() {
+            audit.flush(c).await?;
+        }
+        if let Some(t) = tick {
+            let r = &self.report;
+            t(r.added + r.changed + r.unchanged);
+        }
+        Ok(())
+    }
+
+    /// Writes a part of a first load: rows that are all new (the table was empty when the
+    /// upsert began and their keys are distinct from every other part's) with their audit
+    /// entries already made ([`InsertEntries`]): nothing is compared, the entries are chained.
+    pub(crate) async fn push_new<C: Conn>(
+        &mut self,
+        c: &mut C,
+        rows: Vec<Row>,
+        entries: Vec<InsertEntry>,
+        audit: &mut Audit,
+        tick: Tick<'_>,
+    ) -> Result<()> {
+        if !self.empty {
+            return Err(Error::Task {
+                task: "the import",
+                message: format!("`{}` was not empty: its rows cannot be written as new", self.table.name),
+            });
+        }
+        for e in entries {
+            e.push(audit);
+        }
+        let mut it = rows.into_iter().peekable();
+        while it.peek().is_some() {
+            let chunk: Vec<Row> = it.by_ref().take(self.step).collect();
+            self.report.added += chunk.len() as u64;
+            self.write_chunk(c, chunk, &[], true, audit, tick).await?;
         }
         Ok(())
     }

@@ -11,8 +11,11 @@
 //!
 //! The table a streamed import fills was empty when it began, and its writer checks that it
 //! still is in its transaction: so nothing is compared with stored rows or carried over from
-//! them, and keys given twice are found among the file's own (`seen.rs`). On PostgreSQL the
-//! main table's rows go in one `COPY` fed as the blocks come (`StreamJob::copy_main`).
+//! them, and keys given twice are found among the file's own (`seen.rs`). The main table's
+//! `insert` audit entries are made on the reading side, a thousand rows each across the blocks
+//! (`write::InsertEntries`: the entries the ordinary import makes for the same file); the
+//! writer only chains and stores them. On PostgreSQL the main table's rows go in one `COPY` fed
+//! as the blocks come (`StreamJob::copy_main`).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -205,9 +208,18 @@ impl crate::lite::BulkRead for IsEmpty {
 
 /// A message to the writer of a streamed import.
 enum Part {
-    Rows(Vec<(&'static Table, Row)>),
-    /// Every row was sent and checked: log the import (the file's SHA-256) and commit.
-    Commit(String),
+    Rows {
+        /// Rows of the main table, in the file's order (all new).
+        main: Vec<Row>,
+        /// The audit entries these rows completed, made by the sender
+        /// ([`write::InsertEntries`]).
+        entries: Vec<write::InsertEntry>,
+        /// Rows of other tables (a people file's memberships).
+        others: Vec<(&'static Table, Row)>,
+    },
+    /// Every row was sent and checked: log the import (the file's SHA-256) and commit, after
+    /// the main table's last audit entry, if any.
+    Commit { sha: String, last: Option<write::InsertEntry> },
 }
 
 /// The writer of a streamed import: upserts each part as it comes, commits on [`Part::Commit`],
@@ -237,13 +249,20 @@ impl BulkWrite for StreamJob {
             // next are made; the rows of other tables (few) after it.
             let (sha, copied, others) = self.copy_main(c, audit).await?;
             written.added = copied;
-            self.write_part(c, audit, &mut writers, others).await?;
+            self.write_part(c, audit, &mut writers, None, others).await?;
             sha
         } else {
             loop {
                 match self.parts.recv().await {
-                    Some(Part::Rows(rows)) => self.write_part(c, audit, &mut writers, rows).await?,
-                    Some(Part::Commit(sha)) => break sha,
+                    Some(Part::Rows { main, entries, others }) => {
+                        self.write_part(c, audit, &mut writers, Some((main, entries)), others).await?;
+                    }
+                    Some(Part::Commit { sha, last }) => {
+                        if let Some(e) = last {
+                            e.push(audit);
+                        }
+                        break sha;
+                    }
                     None => return Err(stopped()),
                 }
             }
@@ -282,29 +301,36 @@ impl StreamJob {
         }
     }
 
-    /// Upserts the rows of a part, table by table, parents first.
+    /// Writes the rows of a part, table by table, parents first: the main table's (new, their
+    /// audit entries made) and the others' (upserted).
     async fn write_part<C: Conn>(
         &self,
         c: &mut C,
         audit: &mut Audit,
         writers: &mut Writers,
-        rows: Vec<(&'static Table, Row)>,
+        mut main: Option<(Vec<Row>, Vec<write::InsertEntry>)>,
+        others: Vec<(&'static Table, Row)>,
     ) -> Result<()> {
+        let main_table = main_table(self.kind);
         let mut by: Vec<(&'static Table, Vec<Row>)> = Vec::new();
-        for (t, r) in rows {
+        for (t, r) in others {
             match by.iter_mut().find(|(x, _)| std::ptr::eq(*x, t)) {
                 Some((_, v)) => v.push(r),
                 None => by.push((t, vec![r])),
             }
         }
         for table in ALL_TABLES {
-            let Some(pos) = by.iter().position(|(t, _)| std::ptr::eq(*t, *table)) else { continue };
-            let (_, mine) = by.swap_remove(pos);
+            let is_main = std::ptr::eq(*table, main_table);
+            let mine = by.iter().position(|(t, _)| std::ptr::eq(*t, *table)).map(|pos| by.swap_remove(pos).1);
+            let new = if is_main { main.take() } else { None };
+            if mine.is_none() && new.is_none() {
+                continue;
+            }
             let n = match writers.iter().position(|(t, _)| std::ptr::eq(*t, *table)) {
                 Some(n) => n,
                 None => {
                     let w = write::Upserter::new(c, table, self.expected).await?;
-                    if std::ptr::eq(*table, main_table(self.kind)) && !w.was_empty() {
+                    if is_main && !w.was_empty() {
                         // Rows were checked as a first load (nothing to carry over, nothing to
                         // compare with): refuse rather than write them so.
                         return Err(Error::Task {
@@ -321,7 +347,12 @@ impl StreamJob {
             };
             let tick_fn = |done: u64| self.tick(table.name, done);
             if let Some((_, w)) = writers.get_mut(n) {
-                w.push(c, mine, audit, Some(&tick_fn)).await?;
+                if let Some((rows, entries)) = new {
+                    w.push_new(c, rows, entries, audit, Some(&tick_fn)).await?;
+                }
+                if let Some(rows) = mine {
+                    w.push(c, rows, audit, Some(&tick_fn)).await?;
+                }
             }
         }
         Ok(())
@@ -341,11 +372,9 @@ impl StreamJob {
         let (tx, rx) = tokio::sync::mpsc::channel::<Option<Vec<u8>>>(4);
         let statement = format!("COPY {} ({}) FROM STDIN", main.name, main.col_list());
         let mut others = Vec::new();
-        let per_entry = write::InsertAudit::rows_per_entry(main);
         let make = async {
             // Owned here, so the COPY ends (aborted) when this stops early.
             let tx = tx;
-            let mut entry = write::InsertAudit::new(main);
             let mut data = Vec::with_capacity(COPY_CHUNK + (64 << 10));
             let mut done = 0u64;
             // Memberships: the people whose memberships were added, checked after the COPY.
@@ -357,31 +386,29 @@ impl StreamJob {
             };
             loop {
                 match self.parts.recv().await {
-                    Some(Part::Rows(rows)) => {
-                        for (t, r) in rows {
-                            if !std::ptr::eq(t, main) {
-                                others.push((t, r));
-                                continue;
-                            }
+                    Some(Part::Rows { main: rows, entries, others: more }) => {
+                        others.extend(more);
+                        for r in rows {
                             crate::db::copy_row(&mut data, &r.vals);
-                            entry.add(&r);
                             if std::ptr::eq(main, &crate::schema::MEMBERSHIPS)
                                 && let Some(person) = r.vals.first()
                             {
                                 touched.push(person.clone());
-                            }
-                            if entry.len() == per_entry {
-                                entry.end(audit);
                             }
                             done += 1;
                             if data.len() >= COPY_CHUNK {
                                 send(&mut data).await?;
                             }
                         }
+                        for e in entries {
+                            e.push(audit);
+                        }
                         self.tick(main.name, done);
                     }
-                    Some(Part::Commit(sha)) => {
-                        entry.end(audit);
+                    Some(Part::Commit { sha, last }) => {
+                        if let Some(e) = last {
+                            e.push(audit);
+                        }
                         if !data.is_empty() {
                             send(&mut data).await?;
                         }
@@ -544,6 +571,8 @@ impl Store {
         let mut known: HashMap<&'static str, HashSet<String>> = HashMap::new();
         let mut pending: Vec<(u64, crate::model::Ref)> = Vec::new();
         let mut sent = Some(tx);
+        // The main table's audit entries, made here rather than by the writer.
+        let mut entries = write::InsertEntries::new(main_table(kind));
         let mut total = 0usize;
         let mut gave_way = false;
         while let Some(block) = blocks.next_block() {
@@ -576,8 +605,17 @@ impl Store {
             if errors.is_empty()
                 && let Some(tx) = &sent
             {
-                let rows: Vec<(&'static Table, Row)> = data.into_iter().flat_map(|d| d.rows).collect();
-                if tx.send(Part::Rows(rows)).await.is_err() {
+                let main = main_table(kind);
+                let (mut rows, mut others) = (Vec::with_capacity(data.len()), Vec::new());
+                for (t, r) in data.into_iter().flat_map(|d| d.rows) {
+                    if std::ptr::eq(t, main) {
+                        rows.push(r);
+                    } else {
+                        others.push((t, r));
+                    }
+                }
+                let made = entries.add(&rows);
+                if tx.send(Part::Rows { main: rows, entries: made, others }).await.is_err() {
                     // The writer stopped: its error is reported below.
                     sent = None;
                 }
@@ -609,7 +647,7 @@ impl Store {
         if errors.is_empty()
             && let Some(tx) = &sent
         {
-            let _ = tx.send(Part::Commit(blocks.sha256())).await;
+            let _ = tx.send(Part::Commit { sha: blocks.sha256(), last: entries.finish() }).await;
         }
         drop(sent);
         let outcome = writer.await.map_err(|e| Error::Task { task: "the import", message: e.to_string() })?;

@@ -328,6 +328,40 @@ async fn a_big_first_load_is_streamed_and_still_all_or_nothing() {
     .await;
 }
 
+/// A streamed first load audits its rows as the ordinary import does: the same `insert` entries
+/// (1,000 rows each, in the file's order), however the file was cut into blocks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streamed_first_load_is_audited_as_the_same_rows_given_at_once() {
+    each_backend("streamed_audit", async |db| {
+        let file = db.dir.join("people-20k.csv");
+        big_people(&file, 20_000, &[]);
+        let streamed = db.open().await;
+        streamed.put_areas("t", &areas()).await.unwrap();
+        streamed.import(ImportKind::People, &file, &opts()).await.unwrap();
+        // Skipping bad rows (there are none) takes the ordinary way: the whole file at once.
+        let other = db.sibling("streamed_audit_whole").await;
+        let whole = other.open().await;
+        whole.put_areas("t", &areas()).await.unwrap();
+        let mut o = opts();
+        o.skip_bad_rows = true;
+        assert_eq!(whole.import(ImportKind::People, &file, &o).await.unwrap().imported, 20_000);
+        // The first and last rows, either side of an entry's end and of a block's (16,384 rows).
+        for key in ["S000000", "S000999", "S001000", "S016383", "S016384", "S016385", "S019999"] {
+            let entries = |h: Vec<xhht_store::AuditEntry>| -> Vec<(String, String, Option<String>)> {
+                h.into_iter().map(|e| (e.row_key, e.action, e.after)).collect()
+            };
+            let x = entries(streamed.audit_history("people", key).await.unwrap());
+            let y = entries(whole.audit_history("people", key).await.unwrap());
+            assert_eq!(x.len(), 1, "{key}: one entry");
+            assert_eq!(x, y, "{key}: the same entry");
+        }
+        assert!(streamed.audit_verify().await.unwrap().is_ok());
+        streamed.close().await;
+        whole.close().await;
+    })
+    .await;
+}
+
 /// A big people workbook as an official keeps one: a title above the header, a blank row, rows
 /// whose last cells are empty (left out of the sheet), a note right of the header's last column.
 /// Each item of `bad` is (data row, birth year cell).
