@@ -17,7 +17,10 @@ use crate::row_json::row_json;
 use crate::schema::{MEMBERSHIPS, Table};
 
 mod inserted;
+mod stored;
 pub(crate) use inserted::{InsertAudit, InsertEntries, InsertEntry};
+pub(crate) use stored::each_stored;
+use stored::{Was, compare_stored, take_from};
 
 /// How many rows were added, changed and left as they were by a write.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -179,6 +182,18 @@ pub(crate) async fn upsert<C: Conn>(
     w.finish(c, audit).await
 }
 
+/// How an upsert's part learns what its rows were.
+enum Lookup {
+    /// The table was empty: every row is new.
+    Empty,
+    /// Compared beforehand, one verdict per row in order.
+    Compared(std::vec::IntoIter<Was>),
+    /// Read beforehand by key (rows with child rows), taken out a chunk at a time.
+    Read(Existing),
+    /// Read a chunk of keys at a time.
+    PerChunk,
+}
+
 /// An upsert fed in parts (a streamed import): the rows of every part must have keys distinct
 /// from all other parts.
 #[derive(Debug)]
@@ -226,47 +241,60 @@ impl Upserter {
     ) -> Result<()> {
         let table = self.table;
         let kw = table.key;
-        // Many rows into a table that has some: read what exists once, not a chunk at a time.
-        let mut prefetched = if !self.empty && rows.len() > SCAN_ABOVE {
+        // Many rows into a table that has some: one pass over what is stored, not a chunk at a
+        // time; without child rows, a pass that keeps a verdict per row and no stored row.
+        let mut lookup = if self.empty {
+            Lookup::Empty
+        } else if rows.len() > SCAN_ABOVE && table.child.is_none() {
+            Lookup::Compared(compare_stored(c, table, &rows).await?.into_iter())
+        } else if rows.len() > SCAN_ABOVE {
             let keys: Vec<Vec<Val>> = rows.iter().map(|r| r.vals[..kw].to_vec()).collect();
-            Some(fetch_existing(c, table, &keys).await?)
+            Lookup::Read(fetch_existing(c, table, &keys).await?)
         } else {
-            None
+            Lookup::PerChunk
         };
         let mut it = rows.into_iter().peekable();
         while it.peek().is_some() {
             let chunk: Vec<Row> = it.by_ref().take(self.step).collect();
-            let existing: Existing = if self.empty {
-                Existing::default()
-            } else if let Some(all) = prefetched.as_mut() {
-                chunk.iter().filter_map(|r| all.remove_entry(&r.vals[..kw])).collect()
-            } else {
-                let keys: Vec<Vec<Val>> = chunk.iter().map(|r| r.vals[..kw].to_vec()).collect();
-                fetch_existing(c, table, &keys).await?
+            let was: Vec<Was> = match &mut lookup {
+                Lookup::Empty => vec![Was::New; chunk.len()],
+                Lookup::Compared(was) => was.by_ref().take(chunk.len()).collect(),
+                Lookup::Read(all) => take_from(table, &chunk, all),
+                Lookup::PerChunk => {
+                    let keys: Vec<Vec<Val>> = chunk.iter().map(|r| r.vals[..kw].to_vec()).collect();
+                    take_from(table, &chunk, &mut fetch_existing(c, table, &keys).await?)
+                }
             };
+            if was.len() != chunk.len() {
+                return Err(Error::Task {
+                    task: "the import",
+                    message: "a row was compared twice or not at all".to_owned(),
+                });
+            }
+            let all_new = was.iter().all(|w| *w == Was::New);
             let report = &mut self.report;
             let mut write = Vec::new();
             let mut replaced_children = Vec::new();
             let mut inserted = InsertAudit::new(table);
-            for row in chunk {
-                match existing.get(&row.vals[..kw]) {
-                    Some(old) if old.row == row => report.unchanged += 1,
-                    Some(old) => {
+            for (row, was) in chunk.into_iter().zip(was) {
+                match was {
+                    Was::Same => report.unchanged += 1,
+                    Was::Changed { version, before } => {
                         report.changed += 1;
                         let key = row.key_text(table);
                         audit.push(
                             table.name,
                             key,
                             "update",
-                            Some(row_json(table, &old.row, Some(old.version))),
-                            Some(row_json(table, &row, Some(old.version + 1))),
+                            Some(before),
+                            Some(row_json(table, &row, Some(version + 1))),
                         );
                         if table.child.is_some() {
                             replaced_children.push(row.vals[..kw].to_vec());
                         }
                         write.push(row);
                     }
-                    None => {
+                    Was::New => {
                         report.added += 1;
                         inserted.add(&row);
                         write.push(row);
@@ -274,7 +302,7 @@ impl Upserter {
                 }
             }
             inserted.end(audit);
-            self.write_chunk(c, write, &replaced_children, existing.is_empty(), audit, tick).await?;
+            self.write_chunk(c, write, &replaced_children, all_new, audit, tick).await?;
         }
         Ok(())
     }

@@ -90,40 +90,41 @@ impl Store {
             v
         };
         for table in tables.into_iter().filter(|t| !fresh.is_some_and(|f| std::ptr::eq(f, *t))) {
-            let keys: Vec<Vec<Val>> = data
-                .iter()
-                .filter(|d| d.errors.is_empty())
-                .flat_map(|d| d.rows.iter())
-                .filter(|(t, _)| std::ptr::eq(*t, table))
-                .map(|(_, r)| r.vals[..table.key].to_vec())
-                .collect();
+            // Where each good row of `table` is: (data row, row in it), and its key.
+            let mut at: Vec<(usize, usize)> = Vec::new();
+            let mut keys: Vec<Vec<Val>> = Vec::new();
+            for (n, d) in data.iter().enumerate().filter(|(_, d)| d.errors.is_empty()) {
+                for (m, (t, r)) in d.rows.iter().enumerate() {
+                    if std::ptr::eq(*t, table) {
+                        at.push((n, m));
+                        keys.push(r.vals[..table.key].to_vec());
+                    }
+                }
+            }
             if keys.is_empty() {
                 continue;
             }
-            let existing = self.bulk_read(Existing { table, keys }).await?;
-            if existing.is_empty() {
-                continue;
-            }
             let cols: Vec<usize> = carried.iter().filter(|(t, _)| std::ptr::eq(*t, table)).map(|(_, n)| *n).collect();
-            for d in data.iter_mut().filter(|d| d.errors.is_empty()) {
-                for (t, row) in d.rows.iter_mut().filter(|(t, _)| std::ptr::eq(*t, table)) {
-                    let Some(old) = existing.get(&row.vals[..t.key]) else { continue };
-                    for n in &cols {
-                        if let (Some(v), Some(o)) = (row.vals.get_mut(*n), old.row.vals.get(*n)) {
-                            v.clone_from(o);
-                        }
+            let stored = self.bulk_read(Carried { table, keys, cols: cols.clone() }).await?;
+            for (i, vals) in stored {
+                let Some(&(n, m)) = at.get(i) else { continue };
+                let Some(d) = data.get_mut(n) else { continue };
+                let Some((t, row)) = d.rows.get_mut(m) else { continue };
+                for (col, v) in cols.iter().zip(vals) {
+                    if let (Some(slot), Some(v)) = (row.vals.get_mut(*col), v) {
+                        *slot = v;
                     }
-                    if let Err(e) = crate::model::revalidate(t, row) {
-                        d.errors.push(RowError {
-                            file: file.to_owned(),
-                            line: d.line,
-                            field: e.field,
-                            message: format!(
-                                "{} (with the stored values of the columns this file does not have)",
-                                e.message
-                            ),
-                        });
-                    }
+                }
+                if let Err(e) = crate::model::revalidate(t, row) {
+                    d.errors.push(RowError {
+                        file: file.to_owned(),
+                        line: d.line,
+                        field: e.field,
+                        message: format!(
+                            "{} (with the stored values of the columns this file does not have)",
+                            e.message
+                        ),
+                    });
                 }
             }
         }
@@ -167,5 +168,34 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+/// The stored values of columns `cols` of the rows of `table` with these keys: for each key
+/// that is stored, its index in `keys` and those values (`None` for a column the table lacks).
+/// One pass over the stored rows that keeps only these values.
+struct Carried {
+    table: &'static Table,
+    keys: Vec<Vec<Val>>,
+    cols: Vec<usize>,
+}
+
+impl crate::lite::BulkRead for Carried {
+    type Out = Vec<(usize, Vec<Option<Val>>)>;
+
+    async fn run<C: Conn>(self, c: &mut C) -> Result<Self::Out> {
+        if write::is_empty(c, self.table).await? {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<&[Val]> = self.keys.iter().map(Vec::as_slice).collect();
+        let cols = &self.cols;
+        let mut found: Vec<Option<Vec<Option<Val>>>> = vec![None; keys.len()];
+        write::each_stored(c, self.table, &keys, &mut |i, vals, _| {
+            if let Some(slot) = found.get_mut(i) {
+                *slot = Some(cols.iter().map(|n| vals.get(*n).cloned()).collect());
+            }
+        })
+        .await?;
+        Ok(found.into_iter().enumerate().filter_map(|(i, v)| Some((i, v?))).collect())
     }
 }

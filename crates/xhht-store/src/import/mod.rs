@@ -577,23 +577,6 @@ impl crate::lite::BulkRead for ExistingKeys {
     }
 }
 
-/// The stored rows of `table` with these keys.
-struct Existing {
-    table: &'static Table,
-    keys: Vec<Vec<Val>>,
-}
-
-impl crate::lite::BulkRead for Existing {
-    type Out = write::Existing;
-
-    async fn run<C: Conn>(self, c: &mut C) -> Result<Self::Out> {
-        if write::is_empty(c, self.table).await? {
-            return Ok(write::Existing::default());
-        }
-        write::fetch_existing(c, self.table, &self.keys).await
-    }
-}
-
 /// The writing of an import: every table's rows, parents first, and the log line.
 struct ImportJob {
     kind: ImportKind,
