@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::audit::Audit;
-use crate::db::{Conn, FastHash, Ty, Val, placeholders, tuples};
+use crate::db::{Backend, Conn, FastHash, Ty, Val, placeholders, tuples};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, Record, Ref, Row, key_text};
 use crate::row_json::row_json;
@@ -493,6 +493,28 @@ pub(crate) async fn existing_keys<C: Conn>(
         })
         .await?;
         return Ok(found);
+    }
+    // SQLite orders text byte by byte, as Rust does: the stored keys between the least wanted
+    // key and the greatest are one range of the key's index, read in one query when it holds
+    // not many more keys than are wanted (a file in key order: a block's references are
+    // neighbours). PostgreSQL's text order is its collation's, which bytes do not bound.
+    if c.backend() == Backend::Sqlite
+        && let (Some(lo), Some(hi)) = (wanted.iter().min(), wanted.iter().max())
+    {
+        let limit = 2 * wanted.len() + 16;
+        let sql =
+            format!("SELECT {col} FROM {} WHERE {col} >= $1 AND {col} <= $2 ORDER BY {col} LIMIT {limit}", table.name);
+        let rows = c.fetch(sql, vec![Val::text(lo.as_str()), Val::text(hi.as_str())], vec![Ty::Text]).await?;
+        if rows.len() < limit {
+            for r in rows {
+                if let Some(Val::Text(Some(k))) = r.into_iter().next()
+                    && wanted.contains(&k)
+                {
+                    found.insert(k);
+                }
+            }
+            return Ok(found);
+        }
     }
     let wanted: Vec<&String> = wanted.iter().collect();
     for chunk in wanted.chunks(chunk_rows(1)) {

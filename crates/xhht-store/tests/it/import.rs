@@ -680,3 +680,58 @@ async fn a_big_reimport_in_or_out_of_key_order_tells_new_changed_and_unchanged_r
     })
     .await;
 }
+
+/// References are found whether the people they name are neighbours among the stored ones
+/// (read as one range of the key on SQLite) or spread over the whole table (looked up by key):
+/// an unknown id is named on its line either way, however near a stored one it sorts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn references_to_neighbouring_or_scattered_people_are_found_and_unknown_ones_named() {
+    each_backend("refs_range", async |db| {
+        let store = db.open().await;
+        store.put_areas("t", &areas()).await.unwrap();
+        store.put_organisations("t", &[school("A", "27700")]).await.unwrap();
+        let people = db.dir.join("people-20k.csv");
+        big_people(&people, 20_000, &[]);
+        store.import(ImportKind::People, &people, &opts()).await.unwrap();
+        for (name, ids) in [
+            ("neighbours", (100..600).collect::<Vec<usize>>()),
+            ("scattered", (0..500).map(|i| i * 40).collect::<Vec<usize>>()),
+        ] {
+            let counts = store.counts().await.unwrap();
+            let mut s = String::from("person,organisation,role,valid_from\n");
+            let mut lines = Vec::new();
+            for (n, i) in ids.iter().enumerate() {
+                s.push_str(&format!("S{i:06},A,member,01/09/2020\n"));
+                if n == 250 {
+                    // Sorts right after a stored id, and before the next one.
+                    s.push_str(&format!("S{i:06}A,A,member,01/09/2020\n"));
+                    lines.push(n as u64 + 3);
+                }
+            }
+            s.push_str("Z000001,A,member,01/09/2020\n");
+            lines.push(ids.len() as u64 + 3);
+            let file = db.dir.join(format!("memberships-{name}.csv"));
+            std::fs::write(&file, s).unwrap();
+            match store.import(ImportKind::Memberships, &file, &opts()).await {
+                Err(Error::Import { errors }) => {
+                    let got: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+                    assert_eq!(got, lines.iter().map(|l| (*l, "person")).collect::<Vec<_>>(), "{name}: {errors:?}");
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+            assert_eq!(store.counts().await.unwrap(), counts, "{name}: nothing written");
+            // Without the unknown ids, every row goes in.
+            let good: String = std::fs::read_to_string(&file)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.contains("A,A,") && !l.starts_with('Z'))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            std::fs::write(&file, good).unwrap();
+            let r = store.import(ImportKind::Memberships, &file, &opts()).await.unwrap();
+            assert_eq!(r.imported, 500, "{name}");
+        }
+        store.close().await;
+    })
+    .await;
+}
