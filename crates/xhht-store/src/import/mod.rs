@@ -283,15 +283,11 @@ impl Store {
             .collect();
         let sha = sheet.sha256.clone();
         let mut shape = shape_errors(&file, sheet.csv, &header_cells, &data_rows);
-        // A first load of a big file: checked a block at a time, each checked block written at
-        // once inside the import's transaction; any problem anywhere rolls it all back.
-        if !opts.skip_bad_rows
-            && file_errors.is_empty()
-            && shape.is_empty()
-            && data_rows.len() > STREAM_BLOCK
-            && self.bulk_read(IsEmpty(main_table(kind))).await?
-        {
-            let job = Streamed { kind, file, file_name, header, ignored_columns, ctx };
+        // A big file: checked a block at a time, each checked block written at once inside the
+        // import's transaction; any problem anywhere rolls it all back.
+        if !opts.skip_bad_rows && file_errors.is_empty() && shape.is_empty() && data_rows.len() > STREAM_BLOCK {
+            let fresh = self.bulk_read(IsEmpty(main_table(kind))).await?;
+            let job = Streamed { kind, file, file_name, header, ignored_columns, ctx, fresh };
             let mut blocks = stream::ReadRows { rows: data_rows.into_iter(), sha };
             return self
                 .import_streamed(job, &mut blocks, opts)

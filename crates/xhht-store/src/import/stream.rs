@@ -1,6 +1,5 @@
-//! The streamed import: a first load of a big file, checked a block of rows at a time, each
-//! checked block written at once inside the import's one transaction; any problem anywhere
-//! rolls it all back.
+//! The streamed import: a big file, checked a block of rows at a time, each checked block
+//! written at once inside the import's one transaction; any problem anywhere rolls it all back.
 //!
 //! A big CSV file is also *read* a block at a time ([`Store::import_csv_streamed`]), and a big
 //! XLSX workbook's first sheet a cell at a time ([`Store::import_xlsx_streamed`]): their rows
@@ -9,13 +8,16 @@
 //! CSV) stops the streamed import before anything is committed; the file is then read whole
 //! and imported the ordinary way, whose messages list every problem of the file.
 //!
-//! The table a streamed import fills was empty when it began, and its writer checks that it
-//! still is in its transaction: so nothing is compared with stored rows or carried over from
-//! them, and keys given twice are found among the file's own (`seen.rs`). The main table's
-//! `insert` audit entries are made on the reading side, a thousand rows each across the blocks
-//! (`write::InsertEntries`: the entries the ordinary import makes for the same file); the
-//! writer only chains and stores them. On PostgreSQL the main table's rows go in one `COPY` fed
-//! as the blocks come (`StreamJob::copy_main`).
+//! Keys given twice are found among the file's own (`seen.rs`). A *first load* fills a table
+//! that was empty when the import began, and its writer checks that it still is in its
+//! transaction: so nothing is compared with stored rows or carried over from them. Its main
+//! table's `insert` audit entries are made on the reading side, a thousand rows each across the
+//! blocks (`write::InsertEntries`: the entries the ordinary import makes for the same file); the
+//! writer only chains and stores them. On PostgreSQL its rows go in one `COPY` fed as the blocks
+//! come (`StreamJob::copy_main`). A *re-import* (the table has rows) carries the columns the file
+//! lacks over from the stored rows a block at a time here, and its writer compares each block
+//! with what is stored, as the ordinary import does with the whole file: blocks of a multiple
+//! of a thousand rows, so its audit entries are those of the ordinary import too.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -25,7 +27,7 @@ use csv::StringRecord;
 use super::*;
 
 /// Rows checked and written a block at a time in a streamed import.
-pub(super) const STREAM_BLOCK: usize = 16_384;
+pub(super) const STREAM_BLOCK: usize = 16_000;
 
 /// CSV files smaller than this are read whole (a streamed import needs more than
 /// [`STREAM_BLOCK`] rows anyway).
@@ -39,6 +41,8 @@ pub(super) struct Streamed {
     pub(super) header: Header,
     pub(super) ignored_columns: Vec<String>,
     pub(super) ctx: FileCtx,
+    /// A first load: the main table was empty when the import began.
+    pub(super) fresh: bool,
 }
 
 /// The data rows of a streamed import, a block at a time.
@@ -209,11 +213,12 @@ impl crate::lite::BulkRead for IsEmpty {
 /// A message to the writer of a streamed import.
 enum Part {
     Rows {
-        /// Rows of the main table, in the file's order (all new).
+        /// Rows of the main table, in the file's order.
         main: Vec<Row>,
-        /// The audit entries these rows completed, made by the sender
-        /// ([`write::InsertEntries`]).
-        entries: Vec<write::InsertEntry>,
+        /// A first load: the audit entries these rows (all new) completed, made by the sender
+        /// ([`write::InsertEntries`]). `None` in a re-import: the writer compares the rows with
+        /// the stored ones and audits what changed.
+        entries: Option<Vec<write::InsertEntry>>,
         /// Rows of other tables (a people file's memberships).
         others: Vec<(&'static Table, Row)>,
     },
@@ -226,6 +231,8 @@ enum Part {
 /// and fails (so the transaction rolls back) if the sender goes away without it.
 struct StreamJob {
     kind: ImportKind,
+    /// A first load (the table was empty when the import began).
+    fresh: bool,
     actor: String,
     file_name: String,
     expected: usize,
@@ -244,7 +251,7 @@ impl BulkWrite for StreamJob {
         let main = main_table(self.kind);
         let mut writers: Writers = Vec::new();
         let mut written = WriteReport::default();
-        let sha = if c.supports_copy() && main.child.is_none() && write::is_empty(c, main).await? {
+        let sha = if self.fresh && c.supports_copy() && main.child.is_none() && write::is_empty(c, main).await? {
             // PostgreSQL: the main table's rows in one COPY that the server stores while the
             // next are made; the rows of other tables (few) after it.
             let (sha, copied, others) = self.copy_main(c, audit).await?;
@@ -308,7 +315,7 @@ impl StreamJob {
         c: &mut C,
         audit: &mut Audit,
         writers: &mut Writers,
-        mut main: Option<(Vec<Row>, Vec<write::InsertEntry>)>,
+        mut main: Option<(Vec<Row>, Option<Vec<write::InsertEntry>>)>,
         others: Vec<(&'static Table, Row)>,
     ) -> Result<()> {
         let main_table = main_table(self.kind);
@@ -330,7 +337,7 @@ impl StreamJob {
                 Some(n) => n,
                 None => {
                     let w = write::Upserter::new(c, table, self.expected).await?;
-                    if is_main && !w.was_empty() {
+                    if is_main && self.fresh && !w.was_empty() {
                         // Rows were checked as a first load (nothing to carry over, nothing to
                         // compare with): refuse rather than write them so.
                         return Err(Error::Task {
@@ -347,8 +354,10 @@ impl StreamJob {
             };
             let tick_fn = |done: u64| self.tick(table.name, done);
             if let Some((_, w)) = writers.get_mut(n) {
-                if let Some((rows, entries)) = new {
-                    w.push_new(c, rows, entries, audit, Some(&tick_fn)).await?;
+                match new {
+                    Some((rows, Some(entries))) => w.push_new(c, rows, entries, audit, Some(&tick_fn)).await?,
+                    Some((rows, None)) => w.push(c, rows, audit, Some(&tick_fn)).await?,
+                    None => {}
                 }
                 if let Some(rows) = mine {
                     w.push(c, rows, audit, Some(&tick_fn)).await?;
@@ -400,7 +409,7 @@ impl StreamJob {
                                 send(&mut data).await?;
                             }
                         }
-                        for e in entries {
+                        for e in entries.into_iter().flatten() {
                             e.push(audit);
                         }
                         self.tick(main.name, done);
@@ -442,16 +451,17 @@ impl Store {
         bytes: &[u8],
         opts: &ImportOptions,
     ) -> Result<Option<ImportReport>> {
-        if crate::sheet::is_workbook(Path::new(file)) || !self.may_stream(kind, bytes, opts).await? {
+        if crate::sheet::is_workbook(Path::new(file)) {
             return Ok(None);
         }
+        let Some(fresh) = self.may_stream(kind, bytes, opts).await? else { return Ok(None) };
         let Ok(text) = read::decode(bytes, file) else { return Ok(None) };
         let spec = kind.spec();
         let Ok(delimiter) = read::delimiter(text, file, &|rows| header::find(spec, rows).is_ok()) else {
             return Ok(None);
         };
         let rows = read::CsvRows::new(text, delimiter);
-        self.import_rows_streamed(kind, file, file_name, bytes, rows, false, opts).await
+        self.import_rows_streamed(kind, file, file_name, bytes, rows, (false, fresh), opts).await
     }
 
     /// A big XLSX workbook (`bytes`, named as [`Store::import_csv_streamed`] says) imported as a
@@ -466,23 +476,24 @@ impl Store {
         bytes: &[u8],
         opts: &ImportOptions,
     ) -> Result<Option<ImportReport>> {
-        if !crate::sheet::is_xlsx(Path::new(file)) || !self.may_stream(kind, bytes, opts).await? {
+        if !crate::sheet::is_xlsx(Path::new(file)) {
             return Ok(None);
         }
+        let Some(fresh) = self.may_stream(kind, bytes, opts).await? else { return Ok(None) };
         let Ok(mut wb) = crate::sheet::open_xlsx(bytes, file) else { return Ok(None) };
         let Ok(rows) = crate::sheet::XlsxRows::new(&mut wb, file) else { return Ok(None) };
-        self.import_rows_streamed(kind, file, file_name, bytes, XlsxSource(rows), true, opts).await
+        self.import_rows_streamed(kind, file, file_name, bytes, XlsxSource(rows), (true, fresh), opts).await
     }
 
-    /// Whether an import of `bytes` may be streamed: a first load (into an empty table; checked
-    /// before the file is opened, as opening a workbook reads its shared strings) of a file big
-    /// enough, which checks every row and stops at the first problem — assessments and a run
-    /// that skips bad rows go the ordinary way.
-    async fn may_stream(&self, kind: ImportKind, bytes: &[u8], opts: &ImportOptions) -> Result<bool> {
+    /// Whether an import of `bytes` may be streamed, and if so whether it is a first load (into
+    /// an empty table; checked before the file is opened, as opening a workbook reads its shared
+    /// strings): a file big enough, which checks every row and stops at the first problem —
+    /// assessments and a run that skips bad rows go the ordinary way.
+    async fn may_stream(&self, kind: ImportKind, bytes: &[u8], opts: &ImportOptions) -> Result<Option<bool>> {
         if opts.skip_bad_rows || kind == ImportKind::Assessments || bytes.len() < STREAM_MIN_BYTES {
-            return Ok(false);
+            return Ok(None);
         }
-        self.bulk_read(IsEmpty(main_table(kind))).await
+        Ok(Some(self.bulk_read(IsEmpty(main_table(kind))).await?))
     }
 
     /// The streamed first load of a file's rows (a CSV's or a sheet's, into a table found
@@ -496,7 +507,7 @@ impl Store {
         file_name: &str,
         bytes: &[u8],
         mut rows: S,
-        sheet: bool,
+        (sheet, fresh): (bool, bool),
         opts: &ImportOptions,
     ) -> Result<Option<ImportReport>> {
         let spec = kind.spec();
@@ -533,8 +544,15 @@ impl Store {
         blocks.seen -= blocks.first.len().min(blocks.seen);
         blocks.held = Some(block);
         let ctx = FileCtx { kind, engines: Default::default(), indicator_cols: Vec::new() };
-        let job =
-            Streamed { kind, file: file.to_owned(), file_name: file_name.to_owned(), header, ignored_columns, ctx };
+        let job = Streamed {
+            kind,
+            file: file.to_owned(),
+            file_name: file_name.to_owned(),
+            header,
+            ignored_columns,
+            ctx,
+            fresh,
+        };
         self.import_streamed(job, &mut blocks, opts).await
     }
 
@@ -547,7 +565,7 @@ impl Store {
         blocks: &mut dyn Blocks,
         opts: &ImportOptions,
     ) -> Result<Option<ImportReport>> {
-        let Streamed { kind, file, file_name, header, ignored_columns, ctx } = job;
+        let Streamed { kind, file, file_name, header, ignored_columns, ctx, fresh } = job;
         if blocks.exact()
             && let Some(p) = &opts.progress
         {
@@ -556,6 +574,7 @@ impl Store {
         let (tx, rx) = tokio::sync::mpsc::channel::<Part>(2);
         let writer_job = StreamJob {
             kind,
+            fresh,
             actor: opts.actor.clone(),
             file_name,
             expected: blocks.expected(),
@@ -597,8 +616,10 @@ impl Store {
                 }
                 d.errors.extend(dup);
             }
-            // The main table was empty, and the writer checks it still was when it began.
-            self.carry_over(kind, &header, &mut data, &file, Some(main_table(kind))).await?;
+            // A first load: the main table was empty, and the writer checks it still was when it
+            // began (nothing stored to carry over).
+            let stored = if fresh { Some(main_table(kind)) } else { None };
+            self.carry_over(kind, &header, &mut data, &file, stored).await?;
             self.check_block_references(&mut data, &mut known, &mut pending).await?;
             self.check_names(&mut data, &file).await?;
             errors.extend(data.iter().flat_map(|d| d.errors.iter().cloned()));
@@ -614,7 +635,7 @@ impl Store {
                         others.push((t, r));
                     }
                 }
-                let made = entries.add(&rows);
+                let made = fresh.then(|| entries.add(&rows));
                 if tx.send(Part::Rows { main: rows, entries: made, others }).await.is_err() {
                     // The writer stopped: its error is reported below.
                     sent = None;
@@ -647,7 +668,8 @@ impl Store {
         if errors.is_empty()
             && let Some(tx) = &sent
         {
-            let _ = tx.send(Part::Commit { sha: blocks.sha256(), last: entries.finish() }).await;
+            let last = if fresh { entries.finish() } else { None };
+            let _ = tx.send(Part::Commit { sha: blocks.sha256(), last }).await;
         }
         drop(sent);
         let outcome = writer.await.map_err(|e| Error::Task { task: "the import", message: e.to_string() })?;
