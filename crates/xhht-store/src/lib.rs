@@ -42,7 +42,9 @@
 //! written. Bulk writes and reads on SQLite (imports, a year's results, a year's load) run on a
 //! rusqlite connection in a blocking thread — the same SQL and the same generic code as every
 //! other write — and on PostgreSQL new rows go in with `COPY` (a big first load in one `COPY`
-//! fed while the file is still being read and checked).
+//! fed while the file is still being read and checked). A big import, a first load or a
+//! re-import, is checked and written a block of rows at a time in its one transaction, so its
+//! memory does not grow with the file.
 //!
 //! # What this crate is not
 //!
