@@ -494,30 +494,35 @@ pub(crate) async fn existing_keys<C: Conn>(
         .await?;
         return Ok(found);
     }
-    // SQLite orders text byte by byte, as Rust does: the stored keys between the least wanted
-    // key and the greatest are one range of the key's index, read in one query when it holds
-    // not many more keys than are wanted (a file in key order: a block's references are
-    // neighbours). PostgreSQL's text order is its collation's, which bytes do not bound.
-    if c.backend() == Backend::Sqlite
-        && let (Some(lo), Some(hi)) = (wanted.iter().min(), wanted.iter().max())
-    {
-        let limit = 2 * wanted.len() + 16;
-        let sql =
-            format!("SELECT {col} FROM {} WHERE {col} >= $1 AND {col} <= $2 ORDER BY {col} LIMIT {limit}", table.name);
-        let rows = c.fetch(sql, vec![Val::text(lo.as_str()), Val::text(hi.as_str())], vec![Ty::Text]).await?;
-        if rows.len() < limit {
-            for r in rows {
-                if let Some(Val::Text(Some(k))) = r.into_iter().next()
-                    && wanted.contains(&k)
-                {
-                    found.insert(k);
-                }
-            }
-            return Ok(found);
-        }
+    // SQLite orders text byte by byte, as Rust does: the wanted keys are taken in that order a
+    // chunk at a time, and the stored keys between a chunk's least and greatest are one range
+    // of the key's index, read in one query when it holds not many more keys than are wanted
+    // (a file in key order: a block's references are neighbours), looked up by key otherwise.
+    // PostgreSQL's text order is its collation's, which bytes do not bound: by key.
+    let mut wanted: Vec<&String> = wanted.iter().collect();
+    let ranges = c.backend() == Backend::Sqlite;
+    if ranges {
+        wanted.sort_unstable();
     }
-    let wanted: Vec<&String> = wanted.iter().collect();
     for chunk in wanted.chunks(chunk_rows(1)) {
+        if ranges && let (Some(lo), Some(hi)) = (chunk.first(), chunk.last()) {
+            let limit = 2 * chunk.len() + 16;
+            let sql = format!(
+                "SELECT {col} FROM {} WHERE {col} >= $1 AND {col} <= $2 ORDER BY {col} LIMIT {limit}",
+                table.name
+            );
+            let rows = c.fetch(sql, vec![Val::text(lo.as_str()), Val::text(hi.as_str())], vec![Ty::Text]).await?;
+            if rows.len() < limit {
+                for r in rows {
+                    if let Some(Val::Text(Some(k))) = r.into_iter().next()
+                        && chunk.binary_search(&&k).is_ok()
+                    {
+                        found.insert(k);
+                    }
+                }
+                continue;
+            }
+        }
         let sql = format!("SELECT {col} FROM {} WHERE {col} IN ({})", table.name, placeholders(1, chunk.len()));
         let args = chunk.iter().map(|k| Val::text(k.as_str())).collect();
         for r in c.fetch(sql, args, vec![Ty::Text]).await? {
