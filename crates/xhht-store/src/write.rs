@@ -190,7 +190,7 @@ enum Lookup {
     Compared(std::vec::IntoIter<Was>),
     /// Read beforehand by key (rows with child rows), taken out a chunk at a time.
     Read(Existing),
-    /// Read a chunk of keys at a time.
+    /// Read a chunk of keys at a time (rows with child rows).
     PerChunk,
 }
 
@@ -241,11 +241,12 @@ impl Upserter {
     ) -> Result<()> {
         let table = self.table;
         let kw = table.key;
-        // Many rows into a table that has some: one pass over what is stored, not a chunk at a
-        // time; without child rows, a pass that keeps a verdict per row and no stored row.
+        // Rows into a table that has some: without child rows, a pass over what is stored that
+        // keeps a verdict per row and no stored row (`stored::each_stored` picks how to read);
+        // with child rows, many at once or a chunk at a time.
         let mut lookup = if self.empty {
             Lookup::Empty
-        } else if rows.len() > SCAN_ABOVE && table.child.is_none() {
+        } else if table.child.is_none() {
             Lookup::Compared(compare_stored(c, table, &rows).await?.into_iter())
         } else if rows.len() > SCAN_ABOVE {
             let keys: Vec<Vec<Val>> = rows.iter().map(|r| r.vals[..kw].to_vec()).collect();

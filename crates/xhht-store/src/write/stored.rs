@@ -1,8 +1,10 @@
-//! Stored rows met one at a time, not kept: for a write or an import check that concerns many
-//! rows of a table that has some, one scan of the table hands each stored row whose key is
-//! wanted to a callback, which keeps what it needs of it (a verdict, a few values) and lets the
-//! rest go. Keeping every stored row by key instead cost a re-import of a million unchanged
-//! people 1.5 GB and most of its time in hashing and copying keys.
+//! Stored rows met one at a time, not kept: for a write or an import check that concerns rows
+//! of a table that has some, each stored row whose key is wanted is handed to a callback, which
+//! keeps what it needs of it (a verdict, a few values) and lets the rest go. Keeping every stored
+//! row by key instead cost a re-import of a million unchanged people 1.5 GB and most of its time
+//! in hashing and copying keys. How they are read depends on how many keys and their order: one
+//! scan of the table (met by a merge on SQLite when the keys are in key order), one range of
+//! the key (SQLite, keys in order and dense enough), or lookups a chunk of keys at a time.
 
 use std::collections::HashMap;
 
@@ -16,7 +18,8 @@ use super::{Existing, SCAN_ABOVE, chunk_rows, key_in};
 
 /// Calls `each(i, values, version)` for every stored row of `table` whose key is `keys[i]`: its
 /// values in the table's column order (no child rows) and its `row_version` (0 for a table
-/// without versions). Many keys: one scan of the table; few: lookups a chunk of keys at a time.
+/// without versions). Many keys: one scan of the table; few: one range of the key (SQLite, keys
+/// in order, not many more stored rows in the range than keys) or lookups a chunk at a time.
 /// Keys must be distinct (a repeated key is handed over once, at its last index). A row may be
 /// handed over twice (the scan in key order gave up on a key out of order and the hash pass
 /// went over the table again): the last call holds.
