@@ -72,6 +72,25 @@ pub(crate) type Existing = HashMap<Vec<Val>, Stored, FastHash>;
 /// Above this many keys, one scan of the table beats thousands of `IN (…)` lookups.
 const SCAN_ABOVE: usize = 20_000;
 
+/// How a stored row is read with its version: the types of its columns, `row_version` last for
+/// a versioned table, and what to select after the table's columns (`", row_version"` or
+/// nothing). See [`split_version`].
+pub(crate) fn with_version(table: &Table) -> (Vec<Ty>, &'static str) {
+    let mut types = table.types();
+    if table.versioned {
+        types.push(Ty::Int);
+        (types, ", row_version")
+    } else {
+        (types, "")
+    }
+}
+
+/// A row read as [`with_version`] says: its values and its version (0 for a table without).
+pub(crate) fn split_version(versioned: bool, mut vals: Vec<Val>) -> (Vec<Val>, i64) {
+    let version = if versioned { vals.pop().and_then(|v| v.as_int()).unwrap_or(0) } else { 0 };
+    (vals, version)
+}
+
 /// Reads the existing rows (and their children) for `keys`: by chunks of keys, or for many
 /// keys by one scan of the table.
 pub(crate) async fn fetch_existing<C: Conn>(c: &mut C, table: &'static Table, keys: &[Vec<Val>]) -> Result<Existing> {
@@ -83,13 +102,7 @@ pub(crate) async fn fetch_existing<C: Conn>(c: &mut C, table: &'static Table, ke
         return scan_existing(c, table, keys).await;
     }
     let kw = table.key;
-    let mut types = table.types();
-    let version_col = if table.versioned {
-        types.push(Ty::Int);
-        ", row_version"
-    } else {
-        ""
-    };
+    let (types, version_col) = with_version(table);
     for chunk in keys.chunks(chunk_rows(kw)) {
         let sql = format!(
             "SELECT {}{version_col} FROM {} WHERE {}",
@@ -98,8 +111,8 @@ pub(crate) async fn fetch_existing<C: Conn>(c: &mut C, table: &'static Table, ke
             key_in(table, "", chunk.len())
         );
         let args: Vec<Val> = chunk.iter().flatten().cloned().collect();
-        for mut vals in c.fetch(sql, args.clone(), types.clone()).await? {
-            let version = if table.versioned { vals.pop().and_then(|v| v.as_int()).unwrap_or(0) } else { 0 };
+        for vals in c.fetch(sql, args.clone(), types.clone()).await? {
+            let (vals, version) = split_version(table.versioned, vals);
             let key = vals[..kw].to_vec();
             out.insert(key, Stored { row: Row { vals, children: Vec::new() }, version });
         }
@@ -127,18 +140,12 @@ async fn scan_existing<C: Conn>(c: &mut C, table: &'static Table, keys: &[Vec<Va
     let kw = table.key;
     let wanted: HashSet<&[Val], FastHash> = keys.iter().map(Vec::as_slice).collect();
     let mut out = Existing::default();
-    let mut types = table.types();
-    let version_col = if table.versioned {
-        types.push(Ty::Int);
-        ", row_version"
-    } else {
-        ""
-    };
+    let (types, version_col) = with_version(table);
     let versioned = table.versioned;
     let sql = format!("SELECT {}{version_col} FROM {}", table.col_list(), table.name);
-    c.scan(sql, vec![], types, &mut |mut vals| {
+    c.scan(sql, vec![], types, &mut |vals| {
         if wanted.contains(&vals[..kw]) {
-            let version = if versioned { vals.pop().and_then(|v| v.as_int()).unwrap_or(0) } else { 0 };
+            let (vals, version) = split_version(versioned, vals);
             out.insert(vals[..kw].to_vec(), Stored { row: Row { vals, children: Vec::new() }, version });
         }
     })
@@ -656,11 +663,11 @@ pub(crate) async fn select<C: Conn, T: Record>(c: &mut C, filter: &str, args: Ve
     let mut out = Vec::new();
     let mut failed: Option<Error> = None;
     let versioned = table.versioned;
-    c.scan(sql, args, types, &mut |mut vals| {
+    c.scan(sql, args, types, &mut |vals| {
         if failed.is_some() {
             return;
         }
-        let v = if versioned { vals.pop().and_then(|v| v.as_int()).unwrap_or(0) } else { 0 };
+        let (vals, v) = split_version(versioned, vals);
         let kids = if children.is_empty() { Vec::new() } else { children.remove(&vals[..kw]).unwrap_or_default() };
         let key = vals[..kw].to_vec();
         match T::from_row(Row { vals, children: kids }) {

@@ -8,13 +8,13 @@
 
 use std::collections::HashMap;
 
-use crate::db::{Backend, Conn, FastHash, Ty, Val};
+use crate::db::{Backend, Conn, FastHash, Val};
 use crate::error::Result;
 use crate::model::Row;
 use crate::row_json::row_json;
 use crate::schema::Table;
 
-use super::{Existing, SCAN_ABOVE, chunk_rows, key_in};
+use super::{Existing, SCAN_ABOVE, chunk_rows, key_in, split_version, with_version};
 
 /// Calls `each(i, values, version)` for every stored row of `table` whose key is `keys[i]`: its
 /// values in the table's column order (no child rows) and its `row_version` (0 for a table
@@ -33,18 +33,9 @@ pub(crate) async fn each_stored<C: Conn>(
         return Ok(());
     }
     let kw = table.key;
-    let mut types = table.types();
-    let version_col = if table.versioned {
-        types.push(Ty::Int);
-        ", row_version"
-    } else {
-        ""
-    };
+    let (types, version_col) = with_version(table);
     let versioned = table.versioned;
-    let split = move |mut vals: Vec<Val>| {
-        let version = if versioned { vals.pop().and_then(|v| v.as_int()).unwrap_or(0) } else { 0 };
-        (vals, version)
-    };
+    let split = move |vals: Vec<Val>| split_version(versioned, vals);
     if keys.len() > SCAN_ABOVE {
         let cols = format!("{}{version_col}", table.col_list());
         // SQLite hands the rows of a key-ordered table in its key order, which is `Val`'s (text
