@@ -308,8 +308,9 @@ impl StreamJob {
         }
     }
 
-    /// Writes the rows of a part, table by table, parents first: the main table's (new, their
-    /// audit entries made) and the others' (upserted).
+    /// Writes the rows of a part, table by table, parents first: the main table's (a first
+    /// load's, new with their audit entries made; a re-import's, compared and upserted) and the
+    /// others' (upserted).
     async fn write_part<C: Conn>(
         &self,
         c: &mut C,
@@ -440,7 +441,7 @@ impl StreamJob {
 
 impl Store {
     /// A big CSV file (`bytes`, named `file` in messages and `file_name` in the log) imported
-    /// as a first load, streamed (see the module documentation). `None` when it is not one, or
+    /// streamed, a first load or a re-import (see the module documentation). `None` when it is not one, or
     /// when a row cannot be read as the header says: then nothing was written, and the caller
     /// imports it the ordinary way.
     pub(super) async fn import_csv_streamed(
@@ -464,8 +465,8 @@ impl Store {
         self.import_rows_streamed(kind, file, file_name, bytes, rows, (false, fresh), opts).await
     }
 
-    /// A big XLSX workbook (`bytes`, named as [`Store::import_csv_streamed`] says) imported as a
-    /// first load, its first sheet read a cell at a time: the sheet's rows are never all in
+    /// A big XLSX workbook (`bytes`, named as [`Store::import_csv_streamed`] says) imported
+    /// streamed, its first sheet read a cell at a time: the sheet's rows are never all in
     /// memory. `None` as for a CSV (and for a workbook that cannot be opened: the ordinary way
     /// says why).
     pub(super) async fn import_xlsx_streamed(
@@ -496,9 +497,9 @@ impl Store {
         Ok(Some(self.bulk_read(IsEmpty(main_table(kind))).await?))
     }
 
-    /// The streamed first load of a file's rows (a CSV's or a sheet's, into a table found
-    /// empty by [`Store::may_stream`]): the header found among the first rows, more than a
-    /// block of data rows.
+    /// The streamed import of a file's rows (a CSV's or a sheet's, `sheet` saying which; `fresh`
+    /// a first load, as [`Store::may_stream`] found): the header found among the first rows,
+    /// more than a block of data rows.
     #[allow(clippy::too_many_arguments, reason = "the file's parts, each said once")]
     async fn import_rows_streamed<S: RowSource>(
         &self,
