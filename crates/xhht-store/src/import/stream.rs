@@ -199,6 +199,16 @@ impl<S: RowSource> Blocks for FileBlocks<'_, S> {
     }
 }
 
+/// The table a file of `kind` writes whose rows the file's own rows may refer to, a block or
+/// more later (a people file's memberships refer to the person on their own row).
+fn self_referred(kind: ImportKind) -> Option<&'static Table> {
+    match kind {
+        ImportKind::Areas => Some(&crate::schema::AREAS),
+        ImportKind::Organisations => Some(&crate::schema::ORGANISATIONS),
+        _ => None,
+    }
+}
+
 /// Whether a table has no row.
 pub(super) struct IsEmpty(pub(super) &'static Table);
 
@@ -588,7 +598,12 @@ impl Store {
         let mut errors: Vec<RowError> = Vec::new();
         // Keys seen so far (the rows themselves go to the writer).
         let mut seen = seen::Seen::default();
-        let mut known: HashMap<&'static str, HashSet<String>> = HashMap::new();
+        // Keys of the file's rows that later rows may refer to: a table's from the first block
+        // that refers to it, and from the start the table a kind's rows refer to among
+        // themselves (a parent area, a parent organisation: a row may name one of a block
+        // before the first block that names any).
+        let mut known: HashMap<&'static str, HashSet<String>> =
+            self_referred(kind).iter().map(|t| (t.name, HashSet::new())).collect();
         let mut pending: Vec<(u64, crate::model::Ref)> = Vec::new();
         let mut sent = Some(tx);
         // The main table's audit entries, made here rather than by the writer.

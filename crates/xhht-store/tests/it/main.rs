@@ -23,4 +23,5 @@ mod kill;
 mod malformed;
 mod migrate;
 mod safety;
+mod stream;
 mod year;
