@@ -7,6 +7,46 @@ use std::collections::{HashMap, HashSet};
 use super::*;
 
 impl Store {
+    /// The references of one block of a streamed import: known if in the database or among
+    /// the file's rows so far; the others are kept in `pending`, to be found later in the file.
+    pub(super) async fn check_block_references(
+        &self,
+        data: &mut [DataRow],
+        known: &mut HashMap<&'static str, HashSet<String>>,
+        pending: &mut Vec<(u64, crate::model::Ref)>,
+    ) -> Result<()> {
+        let referenced: HashSet<&'static str> = data.iter().flat_map(|d| d.refs.iter().map(|r| r.table.name)).collect();
+        for d in data.iter().filter(|d| d.errors.is_empty()) {
+            for (t, r) in &d.rows {
+                if t.key == 1 && (referenced.contains(t.name) || known.contains_key(t.name)) {
+                    known.entry(t.name).or_default().insert(r.key_text(t));
+                }
+            }
+        }
+        let mut ask: HashMap<&'static str, (&'static Table, HashSet<String>)> = HashMap::new();
+        for d in data.iter().filter(|d| d.errors.is_empty()) {
+            for r in &d.refs {
+                if !known.get(r.table.name).is_some_and(|s| s.contains(&r.key)) {
+                    ask.entry(r.table.name).or_insert_with(|| (r.table, HashSet::new())).1.insert(r.key.clone());
+                }
+            }
+        }
+        let mut found: HashMap<&'static str, HashSet<String>> = HashMap::new();
+        for (name, (table, keys)) in ask {
+            found.insert(name, self.bulk_read(ExistingKeys { table, keys }).await?);
+        }
+        for d in data.iter().filter(|d| d.errors.is_empty()) {
+            for r in &d.refs {
+                let ok = known.get(r.table.name).is_some_and(|s| s.contains(&r.key))
+                    || found.get(r.table.name).is_some_and(|s| s.contains(&r.key));
+                if !ok {
+                    pending.push((d.line, r.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Marks the rows whose references exist neither in the database nor in the file's good
     /// rows; with rows rejected, again until nothing changes (a row referring to a rejected row
     /// is rejected too).

@@ -21,6 +21,7 @@ pub(crate) mod header;
 mod kinds;
 mod read;
 mod seen;
+mod skip;
 mod stream;
 
 use std::collections::{HashMap, HashSet};
@@ -57,12 +58,17 @@ pub struct ImportOptions {
     pub actor: String,
     /// Told how far the import is (for a progress bar).
     pub progress: Option<Progress>,
+    /// Read and check the whole file before writing any of it, even a big CSV or XLSX file
+    /// that is otherwise read, checked and written a block at a time (in the same one
+    /// transaction). What is written, refused and said is the same either way; this way takes
+    /// memory for the whole file. For comparing the two.
+    pub whole_file: bool,
 }
 
 impl ImportOptions {
     /// All or nothing, as `actor`.
     pub fn new(actor: impl Into<String>) -> Self {
-        Self { skip_bad_rows: false, rejected_to: None, actor: actor.into(), progress: None }
+        Self { skip_bad_rows: false, rejected_to: None, actor: actor.into(), progress: None, whole_file: false }
     }
 }
 
@@ -285,9 +291,12 @@ impl Store {
         let mut shape = shape_errors(&file, sheet.csv, &header_cells, &data_rows);
         // A big file: checked a block at a time, each checked block written at once inside the
         // import's transaction; any problem anywhere rolls it all back.
-        if !opts.skip_bad_rows && file_errors.is_empty() && shape.is_empty() && data_rows.len() > STREAM_BLOCK {
+        let whole = opts.skip_bad_rows || opts.whole_file;
+        if !whole && file_errors.is_empty() && shape.is_empty() && data_rows.len() > STREAM_BLOCK {
             let fresh = self.bulk_read(IsEmpty(main_table(kind))).await?;
-            let job = Streamed { kind, file, file_name, header, ignored_columns, ctx, fresh };
+            let header_cells = header_cells.clone();
+            let job =
+                Streamed { kind, file, file_name, header, header_cells, csv: sheet.csv, ignored_columns, ctx, fresh };
             let mut blocks = stream::ReadRows { rows: data_rows.into_iter(), sha };
             return self
                 .import_streamed(job, &mut blocks, opts)

@@ -39,6 +39,10 @@ pub(super) struct Streamed {
     pub(super) file: String,
     pub(super) file_name: String,
     pub(super) header: Header,
+    /// The header row's cells (for the rejected rows' file).
+    pub(super) header_cells: StringRecord,
+    /// Whether the file is a CSV text (a row of another width than the header is a problem).
+    pub(super) csv: bool,
     pub(super) ignored_columns: Vec<String>,
     pub(super) ctx: FileCtx,
     /// A first load: the main table was empty when the import began.
@@ -134,6 +138,9 @@ struct FileBlocks<'a, S: RowSource> {
     width: usize,
     /// Whether rows are a sheet's (padded to the header's width), not a CSV's.
     sheet: bool,
+    /// Skipping bad rows: a row that cannot be read as the header says is handed out (and
+    /// refused by its checks), not given way for.
+    lenient: bool,
     required: Vec<usize>,
     /// The first block, read to decide whether to stream.
     held: Option<Vec<(u64, StringRecord)>>,
@@ -155,7 +162,7 @@ impl<S: RowSource> FileBlocks<'_, S> {
             if cells.iter().all(|c| c.trim().is_empty()) || self.required.iter().all(blank) {
                 continue;
             }
-            if cells.iter().any(|c| c.contains('\0')) {
+            if !self.lenient && cells.iter().any(|c| c.contains('\0')) {
                 return Err(());
             }
             if self.sheet && cells.len() != self.width {
@@ -165,7 +172,7 @@ impl<S: RowSource> FileBlocks<'_, S> {
                 v.resize(self.width, "");
                 cells = StringRecord::from(v);
             }
-            if cells.len() != self.width {
+            if !self.lenient && cells.len() != self.width {
                 return Err(());
             }
             block.push((line, cells));
@@ -209,6 +216,14 @@ fn self_referred(kind: ImportKind) -> Option<&'static Table> {
     }
 }
 
+/// Whether a file of `kind` with `header` writes memberships (a memberships file, or a people
+/// file with an `organisation` column).
+fn writes_memberships(kind: ImportKind, header: &Header) -> bool {
+    kind == ImportKind::Memberships
+        || (kind == ImportKind::People
+            && kind.spec().iter().zip(&header.at).any(|(c, at)| c.id == "organisation" && at.is_some()))
+}
+
 /// Whether a table has no row.
 pub(super) struct IsEmpty(pub(super) &'static Table);
 
@@ -232,9 +247,10 @@ enum Part {
         /// Rows of other tables (a people file's memberships).
         others: Vec<(&'static Table, Row)>,
     },
-    /// Every row was sent and checked: log the import (the file's SHA-256) and commit, after
-    /// the main table's last audit entry, if any.
-    Commit { sha: String, last: Option<write::InsertEntry> },
+    /// Every row was sent and checked: log the import (the file's SHA-256 and the rows
+    /// rejected, when skipping bad rows) and commit, after the main table's last audit entry,
+    /// if any.
+    Commit { sha: String, rejected: usize, last: Option<write::InsertEntry> },
 }
 
 /// The writer of a streamed import: upserts each part as it comes, commits on [`Part::Commit`],
@@ -261,29 +277,30 @@ impl BulkWrite for StreamJob {
         let main = main_table(self.kind);
         let mut writers: Writers = Vec::new();
         let mut written = WriteReport::default();
-        let sha = if self.fresh && c.supports_copy() && main.child.is_none() && write::is_empty(c, main).await? {
-            // PostgreSQL: the main table's rows in one COPY that the server stores while the
-            // next are made; the rows of other tables (few) after it.
-            let (sha, copied, others) = self.copy_main(c, audit).await?;
-            written.added = copied;
-            self.write_part(c, audit, &mut writers, None, others).await?;
-            sha
-        } else {
-            loop {
-                match self.parts.recv().await {
-                    Some(Part::Rows { main, entries, others }) => {
-                        self.write_part(c, audit, &mut writers, Some((main, entries)), others).await?;
-                    }
-                    Some(Part::Commit { sha, last }) => {
-                        if let Some(e) = last {
-                            e.push(audit);
+        let (sha, rejected) =
+            if self.fresh && c.supports_copy() && main.child.is_none() && write::is_empty(c, main).await? {
+                // PostgreSQL: the main table's rows in one COPY that the server stores while the
+                // next are made; the rows of other tables (few) after it.
+                let (sha, copied, others) = self.copy_main(c, audit).await?;
+                written.added = copied;
+                self.write_part(c, audit, &mut writers, None, others).await?;
+                sha
+            } else {
+                loop {
+                    match self.parts.recv().await {
+                        Some(Part::Rows { main, entries, others }) => {
+                            self.write_part(c, audit, &mut writers, Some((main, entries)), others).await?;
                         }
-                        break sha;
+                        Some(Part::Commit { sha, rejected, last }) => {
+                            if let Some(e) = last {
+                                e.push(audit);
+                            }
+                            break (sha, rejected);
+                        }
+                        None => return Err(stopped()),
                     }
-                    None => return Err(stopped()),
                 }
-            }
-        };
+            };
         let mut also = Vec::new();
         for (table, w) in writers {
             let report = w.finish(c, audit).await?;
@@ -294,9 +311,25 @@ impl BulkWrite for StreamJob {
             }
         }
         let at = audit.at.clone();
-        log_import(c, &at, &self.actor, self.kind, &self.file_name, &sha, written, 0).await?;
+        log_import(c, &at, &self.actor, self.kind, &self.file_name, &sha, written, rejected).await?;
         Ok((written, also))
     }
+}
+
+/// The rows of `data` as a part for the writer, the main table's apart (with their audit
+/// entries, made by `entries`, in a first load).
+fn part(kind: ImportKind, data: Vec<DataRow>, entries: Option<&mut write::InsertEntries>) -> Part {
+    let main = main_table(kind);
+    let (mut rows, mut others) = (Vec::with_capacity(data.len()), Vec::new());
+    for (t, r) in data.into_iter().flat_map(|d| d.rows) {
+        if std::ptr::eq(t, main) {
+            rows.push(r);
+        } else {
+            others.push((t, r));
+        }
+    }
+    let entries = entries.map(|e| e.add(&rows));
+    Part::Rows { main: rows, entries, others }
 }
 
 /// The upsert of each table a streamed import writes.
@@ -387,7 +420,7 @@ impl StreamJob {
         &mut self,
         c: &mut C,
         audit: &mut Audit,
-    ) -> Result<(String, u64, Vec<(&'static Table, Row)>)> {
+    ) -> Result<((String, usize), u64, Vec<(&'static Table, Row)>)> {
         let main = main_table(self.kind);
         let (tx, rx) = tokio::sync::mpsc::channel::<Option<Vec<u8>>>(4);
         let statement = format!("COPY {} ({}) FROM STDIN", main.name, main.col_list());
@@ -425,7 +458,7 @@ impl StreamJob {
                         }
                         self.tick(main.name, done);
                     }
-                    Some(Part::Commit { sha, last }) => {
+                    Some(Part::Commit { sha, rejected, last }) => {
                         if let Some(e) = last {
                             e.push(audit);
                         }
@@ -433,7 +466,7 @@ impl StreamJob {
                             send(&mut data).await?;
                         }
                         tx.send(None).await.map_err(|_| stopped())?;
-                        return Ok((sha, touched));
+                        return Ok(((sha, rejected), touched));
                     }
                     None => return Err(stopped()),
                 }
@@ -498,10 +531,13 @@ impl Store {
 
     /// Whether an import of `bytes` may be streamed, and if so whether it is a first load (into
     /// an empty table; checked before the file is opened, as opening a workbook reads its shared
-    /// strings): a file big enough, which checks every row and stops at the first problem —
-    /// assessments and a run that skips bad rows go the ordinary way.
+    /// strings): a file big enough, not asked to be read whole ([`ImportOptions::whole_file`]).
+    /// Assessments go the ordinary way (each value is checked against its rulebook's indicator,
+    /// found in the whole file's columns), and so does a memberships file when skipping bad rows
+    /// (a clash with a membership further down is refused on its line there).
     async fn may_stream(&self, kind: ImportKind, bytes: &[u8], opts: &ImportOptions) -> Result<Option<bool>> {
-        if opts.skip_bad_rows || kind == ImportKind::Assessments || bytes.len() < STREAM_MIN_BYTES {
+        let clashes = opts.skip_bad_rows && kind == ImportKind::Memberships;
+        if opts.whole_file || clashes || kind == ImportKind::Assessments || bytes.len() < STREAM_MIN_BYTES {
             return Ok(None);
         }
         Ok(Some(self.bulk_read(IsEmpty(main_table(kind))).await?))
@@ -531,16 +567,20 @@ impl Store {
             }
         }
         let Ok(header) = header::find(spec, &head) else { return Ok(None) };
-        if !header.twice.is_empty() {
+        if !header.twice.is_empty() || (opts.skip_bad_rows && writes_memberships(kind, &header)) {
+            // Skipping bad rows, a membership that clashes with another of the person's, maybe
+            // further down, is refused on its line by the ordinary import (`clash.rs`).
             return Ok(None);
         }
-        let width = head.get(header.index).map_or(0, |(_, r)| r.len());
+        let header_cells = head.get(header.index).map(|(_, r)| r.clone()).unwrap_or_default();
+        let width = header_cells.len();
         let required: Vec<usize> =
             spec.iter().zip(&header.at).filter(|(c, _)| c.required).filter_map(|(_, a)| *a).collect();
         let ignored_columns: Vec<String> = header.extra.iter().map(|(_, h)| h.clone()).collect();
         let first: Vec<(u64, StringRecord)> = head.into_iter().skip(header.index + 1).collect();
+        let lenient = opts.skip_bad_rows;
         let mut blocks =
-            FileBlocks { bytes, first: first.into_iter(), rows, width, sheet, required, held: None, seen: 0 };
+            FileBlocks { bytes, first: first.into_iter(), rows, width, sheet, lenient, required, held: None, seen: 0 };
         // Streamed only with more than a block of rows.
         let Ok(mut block) = blocks.read_block() else { return Ok(None) };
         match blocks.read_block() {
@@ -560,6 +600,8 @@ impl Store {
             file: file.to_owned(),
             file_name: file_name.to_owned(),
             header,
+            header_cells,
+            csv: !sheet,
             ignored_columns,
             ctx,
             fresh,
@@ -576,7 +618,7 @@ impl Store {
         blocks: &mut dyn Blocks,
         opts: &ImportOptions,
     ) -> Result<Option<ImportReport>> {
-        let Streamed { kind, file, file_name, header, ignored_columns, ctx, fresh } = job;
+        let Streamed { kind, file, file_name, header, header_cells, csv, ignored_columns, ctx, fresh } = job;
         if blocks.exact()
             && let Some(p) = &opts.progress
         {
@@ -605,9 +647,19 @@ impl Store {
         let mut known: HashMap<&'static str, HashSet<String>> =
             self_referred(kind).iter().map(|t| (t.name, HashSet::new())).collect();
         let mut pending: Vec<(u64, crate::model::Ref)> = Vec::new();
+        // Skipping bad rows: the rows refused, and those waiting for a row further down.
+        let mut skipping = opts.skip_bad_rows.then(skip::Skipping::default);
         let mut sent = Some(tx);
         // The main table's audit entries, made here rather than by the writer.
         let mut entries = write::InsertEntries::new(main_table(kind));
+        let mut send = async |data: Vec<DataRow>, sent: &mut Option<tokio::sync::mpsc::Sender<Part>>| {
+            if let Some(tx) = sent.as_ref()
+                && tx.send(part(kind, data, fresh.then_some(&mut entries))).await.is_err()
+            {
+                // The writer stopped: its error is reported below.
+                *sent = None;
+            }
+        };
         let mut total = 0usize;
         let mut gave_way = false;
         while let Some(block) = blocks.next_block() {
@@ -616,8 +668,17 @@ impl Store {
                 break;
             };
             total += block.len();
+            // Skipping bad rows, a ragged row or a NUL byte is the row's one problem, as in the
+            // ordinary import (without, such a row made the blocks give way).
+            let mut shape = match &skipping {
+                Some(_) => shape_errors(&file, csv, &header_cells, &block),
+                None => HashMap::new(),
+            };
             let mut data = parse_rows(&ctx, &file, &header, block);
             for d in &mut data {
+                if let Some(e) = shape.remove(&d.line) {
+                    d.errors = vec![e];
+                }
                 let mut dup = Vec::new();
                 for (table, row) in &d.rows {
                     let key = &row.vals[..table.key];
@@ -636,26 +697,17 @@ impl Store {
             // began (nothing stored to carry over).
             let stored = if fresh { Some(main_table(kind)) } else { None };
             self.carry_over(kind, &header, &mut data, &file, stored).await?;
+            if let Some(skipping) = &mut skipping {
+                self.check_names(&mut data, &file).await?;
+                let ready = self.settle(skipping, data, &mut known, &file, false).await?;
+                send(ready, &mut sent).await;
+                continue;
+            }
             self.check_block_references(&mut data, &mut known, &mut pending).await?;
             self.check_names(&mut data, &file).await?;
             errors.extend(data.iter().flat_map(|d| d.errors.iter().cloned()));
-            if errors.is_empty()
-                && let Some(tx) = &sent
-            {
-                let main = main_table(kind);
-                let (mut rows, mut others) = (Vec::with_capacity(data.len()), Vec::new());
-                for (t, r) in data.into_iter().flat_map(|d| d.rows) {
-                    if std::ptr::eq(t, main) {
-                        rows.push(r);
-                    } else {
-                        others.push((t, r));
-                    }
-                }
-                let made = fresh.then(|| entries.add(&rows));
-                if tx.send(Part::Rows { main: rows, entries: made, others }).await.is_err() {
-                    // The writer stopped: its error is reported below.
-                    sent = None;
-                }
+            if errors.is_empty() {
+                send(data, &mut sent).await;
             }
         }
         if gave_way {
@@ -680,12 +732,20 @@ impl Store {
                 });
             }
         }
+        // Skipping bad rows: the rows still waiting have their last chance; the others are
+        // refused.
+        let mut refused = Vec::new();
+        if let Some(mut skipping) = skipping.take() {
+            let ready = self.settle(&mut skipping, Vec::new(), &mut known, &file, true).await?;
+            send(ready, &mut sent).await;
+            refused = skipping.refused();
+        }
         errors.sort_by_key(|e| e.line);
         if errors.is_empty()
             && let Some(tx) = &sent
         {
             let last = if fresh { entries.finish() } else { None };
-            let _ = tx.send(Part::Commit { sha: blocks.sha256(), last }).await;
+            let _ = tx.send(Part::Commit { sha: blocks.sha256(), rejected: refused.len(), last }).await;
         }
         drop(sent);
         let outcome = writer.await.map_err(|e| Error::Task { task: "the import", message: e.to_string() })?;
@@ -693,6 +753,11 @@ impl Store {
             return Err(Error::Import { errors });
         }
         let (written, also) = outcome?;
+        if let Some(to) = &opts.rejected_to
+            && opts.skip_bad_rows
+        {
+            write_rejected(to, &header_cells, &refused.iter().collect::<Vec<_>>())?;
+        }
         if let Some(p) = &opts.progress {
             p.tell(&ImportProgress::Committed);
         }
@@ -701,52 +766,12 @@ impl Store {
             file,
             header_line: header.line,
             rows: total,
-            imported: total,
-            rejected: 0,
+            imported: total - refused.len(),
+            rejected: refused.len(),
             written,
             also,
             ignored_columns,
-            errors: Vec::new(),
+            errors: refused.into_iter().flat_map(|d| d.errors).collect(),
         }))
-    }
-
-    /// The references of one block of a streamed import: known if in the database or among
-    /// the file's rows so far; the others are kept in `pending`, to be found later in the file.
-    async fn check_block_references(
-        &self,
-        data: &mut [DataRow],
-        known: &mut HashMap<&'static str, HashSet<String>>,
-        pending: &mut Vec<(u64, crate::model::Ref)>,
-    ) -> Result<()> {
-        let referenced: HashSet<&'static str> = data.iter().flat_map(|d| d.refs.iter().map(|r| r.table.name)).collect();
-        for d in data.iter().filter(|d| d.errors.is_empty()) {
-            for (t, r) in &d.rows {
-                if t.key == 1 && (referenced.contains(t.name) || known.contains_key(t.name)) {
-                    known.entry(t.name).or_default().insert(r.key_text(t));
-                }
-            }
-        }
-        let mut ask: HashMap<&'static str, (&'static Table, HashSet<String>)> = HashMap::new();
-        for d in data.iter().filter(|d| d.errors.is_empty()) {
-            for r in &d.refs {
-                if !known.get(r.table.name).is_some_and(|s| s.contains(&r.key)) {
-                    ask.entry(r.table.name).or_insert_with(|| (r.table, HashSet::new())).1.insert(r.key.clone());
-                }
-            }
-        }
-        let mut found: HashMap<&'static str, HashSet<String>> = HashMap::new();
-        for (name, (table, keys)) in ask {
-            found.insert(name, self.bulk_read(ExistingKeys { table, keys }).await?);
-        }
-        for d in data.iter().filter(|d| d.errors.is_empty()) {
-            for r in &d.refs {
-                let ok = known.get(r.table.name).is_some_and(|s| s.contains(&r.key))
-                    || found.get(r.table.name).is_some_and(|s| s.contains(&r.key));
-                if !ok {
-                    pending.push((d.line, r.clone()));
-                }
-            }
-        }
-        Ok(())
     }
 }

@@ -338,12 +338,12 @@ async fn a_streamed_first_load_is_audited_as_the_same_rows_given_at_once() {
         let streamed = db.open().await;
         streamed.put_areas("t", &areas()).await.unwrap();
         streamed.import(ImportKind::People, &file, &opts()).await.unwrap();
-        // Skipping bad rows (there are none) takes the ordinary way: the whole file at once.
+        // The ordinary way: the whole file at once.
         let other = db.sibling("streamed_audit_whole").await;
         let whole = other.open().await;
         whole.put_areas("t", &areas()).await.unwrap();
         let mut o = opts();
-        o.skip_bad_rows = true;
+        o.whole_file = true;
         assert_eq!(whole.import(ImportKind::People, &file, &o).await.unwrap().imported, 20_000);
         // The first and last rows, either side of an entry's end and of a block's (16,000 rows).
         for key in ["S000000", "S000999", "S001000", "S015999", "S016000", "S016001", "S019999"] {
@@ -623,7 +623,7 @@ async fn a_streamed_file_may_refer_to_rows_further_down() {
 /// rows a block at a time; in key order, each block's stored rows read as one range) tells new,
 /// changed and unchanged rows apart, audits only what changed, and keeps the stored values of a
 /// column the file lacks. The file in key order, the same file reversed, and the file read whole
-/// (the ordinary way, as when bad rows are skipped) give the same table and the same entries; a
+/// (the ordinary way) give the same table and the same entries; a
 /// bad row far down, after blocks were written, leaves everything as it was.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_big_reimport_in_or_out_of_key_order_tells_new_changed_and_unchanged_rows() {
@@ -648,10 +648,10 @@ async fn a_big_reimport_in_or_out_of_key_order_tells_new_changed_and_unchanged_r
         let out_of_order = other.open().await;
         let third = db.sibling("reimport_whole").await;
         let whole = third.open().await;
-        let mut skip = opts();
-        skip.skip_bad_rows = true;
+        let mut at_once = opts();
+        at_once.whole_file = true;
         for (store, file, o) in
-            [(&in_order, &sorted, opts()), (&out_of_order, &reversed, opts()), (&whole, &sorted, skip)]
+            [(&in_order, &sorted, opts()), (&out_of_order, &reversed, opts()), (&whole, &sorted, at_once)]
         {
             store.put_areas("t", &areas()).await.unwrap();
             store.import(ImportKind::People, &first, &opts()).await.unwrap();

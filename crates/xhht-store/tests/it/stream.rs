@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use xhht_store::{ImportKind, ImportOptions};
+use xhht_store::{ImportKind, ImportOptions, ImportProgress, Progress};
 
 use crate::support::*;
 
@@ -35,6 +35,146 @@ async fn a_later_block_may_refer_to_rows_of_a_block_already_written() {
         let r = store.import(ImportKind::Organisations, &file, &opts()).await.unwrap();
         assert_eq!((r.imported, r.written.added), (20_000, 20_000));
         store.close().await;
+    })
+    .await;
+}
+
+/// What an import tells its progress callback: whether it checked the whole file before writing
+/// (the ordinary way tells `Checked`; a streamed import writes as it checks).
+fn told() -> (ImportOptions, std::sync::Arc<std::sync::Mutex<Vec<ImportProgress>>>) {
+    let said = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut o = opts();
+    let to = said.clone();
+    o.progress = Some(Progress::new(move |p: &ImportProgress| to.lock().unwrap().push(p.clone())));
+    (o, said)
+}
+
+fn checked_whole(said: &std::sync::Mutex<Vec<ImportProgress>>) -> bool {
+    said.lock().unwrap().iter().any(|p| matches!(p, ImportProgress::Checked { .. }))
+}
+
+/// A big organisations file with bad rows in every block, skipped: read, checked and written a
+/// block at a time, it refuses the rows the whole file read at once refuses, with the same
+/// messages, writes the same rejected rows' file and the same table. Among them: rows naming
+/// as parent a row further down (written once it comes), a row further down that is refused
+/// (refused too, and so is a row naming that one), a parent that never comes, a ragged row, a
+/// NUL byte, a code given twice and a bad cell.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skipping_bad_rows_in_a_big_file_refuses_what_the_whole_file_refuses() {
+    each_backend("stream_skip", async |db| {
+        let file = db.dir.join("orgs-skip.csv");
+        orgs_file(&file, 40_000, 2_000, |i| format!("O{:06}", i % 1_500));
+        let mut lines: Vec<String> = std::fs::read_to_string(&file).unwrap().lines().map(str::to_owned).collect();
+        // Line n of the file is row n - 2; rows 0 to 1,499 are the parents of the rows from
+        // 2,000 on, so the rows changed below are not those.
+        let mut set = |line: usize, text: &str| lines[line - 1] = text.to_owned();
+        set(1_602, "O001600,Chờ cấp trên ở dưới,agency,,public,district,27700,O035000");
+        set(1_702, "O001700,Cấp trên bị từ chối,agency,,public,district,27700,O030000");
+        set(30_002, "O030000,Loại sai,khong-biet,,public,district,27700,");
+        set(1_802, "O001800,Cấp trên của cấp trên bị từ chối,agency,,public,district,27700,O001700");
+        set(17_002, "O017000,Cấp trên không có,agency,,public,district,27700,KHONG-CO");
+        set(5_002, "O005000,Dòng thừa ô,agency,,public,district,27700,,thừa");
+        set(6_002, "O006000,Ô có \0,agency,,public,district,27700,");
+        set(20_002, "O000010,Mã trùng,agency,,public,district,27700,");
+        set(39_002, "O039000,Địa bàn không có,agency,,public,district,99999,");
+        // A chain of parents each further down, across three blocks.
+        set(1_902, "O001900,Chuỗi 1,agency,,public,district,27700,O016500");
+        set(16_502, "O016500,Chuỗi 2,agency,,public,district,27700,O033000");
+        set(33_002, "O033000,Chuỗi 3,agency,,public,district,27700,O000001");
+        std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+
+        let mut results = Vec::new();
+        for (label, whole) in [("streamed", false), ("whole", true)] {
+            let place = db.sibling(&format!("stream_skip_{label}")).await;
+            let store = place.open().await;
+            store.put_areas("t", &areas()).await.unwrap();
+            let rejected = place.dir.join(format!("rejected-{label}.csv"));
+            let (mut o, said) = told();
+            o.skip_bad_rows = true;
+            o.rejected_to = Some(rejected.clone());
+            o.whole_file = whole;
+            let r = store.import(ImportKind::Organisations, &file, &o).await.unwrap();
+            assert_eq!(checked_whole(&said), whole, "{label}: the way it went");
+            let table = store.organisations().await.unwrap();
+            assert!(store.audit_verify().await.unwrap().is_ok());
+            results.push((r, std::fs::read(&rejected).unwrap(), table));
+            store.close().await;
+        }
+        let (streamed, whole) = (&results[0], &results[1]);
+        let refused: Vec<(u64, &str)> = streamed.0.errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+        assert_eq!(
+            refused,
+            vec![
+                (1_702, "parent"),
+                (1_802, "parent"),
+                (5_002, "-"),
+                (6_002, "name"),
+                (17_002, "parent"),
+                (20_002, "code"),
+                (30_002, "kind"),
+                (39_002, "area")
+            ],
+            "{:?}",
+            streamed.0.errors
+        );
+        assert_eq!(streamed.0.errors, whole.0.errors);
+        assert_eq!((streamed.0.rows, streamed.0.imported, streamed.0.rejected), (40_000, 39_992, 8));
+        assert_eq!(
+            (streamed.0.rows, streamed.0.imported, streamed.0.rejected, streamed.0.written),
+            (whole.0.rows, whole.0.imported, whole.0.rejected, whole.0.written)
+        );
+        assert_eq!(streamed.1, whole.1, "the same rejected rows' file");
+        assert_eq!(streamed.2.len(), 39_992);
+        assert!(streamed.2 == whole.2, "the same table");
+        let parent = |code: &str| streamed.2.iter().find(|o| o.value.code == code).map(|o| o.value.parent.clone());
+        assert_eq!(parent("O001600"), Some(Some("O035000".into())), "waited for its parent");
+        assert_eq!(parent("O001900"), Some(Some("O016500".into())), "a chain across blocks");
+    })
+    .await;
+}
+
+/// A big people file with bad rows, skipped, streamed: its audit entries are those of the same
+/// file read whole (the rows written in the file's order, a thousand to an entry), and a
+/// re-import of the corrected rows adds just them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skipping_bad_rows_of_a_big_people_file_audits_as_the_whole_file() {
+    each_backend("stream_skip_people", async |db| {
+        let file = db.dir.join("people-skip.csv");
+        let mut s = String::from("id,full_name,birth_year,category,area\n");
+        for i in 0..30_000 {
+            let year = if i % 9_000 == 7 { "năm ấy".to_owned() } else { (1960 + i % 40).to_string() };
+            let area = if i == 25_000 { "99999" } else { "27700" };
+            s.push_str(&format!("S{i:06},Người Thử {i},{year},giao-vien,{area}\n"));
+        }
+        std::fs::write(&file, s).unwrap();
+        let mut stores = Vec::new();
+        for (label, whole) in [("streamed", false), ("whole", true)] {
+            let place = db.sibling(&format!("stream_skip_people_{label}")).await;
+            let store = place.open().await;
+            store.put_areas("t", &areas()).await.unwrap();
+            let (mut o, said) = told();
+            o.skip_bad_rows = true;
+            o.whole_file = whole;
+            let r = store.import(ImportKind::People, &file, &o).await.unwrap();
+            assert_eq!(checked_whole(&said), whole, "{label}: the way it went");
+            let lines: Vec<u64> = r.errors.iter().map(|e| e.line).collect();
+            assert_eq!(lines, vec![9, 9_009, 18_009, 25_002, 27_009], "{label}");
+            assert_eq!((r.imported, r.written.added), (29_995, 29_995), "{label}");
+            stores.push((place, store));
+        }
+        for key in ["S000000", "S000999", "S001000", "S016000", "S024999", "S025001", "S029999"] {
+            let entries = |h: Vec<xhht_store::AuditEntry>| -> Vec<(String, String, Option<String>)> {
+                h.into_iter().map(|e| (e.row_key, e.action, e.after)).collect()
+            };
+            let x = entries(stores[0].1.audit_history("people", key).await.unwrap());
+            let y = entries(stores[1].1.audit_history("people", key).await.unwrap());
+            assert_eq!(x.len(), 1, "{key}: one entry");
+            assert_eq!(x, y, "{key}: the same entry");
+        }
+        for (_, store) in stores {
+            assert!(store.audit_verify().await.unwrap().is_ok());
+            store.close().await;
+        }
     })
     .await;
 }
