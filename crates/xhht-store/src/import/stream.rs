@@ -6,7 +6,9 @@
 //! are never all in memory, and the blocks are parsed and checked here while the writer writes
 //! the blocks before. A row that cannot be read as the header says (ragged, a NUL byte, not
 //! CSV) stops the streamed import before anything is committed; the file is then read whole
-//! and imported the ordinary way, whose messages list every problem of the file.
+//! and imported the ordinary way, whose messages list every problem of the file. Skipping bad
+//! rows ([`ImportOptions::skip_bad_rows`]), such a row is refused on its line instead, and the
+//! rows refused are set aside while the good ones are written (`skip.rs`).
 //!
 //! Keys given twice are found among the file's own (`seen.rs`). A *first load* fills a table
 //! that was empty when the import began, and its writer checks that it still is in its

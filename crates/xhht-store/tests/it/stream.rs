@@ -178,3 +178,41 @@ async fn skipping_bad_rows_of_a_big_people_file_audits_as_the_whole_file() {
     })
     .await;
 }
+
+/// A big workbook with bad rows, skipped, is read a cell at a time and written a block at a
+/// time as well; a cell holding a NUL byte is its row's problem, as in the ordinary way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skipping_bad_rows_of_a_big_workbook_streams_it_too() {
+    each_backend("stream_skip_xlsx", async |db| {
+        let path = db.dir.join("people-skip.xlsx");
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "DANH SÁCH NGƯỜI THỬ (dữ liệu tổng hợp)").unwrap();
+        for (c, h) in ["Mã", "Họ và tên", "Năm sinh", "Đối tượng", "Nơi cư trú"].iter().enumerate() {
+            ws.write_string(2, c as u16, *h).unwrap();
+        }
+        for i in 0..20_000u32 {
+            let r = i + 3;
+            ws.write_string(r, 0, format!("S{i:06}")).unwrap();
+            ws.write_string(r, 1, if i == 10 { "Người \0 Thử".to_owned() } else { format!("Người Thử {i}") }).unwrap();
+            match i {
+                18_000 => ws.write_string(r, 2, "năm ấy").unwrap(),
+                _ => ws.write_number(r, 2, f64::from(1960 + i % 40)).unwrap(),
+            };
+            ws.write_string(r, 3, "giao-vien").unwrap();
+            ws.write_string(r, 4, "27700").unwrap();
+        }
+        wb.save(&path).unwrap();
+        let store = db.open().await;
+        store.put_areas("t", &areas()).await.unwrap();
+        let (mut o, said) = told();
+        o.skip_bad_rows = true;
+        let r = store.import(ImportKind::People, &path, &o).await.unwrap();
+        assert!(!checked_whole(&said), "streamed");
+        let refused: Vec<(u64, &str)> = r.errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+        assert_eq!(refused, vec![(14, "Họ và tên"), (18_004, "birth_year")], "{:?}", r.errors);
+        assert_eq!((r.rows, r.imported, r.written.added), (20_000, 19_998, 19_998));
+        store.close().await;
+    })
+    .await;
+}
