@@ -291,7 +291,9 @@ impl Store {
         let mut shape = shape_errors(&file, sheet.csv, &header_cells, &data_rows);
         // A big file: checked a block at a time, each checked block written at once inside the
         // import's transaction; any problem anywhere rolls it all back.
-        let whole = opts.skip_bad_rows || opts.whole_file;
+        // (A file that writes memberships comes here streamed already, or read whole after its
+        // streamed import found a clash, which this way names on its line.)
+        let whole = opts.skip_bad_rows || opts.whole_file || stream::writes_memberships(kind, &header);
         if !whole && file_errors.is_empty() && shape.is_empty() && data_rows.len() > STREAM_BLOCK {
             let fresh = self.bulk_read(IsEmpty(main_table(kind))).await?;
             let header_cells = header_cells.clone();

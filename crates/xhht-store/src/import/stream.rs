@@ -6,9 +6,10 @@
 //! are never all in memory, and the blocks are parsed and checked here while the writer writes
 //! the blocks before. A row that cannot be read as the header says (ragged, a NUL byte, not
 //! CSV) stops the streamed import before anything is committed; the file is then read whole
-//! and imported the ordinary way, whose messages list every problem of the file. Skipping bad
-//! rows ([`ImportOptions::skip_bad_rows`]), such a row is refused on its line instead, and the
-//! rows refused are set aside while the good ones are written (`skip.rs`).
+//! and imported the ordinary way, whose messages list every problem of the file; so is a file
+//! whose memberships clash (the writer's check finds it, the ordinary way names the line).
+//! Skipping bad rows ([`ImportOptions::skip_bad_rows`]), such a row is refused on its line
+//! instead, and the rows refused are set aside while the good ones are written (`skip.rs`).
 //!
 //! Keys given twice are found among the file's own (`seen.rs`). A *first load* fills a table
 //! that was empty when the import began, and its writer checks that it still is in its
@@ -220,7 +221,7 @@ fn self_referred(kind: ImportKind) -> Option<&'static Table> {
 
 /// Whether a file of `kind` with `header` writes memberships (a memberships file, or a people
 /// file with an `organisation` column).
-fn writes_memberships(kind: ImportKind, header: &Header) -> bool {
+pub(super) fn writes_memberships(kind: ImportKind, header: &Header) -> bool {
     kind == ImportKind::Memberships
         || (kind == ImportKind::People
             && kind.spec().iter().zip(&header.at).any(|(c, at)| c.id == "organisation" && at.is_some()))
@@ -751,6 +752,14 @@ impl Store {
         }
         drop(sent);
         let outcome = writer.await.map_err(|e| Error::Task { task: "the import", message: e.to_string() })?;
+        if errors.is_empty()
+            && let Err(Error::Invalid { table, .. }) = &outcome
+            && *table == crate::schema::MEMBERSHIPS.name
+        {
+            // A membership clashing with another of the person's (the writer's check, which
+            // cannot name the line): nothing was committed, and the ordinary way names it.
+            return Ok(None);
+        }
         if !errors.is_empty() {
             return Err(Error::Import { errors });
         }

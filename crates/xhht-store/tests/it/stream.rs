@@ -216,3 +216,40 @@ async fn skipping_bad_rows_of_a_big_workbook_streams_it_too() {
     })
     .await;
 }
+
+/// A big memberships file (streamed) that puts someone in two organisations at once is refused
+/// with the line named, as a small one is, and nothing is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clash_in_a_big_memberships_file_is_refused_on_its_line() {
+    each_backend("stream_clash", async |db| {
+        let store = db.open().await;
+        store.put_areas("t", &areas()).await.unwrap();
+        store.put_organisations("t", &[school("THCS-A", "27700"), school("THCS-B", "27700")]).await.unwrap();
+        let people = db.dir.join("people.csv");
+        let mut s = String::from("id,full_name,birth_year,category,area\n");
+        for i in 0..20_000 {
+            s.push_str(&format!("S{i:06},Người Thử {i},1980,giao-vien,27700\n"));
+        }
+        std::fs::write(&people, s).unwrap();
+        store.import(ImportKind::People, &people, &opts()).await.unwrap();
+        let counts = store.counts().await.unwrap();
+        let file = db.dir.join("memberships.csv");
+        let mut s = String::from("person,organisation,role,valid_from,valid_to\n");
+        for i in 0..20_000 {
+            s.push_str(&format!("S{i:06},THCS-A,member,01/09/2020,\n"));
+        }
+        // Line 20,002: S017000 in THCS-B too, from 2021, while still in THCS-A.
+        s.push_str("S017000,THCS-B,member,01/09/2021,\n");
+        std::fs::write(&file, s).unwrap();
+        match store.import(ImportKind::Memberships, &file, &opts()).await {
+            Err(xhht_store::Error::Import { errors }) => {
+                let lines: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+                assert!(lines.contains(&(20_002, "organisation")), "{errors:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(store.counts().await.unwrap(), counts, "nothing written");
+        store.close().await;
+    })
+    .await;
+}
