@@ -253,3 +253,74 @@ async fn a_clash_in_a_big_memberships_file_is_refused_on_its_line() {
     })
     .await;
 }
+
+/// A small xorshift generator: the same synthetic files every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Random big organisations files (synthetic: parents anywhere in the file, some unknown, bad
+/// cells, codes twice, ragged rows), imported streamed and whole, all or nothing and skipping
+/// bad rows: the same outcome, messages, rejected rows' file and table every time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn random_big_files_give_the_same_outcome_streamed_and_whole() {
+    each_backend("stream_random", async |db| {
+        for seed in [7u64, 1_234_567] {
+            let mut rng = Rng(seed);
+            let n = 20_000u64;
+            let mut s = String::from("code,name,kind,school_level,ownership,level,area,parent\n");
+            for i in 0..n {
+                let parent = match rng.below(10) {
+                    0..=5 => String::new(),
+                    6 | 7 => format!("O{:06}", rng.below(n)),
+                    8 => format!("O{:06}", rng.below(n)),
+                    _ => format!("X{:06}", rng.below(400_000)),
+                };
+                let kind = if rng.below(3_000) == 0 { "khong-biet" } else { "agency" };
+                let code = if rng.below(4_000) == 0 { format!("O{:06}", rng.below(n)) } else { format!("O{i:06}") };
+                let extra = if rng.below(5_000) == 0 { ",thừa" } else { "" };
+                s.push_str(&format!(
+                    "{code},Đơn vị thử {i} (tổng hợp),{kind},,public,district,27700,{parent}{extra}\n"
+                ));
+            }
+            let file = db.dir.join(format!("orgs-random-{seed}.csv"));
+            std::fs::write(&file, s).unwrap();
+            for skip in [false, true] {
+                let mut seen = Vec::new();
+                for whole in [false, true] {
+                    let place = db.sibling(&format!("stream_random_{seed}_{skip}_{whole}")).await;
+                    let store = place.open().await;
+                    store.put_areas("t", &areas()).await.unwrap();
+                    let rejected = place.dir.join("rejected.csv");
+                    let mut o = opts();
+                    o.skip_bad_rows = skip;
+                    o.rejected_to = skip.then(|| rejected.clone());
+                    o.whole_file = whole;
+                    let outcome = match store.import(ImportKind::Organisations, &file, &o).await {
+                        Ok(r) => Ok((r.rows, r.imported, r.rejected, r.written, r.errors)),
+                        Err(xhht_store::Error::Import { errors }) => Err(errors),
+                        Err(e) => panic!("{e}"),
+                    };
+                    let table = store.organisations().await.unwrap();
+                    let file_out = if skip { std::fs::read(&rejected).ok() } else { None };
+                    seen.push((outcome, table, file_out));
+                    store.close().await;
+                }
+                assert!(seen[0] == seen[1], "seed {seed}, skip {skip}: streamed and whole differ");
+                if skip {
+                    let Ok((rows, imported, rejected, _, _)) = &seen[0].0 else { panic!("skipping refused the file") };
+                    assert_eq!((*rows, imported + rejected), (20_000, 20_000));
+                    assert!(*rejected > 0 && *imported > 10_000, "{rejected} rejected");
+                }
+            }
+        }
+    })
+    .await;
+}
