@@ -101,27 +101,57 @@ impl App {
     }
 
     /// Refuses unless `who` may write the records of every organisation writing `new` touches:
-    /// the one joined and each one the person belongs to over its days.
+    /// the one joined, and every one the person has ever belonged to — not only those over
+    /// the new membership's days, so that a unit cannot claim another organisation's person
+    /// (and with it the right to read their personal data) by a membership in a year nobody
+    /// else covers. A person on no organisation's records may be taken in by any unit.
     fn require_each(who: &AuthUser, held: &[Membership], new: &Membership) -> Result<()> {
-        for org in MembershipChange::organisations(held, new) {
-            require(who, Action::Write, &Resource::OrganisationRecord(org.to_owned()), false)?;
+        let mut orgs: Vec<&str> = MembershipChange::organisations(held, new);
+        orgs.extend(held.iter().map(|m| m.organisation.as_str()));
+        orgs.sort_unstable();
+        orgs.dedup();
+        for org in orgs {
+            require(who, Action::Write, &Resource::OrganisationRecord(org.to_owned()), false).map_err(|e| match e {
+                Error::Forbidden(_) if org != new.organisation => Error::Forbidden(
+                    "người này thuộc hồ sơ của đơn vị khác; quản trị viên chuyển người giữa các đơn vị / this person is on another organisation's records: an administrator moves people between organisations".to_owned(),
+                ),
+                other => other,
+            })?;
         }
         Ok(())
     }
 
+    /// Refuses a change of an organisation's governance fields (kind, managing level, area,
+    /// parent, plan actor) by anyone but an administrator.
+    fn require_governance(who: &AuthUser, stored: &Organisation, new: &Organisation) -> Result<()> {
+        let same = stored.kind == new.kind
+            && stored.level == new.level
+            && stored.area == new.area
+            && stored.parent == new.parent
+            && stored.actor == new.actor;
+        if same { Ok(()) } else { require(who, Action::Write, &Resource::Governance(new.code.clone()), false) }
+    }
+
     /// Adds or changes an organisation: a new one is reference data (administrators), an
-    /// existing one is written by its own unit or an administrator.
+    /// existing one is written by its own unit or an administrator — its governance fields by
+    /// an administrator only.
     pub async fn put_organisation(&self, who: &AuthUser, o: Organisation) -> Result<WriteReport> {
-        let exists = self.store().organisation(&o.code).await?.is_some();
-        let res = if exists { Resource::Organisation(o.code.clone()) } else { Resource::Reference };
+        let stored = self.store().organisation(&o.code).await?;
+        let res = if stored.is_some() { Resource::Organisation(o.code.clone()) } else { Resource::Reference };
         require(who, Action::Write, &res, false)?;
+        if let Some(stored) = &stored {
+            Self::require_governance(who, &stored.value, &o)?;
+        }
         Ok(self.store().put_organisations(&who.principal.user, &[o]).await?)
     }
 
     /// Changes an organisation if it is still at version `expected` (its unit or an
-    /// administrator).
+    /// administrator; its governance fields, an administrator).
     pub async fn update_organisation(&self, who: &AuthUser, o: &Organisation, expected: i64) -> Result<i64> {
         require(who, Action::Write, &Resource::Organisation(o.code.clone()), false)?;
+        if let Some(stored) = self.store().organisation(&o.code).await? {
+            Self::require_governance(who, &stored.value, o)?;
+        }
         Ok(self.store().update_organisation(&who.principal.user, o, expected).await?)
     }
 
@@ -256,19 +286,36 @@ impl App {
     }
 
     /// Approves a self-study plan. Only the head of the person's organisation on the approval
-    /// date `on` (from the memberships) may: a unit user approves as the person its account is
-    /// linked to; an administrator records an approval `by` the head. `expected` is the version
-    /// read (none: the stored one). Conflict when the plan is already approved or changed.
+    /// date (from the memberships) may: a unit user approves as the person its account is
+    /// linked to, dated `today` (the server's day: a date it sends other than today is
+    /// refused); an administrator records an approval `by` the head, on a past day `on` if it
+    /// was made on paper. No approval is dated after `today`. `expected` is the version read
+    /// (none: the stored one). Conflict when the plan is already approved or changed.
+    #[allow(clippy::too_many_arguments)]
     pub async fn approve_self_study_plan(
         &self,
         who: &AuthUser,
         person: &str,
         year: i32,
         by: Option<String>,
-        on: NaiveDate,
+        on: Option<NaiveDate>,
         expected: Option<i64>,
+        today: NaiveDate,
     ) -> Result<i64> {
         check_year(year)?;
+        let on = on.unwrap_or(today);
+        if on > today {
+            return Err(Error::invalid(
+                "on",
+                "ngày phê duyệt không thể sau hôm nay / an approval cannot be dated after today",
+            ));
+        }
+        if on != today && who.principal.role != Role::Admin {
+            return Err(Error::invalid(
+                "on",
+                "phê duyệt mang ngày hôm nay; phê duyệt lùi ngày do quản trị viên ghi / an approval is dated today, the day it is made; a back-dated one is recorded by an administrator",
+            ));
+        }
         let org = self.organisation_of(person, on).await?;
         let res = org.clone().map_or(Resource::Reference, Resource::OrganisationRecord);
         let by = match (by, &who.person) {
@@ -346,9 +393,17 @@ impl App {
         Ok(Assessment::new(subject, rulebook, year, evaluator, date, values)?)
     }
 
+    /// The resource an assessment of `subject` is: the assessments of its organisation.
+    async fn assessment_resource(&self, subject: &SubjectRef, day: NaiveDate) -> Result<Resource> {
+        Ok(match self.subject_resource(subject, day).await? {
+            Resource::OrganisationRecord(o) => Resource::Assessment(o),
+            other => other,
+        })
+    }
+
     /// Writes an assessment (the subject's unit, a reviewer, or an administrator).
     pub async fn put_assessment(&self, who: &AuthUser, a: Assessment, today: NaiveDate) -> Result<WriteReport> {
-        require(who, Action::Write, &self.subject_resource(a.subject(), today).await?, false)?;
+        require(who, Action::Write, &self.assessment_resource(a.subject(), today).await?, false)?;
         Ok(self.store().put_assessments(&who.principal.user, &[a]).await?)
     }
 
@@ -360,7 +415,7 @@ impl App {
         expected: i64,
         today: NaiveDate,
     ) -> Result<i64> {
-        require(who, Action::Write, &self.subject_resource(a.subject(), today).await?, false)?;
+        require(who, Action::Write, &self.assessment_resource(a.subject(), today).await?, false)?;
         Ok(self.store().update_assessment(&who.principal.user, a, expected).await?)
     }
 

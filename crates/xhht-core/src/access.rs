@@ -6,10 +6,15 @@
 //! | role | who | may |
 //! |---|---|---|
 //! | `admin` | the education office (Phòng GD&ĐT, standing body) | everything |
-//! | `reviewer` | the study-promotion association (Hội Khuyến học) | read all; write recognitions (it inspects and recognises the learning models) and assessments |
+//! | `reviewer` | the study-promotion association (Hội Khuyến học) | read all; write recognitions (it inspects and recognises the learning models) and assessments — nothing else |
 //! | `verifier` | the home-affairs office (Phòng Nội vụ) | read all; verify reward proposals |
-//! | `unit` | one organisation | read and write its own organisation's records and report; approve self-study plans only as that organisation's head; propose rewards for its own people |
+//! | `unit` | one organisation | read and write its own organisation's records, assessments and report; approve self-study plans only as that organisation's head; propose rewards for its own people; never its organisation's governance fields |
 //! | `viewer` | anyone else with an account | read figures, no personal data |
+//!
+//! An organisation's governance fields — its kind, managing level, area, parent and the plan
+//! actor it acts as ([`Resource::Governance`]) — and new reference data are the
+//! administrator's: a unit that could make itself the education office could file that
+//! office's reports.
 //!
 //! Personal data (names, birth years, citizen ids) is readable only by `admin`, `reviewer`,
 //! `verifier`, and by a `unit` for its own people (Nghị định 13/2023/NĐ-CP: only roles that need
@@ -105,8 +110,13 @@ pub enum Resource {
     /// An organisation's own record.
     Organisation(String),
     /// A record belonging to an organisation: its people, memberships, registrations,
-    /// commitments, self-study plans, assessments, report submissions and duty reports.
+    /// commitments, self-study plans, report submissions and duty reports.
     OrganisationRecord(String),
+    /// An assessment of an organisation or of one of its people.
+    Assessment(String),
+    /// An organisation's governance fields: its kind, managing level, area, parent and plan
+    /// actor.
+    Governance(String),
     /// A recognition decision.
     Recognition,
     /// A reward proposal for someone of an organisation.
@@ -152,19 +162,28 @@ pub fn decide(who: &Principal, action: Action, what: &Resource, is_head: bool) -
         (_, A::Read, R::Audit) => Decision::Deny("the audit log is not open to viewers"),
         (_, A::Read, _) => Decision::Allow,
         (Ro::Reviewer | Ro::Verifier, A::ReadPersonal, _) => Decision::Allow,
-        (Ro::Unit, A::ReadPersonal, R::OrganisationRecord(o) | R::Organisation(o) | R::RewardProposal(o)) if own(o) => {
-            Decision::Allow
-        }
+        (
+            Ro::Unit,
+            A::ReadPersonal,
+            R::OrganisationRecord(o) | R::Organisation(o) | R::RewardProposal(o) | R::Assessment(o),
+        ) if own(o) => Decision::Allow,
         (_, A::ReadPersonal, _) => Decision::Deny("personal data is open only to the roles that need it"),
-        (Ro::Reviewer, A::Write, R::Recognition | R::OrganisationRecord(_)) => Decision::Allow,
+        (_, A::Write, R::Governance(_)) => {
+            Decision::Deny("an organisation's kind, level, area, parent and plan actor are changed by an administrator")
+        }
+        (Ro::Reviewer, A::Write, R::Recognition | R::Assessment(_)) => Decision::Allow,
         (Ro::Reviewer, A::Decide, R::Recognition) => Decision::Allow,
         (Ro::Verifier, A::Verify, R::RewardProposal(_)) => Decision::Allow,
-        (Ro::Unit, A::Write, R::Organisation(o) | R::OrganisationRecord(o) | R::RewardProposal(o)) if own(o) => {
-            Decision::Allow
-        }
-        (Ro::Unit, A::Write, R::Organisation(_) | R::OrganisationRecord(_) | R::RewardProposal(_)) => {
-            Decision::Deny("a unit may write only its own organisation's records")
-        }
+        (
+            Ro::Unit,
+            A::Write,
+            R::Organisation(o) | R::OrganisationRecord(o) | R::RewardProposal(o) | R::Assessment(o),
+        ) if own(o) => Decision::Allow,
+        (
+            Ro::Unit,
+            A::Write,
+            R::Organisation(_) | R::OrganisationRecord(_) | R::RewardProposal(_) | R::Assessment(_),
+        ) => Decision::Deny("a unit may write only its own organisation's records"),
         (Ro::Unit, A::Approve, R::OrganisationRecord(o)) if own(o) && is_head => Decision::Allow,
         (Ro::Unit, A::Approve, R::OrganisationRecord(o)) if own(o) => {
             Decision::Deny("a self-study plan is approved only by the head of the person's organisation")
@@ -256,6 +275,120 @@ mod tests {
             assert!(!decide(who, Action::Administer, &Resource::Users, true).allowed());
         }
         assert!(decide(&p(Role::Admin, None), Action::Administer, &Resource::Users, false).allowed());
+    }
+
+    /// Whose organisation a resource is, for the matrix.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Scope {
+        Own,
+        Other,
+        None,
+    }
+
+    /// Every resource kind, on the unit's own organisation `A`, on another `B`, or on none.
+    fn scoped() -> Vec<(Resource, &'static str, Scope)> {
+        let mut out = vec![
+            (Resource::Reference, "reference", Scope::None),
+            (Resource::Recognition, "recognition", Scope::None),
+            (Resource::Results, "results", Scope::None),
+            (Resource::Audit, "audit", Scope::None),
+            (Resource::Users, "users", Scope::None),
+        ];
+        type Make = fn(String) -> Resource;
+        let kinds: [(Make, &str); 5] = [
+            (Resource::Organisation, "organisation"),
+            (Resource::OrganisationRecord, "organisation-record"),
+            (Resource::Assessment, "assessment"),
+            (Resource::Governance, "governance"),
+            (Resource::RewardProposal, "reward-proposal"),
+        ];
+        for (make, name) in kinds {
+            out.push((make("A".into()), name, Scope::Own));
+            out.push((make("B".into()), name, Scope::Other));
+        }
+        out
+    }
+
+    /// The role table of this module's doc, written out as data: what each role may do to each
+    /// kind of resource (`own`: only its own organisation's; `any`: every one), apart from the
+    /// administrator, who may do everything.
+    const SPEC: &[(&str, &str, &str, &str)] = &[
+        // role, action, resource kind, scope
+        ("reviewer", "read", "*", "any"),
+        ("verifier", "read", "*", "any"),
+        ("unit", "read", "*", "any"),
+        ("viewer", "read", "*", "any"),
+        ("reviewer", "read-personal", "*", "any"),
+        ("verifier", "read-personal", "*", "any"),
+        ("unit", "read-personal", "organisation", "own"),
+        ("unit", "read-personal", "organisation-record", "own"),
+        ("unit", "read-personal", "assessment", "own"),
+        ("unit", "read-personal", "reward-proposal", "own"),
+        ("reviewer", "write", "recognition", "any"),
+        ("reviewer", "write", "assessment", "any"),
+        ("reviewer", "decide", "recognition", "any"),
+        ("verifier", "verify", "reward-proposal", "any"),
+        ("unit", "write", "organisation", "own"),
+        ("unit", "write", "organisation-record", "own"),
+        ("unit", "write", "assessment", "own"),
+        ("unit", "write", "reward-proposal", "own"),
+        ("unit", "approve", "organisation-record", "own-head"),
+    ];
+
+    fn action_id(a: Action) -> &'static str {
+        match a {
+            Action::Read => "read",
+            Action::ReadPersonal => "read-personal",
+            Action::Write => "write",
+            Action::Approve => "approve",
+            Action::Verify => "verify",
+            Action::Decide => "decide",
+            Action::Administer => "administer",
+        }
+    }
+
+    fn expected(role: Role, action: Action, kind: &str, scope: Scope, head: bool) -> bool {
+        if role == Role::Admin {
+            return true;
+        }
+        // Users are the administrator's alone; the audit log is closed to viewers.
+        if kind == "users" || (kind == "audit" && role == Role::Viewer) {
+            return false;
+        }
+        SPEC.iter().any(|(r, a, k, sc)| {
+            *r == role.id()
+                && *a == action_id(action)
+                && (*k == "*" || *k == kind)
+                && match *sc {
+                    "any" => true,
+                    "own" => scope == Scope::Own,
+                    "own-head" => scope == Scope::Own && head,
+                    _ => false,
+                }
+        })
+    }
+
+    #[test]
+    fn every_role_action_and_resource_follows_the_role_table() {
+        let mut checked = 0;
+        for role in Role::ALL {
+            let org = (role == Role::Unit).then_some("A");
+            let who = p(role, org);
+            for action in ACTIONS {
+                for (res, kind, scope) in scoped() {
+                    for head in [false, true] {
+                        let got = decide(&who, action, &res, head).allowed();
+                        assert_eq!(
+                            got,
+                            expected(role, action, kind, scope, head),
+                            "{role} {action:?} {res:?} head={head}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 5 * 7 * 15 * 2);
     }
 
     proptest::proptest! {

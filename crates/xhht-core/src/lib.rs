@@ -46,6 +46,7 @@
 
 pub mod access;
 pub mod area;
+pub mod bounds;
 pub mod csv_cell;
 pub mod date;
 pub mod decimal;

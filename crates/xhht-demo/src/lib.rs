@@ -19,6 +19,7 @@
 //! need exact expectations build their own small worlds.
 
 mod draw;
+pub mod hostile;
 mod names;
 mod results;
 mod rng;

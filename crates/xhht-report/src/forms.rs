@@ -13,6 +13,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx};
 use xhht_core::Lang;
+use xhht_core::bounds;
 use xhht_core::entity::Organisation;
 use xhht_core::plan::{DutyRole, Plan};
 use xhht_core::record::DutyReport;
@@ -142,10 +143,53 @@ fn cell_text(c: &Data) -> String {
     }
 }
 
+/// A sheet's rows (from row 1 and column A), read a cell at a time within the bounds of
+/// `xhht_core::bounds` (a cell past them: its row, its column from 1, and why); `None` for a
+/// sheet that cannot be read.
+#[allow(clippy::type_complexity)]
+fn sheet_rows(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+) -> std::result::Result<Option<Vec<Vec<String>>>, (usize, usize, bounds::BoundError)> {
+    let Ok(mut cells) = wb.worksheet_cells_reader(name) else { return Ok(None) };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    while let Ok(Some(cell)) = cells.next_cell() {
+        let (r, c) = cell.get_position();
+        let (r, c) = (r as usize, c as usize);
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        let at = |e| (r + 1, c + 1, e);
+        if r as u64 >= bounds::MAX_ROWS {
+            return Err(at(bounds::BoundError::TooManyRows { max: bounds::MAX_ROWS }));
+        }
+        if c >= bounds::MAX_ROW_CELLS {
+            return Err(at(bounds::BoundError::TooWide { column: c + 1, max: bounds::MAX_ROW_CELLS }));
+        }
+        bounds::check_len(&text, bounds::MAX_TEXT_CHARS).map_err(at)?;
+        if rows.len() <= r {
+            rows.resize(r + 1, Vec::new());
+        }
+        if let Some(row) = rows.get_mut(r) {
+            if row.len() <= c {
+                row.resize(c + 1, String::new());
+            }
+            if let Some(slot) = row.get_mut(c) {
+                *slot = bounds::clean_multiline(&text).into_owned();
+            }
+        }
+    }
+    Ok(Some(rows))
+}
+
 /// Reads a filled form (XLSX). Every problem is reported as `file:row: column: message`; the
 /// result has a record for every filled row.
 pub fn read_filled_xlsx(bytes: &[u8], file: &str, plan: &Plan) -> std::result::Result<Vec<DutyReport>, Vec<String>> {
-    let mut wb = match Xlsx::new(Cursor::new(bytes.to_vec())) {
+    if let Err(e) = bounds::check_workbook(Cursor::new(bytes), bounds::WorkbookLimits::UPLOAD) {
+        return Err(vec![format!("{file}: {e}")]);
+    }
+    let mut wb = match Xlsx::new(Cursor::new(bytes)) {
         Ok(w) => w,
         Err(e) => return Err(vec![format!("{file}: not a readable XLSX file: {e}")]),
     };
@@ -153,8 +197,11 @@ pub fn read_filled_xlsx(bytes: &[u8], file: &str, plan: &Plan) -> std::result::R
     let mut errors = Vec::new();
     let mut found = false;
     for name in wb.sheet_names() {
-        let Ok(range) = wb.worksheet_range(&name) else { continue };
-        let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
+        let rows = match sheet_rows(&mut wb, &name) {
+            Ok(Some(rows)) => rows,
+            Ok(None) => continue,
+            Err((row, column, e)) => return Err(vec![format!("{file}:{row}: cột {column} / column {column}: {e}")]),
+        };
         let Some((h, header)) =
             rows.iter().enumerate().find(|(_, r)| r.iter().any(|c| c == "Mã nhiệm vụ" || c == "Duty id"))
         else {
@@ -214,6 +261,14 @@ pub fn check_duty_reports(
     let mut errors = Vec::new();
     let mut seen = std::collections::HashMap::new();
     for (at, r) in reports {
+        let long =
+            [(LABELS[2].1, &r.organisation, bounds::MAX_NAME_CHARS), (LABELS[9].1, &r.value, bounds::MAX_TEXT_CHARS)]
+                .into_iter()
+                .find_map(|(label, v, max)| bounds::check_len(v, max).err().map(|e| (label, e)));
+        if let Some((label, e)) = long {
+            errors.push(format!("{at}: {label}: {e}"));
+            continue;
+        }
         let Some(actor) = plan.actor(&r.actor) else {
             errors.push(format!("{at}: {}: `{}` is not an actor of the plan", LABELS[1].1, r.actor));
             continue;

@@ -85,6 +85,9 @@ pub enum ApiError {
     NotAcceptable(String),
     /// 413: the body is over the route's limit.
     TooLarge,
+    /// 415: a body that is not `application/json` sent to a JSON route (a form or plain text
+    /// from another site's page, which a browser sends without asking).
+    UnsupportedMediaType,
     /// 500: logged with its cause; the client sees a generic sentence.
     Internal(String),
 }
@@ -180,6 +183,12 @@ impl IntoResponse for ApiError {
             Self::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad-request", m, vec![]),
             Self::NotAcceptable(m) => (StatusCode::NOT_ACCEPTABLE, "not-acceptable", m, vec![]),
             Self::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", TOO_LARGE.to_owned(), vec![]),
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "gửi thân yêu cầu dạng JSON, với `Content-Type: application/json` / send the body as JSON, with `Content-Type: application/json`".to_owned(),
+                vec![],
+            ),
             Self::Internal(cause) => {
                 // The cause may hold SQL or driver text: logged (with the request id from the
                 // span), never returned.

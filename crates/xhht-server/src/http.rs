@@ -52,6 +52,9 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// credential is the same as none.
 pub(crate) async fn resolve_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers();
+    if !is_safe(req.method()) && bearer(headers).is_none() && !same_origin(headers, &state.config().cors_origins) {
+        return ApiError::Forbidden(CROSS_SITE.to_owned()).into_response();
+    }
     let (credential, token, session) = match (bearer(headers), cookie(headers, SESSION_COOKIE)) {
         (Some(t), _) => (Some(format!("t:{}", sha256_hex(t))), Some(t.to_owned()), None),
         (None, Some(s)) => (Some(format!("s:{}", sha256_hex(&s))), None, Some(s)),
@@ -82,6 +85,41 @@ pub(crate) async fn resolve_user(State(state): State<AppState>, mut req: Request
     }
     req.extensions_mut().insert(CurrentUser(user));
     next.run(req).await
+}
+
+/// Why a cross-site request is refused.
+const CROSS_SITE: &str =
+    "yêu cầu đến từ trang của nơi khác, không được nhận / a request from another site's page is refused";
+
+fn is_safe(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The `scheme://host[:port]` of a URL (an `Origin` or a `Referer`), lower case.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    (!authority.is_empty()).then(|| format!("{}://{}", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase()))
+}
+
+/// Against cross-site request forgery: whether an unsafe request that carries no bearer token
+/// (a browser's: a session cookie, or a login form) comes from this server's own pages. Its
+/// `Origin` (or, failing that, `Referer`) must name the host the request was sent to
+/// (`Host`), or one of the origins CORS allows. With neither header, a request that carries a
+/// session cookie is refused (every browser sends `Origin` on a POST); one without (a script's
+/// login) passes.
+pub(crate) fn same_origin(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let text = |h| headers.get(h).and_then(|v: &HeaderValue| v.to_str().ok());
+    let from = match text(axum::http::header::ORIGIN) {
+        Some(o) => Some(o),
+        None => text(axum::http::header::REFERER),
+    };
+    let Some(from) = from else { return cookie(headers, SESSION_COOKIE).is_none() };
+    let Some(origin) = origin_of(from) else { return false };
+    let host = text(axum::http::header::HOST).map(str::to_ascii_lowercase);
+    let authority = origin.split_once("://").map(|(_, a)| a);
+    (host.is_some() && authority == host.as_deref())
+        || allowed.iter().any(|a| origin_of(a).is_some_and(|a| a == origin))
 }
 
 /// An authenticated user; answers 401 when there is none.
@@ -163,7 +201,7 @@ fn over_quota(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: IpAddr, message: &s
 /// Limits login attempts and writes (every method but GET, HEAD and OPTIONS) per client
 /// address: 429 with `Retry-After` past the limit.
 pub(crate) async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let safe = is_safe(req.method());
     if let (false, Some(limiter)) = (safe, state.inner.limiter.as_ref())
         && let Some(refused) =
             over_quota(limiter, client_ip(&req), "too many requests from this address; try again shortly")

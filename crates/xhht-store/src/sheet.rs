@@ -11,6 +11,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use calamine::{Data, Reader, Sheets};
+use xhht_core::bounds;
 
 use crate::error::{Error, Result, RowError};
 
@@ -60,10 +61,13 @@ fn sheet_error(name: &str, line: u64, message: String) -> Error {
 /// A file that is not a readable workbook, a workbook with no sheet, or a sheet that cannot be
 /// read past some row (the error names the row reached).
 pub fn each_row(path: &Path, name: &str, row: &mut dyn FnMut(u64, &[String]) -> ControlFlow<()>) -> Result<()> {
+    check_package_file(path, name)?;
     let wb = calamine::open_workbook_auto(path).map_err(|e| unreadable(name, &e))?;
     match wb {
         Sheets::Xlsx(mut x) => {
             let mut rows = XlsxRows::new(&mut x, name)?;
+            // Scoring reads the cells as typed (its output names the ids it read).
+            rows.tidy = false;
             while let Some(next) = rows.next_row() {
                 let (line, cells) = next?;
                 if row(line, &cells).is_break() {
@@ -85,7 +89,9 @@ pub fn each_row(path: &Path, name: &str, row: &mut dyn FnMut(u64, &[String]) -> 
                 let line = u64::from(top) + i as u64 + 1;
                 for (c, value) in cells.iter().enumerate() {
                     let c = u32::try_from(c).unwrap_or(u32::MAX);
-                    if give(rows.put(line, c, cell_text(value)), row).is_break() {
+                    let text = cell_text(value);
+                    bound_cell(name, line, c, &text)?;
+                    if give(rows.put(line, c, text), row).is_break() {
                         return Ok(());
                     }
                 }
@@ -93,6 +99,89 @@ pub fn each_row(path: &Path, name: &str, row: &mut dyn FnMut(u64, &[String]) -> 
             let _ = give(rows.finish(), row);
         }
     }
+    Ok(())
+}
+
+/// The column letters of a 0-based column, as Excel names it (`A`, `Z`, `AA`).
+pub(crate) fn column_name(mut column: u64) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (column % 26) as u8);
+        if column < 26 {
+            break;
+        }
+        column = column / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A cell's text as it is kept: composed (NFC), control characters taken out
+/// (`xhht_core::bounds::clean`) — but for a cell holding a NUL byte, which the import refuses
+/// as not text, naming it.
+pub(crate) fn tidy(text: String) -> String {
+    if text.contains('\0') {
+        return text;
+    }
+    match bounds::clean(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(c) => c,
+    }
+}
+
+/// The cells of a CSV row bounded and tidied as a sheet's are ([`bound_cell`], [`tidy`]): the
+/// record as it was when nothing needed tidying.
+pub(crate) fn bound_record(name: &str, line: u64, rec: csv::StringRecord) -> Result<csv::StringRecord> {
+    let mut dirty = false;
+    for (c, cell) in rec.iter().enumerate() {
+        bound_cell(name, line, u32::try_from(c).unwrap_or(u32::MAX), cell)?;
+        dirty |= !cell.contains('\0') && matches!(bounds::clean(cell), std::borrow::Cow::Owned(_));
+    }
+    if !dirty {
+        return Ok(rec);
+    }
+    Ok(rec.iter().map(|c| tidy(c.to_owned())).collect::<Vec<_>>().into())
+}
+
+/// Refuses a cell past the bounds of `xhht_core::bounds` (its text too long, its column too far
+/// right, its row past the last row a file may have), naming its row and column.
+pub(crate) fn bound_cell(name: &str, line: u64, column: u32, text: &str) -> Result<()> {
+    let at = |message: String| Error::Import {
+        errors: vec![RowError { file: name.to_owned(), line, field: column_name(u64::from(column)), message }],
+    };
+    if text.is_empty() {
+        return Ok(());
+    }
+    if line > bounds::MAX_ROWS {
+        return Err(at(bounds::BoundError::TooManyRows { max: bounds::MAX_ROWS }.to_string()));
+    }
+    if column as usize >= bounds::MAX_ROW_CELLS {
+        return Err(at(
+            bounds::BoundError::TooWide { column: column as usize + 1, max: bounds::MAX_ROW_CELLS }.to_string()
+        ));
+    }
+    bounds::check_len(text, bounds::MAX_TEXT_CHARS).map_err(|e| at(e.to_string()))
+}
+
+/// Refuses a workbook (a ZIP package) whose parts unpack past `limits`, before it is parsed
+/// (`xhht_core::bounds::check_workbook`). Other files pass.
+pub(crate) fn check_package(name: &str, bytes: &[u8], limits: bounds::WorkbookLimits) -> Result<()> {
+    if is_workbook(Path::new(name)) && bounds::is_zip(bytes) {
+        bounds::check_workbook(std::io::Cursor::new(bytes), limits).map_err(|e| sheet_error(name, 0, e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// [`check_package`] for a file on disk, with the command line's limits.
+fn check_package_file(path: &Path, name: &str) -> Result<()> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| unreadable(name, &e))?;
+    let mut head = [0u8; 4];
+    if f.read_exact(&mut head).is_err() || !bounds::is_zip(&head) {
+        return Ok(());
+    }
+    bounds::check_workbook(std::io::BufReader::new(f), bounds::WorkbookLimits::FILE)
+        .map_err(|e| sheet_error(name, 0, e.to_string()))?;
     Ok(())
 }
 
@@ -121,6 +210,8 @@ pub(crate) struct XlsxRows<'a, RS: std::io::Read + std::io::Seek> {
     /// The sheet's last row, as its dimensions say (0 when they say nothing).
     last: u64,
     done: bool,
+    /// Whether each cell is tidied as the records keep text ([`tidy`]): yes for an import.
+    pub(crate) tidy: bool,
 }
 
 impl<'a, RS: std::io::Read + std::io::Seek> XlsxRows<'a, RS> {
@@ -130,7 +221,7 @@ impl<'a, RS: std::io::Read + std::io::Seek> XlsxRows<'a, RS> {
             wb.worksheet_cells_reader(&first).map_err(|e| sheet_error(name, 0, format!("{FIRST_SHEET}: {e}")))?;
         let d = cells.dimensions();
         let last = if d.end.0 > 0 { u64::from(d.end.0) + 1 } else { 0 };
-        Ok(Self { name: name.to_owned(), cells, left: d.start.1, rows: Assembler::default(), last, done: false })
+        Ok(Self { name: name.to_owned(), cells, left: d.start.1, rows: Assembler::default(), last, done: false, tidy: true })
     }
 
     /// The sheet's last row number, as the sheet itself declares (0 when it does not).
@@ -158,7 +249,13 @@ impl<'a, RS: std::io::Read + std::io::Seek> XlsxRows<'a, RS> {
                 Ok(Some(cell)) => {
                     let (r, c) = cell.get_position();
                     let text = cell_text(&Data::from(cell.get_value().clone()));
-                    if let Some(row) = self.rows.put(u64::from(r) + 1, c.saturating_sub(self.left), text) {
+                    let (line, column) = (u64::from(r) + 1, c.saturating_sub(self.left));
+                    if let Err(e) = bound_cell(&self.name, line, column, &text) {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                    let text = if self.tidy { tidy(text) } else { text };
+                    if let Some(row) = self.rows.put(line, column, text) {
                         return Some(Ok(row));
                     }
                 }

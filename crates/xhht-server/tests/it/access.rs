@@ -182,7 +182,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/assessments".into(),
             body: json!({"subject": subject, "rulebook": "cong-dan-hoc-tap", "year": 2026, "evaluator": "x", "date": "2026-06-01", "values": []}),
             action: Action::Write,
-            resources: vec![rec()],
+            resources: vec![Resource::Assessment(a.clone())],
             head: None,
         },
         WriteCase {
@@ -190,7 +190,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/assessments".into(),
             body: json!({"subject": subject, "rulebook": "cong-dan-hoc-tap", "year": 2026, "evaluator": "x", "date": "2026-06-01", "values": [], "version": 1}),
             action: Action::Write,
-            resources: vec![rec()],
+            resources: vec![Resource::Assessment(a.clone())],
             head: None,
         },
         WriteCase {
@@ -418,16 +418,16 @@ async fn only_the_head_on_the_day_approves_a_self_study_plan() {
     assert!(r.status.is_success() || r.status == StatusCode::CONFLICT, "{}", r.text());
     let uri = format!("/api/v1/self-study-plans/{}/2026/approval", w.member_a);
     // A member of the unit who is not its head.
-    let r = app.post("unit-a-member", &uri, json!({"on": "2026-03-01"})).await;
+    let r = app.post("unit-a-member", &uri, json!({})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     // An administrator naming someone who was not the head: 422.
     let r = app.post("admin", &uri, json!({"by": w.member_a, "on": "2026-03-01"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(r.json()["errors"][0]["field"], "by");
-    // The head.
-    let r = app.post("unit-a", &uri, json!({"on": "2026-03-01"})).await;
+    // The head, today (the server's day).
+    let r = app.post("unit-a", &uri, json!({})).await;
     assert!(r.status == StatusCode::OK || r.status == StatusCode::CONFLICT, "{}", r.text());
-    let again = app.post("unit-a", &uri, json!({"on": "2026-03-02"})).await;
+    let again = app.post("unit-a", &uri, json!({})).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text());
 }
 

@@ -436,7 +436,12 @@ async fn login_sets_a_strict_httponly_cookie_and_logout_ends_the_session() {
     let r = send(&app.router, me(&value)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["role"], "unit");
-    let out = Request::post("/api/v1/auth/logout").header("cookie", &value).body(Body::empty()).unwrap();
+    let out = Request::post("/api/v1/auth/logout")
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
+        .header("cookie", &value)
+        .body(Body::empty())
+        .unwrap();
     assert_eq!(send(&app.router, out).await.status, StatusCode::NO_CONTENT);
     assert_eq!(send(&app.router, me(&value)).await.status, StatusCode::UNAUTHORIZED);
     // A made-up token is no token.

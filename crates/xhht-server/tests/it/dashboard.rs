@@ -114,7 +114,13 @@ async fn an_upload_with_a_bad_row_shows_the_error_with_its_line() {
     assert_eq!(page(&app, &admin, "/upload").await.status, StatusCode::OK);
     let csv = "id,full_name,category\nP-NEW-1,Nguyễn Văn Mới,giao-vien\nP-NEW-2,Trần Thị Lỗi,khong-co\n";
     let (ct, body) = multipart("people", "nguoi.csv", csv);
-    let req = Request::post("/upload").header("cookie", &admin).header("content-type", ct).body(body).unwrap();
+    let req = Request::post("/upload")
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
+        .header("cookie", &admin)
+        .header("content-type", ct)
+        .body(body)
+        .unwrap();
     let r = send(&app.router, req).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text();
@@ -122,14 +128,26 @@ async fn an_upload_with_a_bad_row_shows_the_error_with_its_line() {
     assert!(html.contains("khong-co"));
     // A good file is imported.
     let (ct, body) = multipart("people", "nguoi.csv", "id,full_name,category\nP-NEW-1,Nguyễn Văn Mới,giao-vien\n");
-    let req = Request::post("/upload").header("cookie", &admin).header("content-type", ct).body(body).unwrap();
+    let req = Request::post("/upload")
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
+        .header("cookie", &admin)
+        .header("content-type", ct)
+        .body(body)
+        .unwrap();
     let r = send(&app.router, req).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert!(r.text().contains("Đã nhập 1 dòng"));
     // Other roles may not import.
     let viewer = login(&app, "viewer").await;
     let (ct, body) = multipart("people", "nguoi.csv", csv);
-    let req = Request::post("/upload").header("cookie", &viewer).header("content-type", ct).body(body).unwrap();
+    let req = Request::post("/upload")
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
+        .header("cookie", &viewer)
+        .header("content-type", ct)
+        .body(body)
+        .unwrap();
     assert_eq!(send(&app.router, req).await.status, StatusCode::FORBIDDEN);
 }
 
@@ -175,7 +193,13 @@ async fn a_unit_uploads_its_filled_report_form_and_only_its_own() {
         let (ct, body) = multipart_bytes("duty-reports", "bao-cao-2026.xlsx", bytes);
         send(
             &app.router,
-            Request::post("/upload").header("cookie", cookie).header("content-type", ct).body(body).unwrap(),
+            Request::post("/upload")
+                .header("host", "localhost")
+                .header("origin", "http://localhost")
+                .header("cookie", cookie)
+                .header("content-type", ct)
+                .body(body)
+                .unwrap(),
         )
         .await
     };

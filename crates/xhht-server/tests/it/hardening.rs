@@ -254,6 +254,8 @@ async fn bodies_over_the_limit_answer_413_in_json_on_every_route() {
     let cookie = dashboard_login(&app, "admin").await;
     let (content_type, body) = upload_form("people", "people.csv", csv.as_bytes());
     let req = Request::post("/upload")
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
         .header("cookie", &cookie)
         .header("content-type", content_type)
         .body(Body::from(body))
@@ -308,6 +310,8 @@ async fn a_role_that_may_not_use_a_route_is_refused_before_its_body_is_read() {
         [("multipart/form-data; boundary=nope", b"garbage".to_vec()), ("text/plain", b"not a form".to_vec())]
     {
         let req = Request::post("/upload")
+            .header("host", "localhost")
+            .header("origin", "http://localhost")
             .header("cookie", &cookie)
             .header("content-type", content_type)
             .body(Body::from(body))

@@ -65,7 +65,12 @@ async fn two_instances_see_each_other(db: &str, tokens: std::collections::HashMa
     let cookie = r.header("set-cookie").split(';').next().unwrap().to_owned();
     let me = |c: &str| Request::get("/api/v1/auth/me").header("cookie", c).body(Body::empty()).unwrap();
     assert_eq!(send(&b, me(&cookie)).await.status, StatusCode::OK);
-    let out = Request::post("/api/v1/auth/logout").header("cookie", &cookie).body(Body::empty()).unwrap();
+    let out = Request::post("/api/v1/auth/logout")
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
+        .header("cookie", &cookie)
+        .body(Body::empty())
+        .unwrap();
     assert_eq!(send(&b, out).await.status, StatusCode::NO_CONTENT);
     assert_eq!(send(&a, me(&cookie)).await.status, StatusCode::UNAUTHORIZED);
     // A user added through A logs in through B.

@@ -11,5 +11,6 @@ mod before;
 mod dashboard;
 mod external;
 mod hardening;
+mod hostile;
 mod instances;
 mod support;

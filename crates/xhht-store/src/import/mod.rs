@@ -30,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use csv::StringRecord;
+use xhht_core::bounds::WorkbookLimits;
 
 pub use export::ExportFormat;
 pub use kinds::ImportKind;
@@ -63,12 +64,22 @@ pub struct ImportOptions {
     /// transaction). What is written, refused and said is the same either way; this way takes
     /// memory for the whole file. For comparing the two.
     pub whole_file: bool,
+    /// How large a workbook may be once unpacked (`xhht_core::bounds`): the command line's
+    /// limits by default; the server's uploads take [`WorkbookLimits::UPLOAD`].
+    pub workbook_limits: WorkbookLimits,
 }
 
 impl ImportOptions {
     /// All or nothing, as `actor`.
     pub fn new(actor: impl Into<String>) -> Self {
-        Self { skip_bad_rows: false, rejected_to: None, actor: actor.into(), progress: None, whole_file: false }
+        Self {
+            skip_bad_rows: false,
+            rejected_to: None,
+            actor: actor.into(),
+            progress: None,
+            whole_file: false,
+            workbook_limits: WorkbookLimits::FILE,
+        }
     }
 }
 
@@ -194,6 +205,7 @@ impl Store {
         let file = path.display().to_string();
         let file_name = path.file_name().map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
         let bytes = std::fs::read(path).map_err(Error::io(path))?;
+        crate::sheet::check_package(&file, &bytes, opts.workbook_limits)?;
         if let Some(report) = self.import_csv_streamed(kind, &file, &file_name, &bytes, opts).await? {
             return Ok(report);
         }
@@ -215,6 +227,7 @@ impl Store {
         bytes: &[u8],
         opts: &ImportOptions,
     ) -> Result<ImportReport> {
+        crate::sheet::check_package(name, bytes, opts.workbook_limits)?;
         if let Some(report) = self.import_csv_streamed(kind, name, name, bytes, opts).await? {
             return Ok(report);
         }

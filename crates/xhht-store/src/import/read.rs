@@ -118,7 +118,15 @@ impl Iterator for CsvRows<'_> {
                 if rec.iter().any(|c| c.starts_with('\'')) {
                     rec = rec.iter().map(|c| xhht_core::csv_cell::restore(c)).collect::<Vec<_>>().into();
                 }
-                Some(Ok((line, rec)))
+                // A cell past the bounds: the stream gives way, and the whole file's reading
+                // names it.
+                match crate::sheet::bound_record("", line, rec) {
+                    Ok(rec) => Some(Ok((line, rec))),
+                    Err(_) => {
+                        self.failed = true;
+                        Some(Err(()))
+                    }
+                }
             }
             Ok(false) => None,
             Err(_) => {
@@ -202,7 +210,7 @@ fn parse_csv(text: &str, delimiter: u8, limit: Option<usize>, file: &str) -> Res
                 if rec.iter().any(|c| c.starts_with('\'')) {
                     rec = rec.iter().map(|c| xhht_core::csv_cell::restore(c)).collect::<Vec<_>>().into();
                 }
-                out.push((line, rec));
+                out.push((line, crate::sheet::bound_record(file, line, rec)?));
             }
             Ok(false) => break,
             Err(e) => {
@@ -222,6 +230,9 @@ fn parse_csv(text: &str, delimiter: u8, limit: Option<usize>, file: &str) -> Res
 }
 
 fn read_workbook(bytes: &[u8], file: String) -> Result<Sheet> {
+    if crate::sheet::is_xlsx(Path::new(&file)) {
+        return read_xlsx(bytes, file);
+    }
     let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| file_error(&file, format!("not a readable workbook: {e}")))?;
     let range = wb
@@ -231,8 +242,30 @@ fn read_workbook(bytes: &[u8], file: String) -> Result<Sheet> {
     let (row0, _) = range.start().unwrap_or((0, 0));
     let mut rows = Vec::with_capacity(range.height());
     for (i, row) in range.rows().enumerate() {
+        let line = u64::from(row0) + i as u64 + 1;
         let cells: Vec<String> = row.iter().map(cell_text).collect();
-        rows.push((u64::from(row0) + i as u64 + 1, StringRecord::from(cells)));
+        rows.push((line, crate::sheet::bound_record(&file, line, StringRecord::from(cells))?));
     }
+    Ok(Sheet { file, rows, sha256: String::new(), csv: false })
+}
+
+/// An XLSX workbook's first sheet read a cell at a time (never as one rectangle, which a cell
+/// far right or far down would make huge), each row as wide as the widest, as a rectangle's
+/// rows are; rows with no cell are left out.
+fn read_xlsx(bytes: &[u8], file: String) -> Result<Sheet> {
+    let mut wb = crate::sheet::open_xlsx(bytes, &file)?;
+    let mut reader = crate::sheet::XlsxRows::new(&mut wb, &file)?;
+    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    while let Some(row) = reader.next_row() {
+        rows.push(row?);
+    }
+    let width = rows.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    let rows = rows
+        .into_iter()
+        .map(|(line, mut cells)| {
+            cells.resize(width, String::new());
+            (line, StringRecord::from(cells))
+        })
+        .collect();
     Ok(Sheet { file, rows, sha256: String::new(), csv: false })
 }

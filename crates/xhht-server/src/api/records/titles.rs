@@ -150,7 +150,8 @@ pub(crate) struct ApprovalIn {
     /// Who approves (a person id). A unit user approves as the person its account is linked to;
     /// an administrator names the head.
     by: Option<String>,
-    /// The approval date (default: today).
+    /// The approval date: today (the server's day) for a head; an administrator may record a
+    /// past day (an approval made on paper). Never after today.
     on: Option<NaiveDate>,
     /// The plan's version read (optional; `If-Match` works too).
     version: Option<i64>,
@@ -171,12 +172,12 @@ pub(crate) async fn approve_self_study_plan(
     headers: HeaderMap,
     Body(b): Body<ApprovalIn>,
 ) -> Result<Json<NewVersion>, ApiError> {
-    let on = b.on.unwrap_or_else(|| state.today());
     let expected = match (super::super::if_match(&headers)?, b.version) {
         (None, None) => None,
         (h, v) => Some(expected_version(&headers, h.or(v))?),
     };
-    let v = state.app().approve_self_study_plan(&user(&who), &person, year, b.by, on, expected).await?;
+    let v =
+        state.app().approve_self_study_plan(&user(&who), &person, year, b.by, b.on, expected, state.today()).await?;
     state.invalidate();
     Ok(Json(NewVersion { version: v }))
 }
