@@ -118,7 +118,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 }
 
 impl App {
-    /// Adds or replaces a user (`role`: `admin`, `reviewer`, `verifier`, `unit` or `viewer`; a
+    /// Adds a user — never replaces one: an existing name is [`Error::Conflict`] (`role`: `admin`, `reviewer`, `verifier`, `unit` or `viewer`; a
     /// `unit` needs its organisation's code, other roles take none). The password (at least 8
     /// characters) is optional: a user without one logs in only with tokens. `actor` is who
     /// does it, for the audit trail.
@@ -134,6 +134,11 @@ impl App {
             Error::invalid("role", format!("unknown role `{role}`: admin, reviewer, verifier, unit or viewer"))
         })?;
         check_name(name)?;
+        if self.store().user(name).await?.is_some() {
+            return Err(Error::Conflict(format!(
+                "đã có tài khoản “{name}” / there is already a user named “{name}”: change it with `xhht user password` or `xhht user role`"
+            )));
+        }
         match (role, organisation) {
             (Role::Unit, None) => {
                 return Err(Error::invalid("organisation", "a unit user needs its organisation's code"));
@@ -196,6 +201,34 @@ impl App {
         };
         self.store().add_token(actor, &record).await?;
         Ok(token)
+    }
+
+    /// Gives `name` a new password (none: the account logs in only with tokens). Every session
+    /// and token of the account ends with the old password.
+    pub async fn set_password(&self, actor: &str, name: &str, password: Option<&str>) -> Result<()> {
+        let mut user = self.store().user(name).await?.ok_or_else(|| Error::NotFound(format!("no user `{name}`")))?;
+        user.password_hash = match password {
+            Some(p) => {
+                let p = p.to_owned();
+                Some(blocking(move || hash_password(&p)).await??)
+            }
+            None => None,
+        };
+        user.created = now_secs();
+        Ok(self.store().put_user(actor, &user).await?)
+    }
+
+    /// Disables `name`: its password is removed and every session and token it holds ends, so
+    /// it can no longer log in by any means. An administrator enables it again by giving it a
+    /// new password ([`App::set_password`]) or a new token.
+    pub async fn disable_user(&self, actor: &str, name: &str) -> Result<()> {
+        let mut user = self.store().user(name).await?.ok_or_else(|| Error::NotFound(format!("no user `{name}`")))?;
+        user.password_hash = None;
+        user.created = now_secs();
+        self.store().put_user(actor, &user).await?;
+        // Without a password change (it had none), its tokens are revoked here.
+        self.store().revoke_user_tokens(actor, name, now_secs()).await?;
+        Ok(())
     }
 
     /// Revokes the tokens whose prefix (8 hex digits after `xhht_`) is `prefix`; returns how

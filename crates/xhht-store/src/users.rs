@@ -105,6 +105,14 @@ impl Store {
             )
             .await?;
             let after = fetch_user(c, &user.name).await?;
+            // A change of role, organisation or password ends the user's sessions and revokes
+            // their tokens: what was granted under the old one does not outlive it.
+            // Revoked at the time of the change (the record's `created` is the caller's now).
+            if let (Some(b), Some(a)) = (&before, &after)
+                && (b.role != a.role || b.organisation != a.organisation || b.password_hash != a.password_hash)
+            {
+                end_credentials(c, &mut audit, &user.name, user.created.max(0)).await?;
+            }
             if before != after {
                 let action = if before.is_some() { "update" } else { "insert" };
                 audit.push(
@@ -225,6 +233,12 @@ impl Store {
         }))
     }
 
+    /// Ends every session of `user` and revokes, at `at`, every token of theirs not yet revoked
+    /// (audited per token prefix, as [`Store::revoke_tokens`]); returns how many tokens.
+    pub async fn revoke_user_tokens(&self, actor: &str, user: &str, at: i64) -> Result<u64> {
+        Ok(write_tx!(self, actor, |c, audit| { end_credentials(c, &mut audit, user, at).await? }))
+    }
+
     /// Starts a session (the hash of its id) for `user`, valid until `expires`; removes the
     /// sessions that expired before `now`.
     pub async fn add_session(&self, id_hash: &str, user: &str, expires: i64, now: i64) -> Result<()> {
@@ -256,4 +270,35 @@ impl Store {
         });
         Ok(())
     }
+}
+
+/// Ends every session of `user` and revokes, at `at`, every token of theirs not yet revoked,
+/// audited per token prefix as [`Store::revoke_tokens`] audits it; returns how many tokens.
+async fn end_credentials<C: Conn>(c: &mut C, audit: &mut crate::audit::Audit, user: &str, at: i64) -> Result<u64> {
+    c.exec("DELETE FROM sessions WHERE user_name = $1".to_owned(), vec![Val::text(user)]).await?;
+    let live = c
+        .fetch(
+            "SELECT DISTINCT prefix FROM api_tokens WHERE user_name = $1 AND revoked IS NULL ORDER BY prefix"
+                .to_owned(),
+            vec![Val::text(user)],
+            vec![Ty::Text],
+        )
+        .await?;
+    let mut total = 0;
+    for row in live {
+        let prefix = row.into_iter().next().and_then(Val::into_string).unwrap_or_default();
+        let n = c
+            .exec(
+                "UPDATE api_tokens SET revoked = $2 WHERE prefix = $1 AND user_name = $3 AND revoked IS NULL"
+                    .to_owned(),
+                vec![Val::text(&prefix), Val::int(at), Val::text(user)],
+            )
+            .await?;
+        if n > 0 {
+            let after = serde_json::json!({"prefix": prefix, "revoked": at, "tokens": n});
+            audit.push("api_tokens", prefix.clone(), "update", None, Some(after.to_string()));
+        }
+        total += n;
+    }
+    Ok(total)
 }

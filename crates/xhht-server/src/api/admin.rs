@@ -160,9 +160,10 @@ pub(crate) async fn list_users(State(state): State<AppState>, who: Auth) -> Resu
     Ok(Json(users.iter().map(Me::from).collect()))
 }
 
-/// Adds or replaces a user (administrators only).
+/// Adds a user (administrators only); an existing name is 409.
 #[utoipa::path(post, path = "/users", tag = "admin", request_body = NewUser,
     responses((status = 201, body = Me), (status = 403, body = crate::error::ErrorBody),
+              (status = 409, body = crate::error::ErrorBody),
               (status = 422, body = crate::error::ErrorBody)))]
 pub(crate) async fn add_user(
     State(state): State<AppState>,
@@ -180,6 +181,7 @@ pub(crate) async fn add_user(
             xhht_app::Error::Invalid(p) => {
                 ApiError::invalid("body", p.into_iter().map(|p| p.message).collect::<Vec<_>>().join("; "))
             }
+            xhht_app::Error::Conflict(m) => ApiError::Conflict(m),
             other => ApiError::internal("add user", other),
         },
     )?;
@@ -225,6 +227,70 @@ pub(crate) async fn create_token(
         other => ApiError::internal("create token", other),
     })?;
     Ok((StatusCode::CREATED, Json(TokenShown { token })))
+}
+
+/// A change of an account: a new password, or none.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AccountChange {
+    /// `disable` (no password, every session and token ended) or `password` (a new password;
+    /// every session and token ended).
+    action: String,
+    /// The new password, for `password` (at least 8 characters).
+    password: Option<String>,
+}
+
+/// Disables an account or gives it a new password (administrators only): either way every
+/// session and token it held ends.
+#[utoipa::path(post, path = "/users/{name}/account", tag = "admin", request_body = AccountChange,
+    params(("name" = String, Path, description = "The user name")),
+    responses((status = 204), (status = 403, body = crate::error::ErrorBody),
+              (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub(crate) async fn change_account(
+    State(state): State<AppState>,
+    who: Auth,
+    Path(name): Path<String>,
+    body: Unread<AccountChange>,
+) -> Result<StatusCode, ApiError> {
+    who.require(Action::Administer, &Resource::Users, false)?;
+    let b = body.parse().await?;
+    let actor = &who.0.principal.user;
+    match (b.action.as_str(), b.password.as_deref()) {
+        ("disable", None) => state.app().disable_user(actor, &name).await?,
+        ("password", Some(p)) => state.app().set_password(actor, &name, Some(p)).await?,
+        _ => {
+            return Err(ApiError::invalid(
+                "action",
+                "`disable` (không kèm mật khẩu / without a password) hoặc / or `password` (kèm / with `password`)",
+            ));
+        }
+    }
+    state.forget_credentials();
+    tracing::info!(user = %name, action = %b.action, "account changed");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revokes the API tokens with this prefix (the 8 hex digits after `xhht_`; administrators
+/// only).
+#[utoipa::path(post, path = "/tokens/{prefix}/revocation", tag = "admin",
+    params(("prefix" = String, Path, description = "The token's prefix: the 8 hex digits after `xhht_`")),
+    responses((status = 200, body = Revoked), (status = 403, body = crate::error::ErrorBody)))]
+pub(crate) async fn revoke_token(
+    State(state): State<AppState>,
+    who: Auth,
+    Path(prefix): Path<String>,
+) -> Result<Json<Revoked>, ApiError> {
+    who.require(Action::Administer, &Resource::Users, false)?;
+    let tokens = state.app().revoke_token(&who.0.principal.user, &prefix).await?;
+    state.forget_credentials();
+    Ok(Json(Revoked { tokens }))
+}
+
+/// How many tokens were revoked.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Revoked {
+    /// Tokens revoked (0 when none had that prefix or all were revoked already).
+    tokens: u64,
 }
 
 /// What an import did.
@@ -345,7 +411,8 @@ pub(crate) async fn run_import(
     if !(lower.ends_with(".csv") || lower.ends_with(".xlsx")) {
         return Err(ApiError::invalid("file", "give a .csv or .xlsx file"));
     }
-    let opts = ImportOptions::new(who.0.principal.user.clone());
+    let mut opts = ImportOptions::new(who.0.principal.user.clone());
+    opts.workbook_limits = xhht_core::bounds::WorkbookLimits::UPLOAD;
     let result = state.store().import_bytes(kind, &base, bytes, &opts).await.map_err(ApiError::from);
     state.invalidate();
     let r = result?;

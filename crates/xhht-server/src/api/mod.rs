@@ -97,6 +97,8 @@ pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> OpenApiRouter<A
             .routes(routes!(admin::me))
             .routes(routes!(admin::list_users, admin::add_user))
             .routes(routes!(admin::create_token))
+            .routes(routes!(admin::change_account))
+            .routes(routes!(admin::revoke_token))
             .merge(imports)
             .routes(routes!(admin::audit_verify))
             .routes(routes!(reference::plan))

@@ -202,6 +202,12 @@ impl AppState {
         lock(&self.cache().auth).insert(credential, (Instant::now(), user), bytes);
     }
 
+    /// Forgets every cached credential (an account disabled, a password changed, a token
+    /// revoked: on this instance at once, on others within the cache's time to live).
+    pub(crate) fn forget_credentials(&self) {
+        lock(&self.cache().auth).retain(|_, _| false);
+    }
+
     /// Forgets a cached credential (logout).
     pub(crate) fn forget_auth(&self, credential: &str) {
         lock(&self.cache().auth).remove(&credential.to_owned());

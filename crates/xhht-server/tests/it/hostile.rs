@@ -334,3 +334,46 @@ async fn text_is_composed_control_characters_are_refused_or_taken_out() {
     let p: Value = app.get("admin", "/api/v1/people/P-NFD").await.json();
     assert_eq!(p["full_name"], "Nguyễn Văn A");
 }
+
+#[tokio::test]
+async fn accounts_are_never_replaced_and_credentials_end_with_a_password_change_or_a_disable() {
+    let app = TestApp::new("accounts").await;
+    // An existing name: 409, and the account is as it was.
+    let r = app.post("admin", "/api/v1/users", json!({"name": "admin", "role": "viewer"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    assert_eq!(app.get("admin", "/api/v1/auth/me").await.json()["role"], "admin");
+    // A session and a token of the viewer.
+    let login = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(json!({"user": "viewer", "password": "viewer-password"}).to_string()))
+        .unwrap();
+    let r = send(&app.router, login).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let cookie = r.header("set-cookie").split(';').next().unwrap().to_owned();
+    let me_by_cookie = || Request::get("/api/v1/auth/me").header("cookie", &cookie).body(Body::empty()).unwrap();
+    assert_eq!(send(&app.router, me_by_cookie()).await.status, StatusCode::OK);
+    assert_eq!(app.get("viewer", "/api/v1/auth/me").await.status, StatusCode::OK);
+    // A new password ends both.
+    let r = app
+        .post("admin", "/api/v1/users/viewer/account", json!({"action": "password", "password": "another long one"}))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    assert_eq!(send(&app.router, me_by_cookie()).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("viewer", "/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
+    // Disabled: no password login, and a token made before is revoked.
+    let r = app.post("admin", "/api/v1/users/reviewer/account", json!({"action": "disable"})).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    assert_eq!(app.get("reviewer", "/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
+    let login = Request::post("/api/v1/auth/login")
+        .header("content-type", "application/json")
+        .body(Body::from(json!({"user": "reviewer", "password": "reviewer-password"}).to_string()))
+        .unwrap();
+    assert_eq!(send(&app.router, login).await.status, StatusCode::UNAUTHORIZED);
+    // A token revoked by its prefix.
+    let token = &app.tokens["verifier"];
+    let prefix = &token["xhht_".len().."xhht_".len() + 8];
+    let r = app.post("admin", &format!("/api/v1/tokens/{prefix}/revocation"), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["tokens"], 1);
+    assert_eq!(app.get("verifier", "/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
+}
