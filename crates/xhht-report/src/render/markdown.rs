@@ -4,8 +4,23 @@ use xhht_core::Lang;
 
 use crate::doc::{Cell, Document, Table};
 
+/// A table cell's text as Markdown shows it and no more: `|` and line breaks would break the
+/// table; HTML (`<script>`, `<img onerror=…>`) and link syntax (`[x](javascript:…)`) typed in a
+/// name are shown as text, never run or followed.
 fn escape(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    // No `](` is left to make a link of: `[x](javascript:…)` is shown as typed.
+    if out.contains("](") { out.replace("](", "]\\(") } else { out }
 }
 
 fn table(out: &mut String, t: &Table, doc: &Document) {
@@ -90,4 +105,13 @@ pub fn render(doc: &Document) -> String {
         section(&mut out, s, doc);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn html_and_links_in_a_cell_are_shown_as_text() {
+        let e = super::escape("<script>alert(1)</script> [x](javascript:alert(1)) a|b");
+        assert_eq!(e, "&lt;script&gt;alert(1)&lt;/script&gt; [x]\\(javascript:alert(1)) a\\|b");
+    }
 }
