@@ -485,7 +485,7 @@ async fn answers_carry_security_headers_and_a_request_id() {
     assert!(r.header("content-security-policy").contains("frame-ancestors 'none'"));
     assert_eq!(r.header("x-content-type-options"), "nosniff");
     assert_eq!(r.header("x-frame-options"), "DENY");
-    assert_eq!(r.header("referrer-policy"), "no-referrer");
+    assert_eq!(r.header("referrer-policy"), "same-origin");
     assert!(!r.header("x-request-id").is_empty());
     assert!(r.header("access-control-allow-origin").is_empty(), "CORS is off by default");
     let req = Request::get("/api/v1/health").header("x-request-id", "abc-123").body(Body::empty()).unwrap();
