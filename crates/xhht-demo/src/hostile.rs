@@ -76,7 +76,7 @@ pub fn workbook(shape: Bomb, size: u64) -> std::io::Result<Vec<u8>> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let o = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(9))
+        .compression_level(Some(6))
         .large_file(size > u64::from(u32::MAX) / 2);
     for (name, text) in [
         ("[Content_Types].xml", CONTENT_TYPES),

@@ -120,3 +120,46 @@ fn a_file_with_only_its_header_says_it_holds_no_rows() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("The file holds no data rows"), "{}", stdout(&o));
 }
+
+/// The peak resident memory (`VmHWM`, bytes) of a running process, as last seen.
+fn peak_of(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kib =
+        status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse::<u64>();
+    kib.ok().map(|k| k * 1024)
+}
+
+#[test]
+fn workbook_bombs_are_refused_by_the_command_line_in_bounded_memory() {
+    use xhht_demo::hostile::{Bomb, workbook};
+    let dir = fresh("bombs");
+    for bomb in Bomb::ALL {
+        let file = dir.join(format!("{}.xlsx", bomb.name()));
+        std::fs::write(&file, workbook(bomb, 300 << 20).unwrap()).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_xhht"))
+            .current_dir(&dir)
+            .args(["import", "people", file.to_str().unwrap()])
+            .env_remove("XHHT_DATABASE_URL")
+            .env_remove("XHHT_LANG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The process's own peak, read from it while it runs (every 2 ms until it ends).
+        let mut peak = 0;
+        while child.try_wait().unwrap().is_none() {
+            peak = peak.max(peak_of(child.id()).unwrap_or(0));
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        let o = child.wait_with_output().unwrap();
+        assert!(!o.status.success(), "{}: accepted", bomb.name());
+        let err = stderr(&o);
+        assert!(err.contains(bomb.name()) || err.contains(".xlsx"), "{}: the error names the file: {err}", bomb.name());
+        assert!(peak < 256 << 20, "{}: the process peaked at {} MiB", bomb.name(), peak >> 20);
+        // Nothing was stored: the people are those of the example file.
+        let o = run(&dir, &["export", "people", "--out", "after.csv"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let after = std::fs::read_to_string(dir.join("after.csv")).unwrap();
+        assert!(!after.contains("aaaaaaaa"), "{}", bomb.name());
+    }
+}
