@@ -46,6 +46,33 @@ pub fn head_of(memberships: &[Membership], org: &str, day: NaiveDate) -> Option<
         .map(|m| m.person.clone())
 }
 
+/// A person's fields as every writer checks them: an id and a name of at most 500 characters,
+/// an id of letters, digits, `-`, `_` and `.` (no path, no space), a citizen id of 12 (or 9)
+/// digits.
+pub fn check_person(p: &Person) -> Result<()> {
+    use xhht_core::bounds::{MAX_NAME_CHARS, check_len};
+    let mut problems = Vec::new();
+    let mut bad = |field: &str, message: String| problems.push(FieldProblem { field: field.to_owned(), message });
+    if let Err(e) = check_len(&p.id, MAX_NAME_CHARS) {
+        bad("id", e.to_string());
+    } else if !is_code(&p.id) {
+        bad("id", "chỉ gồm chữ, số, “-”, “_”, “.” / letters, digits, `-`, `_` and `.` only".to_owned());
+    }
+    if let Err(e) = check_len(&p.full_name, MAX_NAME_CHARS) {
+        bad("full_name", e.to_string());
+    }
+    if let Some(Err(e)) = p.citizen_id.as_deref().map(xhht_core::entity::check_citizen_id) {
+        bad("citizen_id", e.to_owned());
+    }
+    if problems.is_empty() { Ok(()) } else { Err(Error::Invalid(problems)) }
+}
+
+/// An id or code as records name them: not empty, letters (any script), digits, `-`, `_` and
+/// `.`, not starting with `.` (never a path like `../../x`).
+pub fn is_code(s: &str) -> bool {
+    !s.is_empty() && !s.starts_with('.') && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// A data year an API or a file may name.
 pub fn check_year(year: i32) -> Result<()> {
     if (2000..=2100).contains(&year) {
@@ -167,6 +194,7 @@ impl App {
         since: Option<NaiveDate>,
         today: NaiveDate,
     ) -> Result<WriteReport> {
+        check_person(&person)?;
         let held = self.memberships_of(&person.id).await?;
         let current = org_of_person(&held, &person.id, today);
         let change = match &join {
@@ -202,6 +230,7 @@ impl App {
 
     /// Changes a person if still at version `expected` (their unit or an administrator).
     pub async fn update_person(&self, who: &AuthUser, person: &Person, expected: i64, today: NaiveDate) -> Result<i64> {
+        check_person(person)?;
         let res =
             self.organisation_of(&person.id, today).await?.map_or(Resource::Reference, Resource::OrganisationRecord);
         require(who, Action::Write, &res, false)?;

@@ -34,14 +34,41 @@ fn is_formula_like(cell: &str) -> bool {
 }
 
 /// The cell as written to a CSV file: with a `'` in front when, after any quotes it already
-/// starts with, it begins like a formula (and is not a plain number).
+/// starts with, it begins like a formula (and is not a plain number) — and so is every part of
+/// it after a `;`, since Excel in a Vietnamese (or any European) locale takes `;` as the list
+/// separator and splits a CSV line there, so `x;=1+1` would open as a cell `=1+1`.
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    if !cell.contains(';') {
+        return neutralise_part(cell);
+    }
+    let parts: Vec<Cow<'_, str>> = cell.split(';').map(neutralise_part).collect();
+    if parts.iter().all(|p| matches!(p, Cow::Borrowed(_))) {
+        return Cow::Borrowed(cell);
+    }
+    Cow::Owned(parts.join(";"))
+}
+
+fn neutralise_part(cell: &str) -> Cow<'_, str> {
     if is_formula_like(cell) { Cow::Owned(format!("'{cell}")) } else { Cow::Borrowed(cell) }
 }
 
-/// The cell as read from a CSV file: [`neutralise`] undone (one leading `'` taken off a cell
-/// that, after it, begins like a formula).
+/// The cell as read from a CSV file: [`neutralise`] undone (one leading `'` taken off the cell,
+/// and off each part after a `;`, that after it begins like a formula).
 pub fn restore(cell: &str) -> Cow<'_, str> {
+    if !cell.contains(';') {
+        return restore_part(cell);
+    }
+    let joined = cell.split(';').map(restore_part).collect::<Vec<_>>().join(";");
+    if joined == cell { Cow::Borrowed(cell) } else { Cow::Owned(joined) }
+}
+
+/// Whether [`neutralise`] may have changed this cell (a `'` at its start or after a `;`): the
+/// cells a reader passes through [`restore`].
+pub fn may_be_neutralised(cell: &str) -> bool {
+    cell.starts_with('\'') || cell.contains(";'")
+}
+
+fn restore_part(cell: &str) -> Cow<'_, str> {
     match cell.strip_prefix('\'') {
         Some(rest) if is_formula_like(rest) => Cow::Borrowed(rest),
         _ => Cow::Borrowed(cell),
@@ -71,6 +98,9 @@ mod tests {
             ("", ""),
             ("'quoted", "'quoted"),
             ("a=b", "a=b"),
+            ("x;=1+1;", "x;'=1+1;"),
+            ("=1;@SUM(1);3", "'=1;'@SUM(1);3"),
+            ("a;b;-2", "a;b;-2"),
         ] {
             assert_eq!(neutralise(cell), written, "{cell:?}");
             assert_eq!(restore(written), cell, "{written:?}");
@@ -79,7 +109,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn restore_undoes_neutralise(s in "['=+@\\t\\r a-z0-9.,-]{0,8}") {
+        fn restore_undoes_neutralise(s in "['=+@\\t\\r; a-z0-9.,-]{0,8}") {
             let w = neutralise(&s);
             proptest::prop_assert_eq!(restore(&w), s.as_str());
         }
@@ -87,7 +117,9 @@ mod tests {
         #[test]
         fn a_written_cell_never_starts_a_formula(s in "\\PC{0,12}") {
             let w = neutralise(&s);
-            proptest::prop_assert!(!w.starts_with(TRIGGERS) || is_plain_number(&w), "{:?}", w);
+            for part in w.split(';') {
+                proptest::prop_assert!(!part.starts_with(TRIGGERS) || is_plain_number(part), "{:?}", w);
+            }
         }
 
         #[test]

@@ -337,6 +337,20 @@ pub struct Person {
     pub area: Option<String>,
 }
 
+/// What a citizen id must look like, for messages.
+pub const CITIZEN_ID_FORMAT: &str =
+    "số CCCD gồm 12 chữ số (hoặc số CMND cũ 9 chữ số) / a citizen id is 12 digits (or an old identity card's 9 digits)";
+
+/// Checks a citizen id as it is written: the 12 digits of a căn cước công dân (Luật Căn cước
+/// công dân 2014, issued from 2016) or the 9 digits of an old chứng minh nhân dân, nothing
+/// else. The number names one person: the store refuses a second person with the same one.
+///
+/// # Errors
+/// [`CITIZEN_ID_FORMAT`].
+pub fn check_citizen_id(id: &str) -> std::result::Result<(), &'static str> {
+    if matches!(id.len(), 9 | 12) && id.bytes().all(|b| b.is_ascii_digit()) { Ok(()) } else { Err(CITIZEN_ID_FORMAT) }
+}
+
 /// A person's role in an organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -377,3 +377,29 @@ async fn accounts_are_never_replaced_and_credentials_end_with_a_password_change_
     assert_eq!(r.json()["tokens"], 1);
     assert_eq!(app.get("verifier", "/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_citizen_id_names_one_person_and_ids_are_codes() {
+    let app = TestApp::new("citizen-id").await;
+    let person =
+        |id: &str, cid: &str| json!({"id": id, "full_name": "Người Thử", "category": "giao-vien", "citizen_id": cid});
+    let r = app.post("admin", "/api/v1/people", person("P-CID-1", "080123456789")).await;
+    assert!(r.status.is_success(), "{}", r.text());
+    let r = app.post("admin", "/api/v1/people", person("P-CID-2", "080123456789")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["errors"][0]["field"], "citizen_id");
+    assert_eq!(app.get("admin", "/api/v1/people/P-CID-2").await.status, StatusCode::NOT_FOUND);
+    for bad in ["12345", "08012345678X", "080 123 456 789"] {
+        let r = app.post("admin", "/api/v1/people", person("P-CID-3", bad)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", r.text());
+    }
+    for bad in ["../../x", "a b", ""] {
+        let r = app.post("admin", "/api/v1/people", person(bad, "080123456780")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}: {}", r.text());
+    }
+    // The same rule for a file.
+    let csv = "id,full_name,category,citizen_id\nP-CID-4,Người A,giao-vien,080123456781\nP-CID-5,Người B,giao-vien,080123456781\n";
+    let r = raw(&app, "admin", "/api/v1/imports/people?file=people.csv", "text/csv", csv).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(app.get("admin", "/api/v1/people/P-CID-4").await.status, StatusCode::NOT_FOUND);
+}

@@ -115,7 +115,7 @@ impl Iterator for CsvRows<'_> {
         match self.reader.read_record(&mut rec) {
             Ok(true) => {
                 let line = rec.position().map_or(0, csv::Position::line);
-                if rec.iter().any(|c| c.starts_with('\'')) {
+                if rec.iter().any(xhht_core::csv_cell::may_be_neutralised) {
                     rec = rec.iter().map(|c| xhht_core::csv_cell::restore(c)).collect::<Vec<_>>().into();
                 }
                 // A cell past the bounds: the stream gives way, and the whole file's reading
@@ -207,7 +207,7 @@ fn parse_csv(text: &str, delimiter: u8, limit: Option<usize>, file: &str) -> Res
                 let line = rec.position().map_or(0, csv::Position::line);
                 // Cells xhht's own CSV files quoted against formula injection read back as
                 // they were (rare: only cells that start with `'`).
-                if rec.iter().any(|c| c.starts_with('\'')) {
+                if rec.iter().any(xhht_core::csv_cell::may_be_neutralised) {
                     rec = rec.iter().map(|c| xhht_core::csv_cell::restore(c)).collect::<Vec<_>>().into();
                 }
                 out.push((line, crate::sheet::bound_record(file, line, rec)?));

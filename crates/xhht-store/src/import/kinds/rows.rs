@@ -73,6 +73,9 @@ pub(super) fn organisation(ctx: &mut RowCtx<'_>) -> Option<Organisation> {
 
 pub(super) fn person(ctx: &mut RowCtx<'_>) -> Option<Vec<Rec>> {
     let citizen_id = ctx.opt_text("citizen_id");
+    if let Some(Err(e)) = citizen_id.as_deref().map(xhht_core::entity::check_citizen_id) {
+        ctx.err("citizen_id", e);
+    }
     let id = match (ctx.opt_text("id"), &citizen_id) {
         (Some(id), _) => Some(id),
         (None, Some(c)) => Some(c.clone()),
