@@ -85,6 +85,8 @@ pub enum ApiError {
     NotAcceptable(String),
     /// 413: the body is over the route's limit.
     TooLarge,
+    /// 429: past a rate limit that is not the address's (a login's per account), with why.
+    RateLimited(String),
     /// 415: a body that is not `application/json` sent to a JSON route (a form or plain text
     /// from another site's page, which a browser sends without asking).
     UnsupportedMediaType,
@@ -183,6 +185,13 @@ impl IntoResponse for ApiError {
             Self::BadRequest(m) => (StatusCode::BAD_REQUEST, "bad-request", m, vec![]),
             Self::NotAcceptable(m) => (StatusCode::NOT_ACCEPTABLE, "not-acceptable", m, vec![]),
             Self::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", TOO_LARGE.to_owned(), vec![]),
+            Self::RateLimited(m) => {
+                let mut resp =
+                    (StatusCode::TOO_MANY_REQUESTS, Json(ErrorBody { code: "rate-limited".to_owned(), message: m, errors: vec![] }))
+                        .into_response();
+                resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("60"));
+                return resp;
+            }
             Self::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",

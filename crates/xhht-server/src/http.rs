@@ -202,13 +202,29 @@ fn over_quota(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: IpAddr, message: &s
 /// address: 429 with `Retry-After` past the limit.
 pub(crate) async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = is_safe(req.method());
-    if let (false, Some(limiter)) = (safe, state.inner.limiter.as_ref())
-        && let Some(refused) =
-            over_quota(limiter, client_ip(&req), "too many requests from this address; try again shortly")
+    let login = matches!(req.uri().path(), "/login" | "/api/v1/auth/login");
+    let limiter = if login { state.inner.logins_by_address.as_ref() } else { state.inner.limiter.as_ref() };
+    if let (false, Some(limiter)) = (safe, limiter)
+        && let Some(refused) = over_quota(
+            limiter,
+            client_ip(&req),
+            "quá nhiều yêu cầu từ địa chỉ này; thử lại sau ít phút / too many requests from this address; try again shortly",
+        )
     {
         return refused;
     }
     next.run(req).await
+}
+
+/// Whether a login attempt for `user` is within the account's quota (whatever the address).
+pub(crate) fn login_allowed(state: &AppState, user: &str) -> bool {
+    let Some(limiter) = state.inner.logins_by_account.as_ref() else { return true };
+    let key: String = xhht_core::bounds::clean(user).to_lowercase().chars().take(100).collect();
+    let allowed = limiter.check_key(&key).is_ok();
+    if limiter.len() > 10_000 {
+        limiter.retain_recent();
+    }
+    allowed
 }
 
 /// Limits the reads that build or render (the routes it is layered on: reports, progress,

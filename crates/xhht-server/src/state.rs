@@ -151,9 +151,20 @@ pub(crate) struct Inner {
     pub(crate) limiter: Option<DefaultKeyedRateLimiter<std::net::IpAddr>>,
     /// The limiter of the reads that build or render, given to their routes.
     pub(crate) reads: ReadLimiter,
+    /// Login attempts per client address, apart from the writes' quota (an office behind one
+    /// address does not lock itself out by working).
+    pub(crate) logins_by_address: Option<DefaultKeyedRateLimiter<std::net::IpAddr>>,
+    /// Login attempts per account name, whatever the address (guessing one account's password
+    /// from many addresses).
+    pub(crate) logins_by_account: Option<DefaultKeyedRateLimiter<String>>,
 }
 
-fn keyed(r: RateLimit) -> DefaultKeyedRateLimiter<std::net::IpAddr> {
+/// Login attempts per account: 10 a minute, 10 at once. Per address: 120 a minute, 60 at once.
+pub(crate) const LOGINS_PER_ACCOUNT: RateLimit = RateLimit { per_minute: 10, burst: 10 };
+/// See [`LOGINS_PER_ACCOUNT`].
+pub(crate) const LOGINS_PER_ADDRESS: RateLimit = RateLimit { per_minute: 120, burst: 60 };
+
+fn keyed<K: std::hash::Hash + Eq + Clone>(r: RateLimit) -> DefaultKeyedRateLimiter<K> {
     let per = NonZeroU32::new(r.per_minute).unwrap_or(NonZeroU32::MIN);
     let burst = NonZeroU32::new(r.burst).unwrap_or(NonZeroU32::MIN);
     RateLimiter::keyed(Quota::per_minute(per).allow_burst(burst))
@@ -183,7 +194,12 @@ impl AppState {
         let limiter = config.rate_limit.map(keyed);
         let reads = config.read_rate_limit.map(|r| Arc::new(keyed(r)));
         let cache = Cache::new(&config.cache);
-        Ok(AppState { inner: Arc::new(Inner { app, config, cache, limiter, reads }) })
+        // The login limits go with the write limit (off when it is off, as in tests).
+        let logins_by_address = config.rate_limit.map(|_| keyed(LOGINS_PER_ADDRESS));
+        let logins_by_account = config.rate_limit.map(|_| keyed(LOGINS_PER_ACCOUNT));
+        Ok(AppState {
+            inner: Arc::new(Inner { app, config, cache, limiter, reads, logins_by_address, logins_by_account }),
+        })
     }
 
     /// The store.

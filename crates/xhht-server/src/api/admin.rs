@@ -96,6 +96,13 @@ pub(crate) async fn start_session(
     user: &str,
     password: &str,
 ) -> Result<Option<(AuthUser, String)>, ApiError> {
+    if !crate::http::login_allowed(state, user) {
+        tracing::info!("login refused: too many attempts for this account");
+        return Err(ApiError::RateLimited(
+            "quá nhiều lần đăng nhập vào tài khoản này; thử lại sau ít phút / too many login attempts for this account; try again in a few minutes"
+                .to_owned(),
+        ));
+    }
     let Some(u) = state.app().login(user, password).await.map_err(|e| ApiError::internal("login", e))? else {
         tracing::info!("login refused");
         return Ok(None);

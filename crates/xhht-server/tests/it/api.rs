@@ -464,11 +464,19 @@ async fn secure_cookies_when_configured() {
 #[tokio::test]
 async fn login_and_writes_are_rate_limited_per_client() {
     let app = TestApp::with("ratelimit", |c| c.rate_limit = tight_limit()).await;
+    // Logins: past the account's quota (10 at once), 429 (`hostile.rs` tests the login quotas).
     let mut statuses = Vec::new();
-    for _ in 0..8 {
+    for _ in 0..12 {
         let r = app
             .send(None, "POST", "/api/v1/auth/login", Some(json!({"user": "admin", "password": "wrong-password"})))
             .await;
+        statuses.push(r.status);
+    }
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    // Writes: past the address's quota (3 at once here), 429.
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let r = app.post("viewer", "/api/v1/commitments", json!({"person": "x", "year": 2026, "date": "2026-01-01"})).await;
         statuses.push(r.status);
     }
     assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");

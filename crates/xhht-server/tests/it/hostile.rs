@@ -403,3 +403,35 @@ async fn a_citizen_id_names_one_person_and_ids_are_codes() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(app.get("admin", "/api/v1/people/P-CID-4").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn logins_are_throttled_per_account_and_apart_from_the_write_limit() {
+    let app = TestApp::with("login-throttle", |c| {
+        c.rate_limit = Some(xhht_server::RateLimit { per_minute: 1, burst: 3 });
+    })
+    .await;
+    let login = |user: &str, password: &str| {
+        Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(json!({"user": user, "password": password}).to_string()))
+            .unwrap()
+    };
+    // More logins than the write limit's burst, from one address: the office is not locked out.
+    for user in ["admin", "reviewer", "verifier", "viewer", "unit-a", "unit-b"] {
+        let r = send(&app.router, login(user, &format!("{user}-password"))).await;
+        assert_eq!(r.status, StatusCode::OK, "{user}: {}", r.text());
+    }
+    // Guessing one account's password: ten tries, then 429 for that account only.
+    for n in 0..10 {
+        let r = send(&app.router, login("admin", "wrong guess")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "try {n}: {}", r.text());
+    }
+    let r = send(&app.router, login("admin", "admin-password")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text());
+    assert_eq!(r.json()["code"], "rate-limited");
+    assert_eq!(r.header("retry-after"), "60");
+    let r = send(&app.router, login("ADMIN", "wrong")).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "the name's case does not reset the count");
+    let r = send(&app.router, login("unit-a-member", "unit-a-member-password")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+}
