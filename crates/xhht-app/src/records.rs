@@ -267,6 +267,20 @@ impl App {
             })
         };
         let mut around = self.memberships_in(&m.organisation).await?;
+        // One role at a time in one organisation: not member and head over the same days.
+        if let Some(other) = around
+            .iter()
+            .find(|x| x.person == m.person && x.role != m.role && x.period.overlaps(&m.period) && !rewritten(x))
+        {
+            return Err(Error::invalid(
+                "role",
+                format!(
+                    "người này đã giữ vai trò khác ở đơn vị trong những ngày này (từ {}) / the person holds another role in this organisation over these days (from {})",
+                    other.period.from(),
+                    other.period.from()
+                ),
+            ));
+        }
         around.extend(held.into_iter().filter(|x| x.organisation != m.organisation));
         if let Err(e) = Memberships::new(around.iter().filter(|x| !rewritten(x)).chain(writes.iter())) {
             let field = if m.role == MemberRole::Head { "role" } else { "from" };
@@ -468,7 +482,40 @@ impl App {
             return Err(Error::invalid("actor", "must not be empty"));
         }
         check_year(s.year)?;
-        let submitted_on = if who.principal.role == Role::Admin { s.submitted_on.unwrap_or(today) } else { today };
+        use chrono::Datelike;
+        if s.year > today.year() {
+            return Err(Error::invalid("year", "báo cáo của một năm chưa đến / a report for a year still to come"));
+        }
+        if self.plan().actor(&s.actor).is_none() {
+            return Err(Error::invalid("actor", "không phải chủ thể của kế hoạch / not an actor of the plan"));
+        }
+        let org = self
+            .store()
+            .organisation(&s.organisation)
+            .await?
+            .ok_or_else(|| Error::invalid("organisation", "không có đơn vị này / no such organisation"))?;
+        if let Some(a) = org.value.actor.as_deref()
+            && a != s.actor
+        {
+            return Err(Error::invalid(
+                "actor",
+                "đơn vị này báo cáo với tư cách chủ thể khác của kế hoạch / this organisation reports as another actor of the plan",
+            ));
+        }
+        let mut submitted_on = if who.principal.role == Role::Admin { s.submitted_on.unwrap_or(today) } else { today };
+        if submitted_on > today {
+            return Err(Error::invalid(
+                "submitted_on",
+                "ngày nhận không thể sau hôm nay / a report cannot be received after today",
+            ));
+        }
+        // Received once: sent again, it keeps the day it was first received (an on-time report
+        // does not become late); an administrator corrects that day by recording it again.
+        if let Some(stored) = self.store().report_submission(&s.actor, &s.organisation, s.year, &s.kind).await?
+            && who.principal.role != Role::Admin
+        {
+            submitted_on = stored.value.submitted_on;
+        }
         let r = ReportSubmission {
             actor: s.actor,
             organisation: s.organisation,

@@ -23,9 +23,33 @@ pub(crate) fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Naiv
 
 struct DateVisitor;
 
+/// The years a record's date may fall in: a person born in 1900 to a plan's end long after
+/// 2030 — `0000-01-01` or `9999-12-31` is a typing slip, never a record's date.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// Refuses a date outside [`YEARS`].
+///
+/// # Errors
+/// A message that says the range.
+pub fn check_range(d: NaiveDate) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
+    if YEARS.contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(format!(
+            "ngày {d} nằm ngoài các năm {}–{} / {d} is outside the years {}–{}",
+            YEARS.start(),
+            YEARS.end(),
+            YEARS.start(),
+            YEARS.end()
+        ))
+    }
+}
+
 fn parse<E: de::Error>(s: &str) -> Result<NaiveDate, E> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| E::custom(format!("`{s}` is not a date written as YYYY-MM-DD (a day that exists)")))
+        .and_then(|d| check_range(d).map_err(E::custom))
 }
 
 impl<'de> Visitor<'de> for DateVisitor {
@@ -60,6 +84,7 @@ pub fn parse_date_text(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(t, "%d/%m/%Y")
         .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
         .map_err(|_| format!("`{t}` is not a date (write dd/mm/yyyy or yyyy-mm-dd, a day that exists)"))
+        .and_then(check_range)
 }
 
 #[cfg(test)]

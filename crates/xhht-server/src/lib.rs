@@ -42,7 +42,7 @@ use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 
 pub use cache::{CacheStats, CacheUsage};
 pub use error::{ApiError, Error, ErrorBody, FieldError, Result};
-pub use state::{AppState, CacheBound, CacheLimits, Config, RateLimit};
+pub use state::{AppState, CacheBound, CacheLimits, Config, LOGINS_PER_ACCOUNT, RateLimit};
 
 /// The request id header, set when the client sends none and echoed in the answer.
 pub const REQUEST_ID: &str = "x-request-id";

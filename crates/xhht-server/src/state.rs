@@ -102,6 +102,8 @@ pub struct Config {
     /// eligibility, explanations, results, the dashboard's overview, organisation and entity
     /// pages), per client address, apart from `rate_limit`; `None` for none.
     pub read_rate_limit: Option<RateLimit>,
+    /// Login attempts per account name, whatever the address (on whenever `rate_limit` is).
+    pub login_rate_limit: RateLimit,
     /// The bounds of the caches.
     pub cache: CacheLimits,
     /// The longest a request may take.
@@ -133,6 +135,7 @@ impl Config {
             secure_cookies: false,
             rate_limit: Some(RateLimit { per_minute: 300, burst: 20 }),
             read_rate_limit: Some(RateLimit { per_minute: 240, burst: 20 }),
+            login_rate_limit: LOGINS_PER_ACCOUNT,
             cache: CacheLimits::default(),
             request_timeout: Duration::from_secs(60),
             body_limit: 1 << 20,
@@ -159,8 +162,9 @@ pub(crate) struct Inner {
     pub(crate) logins_by_account: Option<DefaultKeyedRateLimiter<String>>,
 }
 
-/// Login attempts per account: 10 a minute, 10 at once. Per address: 120 a minute, 60 at once.
-pub(crate) const LOGINS_PER_ACCOUNT: RateLimit = RateLimit { per_minute: 10, burst: 10 };
+/// Login attempts per account by default: 10 a minute, 10 at once. Per address: 120 a minute,
+/// 60 at once.
+pub const LOGINS_PER_ACCOUNT: RateLimit = RateLimit { per_minute: 10, burst: 10 };
 /// See [`LOGINS_PER_ACCOUNT`].
 pub(crate) const LOGINS_PER_ADDRESS: RateLimit = RateLimit { per_minute: 120, burst: 60 };
 
@@ -196,7 +200,7 @@ impl AppState {
         let cache = Cache::new(&config.cache);
         // The login limits go with the write limit (off when it is off, as in tests).
         let logins_by_address = config.rate_limit.map(|_| keyed(LOGINS_PER_ADDRESS));
-        let logins_by_account = config.rate_limit.map(|_| keyed(LOGINS_PER_ACCOUNT));
+        let logins_by_account = config.rate_limit.map(|_| keyed(config.login_rate_limit));
         Ok(AppState {
             inner: Arc::new(Inner { app, config, cache, limiter, reads, logins_by_address, logins_by_account }),
         })

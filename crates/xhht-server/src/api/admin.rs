@@ -324,7 +324,7 @@ pub(crate) struct ImportDone {
 /// which the organisation's own unit may send too (problems as `FILE:ROW`).
 #[utoipa::path(post, path = "/imports/{kind}", tag = "admin",
     params(("kind" = String, Path, description = "areas, organisations, people, memberships, registrations, commitments, self-study-plans, assessments, recognitions, report-submissions; duty-reports (a filled report form, .xlsx)"),
-           ("file" = Option<String>, Query, description = "The file's name (its extension, .csv or .xlsx, says how to read it)")),
+           ("file" = Option<String>, Query, description = "The file's name (its extension, .csv or .xlsx, says how to read it; without it, a ZIP package is read as .xlsx, anything else as .csv)")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = ImportDone), (status = 403, body = crate::error::ErrorBody),
               (status = 413, description = "Over the upload limit", body = crate::error::ErrorBody),
@@ -345,8 +345,10 @@ pub(crate) async fn import(
     }
     who.require(Action::Write, &Resource::Reference, false)?;
     let kind = ImportKind::parse(&kind).ok_or_else(|| ApiError::NotFound(format!("no import kind `{kind}`")))?;
-    let name = q.file.unwrap_or_else(|| format!("{}.csv", kind.id()));
     let body = body.bytes().await?;
+    // Without a name, the bytes say what the file is: a workbook is a ZIP package.
+    let sniffed = if xhht_core::bounds::is_zip(&body) { "xlsx" } else { "csv" };
+    let name = q.file.unwrap_or_else(|| format!("{}.{sniffed}", kind.id()));
     let report = run_import(&state, &who, kind, &name, &body).await?;
     Ok(Json(report))
 }

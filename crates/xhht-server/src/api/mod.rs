@@ -212,9 +212,15 @@ fn is_json(headers: &axum::http::HeaderMap) -> bool {
         .is_some_and(|t| t == "application/json" || (t.starts_with("application/") && t.ends_with("+json")))
 }
 
+/// A string written as a date (`YYYY-MM-DD`, a day that exists), as every date of a body is.
+fn as_date(s: &str) -> Option<NaiveDate> {
+    (s.len() == 10).then(|| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()).flatten()
+}
+
 /// Every string of a JSON body as the records keep text (`xhht_core::bounds`): composed (NFC),
 /// control characters but line breaks and tabs taken out, at most 32,767 characters; a NUL
-/// byte is refused, as the imports refuse it. Each problem names the value's path
+/// byte is refused, as the imports refuse it; a date is in the years 1900–2100
+/// (`xhht_core::date::YEARS`). Each problem names the value's path
 /// (`values[2].indicator`).
 fn clean_strings(v: &mut serde_json::Value, path: &mut String, problems: &mut Vec<FieldError>) {
     use xhht_core::bounds;
@@ -228,6 +234,8 @@ fn clean_strings(v: &mut serde_json::Value, path: &mut String, problems: &mut Ve
                 });
             } else if let Err(e) = bounds::check_len(s, bounds::MAX_TEXT_CHARS) {
                 problems.push(FieldError { field: field(), message: e.to_string() });
+            } else if let Some(Err(e)) = as_date(s).map(xhht_core::date::check_range) {
+                problems.push(FieldError { field: field(), message: e });
             } else if let std::borrow::Cow::Owned(c) = bounds::clean_multiline(s) {
                 *s = c;
             }

@@ -463,7 +463,11 @@ async fn secure_cookies_when_configured() {
 
 #[tokio::test]
 async fn login_and_writes_are_rate_limited_per_client() {
-    let app = TestApp::with("ratelimit", |c| c.rate_limit = tight_limit()).await;
+    let app = TestApp::with("ratelimit", |c| {
+        c.rate_limit = tight_limit();
+        c.login_rate_limit = xhht_server::RateLimit { per_minute: 1, burst: 10 };
+    })
+    .await;
     // Logins: past the account's quota (10 at once), 429 (`hostile.rs` tests the login quotas).
     let mut statuses = Vec::new();
     for _ in 0..12 {
@@ -476,7 +480,8 @@ async fn login_and_writes_are_rate_limited_per_client() {
     // Writes: past the address's quota (3 at once here), 429.
     let mut statuses = Vec::new();
     for _ in 0..6 {
-        let r = app.post("viewer", "/api/v1/commitments", json!({"person": "x", "year": 2026, "date": "2026-01-01"})).await;
+        let r =
+            app.post("viewer", "/api/v1/commitments", json!({"person": "x", "year": 2026, "date": "2026-01-01"})).await;
         statuses.push(r.status);
     }
     assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
