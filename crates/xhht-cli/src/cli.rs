@@ -296,8 +296,21 @@ pub enum UserCommand {
 /// `xhht audit …`
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Kiểm tra chuỗi băm của nhật ký / walk the hash chain and report the first broken link.
-    Verify,
+    /// Kiểm tra chuỗi băm của nhật ký, in đầu chuỗi để công bố / walk the hash chain, report the first broken link and print the head to publish.
+    Verify {
+        /// Đầu chuỗi đã công bố (SỐ:BĂM hoặc BĂM): phải còn là đầu chuỗi / a head published before (SEQ:HASH or HASH): it must still be the head.
+        #[arg(long, value_name = "SEQ:HASH", conflicts_with = "checkpoint")]
+        expect: Option<String>,
+        /// Một mục đã công bố trước (SỐ:BĂM): phải còn nguyên, sau nó có thể có mục mới / an entry published before (SEQ:HASH): it must be there unchanged; later entries may follow it.
+        #[arg(long, value_name = "SEQ:HASH")]
+        checkpoint: Option<String>,
+        /// Tệp khóa kiểm toán để kiểm các mục có khóa / the audit key file, to check keyed entries.
+        #[arg(long, value_name = "FILE", env = "XHHT_AUDIT_KEY_FILE")]
+        audit_key: Option<PathBuf>,
+        /// Dựng lại các bảng từ nhật ký và so với dữ liệu thật / also replay the trail into the tables and compare them with what they hold.
+        #[arg(long)]
+        deep: bool,
+    },
 }
 
 /// `xhht plan …`

@@ -53,7 +53,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Command::Export { kind, out } => cmd::admin::export(&mut o, db, &kind, &out),
         Command::Backup { file } => cmd::admin::backup(&mut o, db, &file),
         Command::Restore { file } => cmd::admin::restore(&mut o, db, &file),
-        Command::Audit { command: cli::AuditCommand::Verify } => cmd::admin::audit_verify(&mut o, db),
+        Command::Audit { command } => cmd::admin::audit_verify(&mut o, db, command),
         Command::User { command } => cmd::admin::user(&mut o, db, command),
         Command::Plan { command } => cmd::plan::run(&mut o, command),
         Command::Rulebook { command } => cmd::rulebook::run(&mut o, command),

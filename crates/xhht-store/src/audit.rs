@@ -13,36 +13,61 @@
 //! child rows). A bulk import of a million rows writes a thousand entries, not a million. Every
 //! value ever written is in the log, so the tables can be replayed from it.
 //!
-//! The hash:
+//! The hash of an entry, over its fields in a canonical form:
 //!
 //! ```text
-//! hash = SHA-256( "xhht-audit-v1\n" ‖ f(seq) ‖ f(at) ‖ f(actor) ‖ f(table_name) ‖ f(row_key)
-//!                 ‖ f(action) ‖ f(before) ‖ f(after) ‖ f(prev_hash) )
-//! f(text) = decimal byte length ‖ ":" ‖ UTF-8 bytes ‖ "\n";   f(NULL) = "-\n"
+//! c(domain) = domain ‖ f(seq) ‖ f(at) ‖ f(actor) ‖ f(table_name) ‖ f(row_key) ‖ f(action)
+//!             ‖ f(before) ‖ f(after) ‖ f(prev_hash)
+//! f(text)   = decimal byte length ‖ ":" ‖ UTF-8 bytes ‖ "\n";   f(NULL) = "-\n"
+//!
+//! unkeyed (v1):  hash = hex(SHA-256(c("xhht-audit-v1\n")))
+//! keyed (v2):    hash = "hmac:" ‖ hex(HMAC-SHA256(key, c("xhht-audit-v2-hmac\n")))
 //! ```
 //!
 //! in lower-case hex. The length prefixes make the serialisation unambiguous, and the JSON is
 //! hashed exactly as stored (it is kept as text, never re-encoded). Entries are numbered from 1
-//! with no gaps. [`verify`] walks the chain in order and reports the first entry whose hash, link
-//! or number does not match. Writers serialise on the chain: SQLite has one writer; PostgreSQL
-//! takes a transaction-scoped advisory lock before reading the last entry.
+//! with no gaps; `prev_hash` is the previous entry's `hash` column as stored (prefix included).
+//! A store given an [`AuditKey`] (a secret kept outside the database, see [`key`]) writes keyed
+//! entries; the `hmac:` prefix says which scheme an entry uses, so no schema change was needed
+//! and databases written before keep verifying. Once a chain holds a keyed entry, every entry
+//! after it must be keyed: a store without the key (or with another key) refuses to extend it,
+//! and the verifier reports an unkeyed entry after a keyed one as a break.
+//!
+//! [`verify`] walks the chain in order and reports the first entry whose hash, link or number
+//! does not match, the chain's head (its last entry: publish it elsewhere to detect entries
+//! removed from the end later) and, when asked, compares the head with one published before
+//! ([`ExpectedHead`]) and replays the trail into the tables it describes and compares them
+//! with what they hold ([`deep`]). Writers serialise on the chain: SQLite has one writer;
+//! PostgreSQL takes a transaction-scoped advisory lock before reading the last entry.
 //!
 //! The database also refuses `UPDATE` and `DELETE` on the table (triggers), so changing an entry
-//! needs deliberate effort — and the chain shows it. Removing entries at the end of the chain is
-//! only visible against a copy of the last hash kept elsewhere ([`AuditReport::last_hash`]).
+//! needs deliberate effort — and the chain shows it. `docs/audit.md` says what each check
+//! detects and what it does not.
 //!
 //! A transaction whose entries touch a record (any table but `results`) also sets the data
 //! version to its last entry's number before it commits (`Audit::finish`; see
 //! `crate::digest`).
 
+mod deep;
+mod key;
+mod verify;
+
+pub use deep::{DeepReport, Difference, DifferenceKind, TableCheck};
+pub use key::{AUDIT_KEY_ENV, AuditKey};
+pub use verify::{AuditCheck, AuditHead, AuditReport, BrokenLink, ExpectedHead, HeadCheck};
+pub(crate) use verify::{check, deep_only};
+
 use xhht_core::rulebook::sha256_hex;
 
 use crate::db::{Conn, Ty, Val, tuples};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::schema::AUDIT_LOG;
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The prefix of a keyed entry's hash.
+pub(crate) const KEYED_PREFIX: &str = "hmac:";
 
 /// The advisory lock key PostgreSQL writers take (any fixed number; "xhht" in ASCII).
 const PG_LOCK_KEY: i64 = 0x7868_6874;
@@ -68,17 +93,15 @@ pub struct AuditEntry {
     pub after: Option<String>,
     /// The hash of the entry before.
     pub prev_hash: String,
-    /// This entry's hash.
+    /// This entry's hash: 64 hex digits (unkeyed), or `hmac:` and 64 hex digits (keyed).
     pub hash: String,
 }
 
 impl AuditEntry {
-    /// The hash this entry should carry, computed from its fields.
-    pub fn compute_hash(&self) -> String {
-        let mut buf = Vec::with_capacity(
-            128 + self.before.as_ref().map_or(0, String::len) + self.after.as_ref().map_or(0, String::len),
-        );
-        buf.extend_from_slice(b"xhht-audit-v1\n");
+    /// Appends the canonical form of the entry under `domain` (see the module documentation).
+    fn canonical(&self, domain: &[u8], buf: &mut Vec<u8>) {
+        buf.reserve(128 + self.before.as_ref().map_or(0, String::len) + self.after.as_ref().map_or(0, String::len));
+        buf.extend_from_slice(domain);
         let seq = self.seq.to_string();
         for f in [
             Some(seq.as_str()),
@@ -101,7 +124,30 @@ impl AuditEntry {
                 None => buf.extend_from_slice(b"-\n"),
             }
         }
+    }
+
+    /// The unkeyed hash this entry should carry, computed from its fields (SHA-256, domain
+    /// `xhht-audit-v1`): what anyone can compute.
+    pub fn compute_hash(&self) -> String {
+        let mut buf = Vec::new();
+        self.canonical(b"xhht-audit-v1\n", &mut buf);
         sha256_hex(&buf)
+    }
+
+    /// The keyed hash this entry should carry with `key`: `hmac:` and the HMAC-SHA256 of its
+    /// fields (domain `xhht-audit-v2-hmac`).
+    pub fn compute_keyed_hash(&self, key: &AuditKey) -> String {
+        let mut buf = key.inner_start();
+        self.canonical(b"xhht-audit-v2-hmac\n", &mut buf);
+        let mut out = String::with_capacity(KEYED_PREFIX.len() + 64);
+        out.push_str(KEYED_PREFIX);
+        out.push_str(&key.finish(&buf));
+        out
+    }
+
+    /// Whether the entry carries a keyed hash (`hmac:…`).
+    pub fn is_keyed(&self) -> bool {
+        self.hash.starts_with(KEYED_PREFIX)
     }
 
     fn vals(self) -> Vec<Val> {
@@ -119,7 +165,7 @@ impl AuditEntry {
         ]
     }
 
-    fn from_vals(v: Vec<Val>) -> AuditEntry {
+    pub(crate) fn from_vals(v: Vec<Val>) -> AuditEntry {
         let mut it = v.into_iter();
         let mut text = || match it.next() {
             Some(Val::Text(s)) => s,
@@ -149,6 +195,13 @@ pub(crate) struct Audit {
     pub(crate) at: String,
     last_seq: i64,
     last_hash: String,
+    /// The key entries are written with (none: unkeyed).
+    key: Option<AuditKey>,
+    /// The number and hash of the chain's last entry when the transaction began.
+    base: (i64, String),
+    /// Whether [`Audit::check_base`] found the chain may be extended (checked once, at the
+    /// first write of entries).
+    base_checked: bool,
     pending: Vec<AuditEntry>,
     /// Bytes of JSON in `pending`.
     pending_bytes: usize,
@@ -163,8 +216,8 @@ const NOT_RECORDS: [&str; 3] = ["results", "users", "api_tokens"];
 
 impl Audit {
     /// Starts the entries of a write transaction: takes the chain lock (PostgreSQL), reads the
-    /// database's clock and the last entry.
-    pub(crate) async fn begin<C: Conn>(c: &mut C, actor: &str) -> Result<Audit> {
+    /// database's clock and the last entry. With `key`, the entries are keyed.
+    pub(crate) async fn begin<C: Conn>(c: &mut C, actor: &str, key: Option<AuditKey>) -> Result<Audit> {
         let now_sql = match c.backend() {
             crate::Backend::Sqlite => "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
             crate::Backend::Postgres => {
@@ -191,8 +244,11 @@ impl Audit {
         Ok(Audit {
             actor: actor.to_owned(),
             at,
+            base: (last_seq, last_hash.clone()),
+            base_checked: false,
             last_seq,
             last_hash,
+            key,
             pending: Vec::new(),
             pending_bytes: 0,
             records_changed: false,
@@ -223,7 +279,10 @@ impl Audit {
             prev_hash: std::mem::take(&mut self.last_hash),
             hash: String::new(),
         };
-        e.hash = e.compute_hash();
+        e.hash = match &self.key {
+            Some(key) => e.compute_keyed_hash(key),
+            None => e.compute_hash(),
+        };
         self.pending_bytes += e.before.as_ref().map_or(0, String::len) + e.after.as_ref().map_or(0, String::len);
         self.last_seq = e.seq;
         self.last_hash.clone_from(&e.hash);
@@ -235,16 +294,54 @@ impl Audit {
         self.pending.len() >= 5000 || self.pending_bytes >= 4 << 20
     }
 
+    /// Refuses to extend a keyed chain without its key: a store without a key (or with another
+    /// key) would write entries every verifier holding the key reports as a break.
+    async fn check_base<C: Conn>(&mut self, c: &mut C) -> Result<()> {
+        let (seq, hash) = &self.base;
+        if !hash.starts_with(KEYED_PREFIX) {
+            self.base_checked = true;
+            return Ok(());
+        }
+        let refuse = |message: String| Error::Invalid {
+            table: "audit_log",
+            key: seq.to_string(),
+            field: "hash".to_owned(),
+            message,
+        };
+        let Some(key) = &self.key else {
+            return Err(refuse(format!(
+                "the audit trail is keyed and this store has no audit key: set {} to the deployment's key \
+                 file (nothing was written)",
+                key::AUDIT_KEY_ENV
+            )));
+        };
+        let sql = format!("SELECT {} FROM audit_log WHERE seq = $1", AUDIT_LOG.col_list());
+        let rows = c.fetch(sql, vec![Val::int(*seq)], AUDIT_LOG.types()).await?;
+        let last = rows.into_iter().next().map(AuditEntry::from_vals);
+        if last.is_none_or(|e| e.compute_keyed_hash(key) != e.hash) {
+            return Err(refuse(format!(
+                "the last audit entry does not verify with this store's audit key ({}): another key, or \
+                 the entry was altered (nothing was written; run `xhht audit verify`)",
+                key.id()
+            )));
+        }
+        self.base_checked = true;
+        Ok(())
+    }
+
     /// Writes the pending entries.
     pub(crate) async fn flush<C: Conn>(&mut self, c: &mut C) -> Result<()> {
         const PER_STATEMENT: usize = 1000;
         const PER_STATEMENT_BYTES: usize = 4 << 20;
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        if !self.base_checked {
+            self.check_base(c).await?;
+        }
         let width = AUDIT_LOG.cols.len();
         self.pending_bytes = 0;
         let pending = std::mem::take(&mut self.pending);
-        if pending.is_empty() {
-            return Ok(());
-        }
         // One prepared one-row statement run per entry where that is cheap (SQLite).
         let rows: Vec<Vec<Val>> = pending.into_iter().map(AuditEntry::vals).collect();
         let one = format!("INSERT INTO audit_log ({}) VALUES ({})", AUDIT_LOG.col_list(), vec!["?"; width].join(", "));
@@ -292,73 +389,6 @@ pub(crate) async fn has_data_version<C: Conn>(c: &mut C) -> Result<bool> {
     };
     let rows = c.fetch(sql.to_owned(), vec![], vec![Ty::Int]).await?;
     Ok(rows.first().and_then(|r| r.first()).and_then(Val::as_int).unwrap_or(0) > 0)
-}
-
-/// A link of the chain that does not hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokenLink {
-    /// The number of the first entry that does not verify.
-    pub seq: i64,
-    /// What the entry should carry: the hash recomputed from its fields (for a bad hash), the
-    /// previous entry's hash (for a bad link), or the next number (for a gap).
-    pub expected: String,
-    /// What it carries.
-    pub actual: String,
-    /// Which check failed, in English: `hash`, `prev_hash` or `seq`.
-    pub check: &'static str,
-}
-
-/// The outcome of walking the audit chain.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditReport {
-    /// How many entries were checked (up to and including a broken one).
-    pub entries: u64,
-    /// The hash of the last entry checked (the genesis value for an empty log): keep a copy
-    /// elsewhere to detect entries removed from the end later.
-    pub last_hash: String,
-    /// The first link that does not hold, if any.
-    pub broken: Option<BrokenLink>,
-}
-
-impl AuditReport {
-    /// True when every entry verified.
-    pub fn is_ok(&self) -> bool {
-        self.broken.is_none()
-    }
-}
-
-/// Walks the chain in order, a page at a time.
-pub(crate) async fn verify<C: Conn>(c: &mut C) -> Result<AuditReport> {
-    const PAGE: i64 = 10_000;
-    let mut expected_seq = 1i64;
-    let mut prev = GENESIS.to_owned();
-    let mut entries = 0u64;
-    loop {
-        let sql = format!("SELECT {} FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT {PAGE}", AUDIT_LOG.col_list());
-        let rows = c.fetch(sql, vec![Val::int(expected_seq)], AUDIT_LOG.types()).await?;
-        let n = rows.len();
-        for row in rows {
-            let e = AuditEntry::from_vals(row);
-            entries += 1;
-            let broken = |expected: String, actual: String, check| BrokenLink { seq: e.seq, expected, actual, check };
-            let found = if e.seq != expected_seq {
-                Some(broken(expected_seq.to_string(), e.seq.to_string(), "seq"))
-            } else if e.prev_hash != prev {
-                Some(broken(prev.clone(), e.prev_hash.clone(), "prev_hash"))
-            } else {
-                let h = e.compute_hash();
-                (h != e.hash).then(|| broken(h, e.hash.clone(), "hash"))
-            };
-            if let Some(b) = found {
-                return Ok(AuditReport { entries, last_hash: prev, broken: Some(b) });
-            }
-            prev = e.hash;
-            expected_seq += 1;
-        }
-        if i64::try_from(n).unwrap_or(0) < PAGE {
-            return Ok(AuditReport { entries, last_hash: prev, broken: None });
-        }
-    }
 }
 
 /// Every entry about one row of one table, oldest first: its `update` and `delete` entries

@@ -26,9 +26,12 @@
 //!   successions, recognitions, report submissions, reward proposals, duty reports — no
 //!   people), and [`Store::people_by_ids`] names the few people a report lists.
 //! - The audit trail: every change appends hash-chained entries (who, when, what, before and
-//!   after) in the transaction that makes it; [`Store::audit_verify`] walks the chain and
-//!   reports the first broken link ([`AuditReport`]); [`Store::audit_history`] lists a row's
-//!   entries.
+//!   after) in the transaction that makes it, keyed (HMAC-SHA256) when the store has an
+//!   [`AuditKey`] ([`Store::set_audit_key`]; `XHHT_AUDIT_KEY_FILE` at [`Store::open`]);
+//!   [`Store::audit_verify`] walks the chain and reports the first broken link and the head
+//!   ([`AuditReport`]); [`Store::audit_check`] also compares the head with one published before
+//!   and replays the trail into the tables and compares them ([`AuditCheck`],
+//!   [`DeepReport`]); [`Store::audit_history`] lists a row's entries. See `docs/audit.md`.
 //! - The data version ([`Store::data_version`]): the last audit entry of the last write that
 //!   changed a record (saving results does not count). A cache of derived per-year summaries
 //!   rests on it: [`Store::put_year_digest`] keeps a digest (opaque text) with the version it
@@ -55,6 +58,7 @@
 
 mod audit;
 mod backup;
+mod citizen;
 mod db;
 mod digest;
 mod error;
@@ -71,7 +75,10 @@ mod users;
 mod write;
 mod year;
 
-pub use audit::{AuditEntry, AuditReport, BrokenLink, GENESIS};
+pub use audit::{
+    AUDIT_KEY_ENV, AuditCheck, AuditEntry, AuditHead, AuditKey, AuditReport, BrokenLink, DeepReport, Difference,
+    DifferenceKind, ExpectedHead, GENESIS, HeadCheck, TableCheck,
+};
 pub use db::Backend;
 pub use error::{Error, Result, RowError};
 pub use import::{ExportFormat, ImportKind, ImportOptions, ImportProgress, ImportReport, Progress};

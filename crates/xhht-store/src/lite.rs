@@ -276,13 +276,14 @@ impl Store {
             Inner::Sqlite { writer, path, .. } => {
                 let _writer = writer.acquire().await.map_err(Error::db("wait for the writer"))?;
                 let path = path.clone();
+                let key = self.audit_key.clone();
                 let rt = tokio::runtime::Handle::current();
                 tokio::task::spawn_blocking(move || {
                     let mut lite = Lite::open(&path)?;
                     lite.batch("BEGIN IMMEDIATE")?;
                     let actor = job.actor().to_owned();
                     let out = rt.block_on(async {
-                        let mut audit = Audit::begin(&mut lite, &actor).await?;
+                        let mut audit = Audit::begin(&mut lite, &actor, key).await?;
                         let out = job.run(&mut lite, &mut audit).await?;
                         audit.finish(&mut lite).await?;
                         Ok::<_, Error>(out)

@@ -16,7 +16,7 @@ use xhht_core::record::{
     SelfStudyPlan,
 };
 
-use crate::audit::{self, AuditEntry, AuditReport};
+use crate::audit::{self, AuditCheck, AuditEntry, AuditKey, AuditReport, DeepReport};
 use crate::db::{Backend, Conn, Ty, Val};
 use crate::error::{Error, Result};
 use crate::model::{Record, report_kind_vals};
@@ -50,9 +50,14 @@ pub(crate) enum Inner {
 /// Every write is one transaction that also appends its audit entries; a failed write leaves
 /// the database as it was. Reads that span several tables ([`Store::load_year`]) run in one
 /// snapshot.
+///
+/// A store with an [`AuditKey`] keys the audit entries it writes ([`Store::set_audit_key`];
+/// [`Store::open`] reads the key of the file `XHHT_AUDIT_KEY_FILE` names).
 #[derive(Debug)]
 pub struct Store {
     pub(crate) inner: Inner,
+    /// The key of the audit entries this store writes, and of the keyed entries it verifies.
+    pub(crate) audit_key: Option<AuditKey>,
 }
 
 /// Runs `$body` in a write transaction with `$c` the connection and `$audit` the audit chain
@@ -69,7 +74,7 @@ macro_rules! write_tx {
                     .map_err($crate::error::Error::db("begin a write transaction"))?;
                 let out = {
                     let $c: &mut sqlx::SqliteConnection = &mut tx;
-                    let mut $audit = $crate::audit::Audit::begin(&mut *$c, $actor).await?;
+                    let mut $audit = $crate::audit::Audit::begin(&mut *$c, $actor, $store.audit_key.clone()).await?;
                     let out = $body;
                     $audit.finish(&mut *$c).await?;
                     out
@@ -81,7 +86,7 @@ macro_rules! write_tx {
                 let mut tx = pool.begin().await.map_err($crate::error::Error::db("begin a write transaction"))?;
                 let out = {
                     let $c: &mut sqlx::PgConnection = &mut tx;
-                    let mut $audit = $crate::audit::Audit::begin(&mut *$c, $actor).await?;
+                    let mut $audit = $crate::audit::Audit::begin(&mut *$c, $actor, $store.audit_key.clone()).await?;
                     let out = $body;
                     $audit.finish(&mut *$c).await?;
                     out
@@ -181,6 +186,10 @@ impl Store {
     ///
     /// Every migration under `migrations/{sqlite,postgres}` not yet applied is applied; the
     /// schema version is recorded in `_sqlx_migrations` ([`Store::schema_version`]).
+    ///
+    /// When the environment variable `XHHT_AUDIT_KEY_FILE` names a file, its key keys the
+    /// audit entries the store writes and verifies ([`AuditKey::from_env`]); a file that cannot
+    /// be read, or holds too short a key, is an error.
     pub async fn open(target: &str) -> Result<Store> {
         Self::open_inner(target, None).await
     }
@@ -192,6 +201,7 @@ impl Store {
     }
 
     async fn open_inner(target: &str, version: Option<i64>) -> Result<Store> {
+        let audit_key = AuditKey::from_env()?;
         match parse_target(target)? {
             Target::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
@@ -219,7 +229,7 @@ impl Store {
                     .connect_with(sqlite_options(&path).create_if_missing(false))
                     .await
                     .map_err(Error::db(format!("open {}", path.display())))?;
-                Ok(Store { inner: Inner::Sqlite { writer, reader, path } })
+                Ok(Store { inner: Inner::Sqlite { writer, reader, path }, audit_key })
             }
             Target::Postgres(url) => {
                 let opts = PgConnectOptions::from_str(&url)
@@ -235,19 +245,20 @@ impl Store {
                     None => PG_MIGRATOR.run(&pool).await,
                 }
                 .map_err(Error::Migrate)?;
-                Ok(Store { inner: Inner::Postgres { pool } })
+                Ok(Store { inner: Inner::Postgres { pool }, audit_key })
             }
         }
     }
 
     /// Another handle on the same pools (for a task that must own its store).
     pub(crate) fn handle(&self) -> Store {
-        match &self.inner {
+        let inner = match &self.inner {
             Inner::Sqlite { writer, reader, path } => {
-                Store { inner: Inner::Sqlite { writer: writer.clone(), reader: reader.clone(), path: path.clone() } }
+                Inner::Sqlite { writer: writer.clone(), reader: reader.clone(), path: path.clone() }
             }
-            Inner::Postgres { pool } => Store { inner: Inner::Postgres { pool: pool.clone() } },
-        }
+            Inner::Postgres { pool } => Inner::Postgres { pool: pool.clone() },
+        };
+        Store { inner, audit_key: self.audit_key.clone() }
     }
 
     /// The engine behind the store.
@@ -316,9 +327,36 @@ impl Store {
         Ok(self.list(filter, args).await?.into_iter().next())
     }
 
-    /// Walks the audit chain and reports the first broken link, if any.
+    /// Walks the audit chain and reports the first broken link, if any (keyed entries checked
+    /// with the store's audit key, when it has one).
     pub async fn audit_verify(&self) -> Result<AuditReport> {
-        read_tx!(self, |c| { audit::verify(c).await })
+        self.audit_check(&AuditCheck::new()).await
+    }
+
+    /// Walks the audit chain and does what `check` asks besides: keyed entries checked with
+    /// its key (else the store's), the head compared with one published before, the deep
+    /// check. One read snapshot.
+    pub async fn audit_check(&self, check: &AuditCheck) -> Result<AuditReport> {
+        let key = check.key_given().or(self.audit_key.as_ref());
+        read_tx!(self, |c| { audit::check(c, key, check).await })
+    }
+
+    /// The deep check alone: every audited table replayed from the audit trail and compared
+    /// with what it holds.
+    pub async fn audit_deep(&self) -> Result<DeepReport> {
+        read_tx!(self, |c| { audit::deep_only(c).await })
+    }
+
+    /// Sets the key the audit entries this store writes are keyed with, and keyed entries
+    /// verified with (`None`: unkeyed). Once the chain holds a keyed entry, a store without
+    /// that key refuses to write.
+    pub fn set_audit_key(&mut self, key: Option<AuditKey>) {
+        self.audit_key = key;
+    }
+
+    /// The store's audit key, if it has one.
+    pub fn audit_key(&self) -> Option<&AuditKey> {
+        self.audit_key.as_ref()
     }
 
     /// Every audit entry about one row (`table` as in the schema, `row_key` the natural key

@@ -295,7 +295,7 @@ async fn end_credentials<C: Conn>(c: &mut C, audit: &mut crate::audit::Audit, us
             )
             .await?;
         if n > 0 {
-            let after = serde_json::json!({"prefix": prefix, "revoked": at, "tokens": n});
+            let after = serde_json::json!({"prefix": prefix, "user": user, "revoked": at, "tokens": n});
             audit.push("api_tokens", prefix.clone(), "update", None, Some(after.to_string()));
         }
         total += n;

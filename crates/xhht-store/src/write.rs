@@ -14,7 +14,7 @@ use crate::db::{Backend, Conn, FastHash, Ty, Val, placeholders, tuples};
 use crate::error::{Error, Result};
 use crate::model::{FieldError, Record, Ref, Row, key_text};
 use crate::row_json::row_json;
-use crate::schema::{MEMBERSHIPS, PEOPLE, Table};
+use crate::schema::{MEMBERSHIPS, Table};
 
 mod inserted;
 mod stored;
@@ -384,41 +384,10 @@ impl Upserter {
             copy_rows(c, self.table, std::mem::take(&mut self.pending_new)).await?;
         }
         crate::membership::check_clashes(c, std::mem::take(&mut self.touched)).await?;
-        if std::ptr::eq(self.table, &PEOPLE) {
-            check_citizen_ids(c, None).await?;
-        }
+        crate::citizen::after_write(c, self.table, None).await?;
         audit.flush(c).await?;
         Ok(self.report)
     }
-}
-
-/// Refuses a write that leaves two people with one citizen id (a citizen id names one person:
-/// `xhht_core::entity::check_citizen_id`), naming the id and both people. `only`: the person
-/// just written (their citizen id alone is checked); `None`: every citizen id, after a bulk
-/// write.
-pub(crate) async fn check_citizen_ids<C: Conn>(c: &mut C, only: Option<&Val>) -> Result<()> {
-    let (filter, args) = match only {
-        Some(id) => ("citizen_id = (SELECT citizen_id FROM people WHERE id = $1)", vec![id.clone()]),
-        None => ("citizen_id IS NOT NULL", Vec::new()),
-    };
-    let sql = format!(
-        "SELECT citizen_id, MIN(id), MAX(id) FROM people WHERE {filter} GROUP BY citizen_id HAVING COUNT(*) > 1 \
-         ORDER BY citizen_id LIMIT 1"
-    );
-    let found = c.fetch(sql, args, vec![Ty::Text, Ty::Text, Ty::Text]).await?;
-    if let Some(row) = found.into_iter().next() {
-        let mut v = row.into_iter().map(|x| x.into_string().unwrap_or_default());
-        let (cid, a, b) = (v.next().unwrap_or_default(), v.next().unwrap_or_default(), v.next().unwrap_or_default());
-        return Err(Error::Invalid {
-            table: PEOPLE.name,
-            key: b.clone(),
-            field: "citizen_id".to_owned(),
-            message: format!(
-                "số CCCD {cid} đã thuộc về người {a}; mỗi số CCCD là của một người / citizen id {cid} is already {a}'s: a citizen id names one person ({b})"
-            ),
-        });
-    }
-    Ok(())
 }
 
 /// Rows per `COPY` statement.
@@ -766,9 +735,7 @@ pub(crate) async fn update_versioned<C: Conn, T: Record>(
     if std::ptr::eq(table, &MEMBERSHIPS) {
         crate::membership::check_clashes(c, vec![key[0].clone()]).await?;
     }
-    if std::ptr::eq(table, &PEOPLE) {
-        check_citizen_ids(c, key.first()).await?;
-    }
+    crate::citizen::after_write(c, table, key.first()).await?;
     audit.push(
         table.name,
         key_s,

@@ -40,22 +40,11 @@ pub(crate) fn restore(o: &mut Out<'_>, db: &str, from: &Path) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn audit_verify(o: &mut Out<'_>, db: &str) -> anyhow::Result<ExitCode> {
-    let report = runtime()?.block_on(async {
-        let app = open(db).await?;
-        let store = app.store();
-        anyhow::Ok(store.audit_verify().await?)
-    })?;
-    if report.is_ok() {
-        o.line(match o.lang {
-            Lang::Vi => format!("Nhật ký toàn vẹn: {} mục, chuỗi băm khớp.", report.entries),
-            Lang::En => format!("The audit trail is intact: {} entries, the hash chain holds.", report.entries),
-        })?;
-        Ok(ExitCode::SUCCESS)
-    } else {
-        o.line(format!("{report:?}"))?;
-        Ok(ExitCode::FAILURE)
-    }
+mod audit;
+
+/// `xhht audit verify` (see [`audit`]).
+pub(crate) fn audit_verify(o: &mut Out<'_>, db: &str, command: crate::cli::AuditCommand) -> anyhow::Result<ExitCode> {
+    audit::verify(o, db, command)
 }
 
 fn kind_of(kind: &str) -> anyhow::Result<ImportKind> {

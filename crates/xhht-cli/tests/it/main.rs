@@ -9,6 +9,7 @@
     reason = "a failing test should stop with its message; a skipped test says so on stdout"
 )]
 
+mod audit;
 mod docs;
 mod import;
 mod plan;

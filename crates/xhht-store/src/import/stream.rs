@@ -481,9 +481,7 @@ impl StreamJob {
         let (sha, touched) = made?;
         // As every write of memberships ends (see `write::Upserter::finish`).
         crate::membership::check_clashes(c, touched).await?;
-        if std::ptr::eq(main, &crate::schema::PEOPLE) {
-            crate::write::check_citizen_ids(c, None).await?;
-        }
+        crate::citizen::after_write(c, main, None).await?;
         Ok((sha, copied, others))
     }
 }

@@ -24,4 +24,5 @@ mod malformed;
 mod migrate;
 mod safety;
 mod stream;
+mod tamper;
 mod year;
