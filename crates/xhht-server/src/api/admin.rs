@@ -12,7 +12,7 @@ use xhht_store::{ImportKind, ImportOptions};
 
 use super::{Body, Unread};
 use crate::auth::{AuthUser, sha256_hex};
-use crate::error::{ApiError, FieldError};
+use crate::error::ApiError;
 use crate::http::{Auth, SESSION_COOKIE, cookie};
 use crate::state::AppState;
 
@@ -332,31 +332,4 @@ pub(crate) async fn run_import(
         unchanged: r.written.unchanged,
         ignored_columns: r.ignored_columns,
     })
-}
-
-/// The audit chain's state.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct AuditState {
-    /// Whether every link holds.
-    ok: bool,
-    /// Entries checked.
-    entries: u64,
-    /// The last entry's hash.
-    last_hash: String,
-    /// The first broken link, if any: its number and which check failed.
-    broken: Option<FieldError>,
-}
-
-/// Walks the hash-chained audit trail (every role but viewer).
-#[utoipa::path(get, path = "/audit/verify", tag = "admin",
-    responses((status = 200, body = AuditState), (status = 403, body = crate::error::ErrorBody)))]
-pub(crate) async fn audit_verify(State(state): State<AppState>, who: Auth) -> Result<Json<AuditState>, ApiError> {
-    who.require(Action::Read, &Resource::Audit, false)?;
-    let r = state.store().audit_verify().await?;
-    Ok(Json(AuditState {
-        ok: r.is_ok(),
-        entries: r.entries,
-        last_hash: r.last_hash.clone(),
-        broken: r.broken.map(|b| FieldError { field: b.seq.to_string(), message: b.check.to_owned() }),
-    }))
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod admin;
+mod audit;
 mod clean;
 pub(crate) mod records;
 mod reference;
@@ -102,7 +103,7 @@ pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> OpenApiRouter<A
             .routes(routes!(accounts::change_account))
             .routes(routes!(accounts::revoke_token))
             .merge(imports)
-            .routes(routes!(admin::audit_verify))
+            .routes(routes!(audit::audit_verify))
             .routes(routes!(reference::plan))
             .routes(routes!(reference::rulebooks))
             .routes(routes!(reference::rulebook))

@@ -498,3 +498,39 @@ async fn the_low_items_hold() {
     .await;
     assert!(!r.text().contains("UTF-8"), "read as CSV: {}", r.text());
 }
+
+#[tokio::test]
+async fn the_audit_check_shows_the_head_and_finds_an_edit_made_behind_the_stores_back() {
+    let app = TestApp::new("audit").await;
+    let r = app.get("reviewer", "/api/v1/audit/verify").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let state = r.json();
+    assert_eq!(state["ok"], true, "{state}");
+    let head = state["head"].as_str().unwrap().to_owned();
+    assert!(head.contains(':'), "{head}");
+    // The head given back: still the head.
+    let r = app.get("reviewer", &format!("/api/v1/audit/verify?expect={head}")).await.json();
+    assert_eq!(r["ok"], true, "{r}");
+    // The deep check is the administrator's.
+    assert_eq!(app.get("reviewer", "/api/v1/audit/verify?deep=true").await.status, StatusCode::FORBIDDEN);
+    let r = app.get("admin", "/api/v1/audit/verify?deep=true").await.json();
+    assert_eq!(r["ok"], true, "{r}");
+    assert_eq!(r["differences_total"], 0, "{r}");
+    // A name changed behind the store's back (in the file), and a user made administrator.
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.db)).await.unwrap();
+    sqlx::query("UPDATE people SET full_name = 'Tên Sửa Lén' WHERE id = $1")
+        .bind(&world().member_a)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE users SET role = 'admin' WHERE name = 'viewer'").execute(&pool).await.unwrap();
+    pool.close().await;
+    let r = app.get("admin", "/api/v1/audit/verify?deep=true").await.json();
+    assert_eq!(r["ok"], false, "{r}");
+    let found = r["differences"].as_array().unwrap();
+    assert!(found.iter().any(|d| d["table"] == "people" && d["column"] == "full_name"), "{r}");
+    assert!(found.iter().any(|d| d["table"] == "users" && d["column"] == "role"), "{r}");
+    // A head that is not the chain's.
+    let r = app.get("reviewer", &format!("/api/v1/audit/verify?expect=1:{}", "0".repeat(64))).await.json();
+    assert_eq!(r["ok"], false, "{r}");
+}
