@@ -266,7 +266,7 @@ pub struct ReportArgs {
 /// `xhht user …`
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Thêm hoặc thay tài khoản / add or replace an account.
+    /// Thêm tài khoản (không bao giờ thay tài khoản đã có) / add an account (never replaces one).
     Add {
         /// Tên đăng nhập / the user name.
         name: String,
@@ -282,6 +282,24 @@ pub enum UserCommand {
         /// Mã người (trong hồ sơ) của tài khoản, để phê duyệt với tư cách thủ trưởng / the person in the records this account is (a head approves as that person).
         #[arg(long)]
         person: Option<String>,
+    },
+    /// Đặt mật khẩu mới; mọi phiên và mã truy cập cũ chấm dứt / set a new password; every session and token ends.
+    Password {
+        /// Tên đăng nhập / the user name.
+        name: String,
+        /// Tên biến môi trường chứa mật khẩu mới / the environment variable holding the new password.
+        #[arg(long)]
+        password_env: String,
+    },
+    /// Khóa tài khoản: bỏ mật khẩu, chấm dứt mọi phiên và mã truy cập / disable an account: no password, every session and token ended.
+    Disable {
+        /// Tên đăng nhập / the user name.
+        name: String,
+    },
+    /// Thu hồi mã truy cập API theo tiền tố (8 chữ số sau `xhht_`) / revoke API tokens by their prefix (the 8 hex digits after `xhht_`).
+    Revoke {
+        /// Tiền tố / the prefix.
+        prefix: String,
     },
     /// Tạo mã truy cập API (chỉ hiện một lần) / create an API token (shown once).
     Token {

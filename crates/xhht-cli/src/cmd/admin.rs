@@ -257,6 +257,33 @@ pub(crate) fn user(o: &mut Out<'_>, db: &str, cmd: crate::cli::UserCommand) -> a
                 Lang::En => format!("Added the user {name} ({role})."),
             })?;
         }
+        UserCommand::Password { name, password_env } => {
+            let password = std::env::var(&password_env)
+                .with_context(|| format!("the environment variable {password_env} is not set"))?;
+            rt.block_on(async { anyhow::Ok(open(db).await?.set_password(&actor, &name, Some(&password)).await?) })
+                .with_context(|| format!("cannot set the password of `{name}`"))?;
+            o.line(match o.lang {
+                Lang::Vi => format!("Đã đặt mật khẩu mới cho {name}; mọi phiên và mã truy cập cũ đã chấm dứt."),
+                Lang::En => format!("Set a new password for {name}; every session and token it held has ended."),
+            })?;
+        }
+        UserCommand::Disable { name } => {
+            rt.block_on(async { anyhow::Ok(open(db).await?.disable_user(&actor, &name).await?) })
+                .with_context(|| format!("cannot disable `{name}`"))?;
+            o.line(match o.lang {
+                Lang::Vi => format!("Đã khóa tài khoản {name}: không còn đăng nhập được (mở lại: xhht user password)."),
+                Lang::En => format!("Disabled {name}: it can no longer log in (enable it again: xhht user password)."),
+            })?;
+        }
+        UserCommand::Revoke { prefix } => {
+            let n = rt
+                .block_on(async { anyhow::Ok(open(db).await?.revoke_token(&actor, &prefix).await?) })
+                .with_context(|| format!("cannot revoke the tokens `{prefix}`"))?;
+            o.line(match o.lang {
+                Lang::Vi => format!("Đã thu hồi {n} mã truy cập."),
+                Lang::En => format!("Revoked {n} token(s)."),
+            })?;
+        }
         UserCommand::Token { user, name } => {
             let token = rt
                 .block_on(async {

@@ -406,3 +406,38 @@ fn explanations_and_reports_are_byte_for_byte_what_they_were_before_the_applicat
         assert!(std::fs::read(dir.join(&out)).unwrap() == golden(name), "{name} differs from before");
     }
 }
+
+#[test]
+fn accounts_are_added_once_given_new_passwords_disabled_and_their_tokens_revoked() {
+    let dir = std::env::temp_dir().join(format!("xhht-cli-accounts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("x.db");
+    let db = db.to_str().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_xhht"))
+            .args(["--db", db, "--lang", "en"])
+            .args(args)
+            .env("PW", "a long password")
+            .env("PW2", "another long password")
+            .env_remove("XHHT_DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let o = run(&["user", "add", "ana", "viewer", "--password-env", "PW"]);
+    assert!(o.status.success(), "{}", super::stderr(&o));
+    let again = run(&["user", "add", "ana", "admin"]);
+    assert!(!again.status.success(), "an existing user was replaced");
+    assert!(super::stderr(&again).contains("already a user"), "{}", super::stderr(&again));
+    let token = super::stdout(&run(&["user", "token", "ana"])).trim().to_owned();
+    assert!(token.starts_with("xhht_"), "{token}");
+    let o = run(&["user", "password", "ana", "--password-env", "PW2"]);
+    assert!(o.status.success(), "{}", super::stderr(&o));
+    let token = super::stdout(&run(&["user", "token", "ana"])).trim().to_owned();
+    let o = run(&["user", "revoke", &token["xhht_".len().."xhht_".len() + 8]]);
+    assert!(super::stdout(&o).contains("Revoked 1 token"), "{}", super::stdout(&o));
+    let o = run(&["user", "disable", "ana"]);
+    assert!(o.status.success() && super::stdout(&o).contains("Disabled ana"), "{}", super::stderr(&o));
+    let o = run(&["user", "disable", "nobody"]);
+    assert!(!o.status.success());
+}
