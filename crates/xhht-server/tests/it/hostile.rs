@@ -2,7 +2,8 @@
 //! decompression bombs uploaded by a unit and by the administrator, a reviewer writing an
 //! organisation's records, a unit claiming another organisation's person or rewriting its own
 //! governance fields, cross-site requests, a back-dated or future approval, control characters
-//! and decomposed text, over-long values.
+//! and decomposed text, over-long values. Those that write records run on SQLite and, when CI
+//! gives one, on PostgreSQL (`TestApp::each`).
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -103,119 +104,127 @@ async fn workbook_bombs_are_refused_through_the_api_as_unit_and_admin_in_bounded
 
 #[tokio::test]
 async fn an_over_long_duty_report_value_is_refused_and_reports_still_answer() {
-    let app = TestApp::new("long-value").await;
-    let w = world();
-    let actor = w.actor_a.clone().unwrap_or_else(|| "actor.ubnd-xa".into());
-    let long = "x".repeat(40_000);
-    let r = app
+    for app in TestApp::each("long-value").await {
+        let w = world();
+        let actor = w.actor_a.clone().unwrap_or_else(|| "actor.ubnd-xa".into());
+        let long = "x".repeat(40_000);
+        let r = app
         .post(
             "unit-a",
             "/api/v1/duty-reports",
             json!({"reports": [{"actor": actor, "organisation": w.org_a, "year": 2026, "duty": format!("{actor}.1"), "field": "done", "value": long}]}),
         )
         .await;
-    assert!(matches!(r.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::PAYLOAD_TOO_LARGE), "{}", r.status);
-    every_report_answers(&app).await;
+        assert!(matches!(r.status, StatusCode::UNPROCESSABLE_ENTITY | StatusCode::PAYLOAD_TOO_LARGE), "{}", r.status);
+        every_report_answers(&app).await;
+    }
 }
 
 #[tokio::test]
 async fn the_reviewer_writes_assessments_and_recognitions_and_no_other_record() {
-    let app = TestApp::new("reviewer").await;
-    let w = world();
-    let a = &w.org_a;
-    let actor = w.actor_a.clone().unwrap_or_else(|| "actor.ubnd-xa".into());
-    for (uri, body) in [
-        (
-            "/api/v1/people",
-            json!({"id": w.member_a, "full_name": "Tên Khác", "category": "giao-vien", "organisation": a}),
-        ),
-        (
-            "/api/v1/memberships",
-            json!({"person": w.member_a, "organisation": a, "from": "1990-01-01", "to": "1990-12-31"}),
-        ),
-        ("/api/v1/report-submissions", json!({"actor": actor, "organisation": a, "year": 2026})),
-        (
-            "/api/v1/duty-reports",
-            json!({"reports": [{"actor": actor, "organisation": a, "year": 2026, "duty": format!("{actor}.1"), "field": "done", "value": "x"}]}),
-        ),
-        ("/api/v1/commitments", json!({"person": w.member_a, "year": 2026, "date": "2026-02-01"})),
-        ("/api/v1/self-study-plans", json!({"person": w.member_a, "year": 2026, "submitted": "2026-02-01"})),
-    ] {
-        let r = app.post("reviewer", uri, body).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "reviewer {uri}: {}", r.text());
-    }
-    let r = app
+    for app in TestApp::each("reviewer").await {
+        let w = world();
+        let a = &w.org_a;
+        let actor = w.actor_a.clone().unwrap_or_else(|| "actor.ubnd-xa".into());
+        for (uri, body) in [
+            (
+                "/api/v1/people",
+                json!({"id": w.member_a, "full_name": "Tên Khác", "category": "giao-vien", "organisation": a}),
+            ),
+            (
+                "/api/v1/memberships",
+                json!({"person": w.member_a, "organisation": a, "from": "1990-01-01", "to": "1990-12-31"}),
+            ),
+            ("/api/v1/report-submissions", json!({"actor": actor, "organisation": a, "year": 2026})),
+            (
+                "/api/v1/duty-reports",
+                json!({"reports": [{"actor": actor, "organisation": a, "year": 2026, "duty": format!("{actor}.1"), "field": "done", "value": "x"}]}),
+            ),
+            ("/api/v1/commitments", json!({"person": w.member_a, "year": 2026, "date": "2026-02-01"})),
+            ("/api/v1/self-study-plans", json!({"person": w.member_a, "year": 2026, "submitted": "2026-02-01"})),
+        ] {
+            let r = app.post("reviewer", uri, body).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "reviewer {uri}: {}", r.text());
+        }
+        let r = app
         .post(
             "reviewer",
             "/api/v1/assessments",
             json!({"subject": {"kind": "person", "id": w.member_a}, "rulebook": "cong-dan-hoc-tap", "year": 2026, "evaluator": "Hội Khuyến học", "date": "2026-06-01", "values": []}),
         )
         .await;
-    assert!(r.status.is_success(), "reviewer assessment: {}", r.text());
+        assert!(r.status.is_success(), "reviewer assessment: {}", r.text());
+    }
 }
 
 #[tokio::test]
 async fn a_unit_cannot_claim_another_organisations_person_by_a_membership_nobody_else_covers() {
-    let app = TestApp::new("claim").await;
-    let w = world();
-    let r = app
-        .post(
-            "unit-b",
-            "/api/v1/memberships",
-            json!({"person": w.member_a, "organisation": w.org_b, "from": "2000-01-01", "to": "2000-01-02"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
-    let r = app.get("unit-b", &format!("/api/v1/people?person={}&year=2000", w.member_a)).await;
-    assert!(!r.text().contains(&w.member_a_name), "the claimed person's name leaked: {}", r.text());
-    let r = app
+    for app in TestApp::each("claim").await {
+        let w = world();
+        let r = app
+            .post(
+                "unit-b",
+                "/api/v1/memberships",
+                json!({"person": w.member_a, "organisation": w.org_b, "from": "2000-01-01", "to": "2000-01-02"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        let r = app.get("unit-b", &format!("/api/v1/people?person={}&year=2000", w.member_a)).await;
+        assert!(!r.text().contains(&w.member_a_name), "the claimed person's name leaked: {}", r.text());
+        let r = app
         .post(
             "unit-b",
             "/api/v1/people",
             json!({"id": w.member_a, "full_name": "Tên Mới", "category": "giao-vien", "organisation": w.org_b, "member_since": "2000-01-01"}),
         )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
-    // A person on no organisation's records may be taken in.
-    let r = app
-        .post("admin", "/api/v1/people", json!({"id": "NEW-P-1", "full_name": "Người Mới", "category": "giao-vien"}))
-        .await;
-    assert!(r.status.is_success(), "{}", r.text());
-    let r = app
-        .post(
-            "unit-b",
-            "/api/v1/memberships",
-            json!({"person": "NEW-P-1", "organisation": w.org_b, "from": "2026-01-01"}),
-        )
-        .await;
-    assert!(r.status.is_success(), "{}", r.text());
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+        // A person on no organisation's records may be taken in.
+        let r = app
+            .post(
+                "admin",
+                "/api/v1/people",
+                json!({"id": "NEW-P-1", "full_name": "Người Mới", "category": "giao-vien"}),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text());
+        let r = app
+            .post(
+                "unit-b",
+                "/api/v1/memberships",
+                json!({"person": "NEW-P-1", "organisation": w.org_b, "from": "2026-01-01"}),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text());
+    }
 }
 
 #[tokio::test]
 async fn a_unit_changes_its_name_but_not_its_governance_fields() {
-    let app = TestApp::new("governance").await;
-    let w = world();
-    let org = app.get("admin", &format!("/api/v1/organisations/{}", w.org_a)).await.json();
-    let base = json!({
-        "code": org["code"], "name": org["name"], "kind": org["kind"], "ownership": org["ownership"],
-        "level": org["level"], "area": org["area"], "parent": org.get("parent"), "actor": org.get("actor"),
-        "valid_from": org["valid"]["from"], "valid_to": org["valid"].get("to"),
-    });
-    for (field, value) in [
-        ("actor", json!("actor.phong-gddt")),
-        ("parent", json!(w.org_b)),
-        ("level", json!("province")),
-        ("area", json!("00000")),
-    ] {
-        let mut body = base.clone();
-        body[field] = value;
-        let r = app.post("unit-a", "/api/v1/organisations", body).await;
-        assert_eq!(r.status, StatusCode::FORBIDDEN, "{field}: {}", r.text());
+    for app in TestApp::each("governance").await {
+        let w = world();
+        let org = app.get("admin", &format!("/api/v1/organisations/{}", w.org_a)).await.json();
+        let base = json!({
+            "code": org["code"], "name": org["name"], "kind": org["kind"], "ownership": org["ownership"],
+            "level": org["level"], "area": org["area"], "parent": org.get("parent"), "actor": org.get("actor"),
+            "valid_from": org["valid"]["from"], "valid_to": org["valid"].get("to"),
+        });
+        for (field, value) in [
+            ("actor", json!("actor.phong-gddt")),
+            ("parent", json!(w.org_b)),
+            ("level", json!("province")),
+            ("area", json!("00000")),
+        ] {
+            let mut body = base.clone();
+            body[field] = value;
+            let r = app.post("unit-a", "/api/v1/organisations", body).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{field}: {}", r.text());
+        }
+        let mut renamed = base.clone();
+        renamed["name"] = json!("Trường Thử Nghiệm");
+        let r = app.post("unit-a", "/api/v1/organisations", renamed).await;
+        assert!(r.status.is_success(), "{}", r.text());
     }
-    let mut renamed = base.clone();
-    renamed["name"] = json!("Trường Thử Nghiệm");
-    let r = app.post("unit-a", "/api/v1/organisations", renamed).await;
-    assert!(r.status.is_success(), "{}", r.text());
 }
 
 #[tokio::test]
@@ -281,127 +290,134 @@ async fn json_routes_take_json_only_and_cookie_requests_must_come_from_the_same_
 
 #[tokio::test]
 async fn an_approval_is_dated_today_by_the_head_and_never_in_the_future() {
-    let app = TestApp::new("approval-date").await;
-    let w = world();
-    // A new member of A, with a plan of 2026 not yet approved.
-    let r = app
+    for app in TestApp::each("approval-date").await {
+        let w = world();
+        // A new member of A, with a plan of 2026 not yet approved.
+        let r = app
         .post(
             "admin",
             "/api/v1/people",
             json!({"id": "P-PLAN", "full_name": "Người Lập Kế Hoạch", "category": "giao-vien", "organisation": w.org_a, "member_since": "2026-01-01"}),
         )
         .await;
-    assert!(r.status.is_success(), "{}", r.text());
-    let r = app
-        .post(
-            "unit-a",
-            "/api/v1/self-study-plans",
-            json!({"person": "P-PLAN", "year": 2026, "submitted": "2026-02-01"}),
-        )
-        .await;
-    assert!(r.status.is_success(), "{}", r.text());
-    let uri = "/api/v1/self-study-plans/P-PLAN/2026/approval".to_owned();
-    for on in ["2026-03-01", "2099-01-01"] {
-        let r = app.post("unit-a", &uri, json!({"by": w.head_a, "on": on})).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{on}: {}", r.text());
-        assert_eq!(r.json()["errors"][0]["field"], "on");
+        assert!(r.status.is_success(), "{}", r.text());
+        let r = app
+            .post(
+                "unit-a",
+                "/api/v1/self-study-plans",
+                json!({"person": "P-PLAN", "year": 2026, "submitted": "2026-02-01"}),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text());
+        let uri = "/api/v1/self-study-plans/P-PLAN/2026/approval".to_owned();
+        for on in ["2026-03-01", "2099-01-01"] {
+            let r = app.post("unit-a", &uri, json!({"by": w.head_a, "on": on})).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{on}: {}", r.text());
+            assert_eq!(r.json()["errors"][0]["field"], "on");
+        }
+        let r = app.post("admin", &uri, json!({"by": w.head_a, "on": "2099-01-01"})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        let r = app.post("unit-a", &uri, json!({"by": w.head_a})).await;
+        assert!(r.status.is_success(), "{}", r.text());
+        let plans = app.get("admin", "/api/v1/self-study-plans?person=P-PLAN&year=2026").await.json();
+        assert!(plans.to_string().contains(&today().to_string()), "{plans}");
     }
-    let r = app.post("admin", &uri, json!({"by": w.head_a, "on": "2099-01-01"})).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
-    let r = app.post("unit-a", &uri, json!({"by": w.head_a})).await;
-    assert!(r.status.is_success(), "{}", r.text());
-    let plans = app.get("admin", "/api/v1/self-study-plans?person=P-PLAN&year=2026").await.json();
-    assert!(plans.to_string().contains(&today().to_string()), "{plans}");
 }
 
 #[tokio::test]
 async fn text_is_composed_control_characters_are_refused_or_taken_out() {
-    let app = TestApp::new("text").await;
-    let nul = app
-        .post("admin", "/api/v1/people", json!({"id": "P-NUL", "full_name": "A\u{0}B", "category": "giao-vien"}))
-        .await;
-    assert_eq!(nul.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", nul.text());
-    assert_eq!(nul.json()["errors"][0]["field"], "full_name");
-    // Decomposed (NFD) with a bell: stored composed, without it.
-    let r = app
-        .post(
-            "admin",
-            "/api/v1/people",
-            json!({"id": "P-NFD", "full_name": "Nguye\u{0302}\u{0303}n\u{7} Văn A", "category": "giao-vien"}),
-        )
-        .await;
-    assert!(r.status.is_success(), "{}", r.text());
-    let p: Value = app.get("admin", "/api/v1/people/P-NFD").await.json();
-    assert_eq!(p["full_name"], "Nguyễn Văn A");
+    for app in TestApp::each("text").await {
+        let nul = app
+            .post("admin", "/api/v1/people", json!({"id": "P-NUL", "full_name": "A\u{0}B", "category": "giao-vien"}))
+            .await;
+        assert_eq!(nul.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", nul.text());
+        assert_eq!(nul.json()["errors"][0]["field"], "full_name");
+        // Decomposed (NFD) with a bell: stored composed, without it.
+        let r = app
+            .post(
+                "admin",
+                "/api/v1/people",
+                json!({"id": "P-NFD", "full_name": "Nguye\u{0302}\u{0303}n\u{7} Văn A", "category": "giao-vien"}),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text());
+        let p: Value = app.get("admin", "/api/v1/people/P-NFD").await.json();
+        assert_eq!(p["full_name"], "Nguyễn Văn A");
+    }
 }
 
 #[tokio::test]
 async fn accounts_are_never_replaced_and_credentials_end_with_a_password_change_or_a_disable() {
-    let app = TestApp::new("accounts").await;
-    // An existing name: 409, and the account is as it was.
-    let r = app.post("admin", "/api/v1/users", json!({"name": "admin", "role": "viewer"})).await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
-    assert_eq!(app.get("admin", "/api/v1/auth/me").await.json()["role"], "admin");
-    // A session and a token of the viewer.
-    let login = Request::post("/api/v1/auth/login")
-        .header("content-type", "application/json")
-        .body(Body::from(json!({"user": "viewer", "password": "viewer-password"}).to_string()))
-        .unwrap();
-    let r = send(&app.router, login).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let cookie = r.header("set-cookie").split(';').next().unwrap().to_owned();
-    let me_by_cookie = || Request::get("/api/v1/auth/me").header("cookie", &cookie).body(Body::empty()).unwrap();
-    assert_eq!(send(&app.router, me_by_cookie()).await.status, StatusCode::OK);
-    assert_eq!(app.get("viewer", "/api/v1/auth/me").await.status, StatusCode::OK);
-    // A new password ends both.
-    let r = app
-        .post("admin", "/api/v1/users/viewer/account", json!({"action": "password", "password": "another long one"}))
-        .await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
-    assert_eq!(send(&app.router, me_by_cookie()).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.get("viewer", "/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
-    // Disabled: no password login, and a token made before is revoked.
-    let r = app.post("admin", "/api/v1/users/reviewer/account", json!({"action": "disable"})).await;
-    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
-    assert_eq!(app.get("reviewer", "/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
-    let login = Request::post("/api/v1/auth/login")
-        .header("content-type", "application/json")
-        .body(Body::from(json!({"user": "reviewer", "password": "reviewer-password"}).to_string()))
-        .unwrap();
-    assert_eq!(send(&app.router, login).await.status, StatusCode::UNAUTHORIZED);
-    // A token revoked by its prefix.
-    let token = &app.tokens["verifier"];
-    let prefix = &token["xhht_".len().."xhht_".len() + 8];
-    let r = app.post("admin", &format!("/api/v1/tokens/{prefix}/revocation"), json!({})).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert_eq!(r.json()["tokens"], 1);
-    assert_eq!(app.get("verifier", "/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
+    for app in TestApp::each("accounts").await {
+        // An existing name: 409, and the account is as it was.
+        let r = app.post("admin", "/api/v1/users", json!({"name": "admin", "role": "viewer"})).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+        assert_eq!(app.get("admin", "/api/v1/auth/me").await.json()["role"], "admin");
+        // A session and a token of the viewer.
+        let login = Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(json!({"user": "viewer", "password": "viewer-password"}).to_string()))
+            .unwrap();
+        let r = send(&app.router, login).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let cookie = r.header("set-cookie").split(';').next().unwrap().to_owned();
+        let me_by_cookie = || Request::get("/api/v1/auth/me").header("cookie", &cookie).body(Body::empty()).unwrap();
+        assert_eq!(send(&app.router, me_by_cookie()).await.status, StatusCode::OK);
+        assert_eq!(app.get("viewer", "/api/v1/auth/me").await.status, StatusCode::OK);
+        // A new password ends both.
+        let r = app
+            .post(
+                "admin",
+                "/api/v1/users/viewer/account",
+                json!({"action": "password", "password": "another long one"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+        assert_eq!(send(&app.router, me_by_cookie()).await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.get("viewer", "/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
+        // Disabled: no password login, and a token made before is revoked.
+        let r = app.post("admin", "/api/v1/users/reviewer/account", json!({"action": "disable"})).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+        assert_eq!(app.get("reviewer", "/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
+        let login = Request::post("/api/v1/auth/login")
+            .header("content-type", "application/json")
+            .body(Body::from(json!({"user": "reviewer", "password": "reviewer-password"}).to_string()))
+            .unwrap();
+        assert_eq!(send(&app.router, login).await.status, StatusCode::UNAUTHORIZED);
+        // A token revoked by its prefix.
+        let token = &app.tokens["verifier"];
+        let prefix = &token["xhht_".len().."xhht_".len() + 8];
+        let r = app.post("admin", &format!("/api/v1/tokens/{prefix}/revocation"), json!({})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        assert_eq!(r.json()["tokens"], 1);
+        assert_eq!(app.get("verifier", "/api/v1/auth/me").await.status, StatusCode::UNAUTHORIZED);
+    }
 }
 
 #[tokio::test]
 async fn a_citizen_id_names_one_person_and_ids_are_codes() {
-    let app = TestApp::new("citizen-id").await;
-    let person =
-        |id: &str, cid: &str| json!({"id": id, "full_name": "Người Thử", "category": "giao-vien", "citizen_id": cid});
-    let r = app.post("admin", "/api/v1/people", person("P-CID-1", "080123456789")).await;
-    assert!(r.status.is_success(), "{}", r.text());
-    let r = app.post("admin", "/api/v1/people", person("P-CID-2", "080123456789")).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
-    assert_eq!(r.json()["errors"][0]["field"], "citizen_id");
-    assert_eq!(app.get("admin", "/api/v1/people/P-CID-2").await.status, StatusCode::NOT_FOUND);
-    for bad in ["12345", "08012345678X", "080 123 456 789"] {
-        let r = app.post("admin", "/api/v1/people", person("P-CID-3", bad)).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", r.text());
+    for app in TestApp::each("citizen-id").await {
+        let person = |id: &str, cid: &str| json!({"id": id, "full_name": "Người Thử", "category": "giao-vien", "citizen_id": cid});
+        let r = app.post("admin", "/api/v1/people", person("P-CID-1", "080123456789")).await;
+        assert!(r.status.is_success(), "{}", r.text());
+        let r = app.post("admin", "/api/v1/people", person("P-CID-2", "080123456789")).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert_eq!(r.json()["errors"][0]["field"], "citizen_id");
+        assert_eq!(app.get("admin", "/api/v1/people/P-CID-2").await.status, StatusCode::NOT_FOUND);
+        for bad in ["12345", "08012345678X", "080 123 456 789"] {
+            let r = app.post("admin", "/api/v1/people", person("P-CID-3", bad)).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", r.text());
+        }
+        for bad in ["../../x", "a b", ""] {
+            let r = app.post("admin", "/api/v1/people", person(bad, "080123456780")).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}: {}", r.text());
+        }
+        // The same rule for a file.
+        let csv = "id,full_name,category,citizen_id\nP-CID-4,Người A,giao-vien,080123456781\nP-CID-5,Người B,giao-vien,080123456781\n";
+        let r = raw(&app, "admin", "/api/v1/imports/people?file=people.csv", "text/csv", csv).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert_eq!(app.get("admin", "/api/v1/people/P-CID-4").await.status, StatusCode::NOT_FOUND);
     }
-    for bad in ["../../x", "a b", ""] {
-        let r = app.post("admin", "/api/v1/people", person(bad, "080123456780")).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}: {}", r.text());
-    }
-    // The same rule for a file.
-    let csv = "id,full_name,category,citizen_id\nP-CID-4,Người A,giao-vien,080123456781\nP-CID-5,Người B,giao-vien,080123456781\n";
-    let r = raw(&app, "admin", "/api/v1/imports/people?file=people.csv", "text/csv", csv).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
-    assert_eq!(app.get("admin", "/api/v1/people/P-CID-4").await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -441,62 +457,73 @@ async fn logins_are_throttled_per_account_and_apart_from_the_write_limit() {
 
 #[tokio::test]
 async fn the_low_items_hold() {
-    let app = TestApp::new("low").await;
-    let w = world();
-    let actor = w.actor_a.clone().unwrap_or_else(|| "actor.ubnd-xa".into());
-    // Dates outside 1900–2100.
-    for date in ["0000-01-01", "9999-12-31"] {
-        let r =
-            app.post("unit-a", "/api/v1/commitments", json!({"person": w.member_a, "year": 2026, "date": date})).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{date}: {}", r.text());
+    for app in TestApp::each("low").await {
+        let w = world();
+        let actor = w.actor_a.clone().unwrap_or_else(|| "actor.ubnd-xa".into());
+        // Dates outside 1900–2100.
+        for date in ["0000-01-01", "9999-12-31"] {
+            let r = app
+                .post("unit-a", "/api/v1/commitments", json!({"person": w.member_a, "year": 2026, "date": date}))
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{date}: {}", r.text());
+        }
+        // A report for a year still to come; a made-up actor.
+        let r = app
+            .post(
+                "unit-a",
+                "/api/v1/report-submissions",
+                json!({"actor": actor, "organisation": w.org_a, "year": 2027}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        let r = app
+            .post(
+                "unit-a",
+                "/api/v1/report-submissions",
+                json!({"actor": "actor.made-up", "organisation": w.org_a, "year": 2026}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        // Received once: the first day is kept when it is sent again.
+        let r = app
+            .post(
+                "admin",
+                "/api/v1/report-submissions",
+                json!({"actor": actor, "organisation": w.org_a, "year": 2026, "submitted_on": "2026-11-20"}),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text());
+        let r = app
+            .post(
+                "unit-a",
+                "/api/v1/report-submissions",
+                json!({"actor": actor, "organisation": w.org_a, "year": 2026}),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.text());
+        let list =
+            app.get("admin", &format!("/api/v1/report-submissions?year=2026&organisation={}", w.org_a)).await.json();
+        assert!(list.to_string().contains("2026-11-20"), "{list}");
+        // Member and head of one organisation over the same days.
+        let r = app
+            .post(
+                "admin",
+                "/api/v1/memberships",
+                json!({"person": w.member_a, "organisation": w.org_a, "role": "head", "from": "2026-11-01"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        // A workbook sent without `file=` is read as a workbook.
+        let r = raw(
+            &app,
+            "admin",
+            "/api/v1/imports/people",
+            "application/octet-stream",
+            workbook(Bomb::EmptyRows, 1 << 10).unwrap(),
+        )
+        .await;
+        assert!(!r.text().contains("UTF-8"), "read as CSV: {}", r.text());
     }
-    // A report for a year still to come; a made-up actor.
-    let r = app
-        .post("unit-a", "/api/v1/report-submissions", json!({"actor": actor, "organisation": w.org_a, "year": 2027}))
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
-    let r = app
-        .post(
-            "unit-a",
-            "/api/v1/report-submissions",
-            json!({"actor": "actor.made-up", "organisation": w.org_a, "year": 2026}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
-    // Received once: the first day is kept when it is sent again.
-    let r = app
-        .post(
-            "admin",
-            "/api/v1/report-submissions",
-            json!({"actor": actor, "organisation": w.org_a, "year": 2026, "submitted_on": "2026-11-20"}),
-        )
-        .await;
-    assert!(r.status.is_success(), "{}", r.text());
-    let r = app
-        .post("unit-a", "/api/v1/report-submissions", json!({"actor": actor, "organisation": w.org_a, "year": 2026}))
-        .await;
-    assert!(r.status.is_success(), "{}", r.text());
-    let list = app.get("admin", &format!("/api/v1/report-submissions?year=2026&organisation={}", w.org_a)).await.json();
-    assert!(list.to_string().contains("2026-11-20"), "{list}");
-    // Member and head of one organisation over the same days.
-    let r = app
-        .post(
-            "admin",
-            "/api/v1/memberships",
-            json!({"person": w.member_a, "organisation": w.org_a, "role": "head", "from": "2026-11-01"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
-    // A workbook sent without `file=` is read as a workbook.
-    let r = raw(
-        &app,
-        "admin",
-        "/api/v1/imports/people",
-        "application/octet-stream",
-        workbook(Bomb::EmptyRows, 1 << 10).unwrap(),
-    )
-    .await;
-    assert!(!r.text().contains("UTF-8"), "read as CSV: {}", r.text());
 }
 
 #[tokio::test]

@@ -86,22 +86,7 @@ fn build_world(dir: &Path, final_dir: &Path) -> World {
     let actor_a = data.organisations.iter().find(|o| o.code == org_a).and_then(|o| o.actor.clone());
     let target = file.to_str().unwrap().to_owned();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let store = xhht_store::Store::open(&target).await.unwrap();
-        let who = "test setup";
-        store.put_areas(who, &data.areas).await.unwrap();
-        store.put_successions(who, &data.successions).await.unwrap();
-        store.put_organisations(who, &data.organisations).await.unwrap();
-        store.put_people(who, &data.people).await.unwrap();
-        store.put_memberships(who, &data.memberships).await.unwrap();
-        store.put_registrations(who, &data.registrations).await.unwrap();
-        store.put_commitments(who, &data.commitments).await.unwrap();
-        store.put_self_study_plans(who, &data.self_study_plans).await.unwrap();
-        store.put_assessments(who, &data.assessments).await.unwrap();
-        store.put_recognitions(who, &data.recognitions).await.unwrap();
-        store.put_report_submissions(who, &data.report_submissions).await.unwrap();
-        store.close().await;
-    });
+    rt.block_on(load(&target, &data));
     let mut w = World {
         file: final_dir.join("template.db"),
         org_a,
@@ -116,6 +101,48 @@ fn build_world(dir: &Path, final_dir: &Path) -> World {
     w.tokens = tokens;
     std::fs::write(dir.join("world.json"), serde_json::to_vec(&w).unwrap()).unwrap();
     w
+}
+
+/// The demo district's records written into the database at `target`.
+async fn load(target: &str, data: &xhht_demo::Dataset) {
+    let store = xhht_store::Store::open(target).await.unwrap();
+    let who = "test setup";
+    store.put_areas(who, &data.areas).await.unwrap();
+    store.put_successions(who, &data.successions).await.unwrap();
+    store.put_organisations(who, &data.organisations).await.unwrap();
+    store.put_people(who, &data.people).await.unwrap();
+    store.put_memberships(who, &data.memberships).await.unwrap();
+    store.put_registrations(who, &data.registrations).await.unwrap();
+    store.put_commitments(who, &data.commitments).await.unwrap();
+    store.put_self_study_plans(who, &data.self_study_plans).await.unwrap();
+    store.put_assessments(who, &data.assessments).await.unwrap();
+    store.put_recognitions(who, &data.recognitions).await.unwrap();
+    store.put_report_submissions(who, &data.report_submissions).await.unwrap();
+    store.close().await;
+}
+
+/// The PostgreSQL server the tests may use (`XHHT_TEST_POSTGRES_URL`, a role that may create
+/// databases), as CI sets it; with `XHHT_REQUIRE_POSTGRES=1` its absence is an error.
+pub(crate) fn pg_admin_url() -> Option<String> {
+    let url = std::env::var("XHHT_TEST_POSTGRES_URL").ok().filter(|u| !u.trim().is_empty());
+    if url.is_none() && std::env::var("XHHT_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+        panic!("XHHT_REQUIRE_POSTGRES=1 but XHHT_TEST_POSTGRES_URL is not set");
+    }
+    url
+}
+
+/// `url` with its database replaced by `db`.
+fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
 }
 
 /// The template world: built once per test binary and shared by the test processes (nextest
@@ -202,6 +229,34 @@ impl TestApp {
     /// A new app over a fresh copy of the template.
     pub(crate) async fn new(tag: &str) -> TestApp {
         Self::with(tag, |_| {}).await
+    }
+
+    /// A new app over a fresh PostgreSQL database holding the template's records and users
+    /// (`None` when no PostgreSQL server is configured).
+    pub(crate) async fn on_postgres(tag: &str) -> Option<TestApp> {
+        use sqlx::Connection;
+        let admin = pg_admin_url()?;
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let clean: String =
+            tag.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+        let db = format!("xhht_srv_{clean}_{}_{n}", std::process::id());
+        let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).execute(&mut c).await.unwrap();
+        c.close().await.unwrap();
+        let target = with_database(&admin, &db);
+        let data = generate(Options { size: Size::Tiny, seed: 3, today: today() }).unwrap();
+        load(&target, &data).await;
+        let tokens = add_users(&target, world()).await;
+        let state = AppState::new(test_config(&target)).await.unwrap();
+        let router = app(state.clone());
+        Some(TestApp { state, router, db: target, tokens })
+    }
+
+    /// The app on every backend the tests run on: SQLite, and PostgreSQL when configured.
+    pub(crate) async fn each(tag: &str) -> Vec<TestApp> {
+        let mut v = vec![TestApp::new(tag).await];
+        v.extend(TestApp::on_postgres(tag).await);
+        v
     }
 
     /// A new app with the configuration changed by `f`.
