@@ -245,17 +245,45 @@ pub(crate) async fn read_limit(State(limiter): State<ReadLimiter>, req: Request,
 
 /// Turns every 413 that is not JSON yet (axum's own extractors — `Bytes`, `Form`, `Multipart` —
 /// answer in plain text) into the JSON error `{"code": "too-large", …}`.
+///
+/// Likewise every other error answer that is neither JSON nor one of the dashboard's HTML
+/// pages — axum's plain-text 400 (a path or query it cannot read), its empty 405 (a method a
+/// route does not take, `Allow` kept) and 415 — becomes the JSON error with its code. (A URI or
+/// headers too long for the HTTP parser, 414 and 431, are answered by hyper before any route:
+/// those stay as hyper writes them.)
 pub(crate) async fn json_too_large(req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
-    if resp.status() != StatusCode::PAYLOAD_TOO_LARGE {
+    let status = resp.status();
+    if !(status.is_client_error() || status.is_server_error()) {
         return resp;
     }
-    let json = resp
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if json { resp } else { ApiError::TooLarge.into_response() }
+    let kind = resp.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if kind.starts_with("application/json") || kind.starts_with("text/html") {
+        return resp;
+    }
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::TooLarge.into_response();
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method-not-allowed", "đường dẫn này không nhận phương thức đó / this path does not take that method")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported-media-type", "gửi thân yêu cầu dạng JSON / send the body as JSON")
+        }
+        StatusCode::NOT_FOUND => ("not-found", "không có trang này / no such page"),
+        s if s.is_server_error() => {
+            ("internal", "đã có lỗi bên trong, đã ghi nhật ký / an internal error occurred; it was logged")
+        }
+        _ => ("bad-request", "yêu cầu không đọc được / the request could not be read"),
+    };
+    let allow = resp.headers().get(axum::http::header::ALLOW).cloned();
+    let body = ErrorBody { code: code.to_owned(), message: message.to_owned(), errors: vec![] };
+    let mut out = (status, axum::Json(body)).into_response();
+    if let Some(a) = allow {
+        out.headers_mut().insert(axum::http::header::ALLOW, a);
+    }
+    out
 }
 
 /// The Content-Security-Policy: only this origin; inline styles and SVG for the reports and

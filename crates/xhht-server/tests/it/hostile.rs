@@ -561,3 +561,28 @@ async fn the_audit_check_shows_the_head_and_finds_an_edit_made_behind_the_stores
     let r = app.get("reviewer", &format!("/api/v1/audit/verify?expect=1:{}", "0".repeat(64))).await.json();
     assert_eq!(r["ok"], false, "{r}");
 }
+
+#[tokio::test]
+async fn every_error_answer_of_the_api_is_json() {
+    let app = TestApp::new("json-errors").await;
+    let bearer = format!("Bearer {}", app.tokens["admin"]);
+    for (method, uri) in [
+        ("DELETE", "/api/v1/people"),
+        ("PATCH", "/api/v1/organisations"),
+        ("GET", "/api/v1/results/not-a-year"),
+        ("GET", "/api/v1/people?page=abc"),
+        ("GET", "/api/v1/nope"),
+    ] {
+        let req =
+            Request::builder().method(method).uri(uri).header("authorization", &bearer).body(Body::empty()).unwrap();
+        let r = send(&app.router, req).await;
+        assert!(r.status.is_client_error(), "{method} {uri}: {}", r.status);
+        assert!(
+            r.header("content-type").starts_with("application/json"),
+            "{method} {uri}: {} {:?}",
+            r.status,
+            r.text()
+        );
+        assert!(r.json()["code"].is_string(), "{method} {uri}: {}", r.text());
+    }
+}
