@@ -513,6 +513,17 @@ async fn the_low_items_hold() {
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        // A PUT does not move a person (it would be ignored): it says how.
+        let r = app
+            .send(
+                Some("admin"),
+                "PUT",
+                &format!("/api/v1/people/{}", w.member_a),
+                Some(json!({"id": w.member_a, "full_name": "Tên", "category": "giao-vien", "organisation": w.org_b, "version": 1})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert_eq!(r.json()["errors"][0]["field"], "organisation");
         // A workbook sent without `file=` is read as a workbook.
         let r = raw(
             &app,

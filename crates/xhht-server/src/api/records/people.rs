@@ -298,6 +298,16 @@ pub(crate) async fn update_person(
     if person.id != id {
         return Err(ApiError::invalid("id", "the body's id is not the one in the path"));
     }
+    // An update changes the person; a move to another organisation is written with
+    // `POST /people` or `POST /memberships`, which check both organisations' rights.
+    if let Some(org) = &b.organisation
+        && state.app().organisation_of(&id, state.today()).await?.as_deref() != Some(org.as_str())
+    {
+        return Err(ApiError::invalid(
+            "organisation",
+            "chuyển đơn vị bằng POST /people hoặc POST /memberships / a move to another organisation is written with POST /people or POST /memberships",
+        ));
+    }
     let expected = expected_version(&headers, b.version)?;
     let v = state.app().update_person(&user(&who), &person, expected, state.today()).await?;
     state.invalidate();
