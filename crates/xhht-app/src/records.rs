@@ -332,7 +332,8 @@ impl App {
     /// date (from the memberships) may: a unit user approves as the person its account is
     /// linked to, dated `today` (the server's day: a date it sends other than today is
     /// refused); an administrator records an approval `by` the head, on a past day `on` if it
-    /// was made on paper. No approval is dated after `today`. `expected` is the version read
+    /// was made on paper, with the `reason` (kept in the audit trail with who recorded it). No
+    /// approval is dated after `today`. `expected` is the version read
     /// (none: the stored one). Conflict when the plan is already approved or changed.
     #[allow(clippy::too_many_arguments)]
     pub async fn approve_self_study_plan(
@@ -342,11 +343,22 @@ impl App {
         year: i32,
         by: Option<String>,
         on: Option<NaiveDate>,
+        reason: Option<String>,
         expected: Option<i64>,
         today: NaiveDate,
     ) -> Result<i64> {
         check_year(year)?;
         let on = on.unwrap_or(today);
+        // A back-dated approval (the administrator's) says why, and the audit trail keeps it
+        // with who recorded it.
+        let mut actor = who.principal.user.clone();
+        if on != today && who.principal.role == Role::Admin {
+            let why = reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).ok_or_else(|| {
+                Error::invalid("reason", "phê duyệt lùi ngày cần lý do / a back-dated approval needs a reason")
+            })?;
+            xhht_core::bounds::check_len(why, 500).map_err(|e| Error::invalid("reason", e.to_string()))?;
+            actor = format!("{actor} (phê duyệt lùi ngày {on} / back-dated to {on}: {why})");
+        }
         if on > today {
             return Err(Error::invalid(
                 "on",
@@ -393,7 +405,7 @@ impl App {
             return Err(Error::Conflict("the plan is already approved".to_owned()));
         }
         let approved = stored.value.approve(by, on)?;
-        Ok(self.store().update_self_study_plan(&who.principal.user, &approved, expected).await?)
+        Ok(self.store().update_self_study_plan(&actor, &approved, expected).await?)
     }
 
     /// An assessment checked against its rulebook (every indicator known; values of the right

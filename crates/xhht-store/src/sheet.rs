@@ -221,7 +221,15 @@ impl<'a, RS: std::io::Read + std::io::Seek> XlsxRows<'a, RS> {
             wb.worksheet_cells_reader(&first).map_err(|e| sheet_error(name, 0, format!("{FIRST_SHEET}: {e}")))?;
         let d = cells.dimensions();
         let last = if d.end.0 > 0 { u64::from(d.end.0) + 1 } else { 0 };
-        Ok(Self { name: name.to_owned(), cells, left: d.start.1, rows: Assembler::default(), last, done: false, tidy: true })
+        Ok(Self {
+            name: name.to_owned(),
+            cells,
+            left: d.start.1,
+            rows: Assembler::default(),
+            last,
+            done: false,
+            tidy: true,
+        })
     }
 
     /// The sheet's last row number, as the sheet itself declares (0 when it does not).

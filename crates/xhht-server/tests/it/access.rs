@@ -437,7 +437,8 @@ async fn only_the_head_on_the_day_approves_a_self_study_plan() {
     let r = app.post("unit-a-member", &uri, json!({})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     // An administrator naming someone who was not the head: 422.
-    let r = app.post("admin", &uri, json!({"by": w.member_a, "on": "2026-03-01"})).await;
+    let r =
+        app.post("admin", &uri, json!({"by": w.member_a, "on": "2026-03-01", "reason": "phê duyệt trên giấy"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(r.json()["errors"][0]["field"], "by");
     // The head, today (the server's day).

@@ -317,6 +317,10 @@ async fn an_approval_is_dated_today_by_the_head_and_never_in_the_future() {
         }
         let r = app.post("admin", &uri, json!({"by": w.head_a, "on": "2099-01-01"})).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        // An administrator's back-dated approval says why; the audit trail keeps it.
+        let r = app.post("admin", &uri, json!({"by": w.head_a, "on": "2026-03-01"})).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert_eq!(r.json()["errors"][0]["field"], "reason");
         let r = app.post("unit-a", &uri, json!({"by": w.head_a})).await;
         assert!(r.status.is_success(), "{}", r.text());
         let plans = app.get("admin", "/api/v1/self-study-plans?person=P-PLAN&year=2026").await.json();

@@ -153,6 +153,9 @@ pub(crate) struct ApprovalIn {
     /// The approval date: today (the server's day) for a head; an administrator may record a
     /// past day (an approval made on paper). Never after today.
     on: Option<NaiveDate>,
+    /// Why an administrator records an approval on a past day (required then; kept in the
+    /// audit trail).
+    reason: Option<String>,
     /// The plan's version read (optional; `If-Match` works too).
     version: Option<i64>,
 }
@@ -176,8 +179,10 @@ pub(crate) async fn approve_self_study_plan(
         (None, None) => None,
         (h, v) => Some(expected_version(&headers, h.or(v))?),
     };
-    let v =
-        state.app().approve_self_study_plan(&user(&who), &person, year, b.by, b.on, expected, state.today()).await?;
+    let v = state
+        .app()
+        .approve_self_study_plan(&user(&who), &person, year, b.by, b.on, b.reason, expected, state.today())
+        .await?;
     state.invalidate();
     Ok(Json(NewVersion { version: v }))
 }
