@@ -59,6 +59,16 @@ impl App {
         if !rules.rewards.iter().any(|r| r.id == reward) {
             return Err(Error::invalid("reward", "no such reward rule in the plan"));
         }
+        // Proposed once: after its verification (or decision) a proposal is not proposed again,
+        // which would erase them.
+        let key = ProposalKey { reward: reward.clone(), subject: subject.clone(), year };
+        if let Ok(stored) = self.proposal(&key).await
+            && (stored.verification().is_some() || stored.decision().is_some())
+        {
+            return Err(Error::Conflict(
+                "đề nghị đã được thẩm định; không đề nghị lại được / the proposal is already verified (or decided): it is not proposed again".to_owned(),
+            ));
+        }
         let p = RewardProposal::new(reward, subject, year, who.principal.user.clone(), on)?;
         Ok(self.store().put_reward_proposals(&who.principal.user, &[p]).await?)
     }

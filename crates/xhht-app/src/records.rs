@@ -456,9 +456,18 @@ impl App {
         })
     }
 
-    /// Writes an assessment (the subject's unit, a reviewer, or an administrator).
+    /// Writes a new assessment (the subject's unit, a reviewer, or an administrator). One that
+    /// exists is never replaced this way ([`Error::Conflict`]): it is changed with
+    /// [`App::update_assessment`] and the version read, so nobody overwrites another's
+    /// assessment and its evidence unseen.
     pub async fn put_assessment(&self, who: &AuthUser, a: Assessment, today: NaiveDate) -> Result<WriteReport> {
         require(who, Action::Write, &self.assessment_resource(a.subject(), today).await?, false)?;
+        if let Some(stored) = self.store().assessment(a.subject(), a.rulebook(), a.year()).await? {
+            return Err(Error::Conflict(format!(
+                "đã có đánh giá này (phiên bản {v}); sửa bằng PUT kèm phiên bản / this assessment exists (version {v}): change it with PUT and the version you read",
+                v = stored.row_version
+            )));
+        }
         Ok(self.store().put_assessments(&who.principal.user, &[a]).await?)
     }
 

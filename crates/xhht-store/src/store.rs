@@ -13,7 +13,7 @@ use xhht_core::area::{AdminArea, Succession};
 use xhht_core::entity::{Clan, Community, Household, Membership, Organisation, Person};
 use xhht_core::record::{
     Assessment, Commitment, DutyReport, Recognition, Registration, ReportKind, ReportSubmission, RewardProposal,
-    SelfStudyPlan,
+    SelfStudyPlan, SubjectRef,
 };
 
 use crate::audit::{self, AuditCheck, AuditEntry, AuditKey, AuditReport, DeepReport};
@@ -500,6 +500,25 @@ impl Store {
     /// A person's self-study plan for a year, with its version.
     pub async fn self_study_plan(&self, person: &str, year: i32) -> Result<Option<Versioned<SelfStudyPlan>>> {
         self.one("p.person = $1 AND p.year = $2", vec![Val::text(person), Val::int(year)]).await
+    }
+
+    /// The assessment of `subject` under `rulebook` for `year`, with its version.
+    pub async fn assessment(
+        &self,
+        subject: &SubjectRef,
+        rulebook: &str,
+        year: i32,
+    ) -> Result<Option<Versioned<Assessment>>> {
+        self.one(
+            "p.subject_kind = $1 AND p.subject_id = $2 AND p.rulebook = $3 AND p.year = $4",
+            vec![
+                Val::text(crate::model::subject_kind(subject)),
+                Val::text(subject.id()),
+                Val::text(rulebook),
+                Val::int(year),
+            ],
+        )
+        .await
     }
 
     /// A report submission by its key, with its version.

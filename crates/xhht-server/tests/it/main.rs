@@ -14,3 +14,4 @@ mod hardening;
 mod hostile;
 mod instances;
 mod support;
+mod workflow;
