@@ -10,7 +10,7 @@ use chrono::{Days, NaiveDate};
 use serde_json::json;
 use xhht_server::{CacheBound, CacheStats, RateLimit};
 
-use crate::support::{Resp, TestApp, send, world};
+use crate::support::{Resp, TestApp, raw, send, world};
 
 /// A bound of `entries` entries and more bytes than the tests weigh.
 fn entries(entries: usize) -> CacheBound {
@@ -174,16 +174,6 @@ async fn reads_that_build_or_render_are_rate_limited_per_client() {
     for uri in ["/api/v1/plan", "/api/v1/organisations", "/api/v1/auth/me"] {
         assert_eq!(app.get("viewer", uri).await.status, StatusCode::OK, "{uri}");
     }
-}
-
-/// A request as `user` with a raw body.
-async fn raw(app: &TestApp, user: &str, uri: &str, content_type: &str, body: impl Into<Body>) -> Resp {
-    let req = Request::post(uri)
-        .header("authorization", format!("Bearer {}", app.tokens[user]))
-        .header("content-type", content_type)
-        .body(body.into())
-        .unwrap();
-    send(&app.router, req).await
 }
 
 fn assert_too_large(r: &Resp, what: &str) {

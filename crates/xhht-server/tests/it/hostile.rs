@@ -10,7 +10,7 @@ use axum::http::{Request, StatusCode};
 use serde_json::{Value, json};
 use xhht_demo::hostile::{Bomb, workbook};
 
-use crate::support::{Resp, TestApp, send, today, world};
+use crate::support::{TestApp, raw, send, today, world};
 
 /// The process's peak resident memory so far (`VmHWM`), and its resident memory now
 /// (`VmRSS`), in bytes.
@@ -43,15 +43,6 @@ fn alone(name: &str) -> bool {
     assert!(out.status.success(), "{name} in its own process failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("1 passed"), "{name} did not run in its own process:\n{stdout}");
     false
-}
-
-async fn raw(app: &TestApp, user: &str, uri: &str, content_type: &str, body: impl Into<Body>) -> Resp {
-    let req = Request::post(uri)
-        .header("authorization", format!("Bearer {}", app.tokens[user]))
-        .header("content-type", content_type)
-        .body(body.into())
-        .unwrap();
-    send(&app.router, req).await
 }
 
 /// Every report and page a user reads answers 200.

@@ -46,6 +46,16 @@ pub(crate) struct World {
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// A `POST` as `user` (with their token) with a raw body of `content_type`.
+pub(crate) async fn raw(app: &TestApp, user: &str, uri: &str, content_type: &str, body: impl Into<Body>) -> Resp {
+    let req = Request::post(uri)
+        .header("authorization", format!("Bearer {}", app.tokens[user]))
+        .header("content-type", content_type)
+        .body(body.into())
+        .unwrap();
+    send(&app.router, req).await
+}
+
 /// A fresh temporary directory (removed by the OS's temp cleaning; each is unique).
 pub(crate) fn temp_dir(tag: &str) -> PathBuf {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
