@@ -9,7 +9,11 @@
 //! | `reviewer` | the study-promotion association (Hội Khuyến học) | read all; write recognitions (it inspects and recognises the learning models) and assessments — nothing else |
 //! | `verifier` | the home-affairs office (Phòng Nội vụ) | read all; verify reward proposals |
 //! | `unit` | one organisation | read and write its own organisation's records, assessments and report; approve self-study plans only as that organisation's head; propose rewards for its own people; never its organisation's governance fields |
+//! | `member` | one person (a civil servant, a teacher) | read figures; read and write their own registration, commitment, self-study plan and self-assessment ([`Resource::Own`]) — nothing else |
 //! | `viewer` | anyone else with an account | read figures, no personal data |
+//!
+//! Which *step* of a record's lifecycle each of them may take — the head of a unit apart from
+//! its other accounts — is `crate::workflow`'s table, asked after this one.
 //!
 //! An organisation's governance fields — its kind, managing level, area, parent and the plan
 //! actor it acts as ([`Resource::Governance`]) — and new reference data are the
@@ -39,11 +43,13 @@ pub enum Role {
     Unit,
     /// Read-only, without personal data.
     Viewer,
+    /// One person's own account: their own records only.
+    Member,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 5] = [Self::Admin, Self::Reviewer, Self::Verifier, Self::Unit, Self::Viewer];
+    pub const ALL: [Role; 6] = [Self::Admin, Self::Reviewer, Self::Verifier, Self::Unit, Self::Viewer, Self::Member];
 
     /// The id used in files and the API.
     pub fn id(self) -> &'static str {
@@ -53,6 +59,7 @@ impl Role {
             Self::Verifier => "verifier",
             Self::Unit => "unit",
             Self::Viewer => "viewer",
+            Self::Member => "member",
         }
     }
 
@@ -77,6 +84,10 @@ pub struct Principal {
     pub role: Role,
     /// For a `unit`, its organisation's code.
     pub organisation: Option<String>,
+    /// The person in the records the account is (a `member`'s own person; a unit account's
+    /// person, by which its head is known).
+    #[serde(default)]
+    pub person: Option<String>,
 }
 
 /// What is being done.
@@ -127,6 +138,9 @@ pub enum Resource {
     Audit,
     /// Users and tokens.
     Users,
+    /// One person's own records — their registration, commitment, self-study plan and
+    /// self-assessment — as their own (`member`) account touches them.
+    Own(String),
 }
 
 /// The answer.
@@ -158,6 +172,16 @@ pub fn decide(who: &Principal, action: Action, what: &Resource, is_head: bool) -
         (_, A::Administer, _) | (_, _, R::Users) => {
             Decision::Deny("only an administrator manages users, evaluations and backups")
         }
+        (Ro::Member, A::Read | A::ReadPersonal | A::Write, R::Own(p)) if who.person.as_deref() == Some(p.as_str()) => {
+            Decision::Allow
+        }
+        (Ro::Member, A::Read, R::Audit | R::Own(_)) => {
+            Decision::Deny("a person's own account reads only their own records")
+        }
+        (Ro::Member, A::Read, _) => Decision::Allow,
+        (Ro::Member, _, _) => Decision::Deny(
+            "a person's own account writes only their own registration, commitment, self-study plan and self-assessment",
+        ),
         (_, A::Read, R::Audit) if who.role != Ro::Viewer => Decision::Allow,
         (_, A::Read, R::Audit) => Decision::Deny("the audit log is not open to viewers"),
         (_, A::Read, _) => Decision::Allow,
@@ -203,7 +227,9 @@ mod tests {
     use super::*;
 
     fn p(role: Role, org: Option<&str>) -> Principal {
-        Principal { user: "u".into(), role, organisation: org.map(Into::into) }
+        // A member's own person is `A`, as a unit's own organisation is.
+        let person = (role == Role::Member).then(|| "A".to_owned());
+        Principal { user: "u".into(), role, organisation: org.map(Into::into), person }
     }
 
     const ACTIONS: [Action; 7] = [
@@ -295,7 +321,8 @@ mod tests {
             (Resource::Users, "users", Scope::None),
         ];
         type Make = fn(String) -> Resource;
-        let kinds: [(Make, &str); 5] = [
+        let kinds: [(Make, &str); 6] = [
+            (Resource::Own, "own-person"),
             (Resource::Organisation, "organisation"),
             (Resource::OrganisationRecord, "organisation-record"),
             (Resource::Assessment, "assessment"),
@@ -333,6 +360,10 @@ mod tests {
         ("unit", "write", "assessment", "own"),
         ("unit", "write", "reward-proposal", "own"),
         ("unit", "approve", "organisation-record", "own-head"),
+        ("member", "read", "*", "any"),
+        ("member", "read", "own-person", "own"),
+        ("member", "read-personal", "own-person", "own"),
+        ("member", "write", "own-person", "own"),
     ];
 
     fn action_id(a: Action) -> &'static str {
@@ -352,8 +383,12 @@ mod tests {
             return true;
         }
         // Users are the administrator's alone; the audit log is closed to viewers.
-        if kind == "users" || (kind == "audit" && role == Role::Viewer) {
+        if kind == "users" || (kind == "audit" && matches!(role, Role::Viewer | Role::Member)) {
             return false;
+        }
+        // A person's own account reads another person's own records no more than it writes them.
+        if role == Role::Member && kind == "own-person" {
+            return scope == Scope::Own && matches!(action, Action::Read | Action::ReadPersonal | Action::Write);
         }
         SPEC.iter().any(|(r, a, k, sc)| {
             *r == role.id()
@@ -388,7 +423,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 5 * 7 * 15 * 2);
+        assert_eq!(checked, 6 * 7 * 17 * 2);
     }
 
     proptest::proptest! {

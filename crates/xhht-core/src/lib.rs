@@ -60,6 +60,7 @@ pub mod rulebook;
 pub mod source;
 pub mod text;
 pub mod title;
+pub mod workflow;
 
 pub use error::{Error, Result};
 pub use text::{Lang, Text, format_date};

@@ -19,8 +19,10 @@ use crate::error::{Error, Result};
 use crate::title::Title;
 
 mod reward;
+mod study;
 
 pub use reward::{Decision, DecisionOutcome, RewardProposal, Verification, VerificationOutcome};
+pub use study::{Approval, MAX_PLAN_TEXT, PlanState, SelfStudyPlan};
 
 /// Who a record is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -167,103 +169,6 @@ pub struct Commitment {
     /// When it was signed.
     #[serde(deserialize_with = "crate::date::de_date")]
     pub date: NaiveDate,
-}
-
-/// The approval of a self-study plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Approval {
-    /// Who approved it (a person id). Whether that person was the head of the right
-    /// organisation on that day is for the rules engine to judge, from the memberships.
-    pub by: String,
-    /// When.
-    #[serde(deserialize_with = "crate::date::de_date")]
-    pub on: NaiveDate,
-}
-
-/// A person's yearly self-study plan (kế hoạch tự học, tự bồi dưỡng).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "RawSelfStudyPlan", into = "RawSelfStudyPlan")]
-pub struct SelfStudyPlan {
-    person: String,
-    year: i32,
-    submitted: NaiveDate,
-    approval: Option<Approval>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSelfStudyPlan {
-    person: String,
-    year: i32,
-    #[serde(deserialize_with = "crate::date::de_date")]
-    submitted: NaiveDate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    approval: Option<Approval>,
-}
-
-impl SelfStudyPlan {
-    /// A plan submitted on `submitted`, not yet approved.
-    pub fn submitted(person: impl Into<String>, year: i32, submitted: NaiveDate) -> Result<Self> {
-        let person = person.into();
-        check_year(|| format!("self-study plan of {person} for {year}"), year)?;
-        Ok(Self { person, year, submitted, approval: None })
-    }
-
-    /// Records the approval; refused when it is dated before the submission or when the plan
-    /// is already approved.
-    pub fn approve(mut self, by: impl Into<String>, on: NaiveDate) -> Result<Self> {
-        let entity = || format!("self-study plan of {} for {}", self.person, self.year);
-        if self.approval.is_some() {
-            return Err(Error::invalid(entity(), "approval", "the plan is already approved"));
-        }
-        if on < self.submitted {
-            return Err(Error::invalid(
-                entity(),
-                "approval",
-                format!("approved on {on}, before it was submitted on {}", self.submitted),
-            ));
-        }
-        self.approval = Some(Approval { by: by.into(), on });
-        Ok(self)
-    }
-
-    /// Whose plan.
-    pub fn person(&self) -> &str {
-        &self.person
-    }
-
-    /// For which data year.
-    pub fn year(&self) -> i32 {
-        self.year
-    }
-
-    /// When it was submitted.
-    pub fn submitted_on(&self) -> NaiveDate {
-        self.submitted
-    }
-
-    /// The approval, if any.
-    pub fn approval(&self) -> Option<&Approval> {
-        self.approval.as_ref()
-    }
-}
-
-impl TryFrom<RawSelfStudyPlan> for SelfStudyPlan {
-    type Error = Error;
-    fn try_from(r: RawSelfStudyPlan) -> Result<Self> {
-        let plan = Self::submitted(r.person, r.year, r.submitted)?;
-        match r.approval {
-            Some(a) => plan.approve(a.by, a.on),
-            None => Ok(plan),
-        }
-    }
-}
-
-impl From<SelfStudyPlan> for RawSelfStudyPlan {
-    fn from(p: SelfStudyPlan) -> Self {
-        Self { person: p.person, year: p.year, submitted: p.submitted, approval: p.approval }
-    }
 }
 
 /// A value entered for an indicator.

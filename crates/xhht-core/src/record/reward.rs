@@ -71,6 +71,7 @@ pub struct RewardProposal {
     year: i32,
     proposed_by: String,
     proposed_on: NaiveDate,
+    exception: Option<String>,
     verification: Option<Verification>,
     decision: Option<Decision>,
 }
@@ -84,6 +85,8 @@ struct RawRewardProposal {
     proposed_by: String,
     #[serde(deserialize_with = "crate::date::de_date")]
     proposed_on: NaiveDate,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    exception: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     verification: Option<Verification>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -107,9 +110,22 @@ impl RewardProposal {
             year,
             proposed_by: proposed_by.into(),
             proposed_on,
+            exception: None,
             verification: None,
             decision: None,
         })
+    }
+
+    /// The same proposal with the proposer's reason for proposing someone the rules do not
+    /// find eligible (an exception the verifier sees); empty text is no reason.
+    pub fn with_exception(mut self, reason: Option<String>) -> Self {
+        self.exception = reason.filter(|r| !r.trim().is_empty());
+        self
+    }
+
+    /// The proposer's reason for an exception to the eligibility list, if any.
+    pub fn exception(&self) -> Option<&str> {
+        self.exception.as_deref()
     }
 
     /// Records the verification; refused when dated before the proposal or already verified.
@@ -153,6 +169,13 @@ impl RewardProposal {
         Ok(self)
     }
 
+    /// Takes a decided proposal back to verified and undecided (an administrator's
+    /// correction, kept with its reason in the audit trail).
+    pub fn undecide(mut self) -> Self {
+        self.decision = None;
+        self
+    }
+
     /// The reward rule id.
     pub fn reward(&self) -> &str {
         &self.reward
@@ -192,7 +215,7 @@ impl RewardProposal {
 impl TryFrom<RawRewardProposal> for RewardProposal {
     type Error = Error;
     fn try_from(r: RawRewardProposal) -> Result<Self> {
-        let p = Self::new(r.reward, r.subject, r.year, r.proposed_by, r.proposed_on)?;
+        let p = Self::new(r.reward, r.subject, r.year, r.proposed_by, r.proposed_on)?.with_exception(r.exception);
         let p = match r.verification {
             Some(v) => p.verify(v)?,
             None => p,
@@ -212,6 +235,7 @@ impl From<RewardProposal> for RawRewardProposal {
             year: p.year,
             proposed_by: p.proposed_by,
             proposed_on: p.proposed_on,
+            exception: p.exception,
             verification: p.verification,
             decision: p.decision,
         }
