@@ -589,10 +589,73 @@ pub fn may_import(kind: Kind, stored: State, incoming: State) -> bool {
     reachable(kind, stored).contains(&incoming)
 }
 
+/// The table as Markdown, one section per kind (what `docs/workflows.md` prints between its
+/// `<!-- table -->` markers; a test keeps the two the same).
+pub fn markdown() -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for kind in Kind::ALL {
+        let k = kind.label();
+        let _ = writeln!(out, "### {} / {}\n", k.vi, k.en);
+        out.push_str("| từ trạng thái / from | bước / step | ai / who | đối tượng / subject | điều kiện / condition | sang / to |\n");
+        out.push_str("|---|---|---|---|---|---|\n");
+        for t in TABLE.iter().filter(|t| t.kind == kind) {
+            let from: Vec<String> = t.from.iter().map(|s| s.label().vi).collect();
+            let by: Vec<String> = t.by.iter().map(|p| p.label().vi).collect();
+            let subjects = match t.subjects {
+                Subjects::Any => "mọi / any",
+                Subjects::Person => "cá nhân / person",
+                Subjects::Collective => "tập thể / collective",
+            };
+            let cond = if t.condition.0.is_empty() {
+                "—".to_owned()
+            } else {
+                format!("{} / {}", t.condition.0, t.condition.1)
+            };
+            let (st, to) = (t.step.label(), t.to.label());
+            let _ = writeln!(
+                out,
+                "| {} | {} / {} | {} | {subjects} | {cond} | {} / {} |",
+                from.join(", "),
+                st.vi,
+                st.en,
+                by.join(", "),
+                to.vi,
+                to.en
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// `docs/workflows.md` prints the table as it is (`XHHT_WRITE_DOCS=1` rewrites it).
+    #[test]
+    fn the_docs_print_the_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/workflows.md");
+        let doc = std::fs::read_to_string(path).unwrap_or_default();
+        let (begin, end) = ("<!-- table -->\n", "<!-- /table -->");
+        let (Some(a), Some(b)) = (doc.find(begin), doc.find(end)) else {
+            panic!("docs/workflows.md has no <!-- table --> … <!-- /table --> markers");
+        };
+        let generated = markdown();
+        let current = &doc[a + begin.len()..b];
+        if current != generated {
+            if std::env::var_os("XHHT_WRITE_DOCS").is_some() {
+                let new = format!("{}{generated}{}", &doc[..a + begin.len()], &doc[b..]);
+                std::fs::write(path, new).unwrap_or_else(|e| panic!("{e}"));
+            } else {
+                panic!(
+                    "docs/workflows.md's table is stale: run `XHHT_WRITE_DOCS=1 cargo test -p xhht-core the_docs_print_the_table`"
+                );
+            }
+        }
+    }
 
     const PARTIES: [Party; 6] = [P::Person, P::Officer, P::Head, P::Reviewer, P::Verifier, P::Admin];
     const STEPS: [Step; 14] = [
