@@ -42,13 +42,19 @@ impl AuthUser {
     /// database URL's password), so they act as an administrator, named `name` in the audit
     /// trail.
     pub fn local(name: impl Into<String>) -> Self {
-        AuthUser { principal: Principal { user: name.into(), role: Role::Admin, organisation: None }, person: None }
+        AuthUser {
+            principal: Principal { user: name.into(), role: Role::Admin, organisation: None, person: None },
+            person: None,
+        }
     }
 }
 
 impl From<UserRecord> for AuthUser {
     fn from(u: UserRecord) -> Self {
-        AuthUser { principal: Principal { user: u.name, role: u.role, organisation: u.organisation }, person: u.person }
+        AuthUser {
+            principal: Principal { user: u.name, role: u.role, organisation: u.organisation, person: u.person.clone() },
+            person: u.person,
+        }
     }
 }
 
@@ -140,6 +146,12 @@ impl App {
             )));
         }
         match (role, organisation) {
+            (Role::Member, _) => {
+                return Err(Error::invalid(
+                    "person",
+                    "tài khoản cá nhân gắn với một người: dùng `xhht user add TÊN member --person MÃ` / a member account is linked to one person: give --person (App::add_member)",
+                ));
+            }
             (Role::Unit, None) => {
                 return Err(Error::invalid("organisation", "a unit user needs its organisation's code"));
             }
@@ -166,6 +178,38 @@ impl App {
         Ok(self.store().put_user(actor, &user).await?)
     }
 
+    /// Adds a person's own account (role `member`) linked to `person`, who must be on record:
+    /// it reads and writes that person's own registration, commitment, self-study plan and
+    /// self-assessment, nothing else. Conflict when the name is taken.
+    pub async fn add_member(&self, actor: &str, name: &str, person: &str, password: Option<&str>) -> Result<()> {
+        check_name(name)?;
+        if self.store().user(name).await?.is_some() {
+            return Err(Error::Conflict(format!("đã có tài khoản “{name}” / there is already a user named “{name}”")));
+        }
+        if self.store().person(person).await?.is_none() {
+            return Err(Error::invalid(
+                "person",
+                format!("không có người mã “{person}” / no person “{person}” on record"),
+            ));
+        }
+        let password_hash = match password {
+            Some(p) => {
+                let p = p.to_owned();
+                Some(blocking(move || hash_password(&p)).await??)
+            }
+            None => None,
+        };
+        let user = UserRecord {
+            name: name.to_owned(),
+            role: Role::Member,
+            organisation: None,
+            person: Some(person.to_owned()),
+            password_hash,
+            created: now_secs(),
+        };
+        Ok(self.store().put_user(actor, &user).await?)
+    }
+
     /// Every user, by name.
     pub async fn users(&self) -> Result<Vec<AuthUser>> {
         Ok(self.store().users().await?.into_iter().map(AuthUser::from).collect())
@@ -174,6 +218,11 @@ impl App {
     /// Links `user` to the person `person` of the records (a head approves self-study plans as
     /// that person), or unlinks it with `None`.
     pub async fn link_person(&self, actor: &str, user: &str, person: Option<&str>) -> Result<()> {
+        if let Some(p) = person
+            && self.store().person(p).await?.is_none()
+        {
+            return Err(Error::invalid("person", format!("không có người mã “{p}” / no person “{p}” on record")));
+        }
         if self.store().link_user_person(actor, user, person).await? {
             Ok(())
         } else {

@@ -33,11 +33,13 @@ pub mod dataset;
 mod duty;
 mod error;
 pub mod explain;
+pub mod inbox;
 pub mod proposals;
 pub mod records;
 pub mod reports;
 pub mod rewards;
 pub mod score;
+pub mod steps;
 pub mod years;
 
 use std::sync::Arc;

@@ -11,9 +11,9 @@ use xhht_core::access::{Action, Decision, Resource, Role, decide};
 use xhht_core::entity::{MemberRole, Membership, MembershipChange, Memberships, Organisation, Person};
 use xhht_core::period::DateRange;
 use xhht_core::record::{
-    Assessment, Commitment, DutyReport, IndicatorValue, Recognition, Registration, ReportSubmission, SelfStudyPlan,
-    SubjectRef,
+    Assessment, Commitment, DutyReport, IndicatorValue, Recognition, Registration, ReportSubmission, SubjectRef,
 };
+use xhht_core::workflow::{Kind, State, Step};
 use xhht_store::WriteReport;
 
 use crate::App;
@@ -292,26 +292,28 @@ impl App {
         Ok(self.store().put_memberships(&who.principal.user, &writes).await?)
     }
 
-    /// Writes a registration (the subject's unit, a reviewer, or an administrator).
+    /// Writes a registration (the subject through their own account, its unit, or an
+    /// administrator).
     pub async fn put_registration(&self, who: &AuthUser, r: Registration, today: NaiveDate) -> Result<WriteReport> {
-        require(who, Action::Write, &self.subject_resource(r.subject(), today).await?, false)?;
+        use xhht_core::workflow::{Kind, State, Step};
+        self.require_own_records(who, r.subject(), today).await?;
+        self.check_step(who, Kind::Registration, r.subject(), State::Absent, Step::Register, today).await?;
         Ok(self.store().put_registrations(&who.principal.user, &[r]).await?)
     }
 
-    /// Writes a commitment (the person's unit or an administrator).
+    /// Writes a commitment (the person through their own account, their unit, or an
+    /// administrator).
     pub async fn put_commitment(&self, who: &AuthUser, c: Commitment, today: NaiveDate) -> Result<WriteReport> {
-        require(
-            who,
-            Action::Write,
-            &self.subject_resource(&SubjectRef::Person(c.person.clone()), today).await?,
-            false,
-        )?;
+        use xhht_core::workflow::{Kind, State, Step};
         check_year(c.year)?;
+        let subject = SubjectRef::Person(c.person.clone());
+        self.require_own_records(who, &subject, today).await?;
+        self.check_step(who, Kind::Commitment, &subject, State::Absent, Step::Register, today).await?;
         Ok(self.store().put_commitments(&who.principal.user, &[c]).await?)
     }
 
-    /// Submits a self-study plan (the person's unit or an administrator); refused once
-    /// approved.
+    /// Submits a self-study plan (the person through their own account, their unit, or an
+    /// administrator, who may give the day it was received on paper); refused once approved.
     pub async fn put_self_study_plan(
         &self,
         who: &AuthUser,
@@ -320,12 +322,7 @@ impl App {
         submitted: NaiveDate,
         today: NaiveDate,
     ) -> Result<WriteReport> {
-        require(who, Action::Write, &self.subject_resource(&SubjectRef::Person(person.clone()), today).await?, false)?;
-        if self.store().self_study_plan(&person, year).await?.is_some_and(|p| p.value.approval().is_some()) {
-            return Err(Error::Conflict("the plan is already approved".to_owned()));
-        }
-        let p = SelfStudyPlan::submitted(person, year, submitted)?;
-        Ok(self.store().put_self_study_plans(&who.principal.user, &[p]).await?)
+        self.write_self_study_plan(who, &person, year, None, true, Some(submitted), None, today).await
     }
 
     /// Approves a self-study plan. Only the head of the person's organisation on the approval
@@ -401,9 +398,17 @@ impl App {
             .await?
             .ok_or_else(|| Error::NotFound("no self-study plan for this person and year".to_owned()))?;
         let expected = expected.unwrap_or(stored.row_version);
-        if stored.value.approval().is_some() {
-            return Err(Error::Conflict("the plan is already approved".to_owned()));
-        }
+        let state = crate::steps::plan_state(Some(&stored.value));
+        let subject = SubjectRef::Person(person.to_owned());
+        self.check_step(
+            who,
+            xhht_core::workflow::Kind::SelfStudyPlan,
+            &subject,
+            state,
+            xhht_core::workflow::Step::Approve,
+            on,
+        )
+        .await?;
         let approved = stored.value.approve(by, on)?;
         Ok(self.store().update_self_study_plan(&actor, &approved, expected).await?)
     }
@@ -456,22 +461,45 @@ impl App {
         })
     }
 
-    /// Writes a new assessment (the subject's unit, a reviewer, or an administrator). One that
-    /// exists is never replaced this way ([`Error::Conflict`]): it is changed with
-    /// [`App::update_assessment`] and the version read, so nobody overwrites another's
-    /// assessment and its evidence unseen.
-    pub async fn put_assessment(&self, who: &AuthUser, a: Assessment, today: NaiveDate) -> Result<WriteReport> {
+    /// Refuses an official assessment of `a`'s subject by `who` unless the lifecycle allows it
+    /// from `state`: a person's by the head of their unit, the reviewer or an administrator; an
+    /// organisation's by the reviewer or an administrator (its own is its self-assessment);
+    /// never once a recognition decision names the subject for the year (an administrator's
+    /// correction then, with a reason).
+    async fn check_official(&self, who: &AuthUser, a: &Assessment, state: State, today: NaiveDate) -> Result<()> {
         require(who, Action::Write, &self.assessment_resource(a.subject(), today).await?, false)?;
+        self.check_step(who, Kind::Assessment, a.subject(), state, Step::Assess, today).await?;
+        let data = self.store().load_year_registers(a.year()).await?;
+        if data.recognitions.iter().any(|r| r.subject() == a.subject() && r.year() == a.year()) {
+            return Err(Error::Conflict(
+                "đã có quyết định công nhận dựa trên đánh giá này; quản trị viên điều chỉnh kèm lý do / a recognition decision rests on this assessment: an administrator corrects it, with a reason"
+                    .to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes a new official assessment (see `check_official` for who). One that exists is
+    /// never replaced this way ([`Error::Conflict`]): it is changed with
+    /// [`App::update_assessment`] and the version read, so nobody overwrites another's
+    /// assessment and its evidence unseen. A person's or a unit's own view is a
+    /// self-assessment ([`App::write_self_assessment`]), which never counts as this one.
+    pub async fn put_assessment(&self, who: &AuthUser, a: Assessment, today: NaiveDate) -> Result<WriteReport> {
+        // Who may write it is answered before whether it exists.
+        require(who, Action::Write, &self.assessment_resource(a.subject(), today).await?, false)?;
+        self.require_party(who, Kind::Assessment, a.subject(), Step::Assess, today).await?;
         if let Some(stored) = self.store().assessment(a.subject(), a.rulebook(), a.year()).await? {
             return Err(Error::Conflict(format!(
                 "đã có đánh giá này (phiên bản {v}); sửa bằng PUT kèm phiên bản / this assessment exists (version {v}): change it with PUT and the version you read",
                 v = stored.row_version
             )));
         }
+        self.check_official(who, &a, State::Absent, today).await?;
         Ok(self.store().put_assessments(&who.principal.user, &[a]).await?)
     }
 
-    /// Changes an assessment if still at version `expected`.
+    /// Changes an official assessment if still at version `expected` (the same parties, while
+    /// no recognition rests on it).
     pub async fn update_assessment(
         &self,
         who: &AuthUser,
@@ -479,15 +507,106 @@ impl App {
         expected: i64,
         today: NaiveDate,
     ) -> Result<i64> {
-        require(who, Action::Write, &self.assessment_resource(a.subject(), today).await?, false)?;
+        self.check_official(who, a, State::Assessed, today).await?;
         Ok(self.store().update_assessment(&who.principal.user, a, expected).await?)
     }
 
+    /// An administrator's correction of an official assessment a recognition rests on, with
+    /// `why` kept in the audit trail.
+    pub async fn correct_assessment(
+        &self,
+        who: &AuthUser,
+        a: &Assessment,
+        expected: i64,
+        why: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<i64> {
+        require(who, Action::Write, &self.assessment_resource(a.subject(), today).await?, false)?;
+        self.check_step(who, Kind::Assessment, a.subject(), State::Assessed, Step::Correct, today).await?;
+        let why = crate::steps::reason("reason", why)?;
+        let actor = format!("{} (điều chỉnh / correction: {why})", who.principal.user);
+        Ok(self.store().update_assessment(&actor, a, expected).await?)
+    }
+
     /// Records a recognition decision (the study-promotion association as reviewer, or an
-    /// administrator).
-    pub async fn put_recognition(&self, who: &AuthUser, r: Recognition) -> Result<WriteReport> {
+    /// administrator): only for a subject registered for the title in the year with a passing
+    /// official result, unless an administrator records an exception with `exception` (its
+    /// reason, kept in the audit trail). A decision on record is changed only by an
+    /// administrator's correction, with `exception` as its reason.
+    pub async fn put_recognition(
+        &self,
+        who: &AuthUser,
+        r: Recognition,
+        exception: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<WriteReport> {
         require(who, Action::Write, &Resource::Recognition, false)?;
-        Ok(self.store().put_recognitions(&who.principal.user, &[r]).await?)
+        let data = self.store().load_year_registers(r.year()).await?;
+        let stored = data.recognitions.iter().find(|x| {
+            x.decision_number() == r.decision_number() && x.subject() == r.subject() && x.title() == r.title()
+        });
+        let mut actor = who.principal.user.clone();
+        match stored {
+            Some(x) if *x == r => return Ok(WriteReport { unchanged: 1, ..WriteReport::default() }),
+            Some(_) => {
+                self.check_step(who, Kind::Recognition, r.subject(), State::Recognised, Step::Correct, today).await?;
+                let why = crate::steps::reason("exception", exception)?;
+                actor = format!("{actor} (điều chỉnh / correction: {why})");
+            }
+            None => {
+                self.check_step(who, Kind::Recognition, r.subject(), State::Absent, Step::Recognise, today).await?;
+                if let Some(missing) = self.recognition_gap(&r).await? {
+                    match (who.principal.role, exception.map(str::trim).filter(|e| !e.is_empty())) {
+                        (Role::Admin, Some(_)) => {
+                            let why = crate::steps::reason("exception", exception)?;
+                            actor = format!("{actor} (công nhận ngoại lệ / exception: {why})");
+                        }
+                        _ => return Err(Error::invalid("subject", missing)),
+                    }
+                }
+            }
+        }
+        Ok(self.store().put_recognitions(&actor, &[r]).await?)
+    }
+
+    /// Why `r`'s subject may not be recognised yet (not registered for the title in the year,
+    /// no official assessment, or a failing one), or `None` when it may.
+    async fn recognition_gap(&self, r: &Recognition) -> Result<Option<String>> {
+        let (data, results) = self.load_and_evaluate(r.year()).await?;
+        if !data.registrations.iter().any(|x| x.subject() == r.subject() && x.title() == r.title()) {
+            return Ok(Some(format!(
+                "chưa đăng ký danh hiệu {t} năm {y} / not registered for {t} in {y}",
+                t = r.title(),
+                y = r.year()
+            )));
+        }
+        let engines = self.engines();
+        let passed = match r.subject() {
+            SubjectRef::Person(p) => results
+                .people
+                .iter()
+                .find(|x| &x.id == p)
+                .and_then(|x| x.citizen.as_ref())
+                .map(|e| e.outcome.is_some_and(|o| engines.citizen.confers_title(e.version, o))),
+            SubjectRef::Organisation(o) => {
+                let engine = engines.unit_for(r.year());
+                results
+                    .organisations
+                    .iter()
+                    .find(|x| &x.code == o)
+                    .and_then(|x| x.unit.as_ref())
+                    .and_then(|e| engine.map(|en| e.outcome.is_some_and(|o| en.confers_title(e.version, o))))
+            }
+            // Households, clans and communities: judged on their own bodies' records.
+            _ => Some(true),
+        };
+        Ok(match passed {
+            None => Some("chưa có đánh giá chính thức của năm / no official assessment for the year".to_owned()),
+            Some(false) => {
+                Some("kết quả đánh giá chính thức không đạt / the official assessment does not pass".to_owned())
+            }
+            Some(true) => None,
+        })
     }
 
     /// Submits an organisation's report (its unit or an administrator); for a unit the date
@@ -499,6 +618,8 @@ impl App {
         today: NaiveDate,
     ) -> Result<WriteReport> {
         require(who, Action::Write, &Resource::OrganisationRecord(s.organisation.clone()), false)?;
+        let org_subject = SubjectRef::Organisation(s.organisation.clone());
+        self.check_step(who, Kind::ReportSubmission, &org_subject, State::Absent, Step::Send, today).await?;
         if s.actor.trim().is_empty() {
             return Err(Error::invalid("actor", "must not be empty"));
         }

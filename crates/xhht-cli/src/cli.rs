@@ -5,6 +5,12 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use xhht_core::Lang;
 
+mod steps;
+mod user;
+
+pub(crate) use steps::{Acting, HistoryCommand, ProposalArgs, ProposalCommand, StudyPlanCommand};
+pub(crate) use user::UserCommand;
+
 /// xhht — hệ thống quy tắc và hồ sơ phong trào thi đua xây dựng xã hội học tập
 /// (rules engine and records for the learning-society emulation movement).
 #[derive(Debug, Parser)]
@@ -27,7 +33,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+pub(crate) fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
     xhht_core::date::parse_date_text(s)
 }
 
@@ -184,6 +190,38 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Kế hoạch tự học: gửi, phê duyệt, trả lại, điều chỉnh / self-study plans: submit, approve, return, correct.
+    StudyPlan {
+        #[command(flatten)]
+        acting: Acting,
+        /// Việc cần làm / what to do.
+        #[command(subcommand)]
+        command: StudyPlanCommand,
+    },
+    /// Hồ sơ đề nghị khen thưởng: đề nghị, thẩm định, quyết định, điều chỉnh / reward proposals: propose, verify, decide, correct.
+    Proposal {
+        #[command(flatten)]
+        acting: Acting,
+        /// Việc cần làm / what to do.
+        #[command(subcommand)]
+        command: ProposalCommand,
+    },
+    /// Việc đang chờ tài khoản (mặc định: quản trị viên cục bộ) / what awaits an account (default: the local administrator).
+    Inbox {
+        #[command(flatten)]
+        acting: Acting,
+        /// Năm dữ liệu (mặc định: năm của --as-of) / the data year (default: the year of --as-of).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Quá trình xử lý một hồ sơ, từ nhật ký / the processing history of a record, from the audit trail.
+    History {
+        #[command(flatten)]
+        acting: Acting,
+        /// Hồ sơ nào / which record.
+        #[command(subcommand)]
+        command: HistoryCommand,
+    },
     /// Tài khoản và mã truy cập API của máy chủ / server accounts and API tokens.
     User {
         /// Việc cần làm / what to do.
@@ -261,54 +299,6 @@ pub struct ReportArgs {
     /// Tệp đích (csv: một thư mục, mỗi bảng một tệp) / the output file (csv: a folder with one file per table).
     #[arg(long)]
     pub out: std::path::PathBuf,
-}
-
-/// `xhht user …`
-#[derive(Debug, Subcommand)]
-pub enum UserCommand {
-    /// Thêm tài khoản (không bao giờ thay tài khoản đã có) / add an account (never replaces one).
-    Add {
-        /// Tên đăng nhập / the user name.
-        name: String,
-        /// Vai trò / the role: admin, reviewer, verifier, unit, viewer.
-        #[arg(value_parser = ["admin", "reviewer", "verifier", "unit", "viewer"])]
-        role: String,
-        /// Mã đơn vị (bắt buộc với vai trò unit) / the organisation's code (a unit needs one).
-        #[arg(long)]
-        organisation: Option<String>,
-        /// Tên biến môi trường chứa mật khẩu đăng nhập bảng điều khiển / the environment variable holding the dashboard password.
-        #[arg(long)]
-        password_env: Option<String>,
-        /// Mã người (trong hồ sơ) của tài khoản, để phê duyệt với tư cách thủ trưởng / the person in the records this account is (a head approves as that person).
-        #[arg(long)]
-        person: Option<String>,
-    },
-    /// Đặt mật khẩu mới; mọi phiên và mã truy cập cũ chấm dứt / set a new password; every session and token ends.
-    Password {
-        /// Tên đăng nhập / the user name.
-        name: String,
-        /// Tên biến môi trường chứa mật khẩu mới / the environment variable holding the new password.
-        #[arg(long)]
-        password_env: String,
-    },
-    /// Khóa tài khoản: bỏ mật khẩu, chấm dứt mọi phiên và mã truy cập / disable an account: no password, every session and token ended.
-    Disable {
-        /// Tên đăng nhập / the user name.
-        name: String,
-    },
-    /// Thu hồi mã truy cập API theo tiền tố (8 chữ số sau `xhht_`) / revoke API tokens by their prefix (the 8 hex digits after `xhht_`).
-    Revoke {
-        /// Tiền tố / the prefix.
-        prefix: String,
-    },
-    /// Tạo mã truy cập API (chỉ hiện một lần) / create an API token (shown once).
-    Token {
-        /// Tên đăng nhập / the user.
-        user: String,
-        /// Tên gợi nhớ của mã / what the token is for.
-        #[arg(long, default_value = "cli")]
-        name: String,
-    },
 }
 
 /// `xhht audit …`

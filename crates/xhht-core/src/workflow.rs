@@ -527,8 +527,10 @@ impl fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-/// The transition `step` takes a record of `kind` about a subject of `subjects` from `state`
-/// by `party`, if the table has one.
+/// The transition `step` takes a record of `kind` about a subject (an organisation or another
+/// collective when `collective`) from `state` by `party`, if the table has one. A step that is
+/// never this party's is [`Refusal::NotYours`] whatever the state; one that is, but not from
+/// this state, [`Refusal::OutOfOrder`].
 pub fn transition(
     kind: Kind,
     collective: bool,
@@ -539,18 +541,24 @@ pub fn transition(
     let fits = |t: &&Transition| {
         t.kind == kind
             && t.step == step
-            && t.from.contains(&state)
+            && t.by.contains(&party)
             && match t.subjects {
                 Subjects::Any => true,
                 Subjects::Person => !collective,
                 Subjects::Collective => collective,
             }
     };
-    let mut found = TABLE.iter().filter(fits).peekable();
-    if found.peek().is_none() {
-        return Err(Refusal::OutOfOrder { kind, state, step });
+    let mut mine = TABLE.iter().filter(fits).peekable();
+    if mine.peek().is_none() {
+        return Err(Refusal::NotYours { kind, step, party });
     }
-    found.find(|t| t.by.contains(&party)).ok_or(Refusal::NotYours { kind, step, party })
+    mine.find(|t| t.from.contains(&state)).ok_or(Refusal::OutOfOrder { kind, state, step })
+}
+
+/// Whether `party` ever takes `step` on a record of `kind` (about a collective when
+/// `collective`), from some state.
+pub fn takes(kind: Kind, collective: bool, step: Step, party: Party) -> bool {
+    !matches!(transition(kind, collective, State::Absent, step, party), Err(Refusal::NotYours { .. }))
 }
 
 /// The state a record of `kind` reaches when `party` takes `step` from `state` (a subject that
@@ -680,6 +688,7 @@ mod tests {
         let k = Kind::RewardProposal;
         assert!(matches!(next(k, false, S::Awarded, Step::Propose, P::Head), Err(Refusal::OutOfOrder { .. })));
         assert!(matches!(next(k, false, S::Accepted, Step::Propose, P::Admin), Err(Refusal::OutOfOrder { .. })));
+        assert!(matches!(next(k, false, S::Accepted, Step::Propose, P::Verifier), Err(Refusal::NotYours { .. })));
         assert_eq!(next(k, false, S::Returned, Step::Propose, P::Head), Ok(S::Proposed));
         assert!(matches!(next(k, false, S::Absent, Step::Propose, P::Officer), Err(Refusal::NotYours { .. })));
         assert!(matches!(next(k, false, S::Absent, Step::Propose, P::Person), Err(Refusal::NotYours { .. })));

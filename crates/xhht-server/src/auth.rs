@@ -39,6 +39,14 @@ pub async fn add_user(
     out
 }
 
+/// Adds a person's own account (role `member`) linked to `person`, who must be on record.
+pub async fn add_member(db_url: &str, name: &str, person: &str, password: Option<&str>) -> Result<()> {
+    let app = open(db_url).await?;
+    let out = app.add_member(ACTOR, name, person, password).await.map_err(app_error);
+    app.close().await;
+    out
+}
+
 /// Creates an API token for `user` named `token_name` and returns it. Show it once: only its
 /// SHA-256 is kept.
 pub async fn create_token(db_url: &str, user: &str, token_name: &str) -> Result<String> {

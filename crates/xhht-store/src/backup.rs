@@ -58,10 +58,38 @@ fn ty_parse(s: &str) -> Option<Ty> {
     })
 }
 
-/// Reads every row of `table`, a page at a time in key order, handing each page to `each`.
-async fn scan<C: Conn>(c: &mut C, table: &Table, mut each: impl FnMut(Vec<Vec<Val>>) -> Result<()>) -> Result<u64> {
+/// Whether a value is NULL.
+fn is_null(v: &Val) -> bool {
+    matches!(v, Val::Text(None) | Val::Int(None) | Val::Date(None))
+}
+
+/// Fills the columns a backup of an older schema lacks (`absent`, in `dump_cols` order) with
+/// the value the migration that added them gave the rows stored then
+/// ([`crate::schema::added_default`]); the others stay NULL.
+fn fill_added(table: &Table, row: &mut [Val], absent: &[bool]) {
     let cols = table.dump_cols();
-    let names: Vec<&str> = cols.iter().map(|(n, _)| *n).collect();
+    for (i, (name, _)) in cols.iter().enumerate().filter(|(i, _)| absent.get(*i).copied().unwrap_or(false)) {
+        let is_set = |n: &str| cols.iter().position(|(c, _)| *c == n).is_some_and(|j| !is_null(&row[j]));
+        if let Some(v) = crate::schema::added_default(table.name, name, is_set) {
+            row[i] = Val::text(v);
+        }
+    }
+}
+
+/// Reads every row of `table`, a page at a time in key order, handing each page to `each`;
+/// columns not `present` (a backup of an older schema) are read as NULL.
+async fn scan<C: Conn>(
+    c: &mut C,
+    table: &Table,
+    present: Option<&[bool]>,
+    mut each: impl FnMut(Vec<Vec<Val>>) -> Result<()>,
+) -> Result<u64> {
+    let cols = table.dump_cols();
+    let names: Vec<&str> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| if present.is_none_or(|p| p.get(i).copied().unwrap_or(false)) { *n } else { "NULL" })
+        .collect();
     let types: Vec<Ty> = cols.iter().map(|(_, t)| *t).collect();
     let key: Vec<&str> = table.key_cols().iter().map(|c| c.name).collect();
     let mut after: Option<Vec<Val>> = None;
@@ -127,7 +155,7 @@ impl Store {
                 let file = format!("{}.jsonl", table.name);
                 let path = to.join(&file);
                 let mut out = BufWriter::new(std::fs::File::create(&path).map_err(Error::io(&path))?);
-                let rows = scan(c, table, |rows| {
+                let rows = scan(c, table, None, |rows| {
                     for row in rows {
                         let line = serde_json::Value::Array(row.iter().map(Val::to_json).collect());
                         writeln!(out, "{line}").map_err(Error::io(&path))?;
@@ -239,12 +267,28 @@ impl<S: Conn> Source<'_, S> {
                 if exists.is_empty() {
                     return Ok(Vec::new());
                 }
+                // A backup of an older schema may lack columns added since.
+                let have: Vec<String> = c
+                    .fetch(
+                        "SELECT name FROM pragma_table_info($1)".to_owned(),
+                        vec![Val::text(table.name)],
+                        vec![Ty::Text],
+                    )
+                    .await?
+                    .into_iter()
+                    .filter_map(|r| r.into_iter().next().and_then(Val::into_string))
+                    .collect();
+                let present: Vec<bool> = table.dump_cols().iter().map(|(n, _)| have.iter().any(|h| h == n)).collect();
+                let absent: Vec<bool> = present.iter().map(|p| !p).collect();
                 let mut all = Vec::new();
-                scan(&mut **c, table, |rows| {
+                scan(&mut **c, table, Some(&present), |rows| {
                     all.extend(rows);
                     Ok(())
                 })
                 .await?;
+                for row in &mut all {
+                    fill_added(table, row, &absent);
+                }
                 Ok(all)
             }
             Source::Dump(d) => d.rows(table, from),
@@ -291,6 +335,7 @@ impl Dump {
         let want = table.dump_cols();
         // Where each wanted column sits in the dump (a column the dump lacks is NULL).
         let at: Vec<Option<usize>> = want.iter().map(|(n, _)| cols.iter().position(|(c, _)| c == n)).collect();
+        let absent: Vec<bool> = at.iter().map(Option::is_none).collect();
         let path = self.dir.join(file);
         let f = std::fs::File::open(&path).map_err(Error::io(&path))?;
         let mut out = Vec::new();
@@ -301,7 +346,7 @@ impl Dump {
             }
             let bad = |m: &str| backup_err(&path, format!("line {}: {m}", n + 1));
             let v: Vec<serde_json::Value> = serde_json::from_str(&line).map_err(|e| bad(&e.to_string()))?;
-            let row = want
+            let mut row = want
                 .iter()
                 .zip(&at)
                 .map(|((name, ty), pos)| match pos {
@@ -312,6 +357,7 @@ impl Dump {
                     None => Ok(Val::from_json(*ty, &serde_json::Value::Null).unwrap_or(Val::Text(None))),
                 })
                 .collect::<Result<Vec<_>>>()?;
+            fill_added(table, &mut row, &absent);
             out.push(row);
         }
         Ok(out)

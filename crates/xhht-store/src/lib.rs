@@ -25,6 +25,15 @@
 //!   [`Store::load_year_registers`] reads only a year's small registers (organisations, areas,
 //!   successions, recognitions, report submissions, reward proposals, duty reports — no
 //!   people), and [`Store::people_by_ids`] names the few people a report lists.
+//! - Lifecycles (schema 8): a self-study plan's state, text and return reason; a proposal's
+//!   stated exception; self-assessments ([`Store::put_self_assessments`],
+//!   [`Store::self_assessment`]: the shape of an assessment, kept apart, never loaded for the
+//!   rules engine); withdrawals ([`Store::delete_registration`], [`Store::delete_commitment`],
+//!   audited as deletes); inbox lists ([`Store::self_study_plans_in_state`],
+//!   [`Store::reward_proposals_of_year`], [`Store::report_submissions_of_year`]). An import
+//!   never takes a record back in its lifecycle (`xhht_core::workflow::may_import`): a plan
+//!   approved on record is not made submitted again by a file, and a recognition on record is
+//!   not changed by one.
 //! - The audit trail: every change appends hash-chained entries (who, when, what, before and
 //!   after) in the transaction that makes it, keyed (HMAC-SHA256) when the store has an
 //!   [`AuditKey`] ([`Store::set_audit_key`]; `XHHT_AUDIT_KEY_FILE` at [`Store::open`]);
@@ -72,6 +81,7 @@ mod schema;
 pub mod sheet;
 mod store;
 mod users;
+mod workflow;
 mod write;
 mod year;
 

@@ -21,7 +21,7 @@ use crate::schema::{self, Table};
 
 mod yearly;
 
-pub(crate) use yearly::{report_kind_vals, revalidate};
+pub(crate) use yearly::{PlanParts, SelfAssessed, build_plan, report_kind_vals, revalidate};
 
 /// A problem with one field of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]

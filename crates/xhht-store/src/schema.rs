@@ -156,37 +156,56 @@ pub(crate) static COMMITMENTS: Table =
 
 pub(crate) static SELF_STUDY_PLANS: Table = Table {
     name: "self_study_plans",
-    cols: &[t("person"), i("year"), d("submitted"), t("approved_by"), d("approved_on")],
+    cols: &[
+        t("person"),
+        i("year"),
+        d("submitted"),
+        t("approved_by"),
+        d("approved_on"),
+        t("state"),
+        t("content"),
+        t("note"),
+    ],
     key: 2,
     child: None,
     versioned: true,
 };
 
-pub(crate) static ASSESSMENT_VALUES: Table = Table {
-    name: "assessment_values",
-    cols: &[
-        t("subject_kind"),
-        t("subject_id"),
-        t("rulebook"),
-        i("year"),
-        i("position"),
-        t("indicator"),
-        t("value_type"),
-        i("amount"),
-        i("denominator"),
-        d("day"),
-        t("evidence"),
-    ],
-    key: 5,
-    child: None,
-    versioned: false,
-};
+/// The columns of an assessment's values (official or self).
+const VALUE_COLS: &[Col] = &[
+    t("subject_kind"),
+    t("subject_id"),
+    t("rulebook"),
+    i("year"),
+    i("position"),
+    t("indicator"),
+    t("value_type"),
+    i("amount"),
+    i("denominator"),
+    d("day"),
+    t("evidence"),
+];
 
-pub(crate) static ASSESSMENTS: Table = Table {
-    name: "assessments",
-    cols: &[t("subject_kind"), t("subject_id"), t("rulebook"), i("year"), t("evaluator"), d("date")],
+/// The columns of an assessment (official or self).
+const ASSESSMENT_COLS: &[Col] =
+    &[t("subject_kind"), t("subject_id"), t("rulebook"), i("year"), t("evaluator"), d("date")];
+
+pub(crate) static ASSESSMENT_VALUES: Table =
+    Table { name: "assessment_values", cols: VALUE_COLS, key: 5, child: None, versioned: false };
+
+pub(crate) static ASSESSMENTS: Table =
+    Table { name: "assessments", cols: ASSESSMENT_COLS, key: 4, child: Some(&ASSESSMENT_VALUES), versioned: true };
+
+pub(crate) static SELF_ASSESSMENT_VALUES: Table =
+    Table { name: "self_assessment_values", cols: VALUE_COLS, key: 5, child: None, versioned: false };
+
+/// A subject's assessment of itself: the shape of [`ASSESSMENTS`]; never read by the rules
+/// engine (not part of a data year's load).
+pub(crate) static SELF_ASSESSMENTS: Table = Table {
+    name: "self_assessments",
+    cols: ASSESSMENT_COLS,
     key: 4,
-    child: Some(&ASSESSMENT_VALUES),
+    child: Some(&SELF_ASSESSMENT_VALUES),
     versioned: true,
 };
 
@@ -241,6 +260,7 @@ pub(crate) static REWARD_PROPOSALS: Table = Table {
         d("decided_on"),
         t("decision"),
         t("decision_note"),
+        t("exception"),
     ],
     key: 4,
     child: None,
@@ -323,6 +343,17 @@ pub(crate) static IMPORTS: Table = Table {
     versioned: false,
 };
 
+/// The value a migration gave column `col` of `table` in the rows stored before it added the
+/// column, where that is not NULL, for a row written before (an audit entry, a dump of an older
+/// schema); `is_set(c)` tells whether the row's column `c` holds a value. Schema 8 made every
+/// self-study plan with an approval `approved`, and every other `submitted`.
+pub(crate) fn added_default(table: &str, col: &str, is_set: impl Fn(&str) -> bool) -> Option<&'static str> {
+    match (table, col) {
+        ("self_study_plans", "state") => Some(if is_set("approved_by") { "approved" } else { "submitted" }),
+        _ => None,
+    }
+}
+
 /// Every table, parents before children (the order a restore loads them in).
 pub(crate) static ALL_TABLES: &[&Table] = &[
     &AREAS,
@@ -339,6 +370,8 @@ pub(crate) static ALL_TABLES: &[&Table] = &[
     &SELF_STUDY_PLANS,
     &ASSESSMENTS,
     &ASSESSMENT_VALUES,
+    &SELF_ASSESSMENTS,
+    &SELF_ASSESSMENT_VALUES,
     &RECOGNITIONS,
     &REPORT_SUBMISSIONS,
     &DUTY_REPORTS,

@@ -35,7 +35,23 @@ async fn tokens_and_sessions_authenticate_until_revoked_or_ended() {
     // Revoked: the token stops working; the audit trail has both, and still holds.
     assert_eq!(app.revoke_token("test", &token[5..13]).await.unwrap(), 1);
     assert_eq!(app.token_user(&token).await.unwrap(), None);
+    assert!(app.link_person("test", "ana", Some("CB1")).await.is_err(), "a person on record only");
+    let cb1 = xhht_core::entity::Person {
+        id: "CB1".into(),
+        full_name: "Cán Bộ Một".into(),
+        birth_year: None,
+        citizen_id: None,
+        category: xhht_core::entity::PersonCategory::CanBo,
+        area: None,
+    };
+    app.store().put_people("test", &[cb1]).await.unwrap();
+    let version = app.store().data_version().await.unwrap();
     app.link_person("test", "ana", Some("CB1")).await.unwrap();
+    // A person's own account names a person on record too.
+    assert!(app.add_user("test", "m", "member", None, None).await.is_err(), "a member names its person");
+    assert!(app.add_member("test", "m", "NOBODY", None).await.is_err());
+    app.add_member("test", "m", "CB1", None).await.unwrap();
+    assert!(app.add_member("test", "m", "CB1", None).await.is_err(), "the name is taken");
     assert_eq!(app.users().await.unwrap()[0].person.as_deref(), Some("CB1"));
     assert!(app.link_person("test", "nobody", None).await.is_err());
     let store = app.store();
@@ -44,7 +60,7 @@ async fn tokens_and_sessions_authenticate_until_revoked_or_ended() {
     assert_eq!(history.len(), 1);
     assert!(!history[0].after.as_deref().unwrap_or_default().contains(&token[5..]), "no secret in the audit trail");
     // Accounts are not records: the data version did not move.
-    assert_eq!(store.data_version().await.unwrap(), 0);
+    assert_eq!(store.data_version().await.unwrap(), version);
     app.close().await;
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -245,13 +245,22 @@ pub(crate) fn user(o: &mut Out<'_>, db: &str, cmd: crate::cli::UserCommand) -> a
             };
             rt.block_on(async {
                 let app = open(db).await?;
-                app.add_user(&actor, &name, &role, organisation.as_deref(), password.as_deref()).await?;
-                if person.is_some() {
-                    app.link_person(&actor, &name, person.as_deref()).await?;
+                match (role.as_str(), person.as_deref()) {
+                    ("member", _) if organisation.is_some() => anyhow::bail!(
+                        "tài khoản cá nhân không thuộc đơn vị nào: bỏ --organisation / a member account belongs to no organisation: leave out --organisation"
+                    ),
+                    // A person's own account: linked to a person on record, in one write.
+                    ("member", Some(p)) => app.add_member(&actor, &name, p, password.as_deref()).await?,
+                    _ => {
+                        app.add_user(&actor, &name, &role, organisation.as_deref(), password.as_deref()).await?;
+                        if person.is_some() {
+                            app.link_person(&actor, &name, person.as_deref()).await?;
+                        }
+                    }
                 }
                 anyhow::Ok(())
             })
-            .with_context(|| format!("cannot add the user `{name}`"))?;
+            .with_context(|| format!("không thêm được tài khoản `{name}` / cannot add the user `{name}`"))?;
             o.line(match o.lang {
                 Lang::Vi => format!("Đã thêm tài khoản {name} ({role})."),
                 Lang::En => format!("Added the user {name} ({role})."),

@@ -32,3 +32,13 @@ pub(crate) fn local_user(what: &str) -> xhht_app::auth::AuthUser {
 fn whoami() -> String {
     std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".to_owned())
 }
+
+/// Who a workflow command acts as: the stored account `name` (`--as`), or the local
+/// administrator named after `what`.
+pub(crate) async fn acting(app: &App, name: Option<&str>, what: &str) -> anyhow::Result<xhht_app::auth::AuthUser> {
+    let Some(name) = name else { return Ok(local_user(what)) };
+    let user = app.store().user(name).await.with_context(|| format!("cannot read the account `{name}`"))?;
+    user.map(xhht_app::auth::AuthUser::from).ok_or_else(|| {
+        anyhow::anyhow!("không có tài khoản “{name}” (thêm bằng xhht user add) / no account named “{name}” (add it with xhht user add)")
+    })
+}

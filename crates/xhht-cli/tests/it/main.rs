@@ -16,6 +16,7 @@ mod plan;
 mod postgres;
 mod rulebook;
 mod score;
+mod steps;
 mod store;
 
 use std::process::{Command, Output};

@@ -148,7 +148,7 @@ pub(crate) async fn me(who: Auth) -> Json<Me> {
 pub(crate) struct NewUser {
     /// The user name (letters, digits, - _ . @).
     name: String,
-    /// admin, reviewer, verifier, unit or viewer.
+    /// admin, reviewer, verifier, unit, viewer or member (a person's own account: give `person`).
     role: String,
     /// For a unit, its organisation's code.
     organisation: Option<String>,
@@ -179,10 +179,18 @@ pub(crate) async fn add_user(
 ) -> Result<(StatusCode, Json<Me>), ApiError> {
     who.require(Action::Administer, &Resource::Users, false)?;
     let u = body.parse().await?;
-    let role =
-        Role::parse(&u.role).ok_or_else(|| ApiError::invalid("role", "admin, reviewer, verifier, unit or viewer"))?;
+    let role = Role::parse(&u.role)
+        .ok_or_else(|| ApiError::invalid("role", "admin, reviewer, verifier, unit, viewer or member"))?;
     let actor = &who.0.principal.user;
     let app = state.app();
+    if role == Role::Member {
+        let person =
+            u.person.as_deref().ok_or_else(|| ApiError::invalid("person", "a member account names its person"))?;
+        app.add_member(actor, &u.name, person, u.password.as_deref()).await?;
+        tracing::info!(user = %u.name, role = %role, "user added");
+        let me = Me { user: u.name, role: role.id().to_owned(), organisation: None, person: u.person };
+        return Ok((StatusCode::CREATED, Json(me)));
+    }
     app.add_user(actor, &u.name, role.id(), u.organisation.as_deref(), u.password.as_deref()).await.map_err(
         |e| match e {
             xhht_app::Error::Invalid(p) => {

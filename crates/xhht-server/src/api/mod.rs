@@ -11,6 +11,7 @@ mod reference;
 pub(crate) mod reports;
 pub(crate) mod results;
 mod rewards;
+pub(crate) mod steps;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -53,6 +54,7 @@ pub const MAX_PER_PAGE: u32 = 500;
         (name = "records", description = "Organisations, people and their yearly records"),
         (name = "results", description = "Evaluation, explanations, progress, deadlines, reports"),
         (name = "rewards", description = "Reward eligibility and proposals (propose → verify → decide)"),
+        (name = "workflow", description = "Lifecycle steps (docs/workflows.md): drafts, returns, withdrawals, corrections, self-assessments, the inbox, a record's history"),
         (name = "admin", description = "Users, tokens, imports, audit")
     ),
     components(schemas(crate::error::ErrorBody, crate::error::FieldError))
@@ -125,7 +127,17 @@ pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> OpenApiRouter<A
             .merge(expensive)
             .routes(routes!(rewards::list_proposals, rewards::propose))
             .routes(routes!(rewards::verify))
-            .routes(routes!(rewards::decide_proposal)),
+            .routes(routes!(rewards::decide_proposal))
+            .routes(routes!(steps::write_plan))
+            .routes(routes!(steps::return_plan))
+            .routes(routes!(steps::correct_plan))
+            .routes(routes!(steps::self_assess))
+            .routes(routes!(steps::withdraw_registration))
+            .routes(routes!(steps::withdraw_commitment))
+            .routes(routes!(steps::correct_proposal))
+            .routes(routes!(steps::correct_assessment))
+            .routes(routes!(steps::inbox))
+            .routes(routes!(steps::history)),
     )
 }
 

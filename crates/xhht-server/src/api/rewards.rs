@@ -98,6 +98,9 @@ pub(crate) struct ProposalIn {
     year: i32,
     /// When it was proposed (default: today).
     proposed_on: Option<NaiveDate>,
+    /// Why someone not on the eligibility list is proposed (the verifier sees it); without it,
+    /// such a proposal is refused.
+    exception: Option<String>,
 }
 
 /// Proposes someone for a reward (their organisation's unit or an administrator).
@@ -112,7 +115,7 @@ pub(crate) async fn propose(
     who.require_any(Action::Write, Resource::RewardProposal)?;
     let b = body.parse().await?;
     let on = b.proposed_on.unwrap_or_else(|| state.today());
-    let w = state.app().propose(&user(&who), b.reward, b.subject, b.year, on, state.today()).await?;
+    let w = state.app().propose(&user(&who), b.reward, b.subject, b.year, on, b.exception, state.today()).await?;
     state.invalidate();
     Ok((StatusCode::CREATED, Json(w.into())))
 }

@@ -4,6 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use xhht_core::access::{Action, Principal, Resource, Role, decide};
+use xhht_core::workflow::{Kind, Party, Step, takes};
 
 use crate::support::{TestApp, USERS, today, world};
 
@@ -18,6 +19,12 @@ struct WriteCase {
     resources: Vec<Resource>,
     /// For approvals: the person who must be acting (the head on the day).
     head: Option<String>,
+    /// The lifecycle step taken (`xhht_core::workflow`), about a collective or not: the
+    /// caller's party must take it too.
+    step: Option<(Kind, Step, bool)>,
+    /// A person's own record: a `member` account is asked about `Resource::Own` of the
+    /// person (`member_a`).
+    own: bool,
 }
 
 fn principal(user: &str) -> (Principal, Option<String>) {
@@ -30,9 +37,23 @@ fn principal(user: &str) -> (Principal, Option<String>) {
         "unit-a" => (Role::Unit, Some(w.org_a.clone()), Some(w.head_a.clone())),
         "unit-a-member" => (Role::Unit, Some(w.org_a.clone()), Some(w.member_a.clone())),
         "unit-b" => (Role::Unit, Some(w.org_b.clone()), None),
+        "member-a" => (Role::Member, None, Some(w.member_a.clone())),
         other => panic!("unknown user {other}"),
     };
-    (Principal { user: user.to_owned(), role, organisation: org }, person)
+    (Principal { user: user.to_owned(), role, organisation: org, person: person.clone() }, person)
+}
+
+/// The party a test user is for a record of `org_a`'s people (or of `org_a` itself).
+fn party(user: &str) -> Option<Party> {
+    Some(match user {
+        "admin" => Party::Admin,
+        "reviewer" => Party::Reviewer,
+        "verifier" => Party::Verifier,
+        "unit-a" => Party::Head,
+        "unit-a-member" | "unit-b" => Party::Officer,
+        "member-a" => Party::Person,
+        _ => return None,
+    })
 }
 
 async fn cases(app: &TestApp) -> Vec<WriteCase> {
@@ -76,6 +97,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![Resource::Organisation(a.clone())],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -84,6 +107,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![Resource::Reference],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "PUT",
@@ -92,6 +117,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![Resource::Organisation(a.clone())],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -100,6 +127,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![rec()],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "PUT",
@@ -108,6 +137,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![rec()],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -116,6 +147,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![rec()],
             head: None,
+            step: None,
+            own: false,
         },
         // Taking over another organisation's person: the person's organisation must agree
         // (its unit or an administrator), with or without `move`.
@@ -126,6 +159,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![rec(), rec_b()],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -136,6 +171,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![rec(), rec_b()],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -144,6 +181,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![rec(), rec_b()],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -152,6 +191,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![rec()],
             head: None,
+            step: Some((Kind::Registration, Step::Register, false)),
+            own: true,
         },
         WriteCase {
             method: "POST",
@@ -160,6 +201,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![rec()],
             head: None,
+            step: Some((Kind::Commitment, Step::Register, false)),
+            own: true,
         },
         WriteCase {
             method: "POST",
@@ -168,6 +211,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![rec()],
             head: None,
+            step: Some((Kind::SelfStudyPlan, Step::Submit, false)),
+            own: true,
         },
         WriteCase {
             method: "POST",
@@ -176,6 +221,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Approve,
             resources: vec![rec()],
             head: Some(w.head_a.clone()),
+            step: Some((Kind::SelfStudyPlan, Step::Approve, false)),
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -184,6 +231,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![Resource::Assessment(a.clone())],
             head: None,
+            step: Some((Kind::Assessment, Step::Assess, false)),
+            own: false,
         },
         WriteCase {
             method: "PUT",
@@ -192,6 +241,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![Resource::Assessment(a.clone())],
             head: None,
+            step: Some((Kind::Assessment, Step::Assess, false)),
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -200,6 +251,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![Resource::Recognition],
             head: None,
+            step: Some((Kind::Recognition, Step::Recognise, true)),
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -208,6 +261,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![rec()],
             head: None,
+            step: Some((Kind::ReportSubmission, Step::Send, true)),
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -219,6 +274,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![rec()],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -227,6 +284,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![Resource::RewardProposal(a.clone())],
             head: None,
+            step: Some((Kind::RewardProposal, Step::Propose, false)),
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -235,6 +294,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Verify,
             resources: vec![Resource::RewardProposal(a.clone())],
             head: None,
+            step: Some((Kind::RewardProposal, Step::Accept, false)),
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -243,6 +304,88 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Decide,
             resources: vec![Resource::RewardProposal(a.clone())],
             head: None,
+            step: Some((Kind::RewardProposal, Step::Award, false)),
+            own: false,
+        },
+        WriteCase {
+            method: "PUT",
+            uri: format!("/api/v1/self-study-plans/{}/2026", w.member_a),
+            body: json!({"content": "Học tin học văn phòng", "submit": false}),
+            action: Action::Write,
+            resources: vec![rec()],
+            head: None,
+            step: Some((Kind::SelfStudyPlan, Step::SaveDraft, false)),
+            own: true,
+        },
+        WriteCase {
+            method: "POST",
+            uri: format!("/api/v1/self-study-plans/{}/2026/return", w.member_a),
+            body: json!({"reason": "bổ sung mục tiêu"}),
+            action: Action::Write,
+            resources: vec![rec()],
+            head: None,
+            step: Some((Kind::SelfStudyPlan, Step::Return, false)),
+            own: false,
+        },
+        WriteCase {
+            method: "POST",
+            uri: format!("/api/v1/self-study-plans/{}/2026/correction", w.member_a),
+            body: json!({"reason": "phê duyệt nhầm người"}),
+            action: Action::Write,
+            resources: vec![rec()],
+            head: None,
+            step: Some((Kind::SelfStudyPlan, Step::Correct, false)),
+            own: false,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/self-assessments".into(),
+            body: json!({"subject": subject, "rulebook": "cong-dan-hoc-tap", "year": 2026, "values": []}),
+            action: Action::Write,
+            resources: vec![rec()],
+            head: None,
+            step: Some((Kind::SelfAssessment, Step::Assess, false)),
+            own: true,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/registrations/withdrawal".into(),
+            body: json!({"subject": subject, "title": "cong-dan-hoc-tap", "year": 2026}),
+            action: Action::Write,
+            resources: vec![rec()],
+            head: None,
+            step: Some((Kind::Registration, Step::Withdraw, false)),
+            own: true,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/commitments/withdrawal".into(),
+            body: json!({"person": w.member_a, "year": 2026}),
+            action: Action::Write,
+            resources: vec![rec()],
+            head: None,
+            step: Some((Kind::Commitment, Step::Withdraw, false)),
+            own: true,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/reward-proposals/correction".into(),
+            body: json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026, "reason": "sai số quyết định"}),
+            action: Action::Decide,
+            resources: vec![Resource::RewardProposal(a.clone())],
+            head: None,
+            step: Some((Kind::RewardProposal, Step::Correct, false)),
+            own: false,
+        },
+        WriteCase {
+            method: "POST",
+            uri: "/api/v1/assessments/correction".into(),
+            body: json!({"subject": subject, "rulebook": "cong-dan-hoc-tap", "year": 2026, "evaluator": "x", "date": "2026-06-01", "values": [], "version": 1, "reason": "nhập sai"}),
+            action: Action::Write,
+            resources: vec![Resource::Assessment(a.clone())],
+            head: None,
+            step: Some((Kind::Assessment, Step::Correct, false)),
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -251,6 +394,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Administer,
             resources: vec![Resource::Results],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -259,6 +404,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Write,
             resources: vec![Resource::Reference],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -267,6 +414,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Administer,
             resources: vec![Resource::Users],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -275,6 +424,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Administer,
             resources: vec![Resource::Users],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -283,6 +434,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Administer,
             resources: vec![Resource::Users],
             head: None,
+            step: None,
+            own: false,
         },
         WriteCase {
             method: "POST",
@@ -291,6 +444,8 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             action: Action::Administer,
             resources: vec![Resource::Users],
             head: None,
+            step: None,
+            own: false,
         },
     ]
 }
@@ -324,7 +479,8 @@ async fn every_writing_endpoint_answers_every_role_as_decide_says() {
         .post(
             "admin",
             "/api/v1/reward-proposals",
-            json!({"reward": "reward.annual.individual", "subject": {"kind": "person", "id": w.member_a}, "year": 2026}),
+            json!({"reward": "reward.annual.individual", "subject": {"kind": "person", "id": w.member_a}, "year": 2026,
+                   "exception": "thành tích đột xuất (kiểm thử)"}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
@@ -351,11 +507,18 @@ async fn every_writing_endpoint_answers_every_role_as_decide_says() {
         let r = app.send(None, case.method, &case.uri, Some(case.body.clone())).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "anonymous {} {}: {}", case.method, case.uri, r.text());
         // Then every role, verifier before admin so the decision step finds a verified proposal.
-        for user in ["viewer", "unit-b", "unit-a-member", "reviewer", "unit-a", "verifier", "admin"] {
+        for user in ["viewer", "unit-b", "unit-a-member", "member-a", "reviewer", "unit-a", "verifier", "admin"] {
             assert!(USERS.contains(&user));
             let (p, person) = principal(user);
             let is_head = case.head.is_some() && case.head == person;
-            let allowed = case.resources.iter().all(|res| decide(&p, case.action, res, is_head).allowed());
+            let resources = match (p.role, case.own) {
+                (Role::Member, true) => vec![Resource::Own(w.member_a.clone())],
+                _ => case.resources.clone(),
+            };
+            let decided = resources.iter().all(|res| decide(&p, case.action, res, is_head).allowed());
+            let stepped =
+                case.step.is_none_or(|(k, s, collective)| party(user).is_some_and(|pa| takes(k, collective, s, pa)));
+            let allowed = decided && stepped;
             let r = app.send(Some(user), case.method, &case.uri, Some(case.body.clone())).await;
             if allowed {
                 assert!(
@@ -382,7 +545,7 @@ async fn every_writing_endpoint_answers_every_role_as_decide_says() {
             checked += 1;
         }
     }
-    assert_eq!(checked, cases.len() * 7);
+    assert_eq!(checked, cases.len() * 8);
 }
 
 /// `/a/{x}/b` and `/a/X1/b` compare equal.

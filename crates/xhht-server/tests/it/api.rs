@@ -51,8 +51,8 @@ async fn every_read_endpoint_answers_every_role_and_refuses_anonymous() {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED, "anonymous {uri}");
         for user in USERS {
             let r = app.get(user, &uri).await;
-            let expect_forbidden =
-                (uri.ends_with("/users") && user != "admin") || (uri.ends_with("/audit/verify") && user == "viewer");
+            let expect_forbidden = (uri.ends_with("/users") && user != "admin")
+                || (uri.ends_with("/audit/verify") && (user == "viewer" || user == "member-a"));
             if expect_forbidden {
                 assert_eq!(r.status, StatusCode::FORBIDDEN, "{user} {uri}: {}", r.text());
             } else {
@@ -259,8 +259,33 @@ async fn a_unit_submits_its_report_and_it_counts_on_time() {
         .cloned()
         .expect("a reporter not yet due");
     let (org, actor) = (row["code"].as_str().unwrap().to_owned(), row["actor"].as_str().unwrap().to_owned());
-    // Its unit user, created through the API with a token.
-    let r = app.post("admin", "/api/v1/users", json!({"name": "reporter", "role": "unit", "organisation": org})).await;
+    // Its head's unit account (the head signs the unit's report), created through the API with
+    // a token; the organisation gets a head today if it has none on record.
+    let of_org = app.get("admin", &format!("/api/v1/memberships?organisation={org}&per_page=500")).await.json();
+    let head = of_org["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "head" && m["period"]["to"].is_null())
+        .map(|m| m["person"].as_str().unwrap().to_owned());
+    let head = match head {
+        Some(h) => h,
+        None => {
+            let p = json!({"id": "HEAD-REPORTER", "full_name": "Thủ Trưởng", "category": "can-bo", "organisation": org, "member_since": "2026-01-01"});
+            assert!(app.post("admin", "/api/v1/people", p).await.status.is_success());
+            let m = json!({"person": "HEAD-REPORTER", "organisation": org, "role": "head", "from": "2026-01-01", "move": true});
+            let r = app.post("admin", "/api/v1/memberships", m).await;
+            assert!(r.status.is_success(), "{}", r.text());
+            "HEAD-REPORTER".to_owned()
+        }
+    };
+    let r = app
+        .post(
+            "admin",
+            "/api/v1/users",
+            json!({"name": "reporter", "role": "unit", "organisation": org, "person": head}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let token = app.post("admin", "/api/v1/users/reporter/tokens", json!({"name": "t"})).await.json()["token"]
         .as_str()
@@ -296,7 +321,9 @@ async fn rewards_go_from_proposal_to_verification_to_decision() {
     let w = world();
     let subject = json!({"kind": "person", "id": w.member_a});
     let key = json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026});
-    let r = app.post("unit-a", "/api/v1/reward-proposals", key.clone()).await;
+    let mut propose = key.clone();
+    propose["exception"] = json!("thành tích đột xuất");
+    let r = app.post("unit-a", "/api/v1/reward-proposals", propose).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     let mut decide = key.clone();
     decide["decision"] = json!("approved");
@@ -344,7 +371,9 @@ async fn decisions_kept_by_an_older_server_move_into_the_store() {
     let w = world();
     let subject = json!({"kind": "person", "id": w.member_a});
     let key = json!({"reward": "reward.annual.individual", "subject": subject, "year": 2026});
-    assert_eq!(app.post("unit-a", "/api/v1/reward-proposals", key.clone()).await.status, StatusCode::CREATED);
+    let mut propose = key.clone();
+    propose["exception"] = json!("thành tích đột xuất");
+    assert_eq!(app.post("unit-a", "/api/v1/reward-proposals", propose).await.status, StatusCode::CREATED);
     let mut verify = key.clone();
     verify["outcome"] = json!("accepted");
     assert_eq!(app.post("verifier", "/api/v1/reward-proposals/verification", verify).await.status, StatusCode::OK);

@@ -13,5 +13,6 @@ mod external;
 mod hardening;
 mod hostile;
 mod instances;
+mod lifecycle;
 mod support;
 mod workflow;

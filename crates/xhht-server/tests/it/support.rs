@@ -192,7 +192,10 @@ pub(crate) fn fresh_db(tag: &str) -> String {
 }
 
 /// The roles the tests log in as, with the name of their user.
-pub(crate) const USERS: [&str; 7] = ["admin", "reviewer", "verifier", "viewer", "unit-a", "unit-a-member", "unit-b"];
+/// `unit-a` is linked to the head of `org_a` (the head), `unit-a-member` to one of its members
+/// (an officer's unit account), `member-a` is that member's own account (role `member`).
+pub(crate) const USERS: [&str; 8] =
+    ["admin", "reviewer", "verifier", "viewer", "unit-a", "unit-a-member", "unit-b", "member-a"];
 
 /// One app over a fresh database, with a token per user.
 pub(crate) struct TestApp {
@@ -224,6 +227,11 @@ pub(crate) async fn add_users(db: &str, w: &World) -> std::collections::HashMap<
             "unit-b" => ("unit", Some(w.org_b.as_str())),
             other => (other, None),
         };
+        if name == "member-a" {
+            xhht_server::auth::add_member(db, name, &w.member_a, Some(&format!("{name}-password"))).await.unwrap();
+            tokens.insert(name.to_owned(), xhht_server::auth::create_token(db, name, "tests").await.unwrap());
+            continue;
+        }
         xhht_server::auth::add_user(db, name, role, org, Some(&format!("{name}-password"))).await.unwrap();
         match name {
             "unit-a" => xhht_server::auth::link_person(db, name, Some(&w.head_a)).await.unwrap(),

@@ -11,13 +11,14 @@ use crate::support::{TestApp, world};
 async fn a_verified_or_decided_proposal_is_not_erased_by_proposing_it_again() {
     for app in TestApp::each("proposal-again").await {
         let w = world();
-        let proposal = json!({"reward": "reward.annual.individual", "subject": {"kind": "person", "id": w.member_a}, "year": 2026});
+        let proposal = json!({"reward": "reward.annual.individual", "subject": {"kind": "person", "id": w.member_a}, "year": 2026, "exception": "thành tích đột xuất"});
         let r = app.post("unit-a", "/api/v1/reward-proposals", proposal.clone()).await;
         assert!(r.status.is_success(), "{}", r.text());
         // Proposed again before any verification: the same proposal, no harm.
         let r = app.post("unit-a", "/api/v1/reward-proposals", proposal.clone()).await;
         assert!(r.status.is_success(), "{}", r.text());
         let mut verified = proposal.clone();
+        verified.as_object_mut().unwrap().remove("exception");
         verified["outcome"] = json!("accepted");
         verified["note"] = json!("hồ sơ đầy đủ");
         let r = app.post("verifier", "/api/v1/reward-proposals/verification", verified).await;
@@ -25,6 +26,7 @@ async fn a_verified_or_decided_proposal_is_not_erased_by_proposing_it_again() {
         let r = app.post("unit-a", "/api/v1/reward-proposals", proposal.clone()).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
         let mut decided = proposal.clone();
+        decided.as_object_mut().unwrap().remove("exception");
         decided["decision"] = json!("approved");
         let r = app.post("admin", "/api/v1/reward-proposals/decision", decided).await;
         assert!(r.status.is_success(), "{}", r.text());

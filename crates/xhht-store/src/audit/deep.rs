@@ -231,7 +231,9 @@ impl Replay<'_> {
     /// A row from an `update` or `delete` entry's JSON object.
     fn read_object(&self, v: &Value) -> Option<Expected> {
         let o = v.as_object()?;
-        let vals = self.table.cols.iter().map(|c| cell(o.get(c.name))).collect();
+        let mut vals: Vec<Cell> = self.table.cols.iter().map(|c| cell(o.get(c.name))).collect();
+        let absent: Vec<bool> = self.table.cols.iter().map(|c| !o.contains_key(c.name)).collect();
+        self.fill_added(&mut vals, &absent);
         let children = match self.table.child {
             None => Vec::new(),
             Some(child) => {
@@ -250,6 +252,7 @@ impl Replay<'_> {
         let columns = v.get("columns")?.as_array()?;
         let at = |name: &str| columns.iter().position(|c| c.as_str() == Some(name));
         let cols: Vec<Option<usize>> = self.table.cols.iter().map(|c| at(c.name)).collect();
+        let absent: Vec<bool> = cols.iter().map(Option::is_none).collect();
         let version = at("row_version");
         let child = self.table.child.and_then(|child| {
             let i = columns.iter().position(|c| c.get(child.name).is_some())?;
@@ -275,9 +278,23 @@ impl Replay<'_> {
                     .map(|k| map.iter().map(|m| cell(m.and_then(|m| k.get(m)))).collect())
                     .collect(),
             };
-            out.push(Expected { vals: cols.iter().map(|i| get(*i)).collect(), version: get(version), children });
+            let mut vals: Vec<Cell> = cols.iter().map(|i| get(*i)).collect();
+            self.fill_added(&mut vals, &absent);
+            out.push(Expected { vals, version: get(version), children });
         }
         Some(out)
+    }
+
+    /// The columns an entry written before a migration added them does not name: the value
+    /// the migration gave the rows stored then (`schema::added_default`), else NULL.
+    fn fill_added(&self, vals: &mut [Cell], absent: &[bool]) {
+        let cols = self.table.cols;
+        for (i, col) in cols.iter().enumerate().filter(|(i, _)| absent.get(*i).copied().unwrap_or(false)) {
+            let is_set = |name: &str| cols.iter().position(|c| c.name == name).is_some_and(|j| vals[j].is_some());
+            if let Some(v) = crate::schema::added_default(self.table.name, col.name, is_set) {
+                vals[i] = Some(v.to_owned());
+            }
+        }
     }
 
     fn key_of(&self, e: &Expected) -> Vec<Cell> {
@@ -440,4 +457,45 @@ async fn check_table<C: Conn>(c: &mut C, table: &'static Table, report: &mut Dee
         t.actual_rows = actual_rows;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entries written before schema 8 name no `state`, `content` or `note`: a plan replays
+    /// with the state the migration gave it (approved with an approval, else submitted).
+    #[test]
+    fn plans_audited_before_the_state_column_replay_with_the_migrations_state() {
+        let mut report = DeepReport::default();
+        let mut replay = Replay { table: &crate::schema::SELF_STUDY_PLANS, rows: HashMap::new(), report: &mut report };
+        let insert = serde_json::json!({
+            "columns": ["person", "year", "submitted", "approved_by", "approved_on", "row_version"],
+            "rows": [["p1", 2024, "2024-01-15", "h1", "2024-02-01", 1], ["p2", 2024, "2024-01-16", null, null, 1]],
+        });
+        replay.apply(1, "p1/2024".into(), "insert".into(), None, Some(insert));
+        let state = |r: &Replay<'_>, p: &str| {
+            let key = vec![Some(p.to_owned()), Some("2024".to_owned())];
+            r.rows.get(&key).map(|s| (s.row.vals[5].clone(), s.row.vals[6].clone(), s.row.vals[7].clone()))
+        };
+        assert_eq!(state(&replay, "p1"), Some((Some("approved".into()), None, None)));
+        assert_eq!(state(&replay, "p2"), Some((Some("submitted".into()), None, None)));
+        // An update written before the migration, then one after: both consistent.
+        let old = |approved: bool, version: i64| {
+            serde_json::json!({
+                "person": "p2", "year": 2024, "submitted": "2024-01-16",
+                "approved_by": if approved { Value::from("h1") } else { Value::Null },
+                "approved_on": if approved { Value::from("2024-02-03") } else { Value::Null },
+                "row_version": version,
+            })
+        };
+        replay.apply(2, "p2/2024".into(), "update".into(), Some(old(false, 1)), Some(old(true, 2)));
+        assert_eq!(state(&replay, "p2"), Some((Some("approved".into()), None, None)));
+        let mut new = old(true, 3);
+        new["state"] = "approved".into();
+        new["content"] = "Đọc sách".into();
+        replay.apply(3, "p2/2024".into(), "update".into(), Some(old(true, 2)), Some(new));
+        assert_eq!(state(&replay, "p2"), Some((Some("approved".into()), Some("Đọc sách".into()), None)));
+        assert!(report.differences.is_empty(), "{:?}", report.differences);
+    }
 }

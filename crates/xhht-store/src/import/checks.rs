@@ -214,10 +214,10 @@ impl Store {
 /// The stored values of columns `cols` of the rows of `table` with these keys: for each key
 /// that is stored, its index in `keys` and those values (`None` for a column the table lacks).
 /// One pass over the stored rows that keeps only these values.
-struct Carried {
-    table: &'static Table,
-    keys: Vec<Vec<Val>>,
-    cols: Vec<usize>,
+pub(super) struct Carried {
+    pub(super) table: &'static Table,
+    pub(super) keys: Vec<Vec<Val>>,
+    pub(super) cols: Vec<usize>,
 }
 
 impl crate::lite::BulkRead for Carried {

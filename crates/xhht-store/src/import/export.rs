@@ -179,9 +179,13 @@ impl Store {
                         Cell::Date(p.submitted_on()),
                         ot(p.approval().map(|a| a.by.clone())),
                         od(p.approval().map(|a| a.on)),
+                        t(p.state().id()),
+                        ot(p.content()),
+                        ot(p.note()),
                     ]
                 });
-                (cols(&["person", "year", "submitted", "approved_by", "approved_on"]), rows.collect())
+                let names = ["person", "year", "submitted", "approved_by", "approved_on", "state", "content", "note"];
+                (cols(&names), rows.collect())
             }
             ImportKind::Assessments => {
                 assessments(self.list::<Assessment>(all, vec![]).await?.into_iter().map(|v| v.value).collect())

@@ -107,10 +107,13 @@ fn match_row(spec: &[ColSpec], cells: &StringRecord) -> Matched {
     let mut m = Matched { at: vec![None; spec.len()], extra: Vec::new(), twice: Vec::new() };
     for (n, cell) in cells.iter().enumerate() {
         let h = norm(cell);
-        if h.is_empty() || IGNORED.contains(&h.as_str()) {
+        // A column's own id is that column even where it is an ignored header elsewhere (a
+        // self-study plan's `note`, as its export writes it).
+        let by_id = spec.iter().position(|c| norm(c.id) == h);
+        if h.is_empty() || (by_id.is_none() && IGNORED.contains(&h.as_str())) {
             continue;
         }
-        let found = spec.iter().position(|c| norm(c.id) == h || c.labels.iter().any(|l| norm(l) == h));
+        let found = by_id.or_else(|| spec.iter().position(|c| c.labels.iter().any(|l| norm(l) == h)));
         match found {
             Some(i) if m.at[i].is_none() => m.at[i] = Some(n),
             Some(i) => m.twice.push((spec[i].id, cell.trim().to_owned())),

@@ -42,7 +42,7 @@ pub enum ImportKind {
     Registrations,
     /// Lifelong-learning commitments.
     Commitments,
-    /// Self-study plans and their approvals.
+    /// Self-study plans: their state, text, return reason and approval.
     SelfStudyPlans,
     /// Assessments: one row per assessment, one column per indicator.
     Assessments,
@@ -184,6 +184,9 @@ static SELF_STUDY_PLANS: &[ColSpec] = &[
     req("submitted", &["Ngày nộp", "Ngày lập", "Ngày nộp kế hoạch", "Ngày"]),
     opt("approved_by", &["Người phê duyệt", "Người duyệt", "Mã người duyệt", "Phê duyệt bởi"]),
     opt("approved_on", &["Ngày phê duyệt", "Ngày duyệt"]),
+    opt("state", &["Trạng thái", "Tình trạng"]),
+    opt("content", &["Nội dung", "Nội dung kế hoạch"]),
+    opt("note", &["Lý do trả lại", "Lý do"]),
 ];
 
 static ASSESSMENTS: &[ColSpec] = &[
@@ -250,8 +253,12 @@ static CARRY_PEOPLE: Carry = &[
     (&schema::MEMBERSHIPS, "", 4),
 ];
 static CARRY_MEMBERSHIPS: Carry = &[(&schema::MEMBERSHIPS, "valid_to", 4)];
-static CARRY_PLANS: Carry =
-    &[(&schema::SELF_STUDY_PLANS, "approved_by", 3), (&schema::SELF_STUDY_PLANS, "approved_on", 4)];
+static CARRY_PLANS: Carry = &[
+    (&schema::SELF_STUDY_PLANS, "approved_by", 3),
+    (&schema::SELF_STUDY_PLANS, "approved_on", 4),
+    (&schema::SELF_STUDY_PLANS, "content", 6),
+    (&schema::SELF_STUDY_PLANS, "note", 7),
+];
 static CARRY_RECOGNITIONS: Carry = &[(&schema::RECOGNITIONS, "level", 4), (&schema::RECOGNITIONS, "valid_until", 8)];
 static CARRY_REPORTS: Carry = &[(&schema::REPORT_SUBMISSIONS, "document_number", 6)];
 
@@ -351,6 +358,12 @@ impl<'a> RowCtx<'a> {
         let pos = self.spec.iter().position(|c| std::ptr::eq(c.id, id) || c.id == id)?;
         let cell = self.header.at.get(pos).copied().flatten()?;
         self.cell(cell)
+    }
+
+    /// Whether the file has column `id`.
+    pub(crate) fn has(&self, id: &str) -> bool {
+        let pos = self.spec.iter().position(|c| c.id == id);
+        pos.and_then(|p| self.header.at.get(p).copied().flatten()).is_some()
     }
 
     /// The trimmed text of cell `n`, if not empty.
@@ -635,45 +648,6 @@ fn engine_subject(engine: &Engine, s: &SubjectRef) -> Subject {
     }
 }
 
-/// An indicator column: which indicator (by the header, without a `Chỉ tiêu` prefix), or the
-/// evidence of an indicator (`Minh chứng 1.3`, `1.3 minh_chung`).
-#[derive(Debug, Clone)]
-pub(crate) enum IndicatorCol {
-    Value(String),
-    Evidence(String),
-}
-
-pub(crate) fn indicator_col(header: &str) -> IndicatorCol {
-    let h = norm(header);
-    for p in ["minh chung ", "evidence "] {
-        if let Some(rest) = h.strip_prefix(p) {
-            return IndicatorCol::Evidence(strip_indicator_prefix(rest).to_owned());
-        }
-    }
-    for s in [" minh chung", " evidence"] {
-        if let Some(rest) = h.strip_suffix(s) {
-            return IndicatorCol::Evidence(strip_indicator_prefix(rest).to_owned());
-        }
-    }
-    IndicatorCol::Value(strip_indicator_prefix(&h).to_owned())
-}
-
-fn strip_indicator_prefix(h: &str) -> &str {
-    for p in ["chi tieu ", "tieu chi ", "chi so ", "indicator "] {
-        if let Some(rest) = h.strip_prefix(p) {
-            return rest;
-        }
-    }
-    h
-}
-
-/// The indicator of `engine` whose normalised id is `col`.
-pub(crate) fn indicator_of<'e>(engine: &'e Engine, col: &str) -> Option<(usize, &'e str)> {
-    (0..engine.indicator_count())
-        .filter_map(|n| engine.definition(n).map(|(_, i)| (n, i.id.as_str())))
-        .find(|(_, id)| norm(id) == col)
-}
-
 /// The state shared by the rows of one file.
 pub(crate) struct FileCtx {
     pub(crate) kind: ImportKind,
@@ -782,8 +756,11 @@ impl FileCtx {
     }
 }
 
+mod indicators;
 mod rows;
 
+pub(crate) use indicators::{IndicatorCol, indicator_col, indicator_of};
+pub(crate) use rows::plan_state;
 use rows::{area, commitment, membership, organisation, person, plan, recognition, registration, report};
 
 #[cfg(test)]

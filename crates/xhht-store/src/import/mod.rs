@@ -4,8 +4,10 @@
 //! header row below any title block, reads every data row, and checks everything before
 //! writing anything: required cells, dates (`dd/mm/yyyy` or ISO), closed lists, references
 //! (to the database or to other rows of the file), keys given twice, the domain's own rules
-//! (an approval before its plan's submission…) and, for assessments, each value against its
-//! rulebook (kind, range, precision). By default the import is **all or nothing**: any problem
+//! (an approval before its plan's submission…), for assessments each value against its
+//! rulebook (kind, range, precision), and that no record is taken back in its lifecycle (a
+//! plan approved on record made submitted again, a recognition on record changed:
+//! `lifecycle.rs`). By default the import is **all or nothing**: any problem
 //! and nothing is written, the error listing every problem as `file:line: field: message`.
 //! With [`ImportOptions::skip_bad_rows`] the good rows are imported and the rejected ones
 //! written to [`ImportOptions::rejected_to`] with an `error` column. Writing is one transaction
@@ -19,6 +21,7 @@ mod clash;
 mod export;
 pub(crate) mod header;
 mod kinds;
+mod lifecycle;
 mod read;
 mod seen;
 mod skip;
@@ -360,6 +363,8 @@ impl Store {
 
         // Columns the file does not have keep their stored values.
         self.carry_over(kind, &header, &mut data, &file, None).await?;
+        // No record taken back in its lifecycle.
+        self.check_lifecycle(kind, &header, &mut data, &file, None).await?;
         // References, and the names of memberships' people.
         self.check_references(&mut data, &file).await?;
         self.check_names(&mut data, &file).await?;

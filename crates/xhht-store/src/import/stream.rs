@@ -701,6 +701,7 @@ impl Store {
             // began (nothing stored to carry over).
             let stored = if fresh { Some(main_table(kind)) } else { None };
             self.carry_over(kind, &header, &mut data, &file, stored).await?;
+            self.check_lifecycle(kind, &header, &mut data, &file, stored).await?;
             if let Some(skipping) = &mut skipping {
                 self.check_names(&mut data, &file).await?;
                 let ready = self.settle(skipping, data, &mut known, &file, false).await?;

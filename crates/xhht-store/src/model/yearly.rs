@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use xhht_core::record::{
-    Approval, Assessment, Commitment, Decision, DutyReport, IndicatorValue, Recognition, Registration, ReportKind,
-    ReportSubmission, RewardProposal, SelfStudyPlan, Value, Verification,
+    Approval, Assessment, Commitment, Decision, DutyReport, IndicatorValue, PlanState, Recognition, Registration,
+    ReportKind, ReportSubmission, RewardProposal, SelfStudyPlan, Value, Verification,
 };
 use xhht_scoring::scale::{from_scaled, to_scaled};
 
@@ -59,6 +59,9 @@ impl Record for SelfStudyPlan {
             Val::date(self.submitted_on()),
             Val::opt_text(a.map(|a| a.by.as_str())),
             Val::Date(a.map(|a| a.on)),
+            Val::text(self.state().id()),
+            Val::opt_text(self.content()),
+            Val::opt_text(self.note()),
         ]))
     }
 
@@ -66,18 +69,82 @@ impl Record for SelfStudyPlan {
         let mut c = Cells::new(Self::TABLE, row.vals);
         let person = c.text()?;
         let year = c.year()?;
-        let plan = SelfStudyPlan::submitted(person, year, c.date()?).map_err(invalid)?;
-        match (c.opt_text(), c.opt_date()) {
-            (Some(by), Some(on)) => plan.approve(by, on).map_err(invalid),
-            (None, None) => Ok(plan),
-            _ => Err(FieldError::new("approved_by", "an approval needs both who and when")),
-        }
+        let submitted = c.date()?;
+        let approval = match (c.opt_text(), c.opt_date()) {
+            (Some(by), Some(on)) => Some((by, on)),
+            (None, None) => None,
+            _ => return Err(FieldError::new("approved_by", "an approval needs both who and when")),
+        };
+        // A row with an approval is approved, whatever its state column says.
+        let state = match (&approval, c.opt_text()) {
+            (Some(_), _) => PlanState::Approved,
+            (None, None) => PlanState::Submitted,
+            (None, Some(s)) => {
+                PlanState::parse(&s).ok_or_else(|| FieldError::new("state", format!("unknown state `{s}`")))?
+            }
+        };
+        build_plan(PlanParts { person, year, submitted, state, content: c.opt_text(), note: c.opt_text(), approval })
     }
 
     fn refs(&self) -> Vec<Ref> {
         let mut v = vec![r("person", &schema::PEOPLE, self.person())];
         v.extend(self.approval().map(|a: &Approval| r("approved_by", &schema::PEOPLE, &a.by)));
         v
+    }
+}
+
+/// What a self-study plan is made of, as a row or a file holds it.
+#[derive(Debug, Clone)]
+pub(crate) struct PlanParts {
+    pub(crate) person: String,
+    pub(crate) year: i32,
+    pub(crate) submitted: NaiveDate,
+    pub(crate) state: PlanState,
+    pub(crate) content: Option<String>,
+    pub(crate) note: Option<String>,
+    /// Who approved it and when.
+    pub(crate) approval: Option<(String, NaiveDate)>,
+}
+
+/// The plan `p` describes, through the domain's constructors: an approved plan needs its
+/// approval and a plan with an approval is approved; a returned plan needs its reason; a
+/// submitted or approved plan may keep the reason of an earlier return.
+pub(crate) fn build_plan(p: PlanParts) -> FieldResult<SelfStudyPlan> {
+    let PlanParts { person, year, submitted, state, content, note, approval } = p;
+    let note = note.filter(|n| !n.trim().is_empty());
+    let base =
+        || SelfStudyPlan::submitted(person.clone(), year, submitted).and_then(|p| p.with_content(content.clone()));
+    // A submitted plan that keeps the reason it was returned with.
+    let resubmitted = |note: Option<String>| match note {
+        Some(n) => base().and_then(|p| p.return_with(n)).and_then(|p| p.submit(submitted)),
+        None => base(),
+    };
+    match (state, approval) {
+        (PlanState::Approved, Some((by, on))) => resubmitted(note).and_then(|p| p.approve(by, on)).map_err(invalid),
+        (PlanState::Approved, None) => Err(FieldError::new(
+            "approved_by",
+            "kế hoạch đã phê duyệt phải ghi người và ngày phê duyệt / an approved plan names who approved it \
+             and when (approved_by, approved_on)",
+        )),
+        (_, Some(_)) => Err(FieldError::new(
+            "state",
+            "kế hoạch có phê duyệt thì ở trạng thái đã phê duyệt / a plan with an approval is approved \
+             (state `approved`)",
+        )),
+        (PlanState::Submitted, None) => resubmitted(note).map_err(invalid),
+        (PlanState::Returned, None) => base().and_then(|p| p.return_with(note.unwrap_or_default())).map_err(invalid),
+        (PlanState::Draft, None) if note.is_none() => {
+            SelfStudyPlan::draft(person, year, submitted).and_then(|p| p.with_content(content)).map_err(invalid)
+        }
+        (PlanState::Draft, None) => {
+            // A draft that keeps an earlier return's reason: only the serde form builds one.
+            let raw = serde_json::json!({
+                "person": person, "year": year, "submitted": submitted.format("%Y-%m-%d").to_string(),
+                "state": "draft", "content": content, "note": note,
+            });
+            serde_json::from_value(raw).map_err(|e| FieldError::new("state", e.to_string()))
+        }
+        (other, None) => Err(FieldError::new("state", format!("unknown state `{}`", other.id()))),
     }
 }
 
@@ -142,55 +209,82 @@ pub(crate) fn value_from(
     })
 }
 
+/// An assessment as a row of `table` (`assessments` or `self_assessments`).
+fn assessment_row(a: &Assessment) -> FieldResult<Row> {
+    let [k, id] = subject_vals(a.subject())?;
+    let mut row = Row::new(vec![
+        k,
+        id,
+        Val::text(a.rulebook()),
+        Val::int(a.year()),
+        Val::text(a.evaluator()),
+        Val::date(a.date()),
+    ]);
+    for v in a.values() {
+        let [ty, amount, den, day] =
+            value_vals(&v.value).map_err(|e| FieldError::new(v.indicator.clone(), e.message))?;
+        row.children.push(vec![Val::text(&v.indicator), ty, amount, den, day, Val::opt_text(v.evidence.as_deref())]);
+    }
+    Ok(row)
+}
+
+/// An assessment back from a row of `table` (`assessments` or `self_assessments`).
+fn assessment_from(table: &'static Table, row: Row) -> FieldResult<Assessment> {
+    let mut c = Cells::new(table, row.vals);
+    let subject = read_subject(&mut c)?;
+    let rulebook = c.text()?;
+    let year = c.year()?;
+    let evaluator = c.text()?;
+    let date = c.date()?;
+    let mut values = Vec::with_capacity(row.children.len());
+    for ch in &row.children {
+        let get = |n: usize| ch.get(n).cloned().unwrap_or(Val::Text(None));
+        let indicator = get(0).as_str().map(str::to_owned).ok_or_else(|| FieldError::new("indicator", "missing"))?;
+        let kind = get(1).as_str().map(str::to_owned).unwrap_or_default();
+        let value = value_from(&kind, get(2).as_int(), get(3).as_int(), get(4).as_date())?;
+        values.push(IndicatorValue { indicator, value, evidence: get(5).as_str().map(str::to_owned) });
+    }
+    Assessment::new(subject, rulebook, year, evaluator, date, values).map_err(invalid)
+}
+
 impl Record for Assessment {
     const TABLE: &'static Table = &schema::ASSESSMENTS;
 
     fn to_row(&self) -> FieldResult<Row> {
-        let [k, id] = subject_vals(self.subject())?;
-        let mut row = Row::new(vec![
-            k,
-            id,
-            Val::text(self.rulebook()),
-            Val::int(self.year()),
-            Val::text(self.evaluator()),
-            Val::date(self.date()),
-        ]);
-        for v in self.values() {
-            let [ty, amount, den, day] =
-                value_vals(&v.value).map_err(|e| FieldError::new(v.indicator.clone(), e.message))?;
-            row.children.push(vec![
-                Val::text(&v.indicator),
-                ty,
-                amount,
-                den,
-                day,
-                Val::opt_text(v.evidence.as_deref()),
-            ]);
-        }
-        Ok(row)
+        assessment_row(self)
     }
 
     fn from_row(row: Row) -> FieldResult<Self> {
-        let mut c = Cells::new(Self::TABLE, row.vals);
-        let subject = read_subject(&mut c)?;
-        let rulebook = c.text()?;
-        let year = c.year()?;
-        let evaluator = c.text()?;
-        let date = c.date()?;
-        let mut values = Vec::with_capacity(row.children.len());
-        for ch in &row.children {
-            let get = |n: usize| ch.get(n).cloned().unwrap_or(Val::Text(None));
-            let indicator =
-                get(0).as_str().map(str::to_owned).ok_or_else(|| FieldError::new("indicator", "missing"))?;
-            let kind = get(1).as_str().map(str::to_owned).unwrap_or_default();
-            let value = value_from(&kind, get(2).as_int(), get(3).as_int(), get(4).as_date())?;
-            values.push(IndicatorValue { indicator, value, evidence: get(5).as_str().map(str::to_owned) });
-        }
-        Assessment::new(subject, rulebook, year, evaluator, date, values).map_err(invalid)
+        assessment_from(Self::TABLE, row)
     }
 
     fn refs(&self) -> Vec<Ref> {
         subject_refs(self.subject())
+    }
+}
+
+/// A subject's assessment of itself: an [`Assessment`] kept in `self_assessments`, apart
+/// from the official ones the rules engine reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SelfAssessed(pub(crate) Assessment);
+
+impl Record for SelfAssessed {
+    const TABLE: &'static Table = &schema::SELF_ASSESSMENTS;
+
+    fn to_row(&self) -> FieldResult<Row> {
+        assessment_row(&self.0)
+    }
+
+    fn into_row(self) -> FieldResult<Row> {
+        assessment_row(&self.0)
+    }
+
+    fn from_row(row: Row) -> FieldResult<Self> {
+        assessment_from(Self::TABLE, row).map(SelfAssessed)
+    }
+
+    fn refs(&self) -> Vec<Ref> {
+        subject_refs(self.0.subject())
     }
 }
 
@@ -332,6 +426,7 @@ impl Record for RewardProposal {
             Val::Date(dec.map(|d| d.on)),
             Val::opt_text(dec.map(|d| enum_id(&d.outcome))),
             Val::opt_text(dec.and_then(|d| d.note.as_deref())),
+            Val::opt_text(self.exception()),
         ]))
     }
 
@@ -356,15 +451,16 @@ impl Record for RewardProposal {
             (None, None, None) => p,
             _ => return Err(FieldError::new("verified_by", "a verification needs who, when and the outcome")),
         };
-        match (c.opt_text(), c.opt_date(), c.opt_text(), c.opt_text()) {
+        let p = match (c.opt_text(), c.opt_date(), c.opt_text(), c.opt_text()) {
             (Some(by), Some(on), Some(o), note) => {
                 let outcome =
                     enum_parse(&o).ok_or_else(|| FieldError::new("decision", format!("unknown decision `{o}`")))?;
-                p.decide(Decision { by, on, outcome, note }).map_err(invalid)
+                p.decide(Decision { by, on, outcome, note }).map_err(invalid)?
             }
-            (None, None, None, _) => Ok(p),
-            _ => Err(FieldError::new("decided_by", "a decision needs who, when and the outcome")),
-        }
+            (None, None, None, _) => p,
+            _ => return Err(FieldError::new("decided_by", "a decision needs who, when and the outcome")),
+        };
+        Ok(p.with_exception(c.opt_text()))
     }
 
     fn refs(&self) -> Vec<Ref> {

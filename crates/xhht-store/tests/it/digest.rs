@@ -262,8 +262,11 @@ async fn a_version_4_database_migrates_and_gets_its_data_version() {
     each_backend("migrate_v4", async |db| {
         let old = Store::open_with_schema(&db.target, 4).await.unwrap();
         assert_eq!(old.schema_version().await.unwrap(), 4);
-        // Writes work without a data version, and there is none to read.
-        district(&old).await;
+        // Writes work without a data version, and there is none to read. (Records whose
+        // tables later versions leave alone: today's code writes a self-study plan's state,
+        // which version 4 has no column for.)
+        old.put_areas("t", &areas()).await.unwrap();
+        old.put_people("t", &["h1", "h2", "h5", "p1", "p2", "p3", "p4"].map(teacher)).await.unwrap();
         assert!(old.data_version().await.is_err(), "the data version arrives with version 5");
         let seq = last_seq(&old).await;
         old.close().await;

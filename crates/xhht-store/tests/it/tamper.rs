@@ -1,5 +1,6 @@
 //! Tampering behind the store's back, detected: a database with a write of every audited kind
-//! (records put, imported, updated and deleted; results saved; users, tokens and a revocation),
+//! (records put, imported, updated and deleted — a withdrawal among them; self-assessments;
+//! results saved; users, tokens and a revocation),
 //! part of it written without an audit key and the rest with one, then ONE tampering per case
 //! done directly in SQL — any column of a random row of any audited table edited, a row
 //! deleted, a row inserted, a user made admin, a reward decision cleared, a token row added,
@@ -14,8 +15,8 @@ use xhht_core::area::{AreaLevel, Succession, SuccessionKind};
 use xhht_core::entity::{Clan, Community, CommunityKind, Household};
 use xhht_core::period::DateRange;
 use xhht_core::record::{
-    Decision, DecisionOutcome, DutyReport, ReportKind, ReportSubmission, RewardProposal, SubjectRef, Verification,
-    VerificationOutcome,
+    Decision, DecisionOutcome, DutyReport, ReportKind, ReportSubmission, RewardProposal, SelfStudyPlan, SubjectRef,
+    Verification, VerificationOutcome,
 };
 use xhht_scoring::year::{YearEngines, evaluate_year};
 use xhht_store::{
@@ -127,6 +128,16 @@ pub(crate) async fn fixture(store: &mut Store, key: Option<AuditKey>, engines: &
         })
         .unwrap();
     store.put_reward_proposals("t", &[decided]).await.unwrap();
+    // Schema 8: a proposal's exception, a self-assessment, a returned plan with its text, a
+    // withdrawn registration.
+    let exception = proposal("p3").with_exception(Some("Thành tích đột xuất".into()));
+    store.put_reward_proposals("t", &[exception]).await.unwrap();
+    store.put_self_assessments("p1", &[crate::workflow::self_scores("p1", 9)]).await.unwrap();
+    let plan = SelfStudyPlan::submitted("p1", 2025, d(2025, 1, 10)).unwrap();
+    let plan = plan.with_content(Some("Học ngoại ngữ".into())).unwrap().return_with("Thiếu mục tiêu").unwrap();
+    store.put_self_study_plans("t", &[plan]).await.unwrap();
+    let p2 = SubjectRef::Person("p2".into());
+    assert!(store.delete_registration("t", &p2, xhht_core::Title::CongDanHocTap, y).await.unwrap());
     let mut p1 = teacher("p1");
     p1.full_name = "Lê Thị Hoa".into();
     store.update_person("t", &p1, 1).await.unwrap();
@@ -323,6 +334,8 @@ const TABLES: &[&str] = &[
     "self_study_plans",
     "assessments",
     "assessment_values",
+    "self_assessments",
+    "self_assessment_values",
     "recognitions",
     "report_submissions",
     "duty_reports",
@@ -587,7 +600,7 @@ async fn an_untouched_database_verifies_deep_with_and_without_a_key() {
         assert!(r.keyed > 0 && r.unkeyed > 0 && r.unchecked == 0, "a chain begun unkeyed: {}", summary(&r));
         assert_eq!(r.key_id.as_deref(), Some(key().id()));
         let deep = r.deep.as_ref().unwrap();
-        assert_eq!(deep.tables.len(), 19, "17 record tables, users and tokens");
+        assert_eq!(deep.tables.len(), 20, "18 record tables, users and tokens");
         for t in ["people", "results", "users", "api_tokens", "households", "reward_proposals"] {
             let t = deep.tables.iter().find(|x| x.table == t).unwrap();
             assert!(t.expected_rows > 0 && t.expected_rows == t.actual_rows, "{t:?}");

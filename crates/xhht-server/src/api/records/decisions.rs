@@ -37,6 +37,9 @@ pub(crate) struct RecognitionIn {
     authority: String,
     /// The last day it holds.
     valid_until: Option<NaiveDate>,
+    /// An administrator's reason for recognising a subject not registered or without a passing
+    /// official result, or for correcting a decision on record (kept in the audit trail).
+    exception: Option<String>,
 }
 
 /// Recognition decisions.
@@ -73,7 +76,7 @@ pub(crate) async fn put_recognition(
         b.authority,
         b.valid_until,
     )?;
-    let w = state.app().put_recognition(&user(&who), r).await?;
+    let w = state.app().put_recognition(&user(&who), r, b.exception.as_deref(), state.today()).await?;
     state.invalidate();
     Ok(Json(w.into()))
 }

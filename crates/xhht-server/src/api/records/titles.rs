@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use xhht_core::Title;
+use xhht_core::access::{Action, Resource};
 use xhht_core::record::{Assessment, Commitment, IndicatorValue, Registration, SelfStudyPlan, SubjectRef};
 
 use super::super::{Body, NewVersion, Page, Q, Written, expected_version, paginate};
@@ -121,10 +122,23 @@ pub(crate) async fn list_self_study_plans(
     Q(q): Q<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
     let (year, data) = data_for(&state, &who, q.year).await?;
-    let list: Vec<&SelfStudyPlan> = data
+    // A plan's text and its return reason are the person's: shown to those who may read the
+    // person's records (their unit, the person, the reviewing bodies), removed for others.
+    let day = super::dec31(year);
+    let list: Vec<SelfStudyPlan> = data
         .self_study_plans
         .iter()
         .filter(|p| keep(&data, &q, &SubjectRef::Person(p.person().to_owned()), year))
+        .map(|p| {
+            let res = super::super::org_of_person(&data, p.person(), day)
+                .map_or(Resource::Reference, Resource::OrganisationRecord);
+            let own = who.0.principal.person.as_deref() == Some(p.person());
+            if own || who.may(Action::ReadPersonal, &res) {
+                p.clone()
+            } else {
+                p.clone().with_content(None).unwrap_or_else(|_| p.clone())
+            }
+        })
         .collect();
     paginate(&list, &q.page())
 }

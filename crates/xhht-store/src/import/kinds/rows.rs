@@ -2,7 +2,10 @@
 //! membership, memberships, registrations, commitments, self-study plans, recognitions, report
 //! submissions), every cell read through [`RowCtx`] so problems are reported by column.
 
+use xhht_core::record::PlanState;
+
 use super::*;
+use crate::model::{PlanParts, build_plan};
 
 pub(super) fn area(ctx: &mut RowCtx<'_>) -> Option<AdminArea> {
     let code = ctx.text("code");
@@ -174,34 +177,62 @@ pub(super) fn commitment(ctx: &mut RowCtx<'_>) -> Option<Commitment> {
     Some(Commitment { person: person?, year: year?, date: date? })
 }
 
+/// A plan's state from its id or a Vietnamese label.
+pub(crate) fn plan_state(s: &str) -> Option<PlanState> {
+    PlanState::parse(s).or(match s {
+        "nhap" | "ban nhap" => Some(PlanState::Draft),
+        "da gui" | "gui" | "da nop" | "cho phe duyet" | "cho duyet" => Some(PlanState::Submitted),
+        "tra lai" | "bi tra lai" | "da tra lai" => Some(PlanState::Returned),
+        "da phe duyet" | "phe duyet" | "da duyet" | "duyet" => Some(PlanState::Approved),
+        _ => None,
+    })
+}
+
+/// The states a plans file may name, for messages.
+pub(crate) const PLAN_STATES: &str =
+    "draft (bản nháp), submitted (đã gửi, chờ phê duyệt), returned (bị trả lại), approved (đã phê duyệt)";
+
 pub(super) fn plan(ctx: &mut RowCtx<'_>) -> Option<SelfStudyPlan> {
     let person = ctx.text("person");
     let year = ctx.year("year");
     let submitted = ctx.date("submitted");
     let by = ctx.opt_text("approved_by");
     let on = ctx.opt_date("approved_on");
-    let plan = match SelfStudyPlan::submitted(person?, year?, submitted?) {
-        Ok(p) => p,
-        Err(e) => {
-            ctx.refused(&e, &[]);
-            return None;
-        }
-    };
-    match (by, on.ok()?) {
-        (None, None) => Some(plan),
-        (Some(by), Some(on)) => match plan.approve(by, on) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                ctx.refused(&e, &[("approval", "approved_on")]);
-                None
-            }
-        },
+    let given = ctx.choice("state", false, plan_state, PLAN_STATES);
+    let bad_state = ctx.get("state").is_some() && given.is_none();
+    let content = ctx.opt_text("content");
+    let note = ctx.opt_text("note");
+    let approval = match (by, on.ok()?) {
+        (None, None) => None,
+        (Some(by), Some(on)) => Some((by, on)),
         (Some(_), None) => {
             ctx.err("approved_on", "missing: an approval needs its date");
-            None
+            return None;
         }
         (None, Some(_)) => {
             ctx.err("approved_by", "missing: an approval needs who approved");
+            return None;
+        }
+    };
+    if bad_state {
+        return None;
+    }
+    // Without a state: approved when approved, else submitted. A state that needs a column the
+    // file does not have (an approval, a reason) is settled once the stored values are carried
+    // over (`import::lifecycle`).
+    let state = match given.unwrap_or(if approval.is_some() { PlanState::Approved } else { PlanState::Submitted }) {
+        PlanState::Approved if approval.is_none() && !ctx.has("approved_by") && !ctx.has("approved_on") => {
+            PlanState::Submitted
+        }
+        PlanState::Returned if note.is_none() && !ctx.has("note") => PlanState::Submitted,
+        s => s,
+    };
+    let parts = PlanParts { person: person?, year: year?, submitted: submitted?, state, content, note, approval };
+    match build_plan(parts) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            let field = if e.field == "approval" { "approved_on" } else { e.field.as_str() };
+            ctx.err(field, e.message);
             None
         }
     }
