@@ -4,7 +4,7 @@
 use xhht_core::area::{AdminArea, Succession};
 use xhht_core::entity::{Membership, Organisation, Person};
 use xhht_core::record::{
-    Assessment, Commitment, DutyReport, Recognition, Registration, ReportSubmission, SelfStudyPlan,
+    Assessment, Commitment, DutyReport, Recognition, Registration, ReportSubmission, RewardProposal, SelfStudyPlan,
 };
 
 use crate::App;
@@ -38,6 +38,8 @@ pub struct Records<'a> {
     pub report_submissions: &'a [ReportSubmission],
     /// Duty reports.
     pub duty_reports: &'a [DutyReport],
+    /// Reward proposals, with their verification and decision.
+    pub reward_proposals: &'a [RewardProposal],
 }
 
 impl App {
@@ -56,6 +58,7 @@ impl App {
         s.put_recognitions(actor, r.recognitions).await?;
         s.put_report_submissions(actor, r.report_submissions).await?;
         s.put_duty_reports(actor, r.duty_reports).await?;
+        s.put_reward_proposals(actor, r.reward_proposals).await?;
         Ok(())
     }
 

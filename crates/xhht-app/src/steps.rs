@@ -345,3 +345,40 @@ impl App {
         }
     }
 }
+
+impl App {
+    /// The self-assessments of `year` `who` may read: every one for an administrator, the
+    /// reviewer and the verifier; a unit's, of itself and of its people (on `today`); a
+    /// person's own account, their own; none for a viewer.
+    pub async fn self_assessments(
+        &self,
+        who: &AuthUser,
+        year: i32,
+        today: NaiveDate,
+    ) -> Result<Vec<xhht_store::Versioned<Assessment>>> {
+        check_year(year)?;
+        let all = self.store().self_assessments_in_year(year).await?;
+        Ok(match who.principal.role {
+            Role::Admin | Role::Reviewer | Role::Verifier => all,
+            Role::Member => {
+                let me = who.principal.person.as_deref();
+                all.into_iter()
+                    .filter(|a| matches!(a.value.subject(), SubjectRef::Person(p) if Some(p.as_str()) == me))
+                    .collect()
+            }
+            Role::Unit => {
+                let Some(org) = who.principal.organisation.as_deref() else { return Ok(Vec::new()) };
+                let members: Vec<_> = self.store().memberships_in(org).await?.into_iter().map(|v| v.value).collect();
+                let day = today.min(NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(today));
+                all.into_iter()
+                    .filter(|a| match a.value.subject() {
+                        SubjectRef::Organisation(o) => o == org,
+                        SubjectRef::Person(p) => members.iter().any(|m| &m.person == p && m.period.contains(day)),
+                        _ => false,
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
+        })
+    }
+}

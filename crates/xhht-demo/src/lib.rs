@@ -21,6 +21,7 @@
 mod draw;
 pub mod hostile;
 mod names;
+mod proposals;
 mod results;
 mod rng;
 
@@ -100,6 +101,10 @@ pub struct Dataset {
     pub report_submissions: Vec<ReportSubmission>,
     /// What the submitted reports said, duty by duty (most duties filled, some left blank).
     pub duty_reports: Vec<DutyReport>,
+    /// Reward proposals of model units, walked through their steps: past years' verified and
+    /// decided (most awarded, some rejected, some returned and left), this year's some awaiting
+    /// verification, some returned with a reason, some verified and awaiting the decision.
+    pub reward_proposals: Vec<xhht_core::record::RewardProposal>,
 }
 
 impl Dataset {
@@ -194,6 +199,9 @@ pub fn generate(opts: Options) -> Result<Dataset, Error> {
     g.people();
     for year in g.ds.first_year..=g.ds.last_year {
         g.year(year)?;
+    }
+    for year in g.ds.first_year..=g.ds.last_year {
+        proposals::walk(&mut g.ds, &g.quality, year, opts.today)?;
     }
     Ok(g.ds)
 }
@@ -531,6 +539,10 @@ impl Gen {
                     let plan = match (self.rng.below(100), heads.get(&org)) {
                         (0..=92, Some(h)) if approve_on <= today => plan.approve(h.clone(), approve_on)?,
                         (93..=95, _) if approve_on <= today => plan.approve("CB0000001", approve_on)?,
+                        // This year's plans not approved yet are still moving: some drafts, some
+                        // returned by the head with a reason (chosen by the day, not drawn, so the
+                        // rest of the data does not change).
+                        _ if year == today.year() => proposals::pending_plan(plan, submitted)?,
                         _ => plan,
                     };
                     self.ds.self_study_plans.push(plan);

@@ -64,6 +64,7 @@ pub(crate) fn run(o: &mut Out<'_>, db: &str, today: NaiveDate, args: &DemoArgs) 
             recognitions: &data.recognitions,
             report_submissions: &data.report_submissions,
             duty_reports: &data.duty_reports,
+            reward_proposals: &data.reward_proposals,
         };
         app.put_records(who, records).await?;
         say("chấm các năm, lưu kết quả / evaluating every year, storing the results");

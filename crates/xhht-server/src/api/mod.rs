@@ -131,7 +131,7 @@ pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> OpenApiRouter<A
             .routes(routes!(steps::write_plan))
             .routes(routes!(steps::return_plan))
             .routes(routes!(steps::correct_plan))
-            .routes(routes!(steps::self_assess))
+            .routes(routes!(steps::list_self_assessments, steps::self_assess))
             .routes(routes!(steps::withdraw_registration))
             .routes(routes!(steps::withdraw_commitment))
             .routes(routes!(steps::correct_proposal))

@@ -146,6 +146,45 @@ pub(crate) async fn self_assess(
     Ok(Json(w.into()))
 }
 
+/// Which self-assessments.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct SelfAssessmentQuery {
+    /// The data year (default: this year).
+    year: Option<i32>,
+    /// Only this person's.
+    person: Option<String>,
+}
+
+/// One self-assessment with its version.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub(crate) struct SelfAssessmentOut {
+    /// The self-assessment (who, rulebook, year, by whom, when, values).
+    #[schema(value_type = Object)]
+    assessment: xhht_core::record::Assessment,
+    /// Its version, for a revision.
+    version: i64,
+}
+
+/// The self-assessments of a year the caller may read (the person their own; a unit its own
+/// and its people's; the reviewing bodies and the administrator every one).
+#[utoipa::path(get, path = "/self-assessments", tag = "workflow", params(SelfAssessmentQuery),
+    responses((status = 200, body = [SelfAssessmentOut])))]
+pub(crate) async fn list_self_assessments(
+    State(state): State<AppState>,
+    who: Auth,
+    Q(q): Q<SelfAssessmentQuery>,
+) -> Result<Json<Vec<SelfAssessmentOut>>, ApiError> {
+    let year = year_or(&state, q.year)?;
+    let list = state.app().self_assessments(&user(&who), year, state.today()).await?;
+    Ok(Json(
+        list.into_iter()
+            .filter(|v| q.person.as_deref().is_none_or(|p| v.value.subject().id() == p))
+            .map(|v| SelfAssessmentOut { assessment: v.value, version: v.row_version })
+            .collect(),
+    ))
+}
+
 /// A registration withdrawn.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

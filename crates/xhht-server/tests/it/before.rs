@@ -34,6 +34,7 @@ async fn explanations_reports_and_progress_are_byte_for_byte_what_they_were() {
             recognitions: &data.recognitions,
             report_submissions: &data.report_submissions,
             duty_reports: &data.duty_reports,
+            reward_proposals: &data.reward_proposals,
         };
         a.put_records("xhht demo", records).await.unwrap();
         a.evaluate_years("xhht demo", data.first_year, data.last_year).await.unwrap();

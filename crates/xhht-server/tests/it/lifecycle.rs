@@ -76,6 +76,16 @@ async fn a_self_assessment_never_confers_the_title_nor_replaces_the_official_one
         // The evaluating body's assessment stands apart; the self-assessment is then closed.
         let r = app.post("reviewer", "/api/v1/assessments", official("P-SELF", 4)).await;
         assert!(r.status.is_success(), "{}", r.text());
+        // She reads her own; a colleague's own account and a viewer do not.
+        let mine = app.get("p-self", "/api/v1/self-assessments?year=2026").await.json();
+        assert_eq!(mine.as_array().map(Vec::len), Some(1), "{mine}");
+        assert_eq!(mine[0]["version"], 1, "{mine}");
+        for other in ["member-a", "viewer", "unit-b"] {
+            let theirs = app.get(other, "/api/v1/self-assessments?year=2026&person=P-SELF").await.json();
+            assert_eq!(theirs.as_array().map(Vec::len), Some(0), "{other}: {theirs}");
+        }
+        let heads = app.get("unit-a", "/api/v1/self-assessments?year=2026&person=P-SELF").await.json();
+        assert_eq!(heads.as_array().map(Vec::len), Some(1), "her unit reads it: {heads}");
         let mut again = own.clone();
         again["version"] = json!(1);
         let r = app.post("p-self", "/api/v1/self-assessments", again).await;
