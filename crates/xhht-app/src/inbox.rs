@@ -33,6 +33,12 @@ pub struct TaskItem {
     /// A reason to read first (why it was returned).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The subject's name (every task is about records its principal may read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The record's text to read before deciding (a self-study plan's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// A kind of work waiting, with its records.
@@ -86,7 +92,11 @@ fn task(kind: Kind, state: State, step: Step, what: Text, items: Vec<TaskItem>) 
 }
 
 fn person(id: &str) -> TaskItem {
-    TaskItem { subject: SubjectRef::Person(id.to_owned()), reward: None, note: None }
+    TaskItem { subject: SubjectRef::Person(id.to_owned()), reward: None, note: None, name: None, text: None }
+}
+
+fn collective(s: &SubjectRef) -> TaskItem {
+    TaskItem { subject: s.clone(), reward: None, note: None, name: None, text: None }
 }
 
 /// The subject kind as the store's tables key it.
@@ -114,9 +124,9 @@ impl App {
                 .iter()
                 .filter(|p| proposal_state(Some(p)) == state)
                 .map(|p| TaskItem {
-                    subject: p.subject().clone(),
                     reward: Some(p.reward().to_owned()),
-                    note: p.verification().and_then(|v| v.note.clone()),
+                    note: p.verification().and_then(|v| v.note.clone()).or_else(|| p.exception().map(str::to_owned)),
+                    ..collective(p.subject())
                 })
                 .collect()
         };
@@ -179,7 +189,11 @@ impl App {
                     data.self_study_plans
                         .iter()
                         .filter(|p| staff.contains(p.person()) && plan_state(Some(p)) == s)
-                        .map(|p| TaskItem { note: p.note().map(str::to_owned), ..person(p.person()) })
+                        .map(|p| TaskItem {
+                            note: p.note().map(str::to_owned),
+                            text: p.content().map(str::to_owned),
+                            ..person(p.person())
+                        })
                         .collect()
                 };
                 if party == Party::Head {
@@ -216,11 +230,7 @@ impl App {
                             State::Absent,
                             Step::Send,
                             Text::new("Gửi báo cáo năm của đơn vị", "Send the unit's annual report"),
-                            vec![TaskItem {
-                                subject: SubjectRef::Organisation(org.to_owned()),
-                                reward: None,
-                                note: None,
-                            }],
+                            vec![collective(&SubjectRef::Organisation(org.to_owned()))],
                         ));
                     }
                 }
@@ -261,7 +271,7 @@ impl App {
                     .filter(|a| !recognised(a.subject()))
                     .filter(|a| data.registrations.iter().any(|r| r.subject() == a.subject()))
                     .filter(|a| super::steps::is_collective(a.subject()))
-                    .map(|a| TaskItem { subject: a.subject().clone(), reward: None, note: None })
+                    .map(|a| collective(a.subject()))
                     .collect();
                 tasks.push(task(
                     Kind::Recognition,
@@ -304,7 +314,18 @@ impl App {
             }
             _ => {}
         }
-        Ok(Inbox { year, tasks: tasks.into_iter().flatten().collect() })
+        // Every task is about records its principal may read: name them.
+        let names: std::collections::HashMap<&str, &str> = data
+            .people
+            .iter()
+            .map(|p| (p.id.as_str(), p.full_name.as_str()))
+            .chain(data.organisations.iter().map(|o| (o.code.as_str(), o.name.as_str())))
+            .collect();
+        let mut tasks: Vec<Task> = tasks.into_iter().flatten().collect();
+        for item in tasks.iter_mut().flat_map(|t| t.items.iter_mut()) {
+            item.name = names.get(item.subject.id()).map(|n| (*n).to_owned());
+        }
+        Ok(Inbox { year, tasks })
     }
 
     /// The processing history of one record, oldest first, for whoever may read the personal
@@ -399,5 +420,56 @@ impl RecordRef {
                 ("self_assessments", format!("{}/{}/{rulebook}/{year}", subject_kind(subject), subject.id()))
             }
         }
+    }
+}
+
+/// A person's own records of a data year, as their own page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OwnRecords {
+    /// The person.
+    pub person: String,
+    /// Their name.
+    pub name: String,
+    /// The data year.
+    pub year: i32,
+    /// Registered for "Công dân học tập" in the year.
+    pub registered: bool,
+    /// Signed the lifelong-learning commitment of the year.
+    pub committed: bool,
+    /// The self-study plan of the year, with its version.
+    pub plan: Option<(xhht_core::record::SelfStudyPlan, i64)>,
+    /// Wrote a self-assessment of the year.
+    pub self_assessed: bool,
+}
+
+impl App {
+    /// The caller's own records of `year` (a person's own account).
+    pub async fn own_records(&self, who: &AuthUser, year: i32) -> Result<OwnRecords> {
+        check_year(year)?;
+        let Some(me) = who.principal.person.clone().filter(|_| who.principal.role == Role::Member) else {
+            return Err(crate::Error::Forbidden(
+                "trang này dành cho tài khoản cá nhân / this page is a person's own account's".to_owned(),
+            ));
+        };
+        require(who, Action::ReadPersonal, &Resource::Own(me.clone()), false)?;
+        let subject = SubjectRef::Person(me.clone());
+        let person = self.store().person(&me).await?;
+        let data = self.store().load_year(year).await?;
+        let plan = self.store().self_study_plan(&me, year).await?.map(|v| (v.value, v.row_version));
+        let self_assessed = !self
+            .store()
+            .self_assessments_in_year(year)
+            .await?
+            .iter()
+            .all(|a| a.value.subject() != &subject);
+        Ok(OwnRecords {
+            name: person.map(|p| p.value.full_name).unwrap_or_default(),
+            year,
+            registered: data.registrations.iter().any(|r| r.subject() == &subject),
+            committed: data.commitments.iter().any(|c| c.person == me),
+            plan,
+            self_assessed,
+            person: me,
+        })
     }
 }

@@ -20,7 +20,17 @@ use crate::state::AppState;
 
 /// The limiter of the reads that build or render (see [`crate::Config::read_rate_limit`]),
 /// shared by their routes; `None` for no limit.
-pub(crate) type ReadLimiter = Option<std::sync::Arc<DefaultKeyedRateLimiter<IpAddr>>>;
+pub(crate) type ReadLimiter = Option<std::sync::Arc<DefaultKeyedRateLimiter<Reader>>>;
+
+/// Whose quota a read that builds or renders counts against: a logged-in account's own (an
+/// office's staff share one address behind its router), else the address's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Reader {
+    /// A logged-in account, by name.
+    Account(String),
+    /// Anyone else, by address.
+    Address(IpAddr),
+}
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "xhht_session";
@@ -183,8 +193,12 @@ fn client_ip(req: &Request) -> IpAddr {
 
 /// 429 with `Retry-After` and the JSON error when `ip` is past `limiter`'s quota (and keeps the
 /// limiter's table small).
-fn over_quota(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: IpAddr, message: &str) -> Option<Response> {
-    let checked = limiter.check_key(&ip);
+fn over_quota<K: std::hash::Hash + Eq + Clone>(
+    limiter: &DefaultKeyedRateLimiter<K>,
+    key: K,
+    message: &str,
+) -> Option<Response> {
+    let checked = limiter.check_key(&key);
     if limiter.len() > 10_000 {
         limiter.retain_recent();
     }
@@ -234,8 +248,11 @@ pub(crate) async fn read_limit(State(limiter): State<ReadLimiter>, req: Request,
     if let Some(limiter) = limiter.as_deref()
         && let Some(refused) = over_quota(
             limiter,
-            client_ip(&req),
-            "too many reports, explanations or results from this address; try again shortly",
+            match req.extensions().get::<CurrentUser>().and_then(|c| c.0.as_ref()) {
+                Some(u) => Reader::Account(u.principal.user.clone()),
+                None => Reader::Address(client_ip(&req)),
+            },
+            "quá nhiều lượt xem báo cáo, giải thích, kết quả; thử lại sau ít phút / too many reports, explanations or results; try again shortly",
         )
     {
         return refused;
@@ -251,14 +268,31 @@ pub(crate) async fn read_limit(State(limiter): State<ReadLimiter>, req: Request,
 /// route does not take, `Allow` kept) and 415 — becomes the JSON error with its code. (A URI or
 /// headers too long for the HTTP parser, 414 and 431, are answered by hyper before any route:
 /// those stay as hyper writes them.)
+///
+/// A browser's page (any path outside `/api`) gets an HTML page instead, in the language it
+/// chose, with a way back: never raw JSON or framework text.
 pub(crate) async fn json_too_large(req: Request, next: Next) -> Response {
+    let page = !req.uri().path().starts_with("/api");
+    let lang = crate::dashboard::lang_of_headers(req.headers());
     let resp = next.run(req).await;
     let status = resp.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return resp;
     }
     let kind = resp.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if kind.starts_with("application/json") || kind.starts_with("text/html") {
+    if kind.starts_with("text/html") {
+        return resp;
+    }
+    if page {
+        let mut out = crate::dashboard::status_page(status, lang);
+        for name in [RETRY_AFTER, axum::http::header::ALLOW] {
+            if let Some(v) = resp.headers().get(&name) {
+                out.headers_mut().insert(name, v.clone());
+            }
+        }
+        return out;
+    }
+    if kind.starts_with("application/json") {
         return resp;
     }
     if status == StatusCode::PAYLOAD_TOO_LARGE {

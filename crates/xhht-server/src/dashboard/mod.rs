@@ -26,6 +26,7 @@ use crate::state::AppState;
 mod overview;
 mod pages;
 mod upload;
+mod work;
 
 use overview::overview;
 use pages::{entity, organisation};
@@ -44,6 +45,9 @@ pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> Router<AppState
         .route("/logout", axum::routing::post(logout))
         .route("/org/{code}", get(organisation).layer(limited.clone()))
         .route("/entity/{id}", get(entity).layer(limited))
+        .route("/work", get(work::work_page))
+        .route("/me", get(work::me_page))
+        .route("/work/step/{what}", axum::routing::post(work::step))
         .route("/upload", get(upload_page).post(upload_submit).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/static/style.css", get(style))
 }
@@ -101,7 +105,7 @@ impl Frame {
         Frame {
             lang,
             user: user.principal.user.clone(),
-            role: user.principal.role.id().to_owned(),
+            role: role_label(user.principal.role, lang).to_owned(),
             admin: user.principal.role == xhht_core::access::Role::Admin,
             other_lang_href: format!("{path}{sep}lang={code}"),
             other_lang_label: label,
@@ -121,19 +125,39 @@ impl Frame {
     }
 }
 
+/// A role as a person reads it.
+fn role_label(role: xhht_core::access::Role, lang: Lang) -> &'static str {
+    use xhht_core::access::Role;
+    let (vi, en) = match role {
+        Role::Admin => ("Phòng GD&ĐT, quản trị", "education office, administrator"),
+        Role::Reviewer => ("Hội Khuyến học", "study-promotion association"),
+        Role::Verifier => ("cơ quan nội vụ", "home-affairs office"),
+        Role::Unit => ("đơn vị", "unit"),
+        Role::Member => ("cá nhân", "person"),
+        _ => ("chỉ xem", "viewer"),
+    };
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
 fn require_login(user: Option<AuthUser>) -> Result<AuthUser, Box<Response>> {
     user.ok_or_else(|| Box::new(Redirect::to("/login").into_response()))
 }
 
 fn error_page(frame: Option<Frame>, lang: Lang, e: ApiError) -> Response {
     let (status, message) = match &e {
-        ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m.clone()),
-        ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m.clone()),
+        ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, in_lang(lang, m, "Vai trò của bạn không được làm việc này.")),
+        ApiError::NotFound(m) => (StatusCode::NOT_FOUND, in_lang(lang, m, "Không tìm thấy hồ sơ hoặc trang này.")),
         ApiError::Invalid(errs) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            errs.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "),
+            errs.iter()
+                .map(|f| in_lang(lang, &f.message, "Nội dung điền chưa hợp lệ."))
+                .collect::<Vec<_>>()
+                .join("; "),
         ),
-        ApiError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
+        ApiError::Conflict(m) => (StatusCode::CONFLICT, in_lang(lang, m, "Hồ sơ đang ở bước khác; tải lại trang.")),
         // Made JSON like every 413 (`http::json_too_large`).
         ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too large".to_owned()),
         _ => {
@@ -153,6 +177,53 @@ fn error_page(frame: Option<Frame>, lang: Lang, e: ApiError) -> Response {
         message,
     };
     (status, page).into_response()
+}
+
+/// A message written "Vietnamese / English" in the page's language; a message in English only
+/// (from a lower layer) becomes `vi_fallback` on a Vietnamese page.
+fn in_lang(lang: Lang, m: &str, vi_fallback: &str) -> String {
+    match (lang, m.split_once(" / ")) {
+        (Lang::Vi, Some((vi, _))) => vi.to_owned(),
+        (Lang::En, Some((_, en))) => en.to_owned(),
+        (Lang::Vi, None) => vi_fallback.to_owned(),
+        (Lang::En, None) => m.to_owned(),
+    }
+}
+
+/// The language a browser chose (its cookie), for pages made outside a handler.
+pub(crate) fn lang_of_headers(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE).as_deref().and_then(Lang::parse).unwrap_or(Lang::Vi)
+}
+
+/// An HTML page for an error a browser meets outside a page's own handling (no such page, a
+/// query it cannot read, too many requests, too large, an internal error), with a way back.
+pub(crate) fn status_page(status: StatusCode, lang: Lang) -> Response {
+    let (vi, en) = match status.as_u16() {
+        404 => ("Không có trang này.", "There is no such page."),
+        405 => ("Trang này không nhận thao tác đó.", "This page does not take that action."),
+        413 => ("Tệp hoặc nội dung gửi lên quá lớn.", "The file or form sent is too large."),
+        429 => (
+            "Quá nhiều lượt truy cập trong ít phút; xin thử lại sau một lát.",
+            "Too many requests in a few minutes; please try again shortly.",
+        ),
+        401 => ("Cần đăng nhập.", "Please log in."),
+        403 => ("Vai trò của bạn không được làm việc này.", "Your role may not do this."),
+        s if s >= 500 => ("Đã có lỗi bên trong; lỗi đã được ghi lại.", "An internal error occurred; it was logged."),
+        _ => ("Địa chỉ hoặc nội dung gửi lên không đọc được.", "The address or the form could not be read."),
+    };
+    let frame = Frame {
+        lang,
+        user: String::new(),
+        role: String::new(),
+        admin: false,
+        other_lang_href: "/".to_owned(),
+        other_lang_label: "",
+    };
+    let message = match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    };
+    (status, ErrorPage { frame, message: message.to_owned() }).into_response()
 }
 
 #[derive(Template, WebTemplate)]
@@ -198,7 +269,7 @@ async fn login_submit(
     match start_session(&state, &f.user, &f.password).await {
         Ok(Some((_, value))) => {
             let ttl = i64::try_from(state.config().session_ttl.as_secs()).unwrap_or(i64::MAX);
-            with_cookie(Redirect::to("/"), Some(session_cookie(&state, &value, ttl)))
+            with_cookie(Redirect::to("/work"), Some(session_cookie(&state, &value, ttl)))
         }
         Ok(None) => (StatusCode::UNAUTHORIZED, LoginPage { lang, error: true }).into_response(),
         Err(e) => error_page(None, lang, e),

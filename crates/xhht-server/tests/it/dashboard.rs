@@ -14,7 +14,7 @@ async fn login(app: &TestApp, user: &str) -> String {
         .unwrap();
     let r = send(&app.router, req).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    assert_eq!(r.header("location"), "/");
+    assert_eq!(r.header("location"), "/work", "every role lands on its work");
     r.header("set-cookie").split(';').next().unwrap().to_owned()
 }
 

@@ -184,6 +184,14 @@ fn assert_too_large(r: &Resp, what: &str) {
     assert!(v["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {v}");
 }
 
+/// A browser's page says it in a page, in Vietnamese, with a way back.
+fn assert_page_too_large(r: &Resp, what: &str) {
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{what}: {}", r.text());
+    assert!(r.header("content-type").starts_with("text/html"), "{what}: {}", r.header("content-type"));
+    let html = r.text();
+    assert!(html.contains("quá lớn") && html.contains("<a href=\"/\""), "{what}: {html}");
+}
+
 /// A multipart upload form with `kind` and a file.
 fn upload_form(kind: &str, name: &str, file: &[u8]) -> (String, Vec<u8>) {
     let boundary = "xhhtboundary7MA4YWxkTrZu0gW";
@@ -207,7 +215,7 @@ async fn dashboard_login(app: &TestApp, user: &str) -> String {
 }
 
 #[tokio::test]
-async fn bodies_over_the_limit_answer_413_in_json_on_every_route() {
+async fn bodies_over_the_limit_answer_413_on_every_route_in_json_or_a_page() {
     let app = TestApp::with("too-large", |c| c.upload_limit = 16 << 10).await;
     // Over the 1 MiB JSON limit, with a valid token.
     let big = json!({"person": "x".repeat(1_200_000), "year": 2026, "date": "2026-01-01"}).to_string();
@@ -233,7 +241,7 @@ async fn bodies_over_the_limit_answer_413_in_json_on_every_route() {
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Body::from(format!("user=admin&password={}", "p".repeat(1_200_000))))
         .unwrap();
-    assert_too_large(&send(&app.router, form).await, "dashboard login");
+    assert_page_too_large(&send(&app.router, form).await, "dashboard login");
     // An import over the upload limit (16 KiB here).
     let csv = format!("id,full_name,category\n{}", "P1,Nguyễn Văn A,giao-vien\n".repeat(1000));
     assert!(csv.len() > 16 << 10);
@@ -250,7 +258,7 @@ async fn bodies_over_the_limit_answer_413_in_json_on_every_route() {
         .header("content-type", content_type)
         .body(Body::from(body))
         .unwrap();
-    assert_too_large(&send(&app.router, req).await, "dashboard upload");
+    assert_page_too_large(&send(&app.router, req).await, "dashboard upload");
     // Under the limits, the same routes still read their bodies.
     let r = raw(&app, "admin", "/api/v1/imports/people?file=people.csv", "application/octet-stream", "id\n").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());

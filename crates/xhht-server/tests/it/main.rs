@@ -15,4 +15,5 @@ mod hostile;
 mod instances;
 mod lifecycle;
 mod support;
+mod work_pages;
 mod workflow;

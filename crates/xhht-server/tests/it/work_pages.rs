@@ -1,0 +1,171 @@
+//! Each role's work through the dashboard's forms (`oneshot`, the posts a browser sends):
+//! a person keeps her registration, commitment and self-study plan on her own page, the head
+//! returns and approves plans (one by one and ticked together), the verifier returns and
+//! accepts a dossier with a reason, the administrator decides it, the head sends the unit's
+//! report — each checked in the records and on the next page.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::json;
+
+use crate::support::{Resp, TestApp, send, world};
+
+async fn login(app: &TestApp, user: &str) -> String {
+    let req = Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!("user={user}&password={user}-password")))
+        .unwrap();
+    let r = send(&app.router, req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    r.header("set-cookie").split(';').next().unwrap().to_owned()
+}
+
+async fn page(app: &TestApp, cookie: &str, uri: &str) -> Resp {
+    send(&app.router, Request::get(uri).header("cookie", cookie).body(Body::empty()).unwrap()).await
+}
+
+/// Posts a form as a same-origin browser does.
+async fn form(app: &TestApp, cookie: &str, uri: &str, fields: &[(&str, &str)]) -> Resp {
+    let body: String = form_body(fields);
+    let req = Request::post(uri)
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    send(&app.router, req).await
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            let enc = |s: &str| {
+                s.bytes()
+                    .map(|b| match b {
+                        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+                        _ => format!("%{b:02X}"),
+                    })
+                    .collect::<String>()
+            };
+            format!("{}={}", enc(k), enc(v))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn done(r: &Resp) {
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(r.header("location").contains("done=1"), "{}", r.header("location"));
+}
+
+#[tokio::test]
+async fn a_person_and_her_head_take_the_plan_through_its_steps_in_the_pages() {
+    let app = TestApp::new("work-plan").await;
+    let w = world();
+    let me = login(&app, "member-a").await;
+    let head = login(&app, "unit-a").await;
+    let own = page(&app, &me, "/me?year=2027").await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.text());
+    assert!(own.text().contains("Đăng ký danh hiệu") && own.text().contains("Kế hoạch tự học"), "{}", own.text());
+    done(&form(&app, &me, "/work/step/own-register", &[("year", "2027")]).await);
+    done(&form(&app, &me, "/work/step/own-commit", &[("year", "2027")]).await);
+    let plan = "Học tiếng Anh giao tiếp; đọc 6 đầu sách chuyên môn";
+    done(&form(&app, &me, "/work/step/own-plan", &[("year", "2027"), ("content", plan), ("submit", "1")]).await);
+    let own = page(&app, &me, "/me?year=2027").await.text();
+    assert!(own.contains("Đã đăng ký") && own.contains("Đã ký cam kết") && own.contains("chờ thủ trưởng phê duyệt"), "{own}");
+    // The head's work lists it, with its text; she returns it with a reason.
+    let work = page(&app, &head, "/work?year=2027").await.text();
+    assert!(work.contains("Phê duyệt hoặc trả lại") && work.contains("tiếng Anh giao tiếp"), "{work}");
+    done(&form(&app, &head, "/work/step/return-plan", &[("year", "2027"), ("person", &w.member_a), ("reason", "Nêu rõ thời hạn")]).await);
+    let own = page(&app, &me, "/me?year=2027").await.text();
+    assert!(own.contains("Nêu rõ thời hạn") && own.contains("bị trả lại"), "{own}");
+    let work = page(&app, &me, "/work?year=2027").await.text();
+    assert!(work.contains("Nêu rõ thời hạn"), "her work says why: {work}");
+    done(&form(&app, &me, "/work/step/own-plan", &[("year", "2027"), ("content", "Học tiếng Anh, xong trước 30/11/2027"), ("submit", "1")]).await);
+    // An officer's unit account cannot approve it; the head approves it from her page.
+    let officer = login(&app, "unit-a-member").await;
+    let r = form(&app, &officer, "/work/step/approve-plan", &[("year", "2027"), ("person", &w.member_a)]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    assert!(r.text().contains("Không thực hiện được") && r.text().contains("<a href=\"/\""), "an HTML page with a way back: {}", r.text());
+    done(&form(&app, &head, "/work/step/approve-plans", &[("year", "2027"), ("person", &w.member_a)]).await);
+    let own = page(&app, &me, "/me?year=2027").await.text();
+    assert!(own.contains("đã phê duyệt") && !own.contains("<textarea"), "{own}");
+    let list = app.get("admin", &format!("/api/v1/self-study-plans?year=2027&person={}", w.member_a)).await.json();
+    assert_eq!(list["items"][0]["state"], "approved", "{list}");
+    assert_eq!(list["items"][0]["approval"]["by"], w.head_a.as_str(), "{list}");
+}
+
+#[tokio::test]
+async fn a_dossier_is_returned_proposed_again_accepted_and_decided_in_the_pages() {
+    let app = TestApp::new("work-dossier").await;
+    let w = world();
+    let key = json!({"reward": "reward.annual.individual", "subject": {"kind": "person", "id": w.member_a}, "year": 2026,
+                     "exception": "cứu người trong lũ"});
+    assert_eq!(app.post("unit-a", "/api/v1/reward-proposals", key).await.status, StatusCode::CREATED);
+    let verifier = login(&app, "verifier").await;
+    let work = page(&app, &verifier, "/work?year=2026").await.text();
+    assert!(work.contains("chờ thẩm định") && work.contains("cứu người trong lũ"), "{work}");
+    let fields = [
+        ("year", "2026"),
+        ("reward", "reward.annual.individual"),
+        ("subject_kind", "person"),
+        ("subject", w.member_a.as_str()),
+    ];
+    let mut ret = fields.to_vec();
+    ret.push(("note", "Thiếu xác nhận của xã"));
+    done(&form(&app, &verifier, "/work/step/return-dossier", &ret).await);
+    let head = login(&app, "unit-a").await;
+    let work = page(&app, &head, "/work?year=2026").await.text();
+    assert!(work.contains("Thiếu xác nhận của xã") && work.contains("Đề nghị lại"), "{work}");
+    let mut again = fields.to_vec();
+    again.push(("exception", "cứu người trong lũ, có xác nhận của xã"));
+    done(&form(&app, &head, "/work/step/propose", &again).await);
+    done(&form(&app, &verifier, "/work/step/verify", &fields).await);
+    let admin = login(&app, "admin").await;
+    let work = page(&app, &admin, "/work?year=2026").await.text();
+    assert!(work.contains("chờ quyết định"), "{work}");
+    let mut award = fields.to_vec();
+    award.push(("note", "12/QĐ-KT"));
+    done(&form(&app, &admin, "/work/step/award", &award).await);
+    let list = app.get("admin", "/api/v1/reward-proposals?year=2026&per_page=500").await.text();
+    assert!(list.contains("12/QĐ-KT") && list.contains("approved"), "{list}");
+}
+
+#[tokio::test]
+async fn the_head_sends_the_units_report_from_her_work_and_a_viewer_has_nothing_to_do() {
+    let app = TestApp::new("work-report").await;
+    let head = login(&app, "unit-a").await;
+    let work = page(&app, &head, "/work?year=2026").await.text();
+    if work.contains("Gửi báo cáo năm") {
+        done(&form(&app, &head, "/work/step/send-report", &[("year", "2026"), ("document_number", "15/BC-THCS")]).await);
+        let work = page(&app, &head, "/work?year=2026").await.text();
+        assert!(!work.contains("Gửi báo cáo năm của đơn vị"), "{work}");
+    }
+    let viewer = login(&app, "viewer").await;
+    let work = page(&app, &viewer, "/work?year=2026").await.text();
+    assert!(work.contains("Không có việc nào đang chờ"), "{work}");
+    assert!(work.contains("chỉ xem") && !work.contains("(viewer)"), "the role in words: {work}");
+    let r = form(&app, &viewer, "/work/step/approve-plan", &[("year", "2026"), ("person", "X")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+}
+
+#[tokio::test]
+async fn a_browser_meets_pages_not_json_for_what_goes_wrong() {
+    let app = TestApp::new("work-errors").await;
+    let viewer = login(&app, "viewer").await;
+    for uri in ["/nope", "/favicon.ico", "/?year=abc", "/work?year=abc"] {
+        let r = page(&app, &viewer, uri).await;
+        assert!(r.status.is_client_error(), "{uri}: {}", r.status);
+        assert!(r.header("content-type").starts_with("text/html"), "{uri}: {}", r.text());
+        let html = r.text();
+        assert!(!html.contains("Failed to deserialize") && !html.contains("\"code\""), "{uri}: {html}");
+        assert!(html.contains("<a href=\"/\""), "{uri}: a way back: {html}");
+    }
+    let r = page(&app, &viewer, "/nope").await.text();
+    assert!(r.contains("Không có trang này"), "{r}");
+    // The API still answers in JSON.
+    let r = app.get("viewer", "/api/v1/nope").await;
+    assert_eq!(r.json()["code"], "not-found", "{}", r.text());
+}
