@@ -456,12 +456,8 @@ impl App {
         let person = self.store().person(&me).await?;
         let data = self.store().load_year(year).await?;
         let plan = self.store().self_study_plan(&me, year).await?.map(|v| (v.value, v.row_version));
-        let self_assessed = !self
-            .store()
-            .self_assessments_in_year(year)
-            .await?
-            .iter()
-            .all(|a| a.value.subject() != &subject);
+        let self_assessed =
+            !self.store().self_assessments_in_year(year).await?.iter().all(|a| a.value.subject() != &subject);
         Ok(OwnRecords {
             name: person.map(|p| p.value.full_name).unwrap_or_default(),
             year,

@@ -152,10 +152,7 @@ fn error_page(frame: Option<Frame>, lang: Lang, e: ApiError) -> Response {
         ApiError::NotFound(m) => (StatusCode::NOT_FOUND, in_lang(lang, m, "Không tìm thấy hồ sơ hoặc trang này.")),
         ApiError::Invalid(errs) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            errs.iter()
-                .map(|f| in_lang(lang, &f.message, "Nội dung điền chưa hợp lệ."))
-                .collect::<Vec<_>>()
-                .join("; "),
+            errs.iter().map(|f| in_lang(lang, &f.message, "Nội dung điền chưa hợp lệ.")).collect::<Vec<_>>().join("; "),
         ),
         ApiError::Conflict(m) => (StatusCode::CONFLICT, in_lang(lang, m, "Hồ sơ đang ở bước khác; tải lại trang.")),
         // Made JSON like every 413 (`http::json_too_large`).

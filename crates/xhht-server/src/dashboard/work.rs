@@ -209,9 +209,11 @@ pub(super) async fn step(
                 app.propose(&user, f.need("reward")?.to_owned(), f.subject()?, year, today, exception, today).await?;
             }
             "recognise" => {
-                let level = f.get("level").map(str::parse::<u8>).transpose().map_err(|_| {
-                    ApiError::invalid("level", "mức 1, 2 hoặc 3 / level 1, 2 or 3")
-                })?;
+                let level = f
+                    .get("level")
+                    .map(str::parse::<u8>)
+                    .transpose()
+                    .map_err(|_| ApiError::invalid("level", "mức 1, 2 hoặc 3 / level 1, 2 or 3"))?;
                 let r = Recognition::new(
                     f.subject()?,
                     Title::DonViHocTap,
@@ -226,14 +228,13 @@ pub(super) async fn step(
             }
             "send-report" => {
                 let org = user.principal.organisation.clone().ok_or_else(|| {
-                    ApiError::Forbidden("chỉ tài khoản của đơn vị gửi báo cáo / only a unit's account sends its report".to_owned())
+                    ApiError::Forbidden(
+                        "chỉ tài khoản của đơn vị gửi báo cáo / only a unit's account sends its report".to_owned(),
+                    )
                 })?;
-                let actor = state
-                    .store()
-                    .organisation(&org)
-                    .await?
-                    .and_then(|o| o.value.actor)
-                    .ok_or_else(|| ApiError::invalid("actor", "đơn vị không là chủ thể báo cáo / the unit is not a reporting actor"))?;
+                let actor = state.store().organisation(&org).await?.and_then(|o| o.value.actor).ok_or_else(|| {
+                    ApiError::invalid("actor", "đơn vị không là chủ thể báo cáo / the unit is not a reporting actor")
+                })?;
                 let s = xhht_app::records::SubmissionIn {
                     actor,
                     organisation: org,
@@ -246,7 +247,9 @@ pub(super) async fn step(
             }
             "own-register" | "own-commit" | "own-plan" => {
                 let me = user.principal.person.clone().ok_or_else(|| {
-                    ApiError::Forbidden("trang này dành cho tài khoản cá nhân / this page is a person's own account's".to_owned())
+                    ApiError::Forbidden(
+                        "trang này dành cho tài khoản cá nhân / this page is a person's own account's".to_owned(),
+                    )
                 })?;
                 match what.as_str() {
                     "own-register" => {

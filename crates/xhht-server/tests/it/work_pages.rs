@@ -74,21 +74,44 @@ async fn a_person_and_her_head_take_the_plan_through_its_steps_in_the_pages() {
     let plan = "Học tiếng Anh giao tiếp; đọc 6 đầu sách chuyên môn";
     done(&form(&app, &me, "/work/step/own-plan", &[("year", "2027"), ("content", plan), ("submit", "1")]).await);
     let own = page(&app, &me, "/me?year=2027").await.text();
-    assert!(own.contains("Đã đăng ký") && own.contains("Đã ký cam kết") && own.contains("chờ thủ trưởng phê duyệt"), "{own}");
+    assert!(
+        own.contains("Đã đăng ký") && own.contains("Đã ký cam kết") && own.contains("chờ thủ trưởng phê duyệt"),
+        "{own}"
+    );
     // The head's work lists it, with its text; she returns it with a reason.
     let work = page(&app, &head, "/work?year=2027").await.text();
     assert!(work.contains("Phê duyệt hoặc trả lại") && work.contains("tiếng Anh giao tiếp"), "{work}");
-    done(&form(&app, &head, "/work/step/return-plan", &[("year", "2027"), ("person", &w.member_a), ("reason", "Nêu rõ thời hạn")]).await);
+    done(
+        &form(
+            &app,
+            &head,
+            "/work/step/return-plan",
+            &[("year", "2027"), ("person", &w.member_a), ("reason", "Nêu rõ thời hạn")],
+        )
+        .await,
+    );
     let own = page(&app, &me, "/me?year=2027").await.text();
     assert!(own.contains("Nêu rõ thời hạn") && own.contains("bị trả lại"), "{own}");
     let work = page(&app, &me, "/work?year=2027").await.text();
     assert!(work.contains("Nêu rõ thời hạn"), "her work says why: {work}");
-    done(&form(&app, &me, "/work/step/own-plan", &[("year", "2027"), ("content", "Học tiếng Anh, xong trước 30/11/2027"), ("submit", "1")]).await);
+    done(
+        &form(
+            &app,
+            &me,
+            "/work/step/own-plan",
+            &[("year", "2027"), ("content", "Học tiếng Anh, xong trước 30/11/2027"), ("submit", "1")],
+        )
+        .await,
+    );
     // An officer's unit account cannot approve it; the head approves it from her page.
     let officer = login(&app, "unit-a-member").await;
     let r = form(&app, &officer, "/work/step/approve-plan", &[("year", "2027"), ("person", &w.member_a)]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
-    assert!(r.text().contains("Không thực hiện được") && r.text().contains("<a href=\"/\""), "an HTML page with a way back: {}", r.text());
+    assert!(
+        r.text().contains("Không thực hiện được") && r.text().contains("<a href=\"/\""),
+        "an HTML page with a way back: {}",
+        r.text()
+    );
     done(&form(&app, &head, "/work/step/approve-plans", &[("year", "2027"), ("person", &w.member_a)]).await);
     let own = page(&app, &me, "/me?year=2027").await.text();
     assert!(own.contains("đã phê duyệt") && !own.contains("<textarea"), "{own}");
@@ -139,7 +162,9 @@ async fn the_head_sends_the_units_report_from_her_work_and_a_viewer_has_nothing_
     let head = login(&app, "unit-a").await;
     let work = page(&app, &head, "/work?year=2026").await.text();
     if work.contains("Gửi báo cáo năm") {
-        done(&form(&app, &head, "/work/step/send-report", &[("year", "2026"), ("document_number", "15/BC-THCS")]).await);
+        done(
+            &form(&app, &head, "/work/step/send-report", &[("year", "2026"), ("document_number", "15/BC-THCS")]).await,
+        );
         let work = page(&app, &head, "/work?year=2026").await.text();
         assert!(!work.contains("Gửi báo cáo năm của đơn vị"), "{work}");
     }
