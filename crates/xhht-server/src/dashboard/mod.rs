@@ -112,6 +112,22 @@ impl Frame {
         }
     }
 
+    /// The frame of a page shown to no one in particular (an error before a login).
+    fn anonymous(lang: Lang) -> Frame {
+        let (href, label) = match lang {
+            Lang::Vi => ("/?lang=en", "English"),
+            Lang::En => ("/?lang=vi", "Tiếng Việt"),
+        };
+        Frame {
+            lang,
+            user: String::new(),
+            role: String::new(),
+            admin: false,
+            other_lang_href: href.to_owned(),
+            other_lang_label: label,
+        }
+    }
+
     /// Picks the Vietnamese or English text.
     pub(crate) fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
         match self.lang {
@@ -163,14 +179,7 @@ fn error_page(frame: Option<Frame>, lang: Lang, e: ApiError) -> Response {
         }
     };
     let page = ErrorPage {
-        frame: frame.unwrap_or(Frame {
-            lang,
-            user: String::new(),
-            role: String::new(),
-            admin: false,
-            other_lang_href: "/".to_owned(),
-            other_lang_label: "",
-        }),
+        frame: frame.unwrap_or_else(|| Frame::anonymous(lang)),
         message,
     };
     (status, page).into_response()
@@ -208,14 +217,7 @@ pub(crate) fn status_page(status: StatusCode, lang: Lang) -> Response {
         s if s >= 500 => ("Đã có lỗi bên trong; lỗi đã được ghi lại.", "An internal error occurred; it was logged."),
         _ => ("Địa chỉ hoặc nội dung gửi lên không đọc được.", "The address or the form could not be read."),
     };
-    let frame = Frame {
-        lang,
-        user: String::new(),
-        role: String::new(),
-        admin: false,
-        other_lang_href: "/".to_owned(),
-        other_lang_label: "",
-    };
+    let frame = Frame::anonymous(lang);
     let message = match lang {
         Lang::Vi => vi,
         Lang::En => en,

@@ -37,8 +37,9 @@ try {
   check(page.url().endsWith('/login'), 'an anonymous visit goes to the login page');
   await page.fill('input[name=user]', user);
   await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForURL(`${base}/`), page.click('button[type=submit]')]);
-  check(await page.locator('h1').first().isVisible(), 'logged in, the overview shows');
+  await Promise.all([page.waitForURL(`${base}/work`), page.click('button[type=submit]')]);
+  check(await page.locator('h1').first().isVisible(), 'logged in, the work page shows');
+  await page.goto(`${base}/`);
 
   // 2. The progress chart.
   const charts = page.locator('#targets svg.chart');

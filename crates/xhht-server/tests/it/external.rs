@@ -72,3 +72,54 @@ async fn the_dashboard_works_in_headless_chromium() {
     assert!(out.status.success(), "browser test failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("browser e2e: all checks passed"));
 }
+
+/// Each role's jobs through the pages (`tests/browser/roles.mjs`): the teacher's plan sent,
+/// returned, fixed and approved; a dossier returned, proposed again, accepted and awarded;
+/// axe-core on every page at 1366 and 390 px; the effects checked here in the records.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_does_its_work_through_the_pages_in_headless_chromium() {
+    if !enabled("XHHT_RUN_BROWSER") {
+        eprintln!("skipped: set XHHT_RUN_BROWSER=1 (with Debian chromium and npm install in tests/browser)");
+        return;
+    }
+    let dir = crate_dir().join("tests/browser");
+    assert!(dir.join("node_modules/axe-core").is_dir(), "run `npm ci` in {} first (.ci/run does)", dir.display());
+    let app = TestApp::new("browser-roles").await;
+    let w = crate::support::world();
+    let dossier = serde_json::json!({"reward": "reward.annual.individual", "subject": {"kind": "person", "id": w.member_a},
+                                     "year": 2026, "exception": "Cứu người trong lũ"});
+    let r = app.post("unit-a", "/api/v1/reward-proposals", dossier).await;
+    assert!(r.status.is_success(), "{}", r.text());
+    let addr = serve_loopback(app.state.clone()).await;
+    let out_dir = std::env::var_os("XHHT_SCREENSHOTS")
+        .map_or_else(|| crate::support::temp_dir("browser-roles-out"), std::path::PathBuf::from);
+    let member = w.member_a.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(dir.join("roles.mjs"))
+            .current_dir(&dir)
+            .env("BASE_URL", format!("http://{addr}"))
+            .env("MEMBER", member)
+            .env("YEAR", "2027")
+            .env("OUT_DIR", &out_dir)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}");
+    assert!(out.status.success(), "browser test failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("browser roles: all checks passed"));
+    // What the pages did is in the records.
+    let plans = app.get("admin", &format!("/api/v1/self-study-plans?year=2027&person={}", w.member_a)).await.json();
+    assert_eq!(plans["items"][0]["state"], "approved", "{plans}");
+    assert_eq!(plans["items"][0]["approval"]["by"], w.head_a.as_str(), "{plans}");
+    let list = app.get("admin", "/api/v1/reward-proposals?year=2026&per_page=500").await.text();
+    assert!(list.contains("12/QĐ-KT"), "{list}");
+    let h = app
+        .get("admin", &format!("/api/v1/history?record=self-study-plan&person={}&year=2027", w.member_a))
+        .await
+        .json();
+    assert!(h.as_array().is_some_and(|a| a.len() >= 4), "{h}");
+}
