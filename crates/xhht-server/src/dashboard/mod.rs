@@ -63,6 +63,8 @@ pub(crate) struct PageOpts {
     year: Option<i32>,
     /// Which target the commune table and grid show (its index).
     target: Option<usize>,
+    /// The day the deadline board is read on (`yyyy-mm-dd` or `dd/mm/yyyy`; default today).
+    as_of: Option<String>,
 }
 
 /// The language: `?lang=` (remembered in a cookie), else the cookie, else Vietnamese.
@@ -178,10 +180,7 @@ fn error_page(frame: Option<Frame>, lang: Lang, e: ApiError) -> Response {
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error (logged)".to_owned())
         }
     };
-    let page = ErrorPage {
-        frame: frame.unwrap_or_else(|| Frame::anonymous(lang)),
-        message,
-    };
+    let page = ErrorPage { frame: frame.unwrap_or_else(|| Frame::anonymous(lang)), message };
     (status, page).into_response()
 }
 

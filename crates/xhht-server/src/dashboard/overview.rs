@@ -7,6 +7,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use xhht_core::Lang;
+use xhht_core::access::{Action, Resource};
 use xhht_report::doc::{Chart, comparable_text, document, projection_text, status_word};
 use xhht_report::model::DeadlineStatus;
 use xhht_report::render::svg;
@@ -77,11 +78,32 @@ struct Overview {
     not_yet_due: u64,
     due: String,
     deadlines: Vec<DeadlineView>,
+    /// The day the board is read on, for the date field (`yyyy-mm-dd`).
+    as_of_input: String,
+    /// Late and missing reporters to chase, with the head's name for the roles that may read it.
+    chase: Vec<ChaseView>,
     formats: Vec<&'static str>,
 }
 
-fn pct(d: Option<rust_decimal::Decimal>) -> String {
-    d.map_or_else(|| "—".to_owned(), |d| format!("{d}%"))
+/// A reporter to chase.
+struct ChaseView {
+    code: String,
+    name: String,
+    status: String,
+    class: &'static str,
+    /// The head of the organisation on the day (a name), when the caller may read it.
+    head: String,
+}
+
+/// A share as people read it: "30,38%" in Vietnamese, "30.38%" in English.
+fn pct(d: Option<rust_decimal::Decimal>, lang: Lang) -> String {
+    d.map_or_else(
+        || "—".to_owned(),
+        |d| match lang {
+            Lang::Vi => format!("{d}%").replace('.', ","),
+            Lang::En => format!("{d}%"),
+        },
+    )
 }
 
 fn level_class(d: Option<rust_decimal::Decimal>) -> &'static str {
@@ -124,7 +146,14 @@ pub(super) async fn overview(
     let frame = Frame::new(lang, &user, &format!("/?year={year}"));
     let who = Auth(user);
     let page = async {
-        let key = report_key(&state, &who, Kind::Annual, Some(year), None, None).await?;
+        let as_of = match opts.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(
+                xhht_core::date::parse_date_text(s)
+                    .map_err(|_| ApiError::invalid("as_of", "ngày dạng dd/mm/yyyy / a date as dd/mm/yyyy"))?,
+            ),
+            None => None,
+        };
+        let key = report_key(&state, &who, Kind::Annual, Some(year), as_of, None).await?;
         let (_, report) = state.report_or_stale(&key).await?;
         let doc = document(&report, lang);
         let mut progress_charts = Vec::new();
@@ -144,7 +173,7 @@ pub(super) async fn overview(
             .enumerate()
             .map(|(n, t)| TargetView {
                 title: t.title.get(lang).to_owned(),
-                share: pct(t.count.share),
+                share: pct(t.count.share, lang),
                 met: t.count.met,
                 of: t.count.of,
                 target: format!("{}%", t.target),
@@ -179,7 +208,7 @@ pub(super) async fn overview(
                     .map(|b| AreaView {
                         code: b.key.clone(),
                         label: b.label.get(lang).to_owned(),
-                        share: pct(b.count.share),
+                        share: pct(b.count.share, lang),
                         met: b.count.met,
                         of: b.count.of,
                         class: level_class(b.count.share),
@@ -189,6 +218,33 @@ pub(super) async fn overview(
             })
             .unwrap_or_default();
         let d = &report.deadlines;
+        // Whom to call: the head of each late or missing reporter, for the roles that may read
+        // names (the education office, the reviewing bodies).
+        let heads: std::collections::HashMap<String, String> = if who.may(Action::ReadPersonal, &Resource::Results) {
+            let data = state.year_data(year).await?;
+            data.memberships
+                .iter()
+                .filter(|m| m.role == xhht_core::entity::MemberRole::Head && m.period.contains(report.as_of))
+                .filter_map(|m| {
+                    let p = data.people.iter().find(|p| p.id == m.person)?;
+                    Some((m.organisation.clone(), p.full_name.clone()))
+                })
+                .collect()
+        } else {
+            std::collections::HashMap::new()
+        };
+        let chase = d
+            .rows
+            .iter()
+            .filter(|r| matches!(r.status, DeadlineStatus::Late { .. } | DeadlineStatus::Missing))
+            .map(|r| ChaseView {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                status: status_word(r.status, lang),
+                class: status_class(r.status),
+                head: heads.get(&r.code).cloned().unwrap_or_default(),
+            })
+            .collect();
         let plan_first = xhht_core::plan::Plan::can_duoc_2024().meta.years.first().copied().unwrap_or(2023);
         Ok::<_, ApiError>(Overview {
             frame: frame.clone(),
@@ -218,6 +274,8 @@ pub(super) async fn overview(
                     class: status_class(r.status),
                 })
                 .collect(),
+            as_of_input: report.as_of.to_string(),
+            chase,
             formats: vec!["html", "docx", "xlsx", "md", "csv", "json"],
         })
     }

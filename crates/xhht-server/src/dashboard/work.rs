@@ -87,7 +87,7 @@ pub(super) struct WorkOpts {
 
 impl WorkOpts {
     fn page(&self) -> PageOpts {
-        PageOpts { lang: self.lang.clone(), year: self.year, target: None }
+        PageOpts { lang: self.lang.clone(), year: self.year, target: None, as_of: None }
     }
 }
 

@@ -194,3 +194,39 @@ async fn a_browser_meets_pages_not_json_for_what_goes_wrong() {
     let r = app.get("viewer", "/api/v1/nope").await;
     assert_eq!(r.json()["code"], "not-found", "{}", r.text());
 }
+
+#[tokio::test]
+async fn the_deadline_board_reads_any_day_and_lists_whom_to_chase() {
+    let app = TestApp::new("work-board").await;
+    let admin = login(&app, "admin").await;
+    let today = page(&app, &admin, "/?year=2026").await.text();
+    let later = page(&app, &admin, "/?year=2026&as_of=2026-12-20").await;
+    assert_eq!(later.status, StatusCode::OK, "{}", later.text());
+    let later = later.text();
+    assert!(later.contains("value=\"2026-12-20\""), "the board says its day");
+    assert!(later.contains("Cần nhắc gửi báo cáo"), "after the deadline some reporters are to chase");
+    assert_ne!(today, later, "the board changes with the day");
+    assert!(later.contains("thủ trưởng:"), "the education office sees whom to call");
+    let viewer = login(&app, "viewer").await;
+    let seen = page(&app, &viewer, "/?year=2026&as_of=2026-12-20").await.text();
+    assert!(seen.contains("Cần nhắc gửi báo cáo") && !seen.contains("thủ trưởng:"), "no names for a viewer");
+    // One decimal comma on a Vietnamese page.
+    let dotted = regex_like_decimal_point(&later);
+    assert!(dotted.is_none(), "a decimal point on a Vietnamese page: {dotted:?}");
+    let bad = page(&app, &admin, "/?year=2026&as_of=hôm-qua").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.header("content-type").starts_with("text/html") && bad.text().contains("dd/mm/yyyy"), "{}", bad.text());
+}
+
+/// The first "12.34%" written with a point in visible text, if any.
+fn regex_like_decimal_point(html: &str) -> Option<String> {
+    let b = html.as_bytes();
+    (1..b.len().saturating_sub(2)).find_map(|i| {
+        (b[i] == b'.' && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit() && {
+            let rest = &html[i + 1..];
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            rest[digits.len()..].starts_with('%')
+        })
+        .then(|| html[i.saturating_sub(4)..(i + 6).min(html.len())].to_owned())
+    })
+}
