@@ -23,6 +23,7 @@ use crate::error::ApiError;
 use crate::http::{ReadLimiter, cookie};
 use crate::state::AppState;
 
+mod accounts;
 mod overview;
 mod pages;
 mod upload;
@@ -48,6 +49,8 @@ pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> Router<AppState
         .route("/work", get(work::work_page))
         .route("/me", get(work::me_page))
         .route("/work/step/{what}", axum::routing::post(work::step))
+        .route("/accounts", get(accounts::accounts_page))
+        .route("/accounts/step/{what}", axum::routing::post(accounts::account_step))
         .route("/upload", get(upload_page).post(upload_submit).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/static/style.css", get(style))
 }
@@ -144,7 +147,7 @@ impl Frame {
 }
 
 /// A role as a person reads it.
-fn role_label(role: xhht_core::access::Role, lang: Lang) -> &'static str {
+pub(super) fn role_label(role: xhht_core::access::Role, lang: Lang) -> &'static str {
     use xhht_core::access::Role;
     let (vi, en) = match role {
         Role::Admin => ("Phòng GD&ĐT, quản trị", "education office, administrator"),

@@ -119,10 +119,10 @@ pub(super) async fn me_page(
 }
 
 /// A posted form's fields (a name may repeat: the plans ticked for approval).
-struct Fields(HashMap<String, Vec<String>>);
+pub(super) struct Fields(HashMap<String, Vec<String>>);
 
 impl Fields {
-    fn parse(body: &[u8]) -> Fields {
+    pub(super) fn parse(body: &[u8]) -> Fields {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for (k, v) in form_urlencoded::parse(body) {
             map.entry(k.into_owned()).or_default().push(v.into_owned());
@@ -130,11 +130,11 @@ impl Fields {
         Fields(map)
     }
 
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.0.get(name).and_then(|v| v.first()).map(String::as_str).filter(|s| !s.trim().is_empty())
     }
 
-    fn need(&self, name: &str) -> Result<&str, ApiError> {
+    pub(super) fn need(&self, name: &str) -> Result<&str, ApiError> {
         self.get(name).ok_or_else(|| ApiError::invalid(name, "cần điền / required"))
     }
 

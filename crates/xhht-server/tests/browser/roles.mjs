@@ -126,6 +126,10 @@ try {
   await audit(admin.page, 'admin-work');
   await admin.page.fill(`form[action="/work/step/award"]${dossier} input[name=note]`, '12/QĐ-KT');
   await submit(admin.page, `form[action="/work/step/award"]${dossier}`);
+  await admin.page.goto(`${base}/accounts`);
+  await audit(admin.page, 'admin-accounts');
+  await admin.page.goto(`${base}/?year=2026&as_of=2026-12-20`);
+  check((await admin.page.textContent('#deadlines')).includes('Cần nhắc gửi báo cáo'), 'the board read on 20/12 lists whom to chase');
 
   // The study-promotion association sees units awaiting recognition.
   const reviewer = await as('reviewer');

@@ -230,3 +230,50 @@ fn regex_like_decimal_point(html: &str) -> Option<String> {
         .then(|| html[i.saturating_sub(4)..(i + 6).min(html.len())].to_owned())
     })
 }
+
+#[tokio::test]
+async fn the_education_office_manages_accounts_in_the_pages() {
+    let app = TestApp::new("work-accounts").await;
+    let w = world();
+    let admin = login(&app, "admin").await;
+    let p = page(&app, &admin, "/accounts").await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text());
+    assert!(p.text().contains("member-a") && p.text().contains("cá nhân"), "{}", p.text());
+    // A teacher's own account, then a password, a token shown once, and the account disabled.
+    let add = [("name", "gv-moi"), ("role", "member"), ("person", w.member_a.as_str()), ("password", "mật khẩu dài")];
+    done_plain(&form(&app, &admin, "/accounts/step/add", &add).await);
+    let r = form(&app, &admin, "/accounts/step/add", &[("name", "gv-sai"), ("role", "member"), ("person", "KHONG-CO")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(r.text().contains("không có người"), "{}", r.text());
+    done_plain(
+        &form(&app, &admin, "/accounts/step/password", &[("name", "gv-moi"), ("password", "một mật khẩu khác")]).await,
+    );
+    let t = form(&app, &admin, "/accounts/step/token", &[("name", "gv-moi")]).await;
+    assert_eq!(t.status, StatusCode::OK, "{}", t.text());
+    let html = t.text();
+    let start = html.find("xhht_").expect("the token is shown");
+    let token: String = html[start..].chars().take(69).collect();
+    let r = send(
+        &app.router,
+        Request::get("/api/v1/auth/me").header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    done_plain(&form(&app, &admin, "/accounts/step/disable", &[("name", "gv-moi")]).await);
+    let r = send(
+        &app.router,
+        Request::get("/api/v1/auth/me").header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "a disabled account's token ends");
+    // Nobody else manages accounts.
+    let head = login(&app, "unit-a").await;
+    assert_eq!(page(&app, &head, "/accounts").await.status, StatusCode::FORBIDDEN);
+    let r = form(&app, &head, "/accounts/step/add", &[("name", "x"), ("role", "admin")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+}
+
+fn done_plain(r: &Resp) {
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+}
