@@ -268,7 +268,10 @@ pub(super) async fn overview(
                 .map(|r| DeadlineView {
                     code: r.code.clone(),
                     name: r.name.clone(),
-                    actor: r.actor.clone(),
+                    // The plan actor by its short name, never its id.
+                    actor: xhht_core::plan::Plan::can_duoc_2024()
+                        .actor(&r.actor)
+                        .map_or_else(|| r.actor.clone(), |a| a.short.get(lang).to_owned()),
                     submitted: r.submitted_on.map(|s| date(s, lang)).unwrap_or_default(),
                     status: status_word(r.status, lang),
                     class: status_class(r.status),

@@ -24,7 +24,7 @@ type Outcome = (bool, String, Vec<(String, String)>);
 #[template(path = "upload.html")]
 struct UploadPage {
     frame: Frame,
-    kinds: Vec<&'static str>,
+    kinds: Vec<(&'static str, &'static str, &'static str)>,
     /// The kind chosen last.
     selected: String,
     /// Set after an upload.
@@ -42,6 +42,13 @@ pub(super) async fn upload_page(
     };
     let (lang, set) = lang_of(&opts, &headers);
     let frame = Frame::new(lang, &user, "/upload");
+    // A role that may import nothing is told so at once, not after choosing a file.
+    let who = Auth(user);
+    if !who.may(Action::Write, &Resource::Reference)
+        && let Err(e) = who.require_any(Action::Write, Resource::OrganisationRecord)
+    {
+        return error_page(Some(frame), lang, e);
+    }
     let kinds = upload_kinds();
     with_cookie(UploadPage { frame, kinds, selected: String::new(), outcome: None }, set)
 }
@@ -149,7 +156,40 @@ pub(super) async fn upload_submit(
     (status, UploadPage { frame, kinds, selected, outcome: Some(outcome) }).into_response()
 }
 
-/// What the upload form offers: the store's import kinds, then filled report forms.
-fn upload_kinds() -> Vec<&'static str> {
-    ImportKind::ALL.iter().map(|k| k.id()).chain([DUTY_REPORTS]).collect()
+/// What the upload form offers: the store's import kinds, then filled report forms — each by
+/// its id (the form's value) and its name in both languages (what a person reads).
+fn upload_kinds() -> Vec<(&'static str, &'static str, &'static str)> {
+    ImportKind::ALL.iter().map(|k| k.id()).chain([DUTY_REPORTS]).map(|id| (id, kind_vi(id), kind_en(id))).collect()
+}
+
+fn kind_vi(id: &str) -> &'static str {
+    match id {
+        "areas" => "Địa bàn hành chính",
+        "organisations" => "Cơ quan, đơn vị, trường học",
+        "people" => "Cán bộ, công chức, viên chức, giáo viên, người lao động",
+        "memberships" => "Thành viên của đơn vị",
+        "registrations" => "Đăng ký danh hiệu",
+        "commitments" => "Cam kết học tập suốt đời",
+        "self-study-plans" => "Kế hoạch tự học",
+        "assessments" => "Kết quả đánh giá",
+        "recognitions" => "Quyết định công nhận",
+        "report-submissions" => "Báo cáo năm đã nhận",
+        _ => "Mẫu báo cáo của cơ quan đã điền (.xlsx)",
+    }
+}
+
+fn kind_en(id: &str) -> &'static str {
+    match id {
+        "areas" => "Administrative areas",
+        "organisations" => "Agencies, units, schools",
+        "people" => "Cadres, civil servants, public employees, teachers, workers",
+        "memberships" => "Members of a unit",
+        "registrations" => "Registrations for a title",
+        "commitments" => "Lifelong-learning commitments",
+        "self-study-plans" => "Self-study plans",
+        "assessments" => "Assessments",
+        "recognitions" => "Recognition decisions",
+        "report-submissions" => "Annual reports received",
+        _ => "An actor's filled report form (.xlsx)",
+    }
 }
