@@ -34,6 +34,8 @@ struct WorkPage {
     today: String,
     done: bool,
     member: bool,
+    /// May propose rewards (a unit's head, the education office).
+    proposer: bool,
     inbox: Inbox,
 }
 
@@ -67,9 +69,18 @@ pub(super) async fn work_page(
     let year = opts.year.unwrap_or_else(|| state.today().year()).clamp(2000, 2100);
     let frame = Frame::new(lang, &user, &format!("/work?year={year}"));
     let member = user.principal.role == xhht_core::access::Role::Member;
+    let proposer = matches!(user.principal.role, xhht_core::access::Role::Admin | xhht_core::access::Role::Unit);
     match state.app().inbox(&user, year, state.today()).await {
         Ok(inbox) => with_cookie(
-            WorkPage { frame, year, today: state.today().to_string(), done: opts.done.is_some(), member, inbox },
+            WorkPage {
+                frame,
+                year,
+                today: state.today().to_string(),
+                done: opts.done.is_some(),
+                member,
+                proposer,
+                inbox,
+            },
             set,
         ),
         Err(e) => error_page(Some(frame), lang, e.into()),
@@ -115,6 +126,73 @@ pub(super) async fn me_page(
     match state.app().own_records(&user, year).await {
         Ok(own) => with_cookie(MePage { frame, done: opts.done.is_some(), own }, set),
         Err(e) => error_page(Some(frame), lang, e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "eligible.html")]
+struct EligiblePage {
+    frame: Frame,
+    year: i32,
+    /// (reward rule id, its name, subject kind, subject id, the subject's name, the reasons).
+    rows: Vec<(String, String, &'static str, String, String, Vec<String>)>,
+}
+
+/// Who may be proposed for the year's annual rewards and is not yet: a unit's own people and
+/// itself (its head proposes them), or everyone (the education office).
+pub(super) async fn eligible_page(
+    State(state): State<AppState>,
+    MaybeAuth(user): MaybeAuth,
+    headers: HeaderMap,
+    Query(opts): Query<WorkOpts>,
+) -> Response {
+    let user = match require_login(user) {
+        Ok(u) => u,
+        Err(r) => return *r,
+    };
+    let (lang, set) = lang_of(&opts.page(), &headers);
+    let year = opts.year.unwrap_or_else(|| state.today().year()).clamp(2000, 2100);
+    let frame = Frame::new(lang, &user, &format!("/work/eligible?year={year}"));
+    let page = async {
+        let who = crate::http::Auth(user.clone());
+        who.require_any(xhht_core::access::Action::Write, xhht_core::access::Resource::RewardProposal)?;
+        let list = state.app().rewards(xhht_app::reports::Which::Annual(year)).await?;
+        let (data, _) = state.year_results(year).await?;
+        let org = user.principal.organisation.clone();
+        let day = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(state.today()).min(state.today());
+        let mine = |s: &SubjectRef| match (&org, s) {
+            (None, _) => true,
+            (Some(o), SubjectRef::Organisation(c)) => c == o,
+            (Some(o), SubjectRef::Person(p)) => {
+                data.memberships.iter().any(|m| &m.person == p && &m.organisation == o && m.period.contains(day))
+            }
+            _ => false,
+        };
+        let proposed = |reward: &str, s: &SubjectRef| {
+            data.reward_proposals.iter().any(|p| p.reward() == reward && p.subject() == s)
+        };
+        let rules = &state.app().engines().plan.rulebook().rulebook;
+        let rows = list
+            .eligible()
+            .filter(|e| mine(&e.subject) && !proposed(&e.reward, &e.subject))
+            .map(|e| {
+                let rule = rules.rewards.iter().find(|r| r.id == e.reward);
+                (
+                    e.reward.clone(),
+                    rule.map_or_else(|| e.reward.clone(), |r| r.title.get(lang).to_owned()),
+                    xhht_app::inbox::subject_kind(&e.subject),
+                    e.subject.id().to_owned(),
+                    list.name_of(&e.subject).to_owned(),
+                    e.reasons.iter().map(|r| r.get(lang).to_owned()).collect(),
+                )
+            })
+            .collect();
+        Ok::<_, ApiError>(EligiblePage { frame: frame.clone(), year, rows })
+    }
+    .await;
+    match page {
+        Ok(p) => with_cookie(p, set),
+        Err(e) => error_page(Some(frame), lang, e),
     }
 }
 

@@ -277,3 +277,36 @@ async fn the_education_office_manages_accounts_in_the_pages() {
 fn done_plain(r: &Resp) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
 }
+
+#[tokio::test]
+async fn the_head_proposes_from_the_eligibility_list_in_the_pages() {
+    let app = TestApp::new("work-eligible").await;
+    let head = login(&app, "unit-a").await;
+    let p = page(&app, &head, "/work/eligible?year=2025").await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.text());
+    let html = p.text();
+    let find = |name: &str| {
+        html.split(&format!("name=\"{name}\" value=\"")).nth(1).and_then(|r| r.split('"').next()).map(str::to_owned)
+    };
+    if let (Some(reward), Some(kind), Some(subject)) = (find("reward"), find("subject_kind"), find("subject")) {
+        let fields = [
+            ("year", "2025"),
+            ("reward", reward.as_str()),
+            ("subject_kind", kind.as_str()),
+            ("subject", subject.as_str()),
+        ];
+        done(&form(&app, &head, "/work/step/propose", &fields).await);
+        let after = page(&app, &head, "/work/eligible?year=2025").await.text();
+        assert!(
+            !after.contains(&format!("name=\"subject\" value=\"{subject}\"><button"))
+                || after.matches(&subject).count() < html.matches(&subject).count(),
+            "proposed, gone from the list"
+        );
+        let list = app.get("admin", "/api/v1/reward-proposals?year=2025&per_page=500").await.text();
+        assert!(list.contains(&subject), "{list}");
+    } else {
+        assert!(html.contains("Không còn ai đủ điều kiện"), "{html}");
+    }
+    let viewer = login(&app, "viewer").await;
+    assert_eq!(page(&app, &viewer, "/work/eligible?year=2025").await.status, StatusCode::FORBIDDEN);
+}
