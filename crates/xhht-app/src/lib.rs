@@ -32,6 +32,7 @@ pub mod auth;
 pub mod dataset;
 mod duty;
 mod error;
+pub mod evidence;
 pub mod explain;
 pub mod inbox;
 pub mod proposals;

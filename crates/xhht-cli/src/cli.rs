@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 use xhht_core::Lang;
 
+mod evidence;
 mod steps;
 mod user;
 
+pub(crate) use evidence::{AssessmentArgs, EvidenceCommand};
 pub(crate) use steps::{Acting, HistoryCommand, ProposalArgs, ProposalCommand, StudyPlanCommand};
 pub(crate) use user::UserCommand;
 
@@ -205,6 +207,14 @@ pub enum Command {
         /// Việc cần làm / what to do.
         #[command(subcommand)]
         command: ProposalCommand,
+    },
+    /// Tệp minh chứng của đánh giá: đính kèm, liệt kê, lưu, gỡ / evidence files on assessments: add, list, get, remove.
+    Evidence {
+        #[command(flatten)]
+        acting: Acting,
+        /// Việc cần làm / what to do.
+        #[command(subcommand)]
+        command: EvidenceCommand,
     },
     /// Việc đang chờ tài khoản (mặc định: quản trị viên cục bộ) / what awaits an account (default: the local administrator).
     Inbox {

@@ -57,6 +57,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> anyhow::Result<ExitCode> {
         Command::User { command } => cmd::admin::user(&mut o, db, command),
         Command::StudyPlan { acting, command } => cmd::steps::study_plan(&mut o, db, today, &acting, command),
         Command::Proposal { acting, command } => cmd::steps::proposal(&mut o, db, today, &acting, command),
+        Command::Evidence { acting, command } => cmd::evidence::run(&mut o, db, today, &acting, command),
         Command::Inbox { acting, year } => cmd::inbox::inbox(&mut o, db, year_or(year), today, &acting),
         Command::History { acting, command } => cmd::inbox::history(&mut o, db, today, &acting, command),
         Command::Plan { command } => cmd::plan::run(&mut o, command),

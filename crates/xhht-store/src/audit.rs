@@ -44,7 +44,8 @@
 //! needs deliberate effort — and the chain shows it. `docs/audit.md` says what each check
 //! detects and what it does not.
 //!
-//! A transaction whose entries touch a record (any table but `results`) also sets the data
+//! A transaction whose entries touch a record the rules engine reads (any table but `results`,
+//! the accounts and the evidence files) also sets the data
 //! version to its last entry's number before it commits (`Audit::finish`; see
 //! `crate::digest`).
 
@@ -205,14 +206,15 @@ pub(crate) struct Audit {
     pending: Vec<AuditEntry>,
     /// Bytes of JSON in `pending`.
     pending_bytes: usize,
-    /// Whether an entry was pushed for a record table (any table but `results`): the
+    /// Whether an entry was pushed for a record table (any table but those of `NOT_RECORDS`): the
     /// transaction changes the data version ([`Audit::finish`]).
     records_changed: bool,
 }
 
-/// Audited tables whose changes are not records (results are derived; users and tokens are
-/// accounts): they do not move the data version.
-const NOT_RECORDS: [&str; 3] = ["results", "users", "api_tokens"];
+/// Audited tables whose changes are not records the rules engine reads (results are derived;
+/// users and tokens are accounts; evidence files are read by people, never by the engine): they
+/// do not move the data version.
+const NOT_RECORDS: [&str; 4] = ["results", "users", "api_tokens", "evidence_files"];
 
 impl Audit {
     /// Starts the entries of a write transaction: takes the chain lock (PostgreSQL), reads the
@@ -366,7 +368,7 @@ impl Audit {
     }
 
     /// Ends the entries of a write transaction, just before it commits: writes the pending
-    /// entries and, when an entry was about a record (any table but `results`), sets the data
+    /// entries and, when an entry was about a record (any table but those of `NOT_RECORDS`), sets the data
     /// version to the number of the transaction's last entry — once per transaction.
     ///
     /// A database older than schema version 5 has no data version; nothing is set there.

@@ -17,6 +17,10 @@
 //! is; otherwise every row is inserted, parents first, in one transaction. The audit trail is
 //! restored verbatim and verified afterwards, so a restore can neither lose nor invent history.
 //!
+//! The bytes of the evidence files (`evidence_blobs`, schema 9) are in both: the SQLite copy
+//! holds the table, a dump holds `evidence_blobs.jsonl` (hash, size, base64 per line); they are
+//! written and restored a row at a time (a row may hold megabytes), before the other tables.
+//!
 //! Backups hold records; the cache of per-year digests (`year_digests`) and the data version
 //! are derived, not records: a dump leaves them out, and a restored database has no digest and
 //! its data version at the restored audit trail's last entry (see [`crate::digest`]).
@@ -29,6 +33,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
 use crate::db::{Conn, Ty, Val, tuples};
 use crate::error::{Error, Result};
+use crate::evidence::blobs;
 use crate::schema::{ALL_TABLES, Table};
 use crate::store::{Inner, Store, read_tx};
 
@@ -171,6 +176,8 @@ impl Store {
                     .collect();
                 manifest.push(serde_json::json!({"name": table.name, "columns": columns, "rows": rows, "file": file}));
             }
+            let rows = blobs::dump(c, &to.join(blobs::DUMP_FILE)).await?;
+            manifest.push(blobs::manifest_entry(rows));
             Ok::<(), Error>(())
         })?;
         let m = serde_json::json!({
@@ -237,6 +244,7 @@ impl Store {
     async fn load_tables<S: Conn>(&self, src: &mut Source<'_, S>, from: &Path) -> Result<()> {
         crate::store::write_tx!(self, "restore", |c, audit| {
             let _ = &mut audit;
+            src.blobs(c).await?;
             for table in ALL_TABLES {
                 let rows = src.rows(table, from).await?;
                 insert_all(c, table, rows).await?;
@@ -253,6 +261,18 @@ enum Source<'a, S: Conn> {
 }
 
 impl<S: Conn> Source<'_, S> {
+    /// Copies the bytes of the evidence files (not a table of [`ALL_TABLES`]) into `dst`, a
+    /// row at a time.
+    async fn blobs<C: Conn>(&mut self, dst: &mut C) -> Result<u64> {
+        match self {
+            Source::Db(c) => blobs::copy(&mut **c, dst).await,
+            Source::Dump(d) => match d.tables.get(blobs::TABLE) {
+                Some((_, file)) => blobs::load_dump(dst, &d.dir.join(file)).await,
+                None => Ok(0),
+            },
+        }
+    }
+
     /// Every row of `table`, in the store's column order (`dump_cols`).
     async fn rows(&mut self, table: &Table, from: &Path) -> Result<Vec<Vec<Val>>> {
         match self {

@@ -34,6 +34,13 @@
 //!   never takes a record back in its lifecycle (`xhht_core::workflow::may_import`): a plan
 //!   approved on record is not made submitted again by a file, and a recognition on record is
 //!   not changed by one.
+//! - Evidence files (schema 9): [`Store::add_evidence`] attaches a file to an assessment
+//!   ([`EvidenceFile`]: subject, rulebook, year, name, media type, size, SHA-256, who, when —
+//!   an audited record) and keeps its bytes apart under their SHA-256 (`evidence_blobs`, not
+//!   audited, so the trail holds the hash); [`Store::evidence_of`] lists an assessment's files,
+//!   [`Store::evidence_bytes`] reads one back checked against its hash,
+//!   [`Store::remove_evidence`] removes one (audited). The deep check hashes every stored file
+//!   again; backups carry the bytes. [`office_document`] tells a DOCX from an XLSX package.
 //! - The audit trail: every change appends hash-chained entries (who, when, what, before and
 //!   after) in the transaction that makes it, keyed (HMAC-SHA256) when the store has an
 //!   [`AuditKey`] ([`Store::set_audit_key`]; `XHHT_AUDIT_KEY_FILE` at [`Store::open`]);
@@ -71,6 +78,7 @@ mod citizen;
 mod db;
 mod digest;
 mod error;
+mod evidence;
 mod import;
 mod legacy;
 mod lite;
@@ -91,6 +99,7 @@ pub use audit::{
 };
 pub use db::Backend;
 pub use error::{Error, Result, RowError};
+pub use evidence::{EvidenceFile, EvidenceWrite, OfficeDocument, office_document};
 pub use import::{ExportFormat, ImportKind, ImportOptions, ImportProgress, ImportReport, Progress};
 pub use legacy::CarriedOver;
 pub use store::{Store, Versioned};

@@ -209,6 +209,29 @@ pub(crate) static SELF_ASSESSMENTS: Table = Table {
     versioned: true,
 };
 
+/// A file attached to an assessment (or self-assessment) as its evidence: its name, the type
+/// sniffed from its bytes, its size and SHA-256, who added it and when (schema 9). The bytes
+/// are kept apart, by their hash, in `evidence_blobs` (not audited: the trail holds the hash),
+/// which [`crate::evidence`] reads and writes.
+pub(crate) static EVIDENCE_FILES: Table = Table {
+    name: "evidence_files",
+    cols: &[
+        t("subject_kind"),
+        t("subject_id"),
+        t("rulebook"),
+        i("year"),
+        t("name"),
+        t("media_type"),
+        i("size"),
+        t("sha256"),
+        t("added_by"),
+        d("added_on"),
+    ],
+    key: 5,
+    child: None,
+    versioned: true,
+};
+
 pub(crate) static RECOGNITIONS: Table = Table {
     name: "recognitions",
     cols: &[
@@ -354,7 +377,10 @@ pub(crate) fn added_default(table: &str, col: &str, is_set: impl Fn(&str) -> boo
     }
 }
 
-/// Every table, parents before children (the order a restore loads them in).
+/// Every table, parents before children (the order a restore loads them in). The bytes of the
+/// evidence files (`evidence_blobs`, schema 9) are not listed: they are not audited, and a
+/// backup, a restore and the deep check stream them a row at a time
+/// ([`crate::evidence`]), since a row may hold megabytes.
 pub(crate) static ALL_TABLES: &[&Table] = &[
     &AREAS,
     &SUCCESSIONS,
@@ -372,6 +398,7 @@ pub(crate) static ALL_TABLES: &[&Table] = &[
     &ASSESSMENT_VALUES,
     &SELF_ASSESSMENTS,
     &SELF_ASSESSMENT_VALUES,
+    &EVIDENCE_FILES,
     &RECOGNITIONS,
     &REPORT_SUBMISSIONS,
     &DUTY_REPORTS,

@@ -4,6 +4,7 @@ pub(crate) mod admin;
 pub(crate) mod comparable;
 pub(crate) mod db;
 pub(crate) mod demo;
+pub(crate) mod evidence;
 pub(crate) mod inbox;
 pub(crate) mod plan;
 pub(crate) mod records;

@@ -11,6 +11,7 @@
 
 mod audit;
 mod docs;
+mod evidence;
 mod import;
 mod plan;
 mod postgres;

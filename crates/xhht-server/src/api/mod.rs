@@ -6,6 +6,7 @@ pub(crate) mod accounts;
 pub(crate) mod admin;
 mod audit;
 mod clean;
+mod evidence;
 pub(crate) mod records;
 mod reference;
 pub(crate) mod reports;
@@ -80,11 +81,15 @@ impl Modify for Security {
     }
 }
 
-/// The API's routes with their OpenAPI document; imports accept bodies up to `upload_limit`;
+/// The API's routes with their OpenAPI document; imports accept bodies up to `upload_limit`,
+/// evidence files up to the smaller of it and `xhht_app::evidence::MAX_FILE_BYTES`;
 /// the reads that build or render share the quota of `reads`.
 pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> OpenApiRouter<AppState> {
     let imports =
         OpenApiRouter::new().routes(routes!(admin::import)).layer(axum::extract::DefaultBodyLimit::max(upload_limit));
+    let evidence = OpenApiRouter::new()
+        .routes(routes!(evidence::list_evidence, evidence::add_evidence))
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit.min(xhht_app::evidence::MAX_FILE_BYTES)));
     let expensive = OpenApiRouter::new()
         .routes(routes!(results::results))
         .routes(routes!(results::explanation))
@@ -123,6 +128,8 @@ pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> OpenApiRouter<A
             .routes(routes!(records::list_recognitions, records::put_recognition))
             .routes(routes!(records::list_report_submissions, records::put_report_submission))
             .routes(routes!(records::list_duty_reports, records::put_duty_reports))
+            .merge(evidence)
+            .routes(routes!(evidence::evidence_file, evidence::remove_evidence))
             .routes(routes!(results::evaluate))
             .merge(expensive)
             .routes(routes!(rewards::list_proposals, rewards::propose))

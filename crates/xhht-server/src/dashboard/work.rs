@@ -134,8 +134,17 @@ pub(super) async fn me_page(
 struct EligiblePage {
     frame: Frame,
     year: i32,
-    /// (reward rule id, its name, subject kind, subject id, the subject's name, the reasons).
-    rows: Vec<(String, String, &'static str, String, String, Vec<String>)>,
+    rows: Vec<EligibleRow>,
+}
+
+/// One subject eligible for a reward and not yet proposed.
+struct EligibleRow {
+    reward: String,
+    reward_name: String,
+    kind: &'static str,
+    id: String,
+    name: String,
+    reasons: Vec<String>,
 }
 
 /// Who may be proposed for the year's annual rewards and is not yet: a unit's own people and
@@ -177,14 +186,14 @@ pub(super) async fn eligible_page(
             .filter(|e| mine(&e.subject) && !proposed(&e.reward, &e.subject))
             .map(|e| {
                 let rule = rules.rewards.iter().find(|r| r.id == e.reward);
-                (
-                    e.reward.clone(),
-                    rule.map_or_else(|| e.reward.clone(), |r| r.title.get(lang).to_owned()),
-                    xhht_app::inbox::subject_kind(&e.subject),
-                    e.subject.id().to_owned(),
-                    list.name_of(&e.subject).to_owned(),
-                    e.reasons.iter().map(|r| r.get(lang).to_owned()).collect(),
-                )
+                EligibleRow {
+                    reward: e.reward.clone(),
+                    reward_name: rule.map_or_else(|| e.reward.clone(), |r| r.title.get(lang).to_owned()),
+                    kind: xhht_app::inbox::subject_kind(&e.subject),
+                    id: e.subject.id().to_owned(),
+                    name: list.name_of(&e.subject).to_owned(),
+                    reasons: e.reasons.iter().map(|r| r.get(lang).to_owned()).collect(),
+                }
             })
             .collect();
         Ok::<_, ApiError>(EligiblePage { frame: frame.clone(), year, rows })

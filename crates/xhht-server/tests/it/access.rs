@@ -447,6 +447,35 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             step: None,
             own: false,
         },
+        // Evidence: whoever writes the person's assessment (the reviewer, her unit) or her
+        // self-assessment (her own account). The body is not a file the API takes: 422 for
+        // those allowed.
+        WriteCase {
+            method: "POST",
+            uri: format!(
+                "/api/v1/evidence?subject_kind=person&subject={}&rulebook=cong-dan-hoc-tap&year=2026&file=x.pdf",
+                w.member_a
+            ),
+            body: json!({}),
+            action: Action::Write,
+            resources: vec![Resource::Assessment(a.clone())],
+            head: None,
+            step: None,
+            own: true,
+        },
+        WriteCase {
+            method: "DELETE",
+            uri: format!(
+                "/api/v1/evidence/file?subject_kind=person&subject={}&rulebook=cong-dan-hoc-tap&year=2026&name=none.pdf",
+                w.member_a
+            ),
+            body: json!({}),
+            action: Action::Write,
+            resources: vec![Resource::Assessment(a.clone())],
+            head: None,
+            step: None,
+            own: true,
+        },
     ]
 }
 

@@ -9,6 +9,7 @@ mod access;
 mod api;
 mod before;
 mod dashboard;
+mod evidence;
 mod external;
 mod hardening;
 mod hostile;

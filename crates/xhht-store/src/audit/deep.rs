@@ -1,6 +1,7 @@
 //! The deep check: every audited table replayed from the audit trail — the rows the `insert`
 //! entries hold, then each `update` and `delete` in order — and compared with what the table
-//! holds, row by row and column by column, accounts and tokens included.
+//! holds, row by row and column by column, accounts and tokens included; then the evidence
+//! files' bytes, which the trail holds only the hashes of, hashed again (`evidence`).
 //!
 //! Values are compared as text on both engines (`CAST(column AS TEXT)`: integers in decimal,
 //! dates as `YYYY-MM-DD`, as the trail's JSON writes them), so a value of the wrong type put in
@@ -13,6 +14,7 @@
 //! a later write covered it up.
 
 mod accounts;
+mod evidence;
 
 use std::collections::HashMap;
 
@@ -154,6 +156,7 @@ pub(crate) async fn run<C: Conn>(c: &mut C) -> Result<DeepReport> {
     }
     accounts::users(c, &mut report).await?;
     accounts::tokens(c, &mut report).await?;
+    evidence::blobs(c, &mut report).await?;
     Ok(report)
 }
 

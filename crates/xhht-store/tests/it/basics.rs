@@ -11,7 +11,7 @@ async fn opens_migrates_and_records_the_schema_version() {
         let store = db.open().await;
         assert_eq!(store.backend(), db.backend);
         let latest = Store::latest_schema_version(db.backend);
-        assert_eq!(latest, 8);
+        assert_eq!(latest, 9);
         assert_eq!(store.schema_version().await.unwrap(), latest);
         store.close().await;
         // Opening again applies nothing and keeps the version.

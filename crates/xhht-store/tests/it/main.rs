@@ -18,6 +18,7 @@ mod basics;
 mod clash;
 mod concurrency;
 mod digest;
+mod evidence;
 mod import;
 mod kill;
 mod lifecycle;

@@ -18,7 +18,7 @@ async fn a_database_at_version_1_with_data_migrates_to_the_latest() {
         old.close().await;
 
         let store = db.open().await;
-        assert_eq!(store.schema_version().await.unwrap(), 8);
+        assert_eq!(store.schema_version().await.unwrap(), 9);
         assert_eq!(store.person("p2").await.unwrap().unwrap().value, teacher("p2"));
         let counts = store.counts().await.unwrap();
         assert!(counts.contains(&("people", 2)) && counts.contains(&("imports", 0)), "{counts:?}");
@@ -81,7 +81,7 @@ async fn the_old_servers_users_tokens_and_sessions_are_carried_over_by_version_6
             raw_exec(&db, sql).await;
         }
         let store = db.open().await;
-        assert_eq!(store.schema_version().await.unwrap(), 8);
+        assert_eq!(store.schema_version().await.unwrap(), 9);
         let users = store.users().await.unwrap();
         assert_eq!(users.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["ana", "bo"]);
         assert_eq!(users[0].password_hash.as_deref(), Some("$argon2id$x"));

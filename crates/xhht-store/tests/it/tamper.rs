@@ -1,6 +1,6 @@
 //! Tampering behind the store's back, detected: a database with a write of every audited kind
 //! (records put, imported, updated and deleted — a withdrawal among them; self-assessments;
-//! results saved; users, tokens and a revocation),
+//! results saved; users, tokens and a revocation; evidence files added and removed),
 //! part of it written without an audit key and the rest with one, then ONE tampering per case
 //! done directly in SQL — any column of a random row of any audited table edited, a row
 //! deleted, a row inserted, a user made admin, a reward decision cleared, a token row added,
@@ -144,6 +144,13 @@ pub(crate) async fn fixture(store: &mut Store, key: Option<AuditKey>, engines: &
     let ended = member("p3", "A", xhht_core::entity::MemberRole::Member, d(2015, 1, 1), Some(d(2024, 12, 31)));
     let version = store.memberships_of("p3").await.unwrap()[0].row_version;
     store.update_membership("t", &ended, version).await.unwrap();
+    // Schema 9: evidence files, one added and removed (its bytes go with it), one kept.
+    for (name, text) in [("minh-chung.pdf", "%PDF-1.4 minh chung"), ("nhap.pdf", "%PDF-1.4 nhap")] {
+        let f = crate::evidence::file("p1", name, text.as_bytes());
+        store.add_evidence("p1", &f, text.as_bytes(), 20).await.unwrap();
+    }
+    let p1s = SubjectRef::Person("p1".into());
+    assert!(store.remove_evidence("t", &p1s, "cong-dan-hoc-tap", 2024, "nhap.pdf").await.unwrap());
     // Results: saved, then saved again without one person (its row deleted).
     let data = store.load_year(y).await.unwrap();
     let mut results = evaluate_year(engines, data.input()).unwrap();
@@ -336,6 +343,7 @@ const TABLES: &[&str] = &[
     "assessment_values",
     "self_assessments",
     "self_assessment_values",
+    "evidence_files",
     "recognitions",
     "report_submissions",
     "duty_reports",
@@ -600,8 +608,17 @@ async fn an_untouched_database_verifies_deep_with_and_without_a_key() {
         assert!(r.keyed > 0 && r.unkeyed > 0 && r.unchecked == 0, "a chain begun unkeyed: {}", summary(&r));
         assert_eq!(r.key_id.as_deref(), Some(key().id()));
         let deep = r.deep.as_ref().unwrap();
-        assert_eq!(deep.tables.len(), 20, "18 record tables, users and tokens");
-        for t in ["people", "results", "users", "api_tokens", "households", "reward_proposals"] {
+        assert_eq!(deep.tables.len(), 22, "19 record tables, users, tokens and the evidence files' bytes");
+        for t in [
+            "people",
+            "results",
+            "users",
+            "api_tokens",
+            "households",
+            "reward_proposals",
+            "evidence_files",
+            "evidence_blobs",
+        ] {
             let t = deep.tables.iter().find(|x| x.table == t).unwrap();
             assert!(t.expected_rows > 0 && t.expected_rows == t.actual_rows, "{t:?}");
         }

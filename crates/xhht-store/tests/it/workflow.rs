@@ -88,7 +88,7 @@ async fn a_version_7_database_migrates_keeping_plans_users_tokens_and_sessions()
             raw_exec(&db, sql).await;
         }
         let store = db.open().await;
-        assert_eq!(store.schema_version().await.unwrap(), 8);
+        assert_eq!(store.schema_version().await.unwrap(), 9);
         let p1 = store.self_study_plan("p1", 2024).await.unwrap().unwrap();
         assert_eq!(p1.value.state(), PlanState::Approved);
         assert_eq!(p1.value.approval().map(|a| a.by.as_str()), Some("h1"));
