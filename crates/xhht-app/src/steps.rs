@@ -231,10 +231,10 @@ impl App {
         match stored {
             Some(v) => {
                 let content = content.or_else(|| v.value.content().map(str::to_owned));
-                let mut plan = v.value.with_content(content)?;
-                if submit {
-                    plan = plan.submit(on)?;
-                }
+                // The state the table gives: sent (again), or a draft (a returned plan being
+                // fixed is a draft again until it is sent).
+                let plan = v.value.with_content(content)?;
+                let plan = if submit { plan.submit(on)? } else { plan.redraft(on)? };
                 let version = self
                     .store()
                     .update_self_study_plan(&who.principal.user, &plan, expected.unwrap_or(v.row_version))

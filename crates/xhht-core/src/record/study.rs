@@ -129,6 +129,21 @@ impl SelfStudyPlan {
         Ok(self)
     }
 
+    /// Takes the plan (a draft, or a returned one being fixed) back to a draft saved on `on`;
+    /// the reason of an earlier return is kept. Refused once submitted or approved.
+    pub fn redraft(mut self, on: NaiveDate) -> Result<Self> {
+        if matches!(self.state, PlanState::Submitted | PlanState::Approved) {
+            return Err(Error::invalid(
+                format!("self-study plan of {} for {}", self.person, self.year),
+                "state",
+                "a plan sent to the head (or approved) is not a draft again",
+            ));
+        }
+        self.state = PlanState::Draft;
+        self.submitted = on;
+        Ok(self)
+    }
+
     /// Sends a submitted plan back to the person with `reason` (not empty).
     pub fn return_with(mut self, reason: impl Into<String>) -> Result<Self> {
         let entity = || format!("self-study plan of {} for {}", self.person, self.year);
