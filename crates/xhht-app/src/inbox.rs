@@ -263,16 +263,27 @@ impl App {
                 ));
             }
             Role::Reviewer | Role::Admin => {
-                let recognised =
-                    |s: &SubjectRef| data.recognitions.iter().any(|r| r.subject() == s && r.year() == year);
-                let waiting: Vec<TaskItem> = data
+                // A recognition still covering the year (TT 24/2023: three years) needs no new one.
+                let set = self.engines().set;
+                let recognised = |s: &SubjectRef| {
+                    data.recognitions
+                        .iter()
+                        .any(|r| r.subject() == s && xhht_scoring::recognition::covers(set, r, year))
+                };
+                // A unit registered for the title and assessed against the title's rulebook (not
+                // the plan's own criteria), once each.
+                let plan_book = self.engines().plan.rulebook().rulebook.id().to_owned();
+                let mut waiting: Vec<TaskItem> = data
                     .assessments
                     .iter()
+                    .filter(|a| a.rulebook() != plan_book)
                     .filter(|a| !recognised(a.subject()))
                     .filter(|a| data.registrations.iter().any(|r| r.subject() == a.subject()))
                     .filter(|a| super::steps::is_collective(a.subject()))
                     .map(|a| collective(a.subject()))
                     .collect();
+                waiting.sort_by(|a, b| a.subject.cmp(&b.subject));
+                waiting.dedup_by(|a, b| a.subject == b.subject);
                 tasks.push(task(
                     Kind::Recognition,
                     State::Absent,
