@@ -3,56 +3,20 @@
 //! or a workbook, listed and saved by those who may read her records only.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use super::{stderr, stdout};
-
-const TODAY: &str = "2024-12-10";
-
-fn run(dir: &Path, args: &[&str]) -> Output {
-    let mut all = vec!["--as-of", TODAY];
-    all.extend_from_slice(args);
-    Command::new(env!("CARGO_BIN_EXE_xhht"))
-        .current_dir(dir)
-        .args(all)
-        .env_remove("XHHT_DATABASE_URL")
-        .env_remove("XHHT_LANG")
-        .env("COLUMNS", "250")
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(o.status.success(), "{args:?}: {}{}", stdout(&o), stderr(&o));
-    stdout(&o)
-}
+use super::steps::{examples_db, ok};
 
 fn fails(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert_eq!(o.status.code(), Some(1), "{args:?}: {}{}", stdout(&o), stderr(&o));
-    stderr(&o)
+    super::steps::fails(dir, 1, args)
 }
 
-/// The examples' records (GV001 heads THCS-LH, where GV002 and GV004 teach), with the accounts
-/// of the head, of GV002 and of GV004.
 fn args(v: &[String]) -> Vec<&str> {
     v.iter().map(String::as_str).collect()
 }
 
+/// The examples' records with the accounts of the head of THCS-LH, of GV002 and of GV004.
 fn fresh(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xhht-evidence-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
-    for kind in ["areas", "organisations", "people", "memberships"] {
-        let f = examples.join(format!("import-{kind}.csv"));
-        ok(&dir, &["import", kind, f.to_str().unwrap()]);
-    }
-    ok(&dir, &["user", "add", "ht-lh", "unit", "--organisation", "THCS-LH", "--person", "GV001"]);
-    ok(&dir, &["user", "add", "gv002", "member", "--person", "GV002"]);
-    ok(&dir, &["user", "add", "gv004", "member", "--person", "GV004"]);
-    dir
+    examples_db("evidence", name, &[&["gv004", "member", "--person", "GV004"]])
 }
 
 #[test]

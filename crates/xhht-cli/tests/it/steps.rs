@@ -14,7 +14,7 @@ fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
 
-fn run(dir: &Path, args: &[&str]) -> Output {
+pub(super) fn run(dir: &Path, args: &[&str]) -> Output {
     let mut all = vec!["--as-of", TODAY];
     all.extend_from_slice(args);
     Command::new(env!("CARGO_BIN_EXE_xhht"))
@@ -28,24 +28,24 @@ fn run(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// Runs a command that must succeed; its stdout.
-fn ok(dir: &Path, args: &[&str]) -> String {
+pub(super) fn ok(dir: &Path, args: &[&str]) -> String {
     let o = run(dir, args);
     assert!(o.status.success(), "{args:?}: {}{}", stdout(&o), stderr(&o));
     stdout(&o)
 }
 
 /// Runs a command that must fail with `code`; its stderr.
-fn fails(dir: &Path, code: i32, args: &[&str]) -> String {
+pub(super) fn fails(dir: &Path, code: i32, args: &[&str]) -> String {
     let o = run(dir, args);
     assert_eq!(o.status.code(), Some(code), "{args:?}: {}{}", stdout(&o), stderr(&o));
     stderr(&o)
 }
 
-/// A database with the examples' areas, organisations, people (GV001 heads THCS-LH, where GV002
-/// and GV004 teach) and memberships, and the accounts of the head of THCS-LH, of GV002 and of
-/// the home-affairs office.
-fn fresh(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("xhht-steps-{name}-{}", std::process::id()));
+/// A database (in a fresh directory named after `tag` and `name`) with the examples' areas,
+/// organisations, people (GV001 heads THCS-LH, where GV002 and GV004 teach) and memberships, the
+/// account of the head of THCS-LH and of GV002, and `more` accounts (`user add` arguments).
+pub(super) fn examples_db(tag: &str, name: &str, more: &[&[&str]]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("xhht-{tag}-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for kind in ["areas", "organisations", "people", "memberships"] {
@@ -54,8 +54,17 @@ fn fresh(name: &str) -> PathBuf {
     }
     ok(&dir, &["user", "add", "ht-lh", "unit", "--organisation", "THCS-LH", "--person", "GV001"]);
     ok(&dir, &["user", "add", "gv002", "member", "--person", "GV002"]);
-    ok(&dir, &["user", "add", "noi-vu", "verifier"]);
+    for account in more {
+        let mut all = vec!["user", "add"];
+        all.extend_from_slice(account);
+        ok(&dir, &all);
+    }
     dir
+}
+
+/// [`examples_db`] with the home-affairs office's account.
+fn fresh(name: &str) -> PathBuf {
+    examples_db("steps", name, &[&["noi-vu", "verifier"]])
 }
 
 #[test]

@@ -15,6 +15,7 @@ use xhht_core::Lang;
 use xhht_core::access::{Action, Resource};
 use xhht_core::record::{DecisionOutcome, RewardProposal, SubjectRef, VerificationOutcome};
 
+use super::records::user;
 use super::reports::{Kind, ReportQueryRewards, bytes_response, report_key};
 use super::{Page, Q, Unread, Written, paginate, year_or};
 use crate::cache::Format;
@@ -138,11 +139,6 @@ pub(crate) struct VerifyIn {
     note: Option<String>,
     /// When (default: today).
     on: Option<NaiveDate>,
-}
-
-/// The caller as the use cases know it.
-fn user(who: &Auth) -> xhht_app::auth::AuthUser {
-    xhht_app::auth::AuthUser { principal: who.0.principal.clone(), person: who.0.person.clone() }
 }
 
 /// Verifies a proposal's dossier (the home-affairs office: verifier; or an administrator). 409

@@ -14,14 +14,11 @@ use xhht_app::proposals::ProposalKey;
 use xhht_core::Title;
 use xhht_core::record::{IndicatorValue, SubjectRef};
 
+use super::records::user;
 use super::{Body, NewVersion, Q, Written, expected_version, if_match, year_or};
 use crate::error::ApiError;
 use crate::http::Auth;
 use crate::state::AppState;
-
-fn user(who: &Auth) -> xhht_app::auth::AuthUser {
-    xhht_app::auth::AuthUser { principal: who.0.principal.clone(), person: who.0.person.clone() }
-}
 
 /// A self-study plan written or sent.
 #[derive(Debug, Deserialize, ToSchema)]

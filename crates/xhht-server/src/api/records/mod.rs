@@ -77,7 +77,7 @@ async fn data_for(
 }
 
 /// The caller as the use cases know it.
-fn user(who: &Auth) -> xhht_app::auth::AuthUser {
+pub(crate) fn user(who: &Auth) -> xhht_app::auth::AuthUser {
     xhht_app::auth::AuthUser { principal: who.0.principal.clone(), person: who.0.person.clone() }
 }
 
