@@ -40,6 +40,7 @@ pub mod records;
 pub mod reports;
 pub mod rewards;
 pub mod score;
+pub mod self_assess;
 pub mod steps;
 pub mod years;
 

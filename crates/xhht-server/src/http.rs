@@ -344,3 +344,19 @@ pub(crate) async fn security_headers(req: Request, next: Next) -> Response {
     }
     resp
 }
+
+/// `Content-Disposition: attachment` with the name, ASCII (`filename`) and UTF-8
+/// (`filename*`, RFC 6266).
+pub(crate) fn disposition(name: &str) -> String {
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    let mut encoded = String::new();
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}

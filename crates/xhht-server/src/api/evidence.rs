@@ -120,22 +120,6 @@ pub(crate) async fn list_evidence(
     Ok(Json(state.app().evidence_of(&who.0, &subject, &q.rulebook, q.year, state.today()).await?))
 }
 
-/// `Content-Disposition: attachment` with the name, ASCII (`filename`) and UTF-8
-/// (`filename*`, RFC 6266).
-fn disposition(name: &str) -> String {
-    let ascii: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
-    let mut encoded = String::new();
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
-            encoded.push(char::from(b));
-        } else {
-            encoded.push_str(&format!("%{b:02X}"));
-        }
-    }
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
-}
-
 /// One evidence file's bytes, as an attachment, with the type found when it was added
 /// (`X-Content-Type-Options: nosniff`), for whoever may read the subject's personal records;
 /// 404 (for them) when there is no such file.
@@ -155,7 +139,7 @@ pub(crate) async fn evidence_file(
     let kind = HeaderValue::from_str(&content.file.media_type)
         .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     h.insert(header::CONTENT_TYPE, kind);
-    if let Ok(v) = HeaderValue::from_str(&disposition(&content.file.name)) {
+    if let Ok(v) = HeaderValue::from_str(&crate::http::disposition(&content.file.name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

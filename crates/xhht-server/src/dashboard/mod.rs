@@ -24,6 +24,7 @@ use crate::http::{ReadLimiter, cookie};
 use crate::state::AppState;
 
 mod accounts;
+mod assess;
 mod overview;
 mod pages;
 mod upload;
@@ -50,6 +51,14 @@ pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> Router<AppState
         .route("/me", get(work::me_page))
         .route("/work/eligible", get(work::eligible_page).layer(limited))
         .route("/work/step/{what}", axum::routing::post(work::step))
+        .route("/assess/{kind}/{id}", get(assess::assess_page).post(assess::assess_submit))
+        .route(
+            "/assess/{kind}/{id}/evidence",
+            get(assess::evidence_get).post(assess::evidence_add).layer(DefaultBodyLimit::max(
+                upload_limit.min(xhht_app::evidence::MAX_FILE_BYTES).saturating_add(64 * 1024),
+            )),
+        )
+        .route("/assess/{kind}/{id}/evidence-remove", axum::routing::post(assess::evidence_remove))
         .route("/accounts", get(accounts::accounts_page))
         .route("/accounts/step/{what}", axum::routing::post(accounts::account_step))
         .route("/upload", get(upload_page).post(upload_submit).layer(DefaultBodyLimit::max(upload_limit)))

@@ -13,6 +13,7 @@ const require = createRequire(import.meta.url);
 const axeSource = readFileSync(join(dirname(require.resolve('axe-core')), 'axe.min.js'), 'utf8');
 const base = process.env.BASE_URL;
 const member = process.env.MEMBER;
+const org = process.env.ORG;
 const year = process.env.YEAR || '2027';
 const out = process.env.OUT_DIR || '/tmp/xhht-roles';
 mkdirSync(out, { recursive: true });
@@ -88,6 +89,19 @@ try {
   await submit(teacher.page, 'form[action="/work/step/own-plan"]', '1');
   check((await teacher.page.textContent('#plan-state')).includes('chờ thủ trưởng phê duyệt'), 'the teacher sent her plan');
 
+  // She self-assesses against the criteria (a decimal comma) and attaches a certificate.
+  await teacher.page.click('#self-assess-link');
+  await teacher.page.fill('input[name="v.1"]', '8,5');
+  await teacher.page.fill('input[name="v.5"]', '9');
+  await teacher.page.fill('input[name="n.5"]', 'Chứng chỉ tin học cơ bản');
+  await Promise.all([teacher.page.waitForURL(/done=saved/), teacher.page.click('#assess-form button[type=submit]')]);
+  check((await teacher.page.inputValue('input[name="v.1"]')) === '8,5', 'the teacher reads her score back with a decimal comma');
+  await teacher.page.setInputFiles('#evidence-file', { name: 'chung-chi-tin-hoc.pdf', mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n') });
+  await Promise.all([teacher.page.waitForURL(/done=added/), teacher.page.click('form[enctype="multipart/form-data"] button[type=submit]')]);
+  check((await teacher.page.textContent('#evidence-files')).includes('chung-chi-tin-hoc.pdf'), 'the certificate is attached');
+  await audit(teacher.page, 'person-self-assessment');
+
   // Her head: sees it on her work, returns it with a reason.
   const head = await as('unit-a');
   await head.page.goto(`${base}/work?year=${year}`);
@@ -95,6 +109,15 @@ try {
   await audit(head.page, 'head-work');
   await head.page.fill(`form[action="/work/step/return-plan"]:has(input[value="${member}"]) input[name=reason]`, 'Nêu rõ thời hạn hoàn thành');
   await submit(head.page, `form[action="/work/step/return-plan"]:has(input[value="${member}"])`);
+
+  // The head fills the unit's self-assessment from the unit's page (a share: met of total).
+  await head.page.goto(`${base}/org/${org}?year=${year}`);
+  await head.page.click('#unit-self-assess');
+  const share = await head.page.getAttribute('input[name^="d."]', 'name');
+  await head.page.fill(`input[name="v.${share.slice(2)}"]`, '18');
+  await head.page.fill(`input[name="${share}"]`, '20');
+  await Promise.all([head.page.waitForURL(/done=saved/), head.page.click('#assess-form button[type=submit]')]);
+  await audit(head.page, 'unit-self-assessment');
 
   // The teacher reads why, fixes it and sends it again; the head approves it.
   await teacher.page.goto(`${base}/me?year=${year}`);

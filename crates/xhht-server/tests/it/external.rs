@@ -84,7 +84,9 @@ async fn each_role_does_its_work_through_the_pages_in_headless_chromium() {
     }
     let dir = crate_dir().join("tests/browser");
     assert!(dir.join("node_modules/axe-core").is_dir(), "run `npm ci` in {} first (.ci/run does)", dir.display());
-    let app = TestApp::new("browser-roles").await;
+    // "Today" is 1 February 2027, so 2027's self-assessments may be written (the tests' usual
+    // 1 December 2026 is before the year begins).
+    let app = TestApp::with("browser-roles", |c| c.today = chrono::NaiveDate::from_ymd_opt(2027, 2, 1)).await;
     let w = crate::support::world();
     let dossier = serde_json::json!({"reward": "reward.annual.individual", "subject": {"kind": "person", "id": w.member_a},
                                      "year": 2026, "exception": "Cứu người trong lũ"});
@@ -94,12 +96,14 @@ async fn each_role_does_its_work_through_the_pages_in_headless_chromium() {
     let out_dir = std::env::var_os("XHHT_SCREENSHOTS")
         .map_or_else(|| crate::support::temp_dir("browser-roles-out"), std::path::PathBuf::from);
     let member = w.member_a.clone();
+    let org = w.org_a.clone();
     let out = tokio::task::spawn_blocking(move || {
         Command::new("node")
             .arg(dir.join("roles.mjs"))
             .current_dir(&dir)
             .env("BASE_URL", format!("http://{addr}"))
             .env("MEMBER", member)
+            .env("ORG", org)
             .env("YEAR", "2027")
             .env("OUT_DIR", &out_dir)
             .output()
@@ -115,6 +119,13 @@ async fn each_role_does_its_work_through_the_pages_in_headless_chromium() {
     let plans = app.get("admin", &format!("/api/v1/self-study-plans?year=2027&person={}", w.member_a)).await.json();
     assert_eq!(plans["items"][0]["state"], "approved", "{plans}");
     assert_eq!(plans["items"][0]["approval"]["by"], w.head_a.as_str(), "{plans}");
+    let own = app.get("admin", &format!("/api/v1/self-assessments?year=2027&person={}", w.member_a)).await.text();
+    assert!(own.contains("8.5") && own.contains("Chứng chỉ tin học cơ bản"), "{own}");
+    let files =
+        format!("/api/v1/evidence?subject_kind=person&subject={}&rulebook=cong-dan-hoc-tap&year=2027", w.member_a);
+    assert!(app.get("admin", &files).await.text().contains("chung-chi-tin-hoc.pdf"));
+    let unit = app.get("admin", "/api/v1/self-assessments?year=2027").await.text();
+    assert!(unit.contains(&format!("\"id\":\"{}\"", w.org_a)), "{unit}");
     let list = app.get("admin", "/api/v1/reward-proposals?year=2026&per_page=500").await.text();
     assert!(list.contains("12/QĐ-KT"), "{list}");
     let h = app

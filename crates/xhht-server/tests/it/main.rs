@@ -7,6 +7,7 @@
 
 mod access;
 mod api;
+mod assess_pages;
 mod before;
 mod dashboard;
 mod evidence;

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::support::{Resp, TestApp, send, world};
 
-async fn login(app: &TestApp, user: &str) -> String {
+pub(crate) async fn login(app: &TestApp, user: &str) -> String {
     let req = Request::post("/login")
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Body::from(format!("user={user}&password={user}-password")))
@@ -20,12 +20,12 @@ async fn login(app: &TestApp, user: &str) -> String {
     r.header("set-cookie").split(';').next().unwrap().to_owned()
 }
 
-async fn page(app: &TestApp, cookie: &str, uri: &str) -> Resp {
+pub(crate) async fn page(app: &TestApp, cookie: &str, uri: &str) -> Resp {
     send(&app.router, Request::get(uri).header("cookie", cookie).body(Body::empty()).unwrap()).await
 }
 
 /// Posts a form as a same-origin browser does.
-async fn form(app: &TestApp, cookie: &str, uri: &str, fields: &[(&str, &str)]) -> Resp {
+pub(crate) async fn form(app: &TestApp, cookie: &str, uri: &str, fields: &[(&str, &str)]) -> Resp {
     let body: String = form_body(fields);
     let req = Request::post(uri)
         .header("host", "localhost")
