@@ -32,3 +32,50 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// The report form (VIII.2 duties, one row per figure to report) of the unit `who` speaks
+    /// for, for `year`, as an XLSX file to fill in and upload — with its file name. Only a
+    /// unit's account whose organisation acts as one of the plan's bodies (and an
+    /// administrator naming the organisation) has one.
+    ///
+    /// # Errors
+    /// [`Error::Forbidden`] for any other account; [`Error::NotFound`] for an organisation not
+    /// on record or one that is none of the plan's bodies.
+    pub async fn unit_report_form(
+        &self,
+        who: &crate::auth::AuthUser,
+        organisation: Option<&str>,
+        year: i32,
+        lang: xhht_core::Lang,
+        today: chrono::NaiveDate,
+    ) -> Result<(String, Vec<u8>)> {
+        use xhht_core::access::{Action, Resource};
+        crate::records::check_year(year)?;
+        let code = match (who.principal.organisation.as_deref(), organisation) {
+            (Some(own), _) => own.to_owned(),
+            (None, Some(named)) => named.to_owned(),
+            (None, None) => {
+                return Err(Error::Forbidden(
+                    "mẫu báo cáo dành cho tài khoản của đơn vị / the report form is a unit account's".to_owned(),
+                ));
+            }
+        };
+        crate::records::require(who, Action::Write, &Resource::OrganisationRecord(code.clone()), false)?;
+        let org = self
+            .store()
+            .organisation(&code)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("không có đơn vị mã {code} / no organisation {code}")))?
+            .value;
+        let actor = org.actor.clone().ok_or_else(|| {
+            Error::NotFound(
+                "đơn vị không là cơ quan được giao nhiệm vụ trong kế hoạch / the unit is none of the plan's bodies"
+                    .to_owned(),
+            )
+        })?;
+        let doc = forms::actor_form(self.plan(), &actor, year, (&org.code, &org.name), lang, today)?;
+        let bytes = xhht_report::render::xlsx::render(&doc)?;
+        Ok((format!("mau-bao-cao-{}-{year}.xlsx", org.code), bytes))
+    }
+}

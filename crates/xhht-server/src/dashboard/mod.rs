@@ -50,6 +50,7 @@ pub(crate) fn router(upload_limit: usize, reads: ReadLimiter) -> Router<AppState
         .route("/work", get(work::work_page))
         .route("/me", get(work::me_page))
         .route("/work/eligible", get(work::eligible_page).layer(limited))
+        .route("/work/report-form", get(pages::report_form))
         .route("/work/step/{what}", axum::routing::post(work::step))
         .route("/assess/{kind}/{id}", get(assess::assess_page).post(assess::assess_submit))
         .route(

@@ -152,3 +152,38 @@ pub(super) async fn entity(
         Err(e) => error_page(Some(frame), lang, e),
     }
 }
+
+/// The unit's report form to fill in (XLSX), for its year (`?year=`): downloaded from the
+/// "send the report" task, filled and uploaded on the upload page.
+pub(super) async fn report_form(
+    State(state): State<AppState>,
+    MaybeAuth(user): MaybeAuth,
+    headers: HeaderMap,
+    Query(opts): Query<PageOpts>,
+) -> Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let user = match require_login(user) {
+        Ok(u) => u,
+        Err(r) => return *r,
+    };
+    let (lang, _) = lang_of(&opts, &headers);
+    let year = opts.year.unwrap_or_else(|| state.today().year()).clamp(2000, 2100);
+    let frame = Frame::new(lang, &user, &format!("/work?year={year}"));
+    match state.app().unit_report_form(&user, None, year, lang, state.today()).await {
+        Ok((name, bytes)) => {
+            let mut resp = bytes.into_response();
+            let h = resp.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&crate::http::disposition(&name)) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            resp
+        }
+        Err(e) => error_page(Some(frame), lang, e.into()),
+    }
+}

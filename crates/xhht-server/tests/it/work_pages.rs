@@ -165,9 +165,16 @@ async fn the_head_sends_the_units_report_from_her_work_and_a_viewer_has_nothing_
     // report yet.
     let w = world();
     let sent = app.get("admin", &format!("/api/v1/report-submissions?year=2026&organisation={}", w.org_a)).await.json();
-    let due = w.actor_a.is_some() && sent["total"] == 0;
+    assert!(w.actor_a.is_some(), "the tests' unit reports as one of the plan's bodies");
+    let due = sent["total"] == 0;
     assert_eq!(work.contains("Gửi báo cáo năm của đơn vị"), due, "{work}");
     if due {
+        // The unit's form to fill in, linked from the task: an XLSX naming the unit.
+        assert!(work.contains("/work/report-form?year=2026"), "{work}");
+        let xlsx = page(&app, &head, "/work/report-form?year=2026").await;
+        assert_eq!(xlsx.status, StatusCode::OK, "{}", xlsx.text());
+        assert!(xlsx.body.starts_with(b"PK"), "an XLSX file");
+        assert!(xlsx.header("content-disposition").contains(&format!("mau-bao-cao-{}-2026.xlsx", w.org_a)));
         done(
             &form(&app, &head, "/work/step/send-report", &[("year", "2026"), ("document_number", "15/BC-THCS")]).await,
         );
@@ -183,6 +190,10 @@ async fn the_head_sends_the_units_report_from_her_work_and_a_viewer_has_nothing_
     assert!(work.contains("chỉ xem") && !work.contains("(viewer)"), "the role in words: {work}");
     let r = form(&app, &viewer, "/work/step/approve-plan", &[("year", "2026"), ("person", "X")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    // A viewer has no unit and no form: a page saying so, not a file.
+    let r = page(&app, &viewer, "/work/report-form?year=2026").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    assert!(r.text().contains("<html"), "{}", r.text());
 }
 
 #[tokio::test]
