@@ -479,6 +479,18 @@ impl Record for Household {
     }
 }
 
+/// An imported household's head is one of its members (a file lists every member, the head
+/// included).
+pub(crate) fn check_household_head(h: &Household) -> FieldResult<()> {
+    match &h.head {
+        Some(head) if !h.members.contains(head) => Err(FieldError::new(
+            "head",
+            format!("`{head}` is not among the members (list every member, the head included)"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl Record for Clan {
     const TABLE: &'static Table = &schema::CLANS;
 

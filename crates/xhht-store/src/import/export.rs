@@ -7,8 +7,8 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-use xhht_core::area::AdminArea;
-use xhht_core::entity::{Membership, Organisation, Person};
+use xhht_core::area::{AdminArea, Succession};
+use xhht_core::entity::{Clan, Community, Household, Membership, Organisation, Person};
 use xhht_core::record::{Assessment, Commitment, Recognition, Registration, ReportSubmission, SelfStudyPlan, Value};
 
 use super::kinds::ImportKind;
@@ -87,6 +87,49 @@ impl Store {
                     ]
                 });
                 (cols(&["code", "name", "level", "parent", "valid_from", "valid_to"]), rows.collect())
+            }
+            ImportKind::Successions => {
+                let rows = self.list::<Succession>(all, vec![]).await?.into_iter().map(|v| {
+                    let s = v.value;
+                    let note = s.provenance.note();
+                    vec![
+                        t(s.from),
+                        t(s.to),
+                        Cell::Date(s.date),
+                        t(enum_id(&s.kind)),
+                        ot(note.map(|n| n.vi.clone())),
+                        ot(note.map(|n| n.en.clone())),
+                    ]
+                });
+                (cols(&["from", "to", "date", "kind", "note", "note_en"]), rows.collect())
+            }
+            ImportKind::Clans => {
+                let rows = self.list::<Clan>(all, vec![]).await?.into_iter().map(|v| {
+                    let c = v.value;
+                    vec![t(c.id), t(c.name), t(c.area)]
+                });
+                (cols(&["id", "name", "area"]), rows.collect())
+            }
+            ImportKind::Communities => {
+                let rows = self.list::<Community>(all, vec![]).await?.into_iter().map(|v| {
+                    let c = v.value;
+                    vec![
+                        t(c.id),
+                        t(c.name),
+                        t(enum_id(&c.kind)),
+                        t(c.commune),
+                        Cell::Date(c.valid.from()),
+                        od(c.valid.to()),
+                    ]
+                });
+                (cols(&["id", "name", "kind", "commune", "valid_from", "valid_to"]), rows.collect())
+            }
+            ImportKind::Households => {
+                let rows = self.list::<Household>(all, vec![]).await?.into_iter().map(|v| {
+                    let h = v.value;
+                    vec![t(h.id), ot(h.head), t(h.community), ot(h.clan), t(h.members.join("; "))]
+                });
+                (cols(&["id", "head", "community", "clan", "members"]), rows.collect())
             }
             ImportKind::Organisations => {
                 let rows = self.list::<Organisation>(all, vec![]).await?.into_iter().map(|v| {

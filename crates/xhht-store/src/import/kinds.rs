@@ -8,9 +8,10 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate};
 use csv::StringRecord;
 use xhht_core::Title;
-use xhht_core::area::{AdminArea, AreaLevel};
+use xhht_core::area::{AdminArea, AreaLevel, Succession};
 use xhht_core::entity::{
-    MemberRole, Membership, OrgLevel, Organisation, Ownership, Person, PersonCategory, SchoolLevel,
+    Clan, Community, Household, MemberRole, Membership, OrgLevel, Organisation, Ownership, Person, PersonCategory,
+    SchoolLevel,
 };
 use xhht_core::period::DateRange;
 use xhht_core::plan::Plan;
@@ -32,12 +33,20 @@ use crate::schema::{self, Table};
 pub enum ImportKind {
     /// Administrative areas.
     Areas,
+    /// Successions of areas: which area carries on one that ended (the 2025 merger of communes).
+    Successions,
     /// Organisations (agencies, schools, enterprises…).
     Organisations,
     /// People, optionally with the organisation they belong to (which writes a membership).
     People,
     /// Memberships of people in organisations over time.
     Memberships,
+    /// Clans (dòng họ, chi họ).
+    Clans,
+    /// Hamlet communities (thôn, ấp, khu phố, tổ dân phố).
+    Communities,
+    /// Learning households: one row per household, its members in one column.
+    Households,
     /// Registrations for a title.
     Registrations,
     /// Lifelong-learning commitments.
@@ -54,11 +63,15 @@ pub enum ImportKind {
 
 impl ImportKind {
     /// Every kind, in the order a district's files are best imported (parents first).
-    pub const ALL: [ImportKind; 10] = [
+    pub const ALL: [ImportKind; 14] = [
         Self::Areas,
+        Self::Successions,
         Self::Organisations,
         Self::People,
         Self::Memberships,
+        Self::Clans,
+        Self::Communities,
+        Self::Households,
         Self::Registrations,
         Self::Commitments,
         Self::SelfStudyPlans,
@@ -71,9 +84,13 @@ impl ImportKind {
     pub fn id(self) -> &'static str {
         match self {
             Self::Areas => "areas",
+            Self::Successions => "successions",
             Self::Organisations => "organisations",
             Self::People => "people",
             Self::Memberships => "memberships",
+            Self::Clans => "clans",
+            Self::Communities => "communities",
+            Self::Households => "households",
             Self::Registrations => "registrations",
             Self::Commitments => "commitments",
             Self::SelfStudyPlans => "self-study-plans",
@@ -92,9 +109,13 @@ impl ImportKind {
     pub(crate) fn spec(self) -> &'static [ColSpec] {
         match self {
             Self::Areas => AREAS,
+            Self::Successions => registers::SUCCESSION_COLS,
             Self::Organisations => ORGANISATIONS,
             Self::People => PEOPLE,
             Self::Memberships => MEMBERSHIPS,
+            Self::Clans => registers::CLAN_COLS,
+            Self::Communities => registers::COMMUNITY_COLS,
+            Self::Households => registers::HOUSEHOLD_COLS,
             Self::Registrations => REGISTRATIONS,
             Self::Commitments => COMMITMENTS,
             Self::SelfStudyPlans => SELF_STUDY_PLANS,
@@ -226,13 +247,16 @@ static REPORT_SUBMISSIONS: &[ColSpec] = &[
 pub(crate) fn carried(kind: ImportKind) -> &'static [(&'static Table, &'static str, usize)] {
     match kind {
         ImportKind::Areas => CARRY_AREAS,
+        ImportKind::Successions => registers::CARRY_SUCCESSIONS,
         ImportKind::Organisations => CARRY_ORGANISATIONS,
         ImportKind::People => CARRY_PEOPLE,
         ImportKind::Memberships => CARRY_MEMBERSHIPS,
+        ImportKind::Communities => registers::CARRY_COMMUNITIES,
+        ImportKind::Households => registers::CARRY_HOUSEHOLDS,
         ImportKind::SelfStudyPlans => CARRY_PLANS,
         ImportKind::Recognitions => CARRY_RECOGNITIONS,
         ImportKind::ReportSubmissions => CARRY_REPORTS,
-        ImportKind::Registrations | ImportKind::Commitments | ImportKind::Assessments => &[],
+        ImportKind::Clans | ImportKind::Registrations | ImportKind::Commitments | ImportKind::Assessments => &[],
     }
 }
 
@@ -266,9 +290,13 @@ static CARRY_REPORTS: Carry = &[(&schema::REPORT_SUBMISSIONS, "document_number",
 #[derive(Debug, Clone)]
 pub(crate) enum Rec {
     Area(AdminArea),
+    Succession(Succession),
     Organisation(Organisation),
     Person(Person),
     Membership(Membership),
+    Clan(Clan),
+    Community(Community),
+    Household(Household),
     Registration(Registration),
     Commitment(Commitment),
     Plan(SelfStudyPlan),
@@ -281,9 +309,13 @@ macro_rules! each_rec {
     ($r:expr, $x:ident => $e:expr) => {
         match $r {
             Rec::Area($x) => $e,
+            Rec::Succession($x) => $e,
             Rec::Organisation($x) => $e,
             Rec::Person($x) => $e,
             Rec::Membership($x) => $e,
+            Rec::Clan($x) => $e,
+            Rec::Community($x) => $e,
+            Rec::Household($x) => $e,
             Rec::Registration($x) => $e,
             Rec::Commitment($x) => $e,
             Rec::Plan($x) => $e,
@@ -666,9 +698,13 @@ impl FileCtx {
     pub(crate) fn parse(&mut self, ctx: &mut RowCtx<'_>) -> Vec<Rec> {
         let out = match self.kind {
             ImportKind::Areas => area(ctx).map(|a| vec![Rec::Area(a)]),
+            ImportKind::Successions => registers::succession(ctx).map(|s| vec![Rec::Succession(s)]),
             ImportKind::Organisations => organisation(ctx).map(|o| vec![Rec::Organisation(o)]),
             ImportKind::People => person(ctx),
             ImportKind::Memberships => membership(ctx).map(|m| vec![Rec::Membership(m)]),
+            ImportKind::Clans => registers::clan(ctx).map(|c| vec![Rec::Clan(c)]),
+            ImportKind::Communities => registers::community(ctx).map(|c| vec![Rec::Community(c)]),
+            ImportKind::Households => registers::household(ctx).map(|h| vec![Rec::Household(h)]),
             ImportKind::Registrations => registration(ctx).map(|r| vec![Rec::Registration(r)]),
             ImportKind::Commitments => commitment(ctx).map(|c| vec![Rec::Commitment(c)]),
             ImportKind::SelfStudyPlans => plan(ctx).map(|p| vec![Rec::Plan(p)]),
@@ -678,85 +714,10 @@ impl FileCtx {
         };
         if ctx.errors.is_empty() { out.unwrap_or_default() } else { Vec::new() }
     }
-
-    fn assessment(&mut self, ctx: &mut RowCtx<'_>) -> Option<Assessment> {
-        let rulebook = ctx.text("rulebook");
-        let engine = match rulebook.as_deref().map(|r| self.engines.get(r)) {
-            Some(Ok(e)) => Some(e.clone()),
-            Some(Err(m)) => {
-                ctx.err("rulebook", m);
-                None
-            }
-            None => None,
-        };
-        let default_kind = engine.as_ref().and_then(engine_subject_kind);
-        if engine.is_some() && default_kind.is_none() && ctx.get("subject_kind").is_none() {
-            ctx.err("subject_kind", "missing: this rulebook evaluates several kinds of subject");
-        }
-        let subject = subject(ctx, default_kind.or(Some("person")));
-        let year = ctx.year("year");
-        let evaluator = ctx.text("evaluator");
-        let date = ctx.date("date");
-        let engine = engine?;
-        let all_evidence = ctx.get("minh_chung").is_some_and(|v| v == "*");
-        let listed: Vec<String> = ctx
-            .get("minh_chung")
-            .filter(|v| *v != "*")
-            .map(|v| v.split([';', ',']).map(norm).filter(|s| !s.is_empty()).collect())
-            .unwrap_or_default();
-        let mut values: Vec<IndicatorValue> = Vec::new();
-        let mut evidence: HashMap<String, String> = HashMap::new();
-        for (cell, header, col) in &self.indicator_cols {
-            let Some(text) = ctx.cell(*cell) else { continue };
-            match col {
-                IndicatorCol::Evidence(id) => match indicator_of(&engine, id) {
-                    Some((_, ind)) => {
-                        evidence.insert(ind.to_owned(), text.to_owned());
-                    }
-                    None => ctx.err(header, format!("not an indicator of {}", engine.rulebook().rulebook.id())),
-                },
-                IndicatorCol::Value(id) => match indicator_of(&engine, id) {
-                    Some((n, ind)) => {
-                        let kind = engine.definition(n).map(|(_, i)| i.kind);
-                        let Some(kind) = kind else { continue };
-                        match xhht_core::record::parse_value(kind, text) {
-                            Ok(value) => {
-                                values.push(IndicatorValue { indicator: ind.to_owned(), value, evidence: None })
-                            }
-                            Err(m) => ctx.err(ind, m),
-                        }
-                    }
-                    None => ctx.err(header, format!("not an indicator of {}", engine.rulebook().rulebook.id())),
-                },
-            }
-        }
-        for v in &mut values {
-            v.evidence = evidence
-                .remove(&v.indicator)
-                .or_else(|| (all_evidence || listed.contains(&norm(&v.indicator))).then(|| "có minh chứng".to_owned()));
-        }
-        for id in evidence.keys() {
-            ctx.err(&format!("minh_chung {id}"), "evidence for an indicator without a value");
-        }
-        let subject = subject?;
-        // Values out of range, too precise or of the wrong kind of subject, as the engine sees them.
-        let facts = Facts::from_values(&engine, engine_subject(&engine, &subject), Vec::new(), &values);
-        for d in facts.diagnostics() {
-            if d.kind != xhht_scoring::DiagnosticKind::Missing {
-                ctx.err(&d.indicator, d.message.clone());
-            }
-        }
-        match Assessment::new(subject, engine.rulebook().rulebook.id(), year?, evaluator?, date?, values) {
-            Ok(a) => Some(a),
-            Err(e) => {
-                ctx.refused(&e, &[]);
-                None
-            }
-        }
-    }
 }
 
 mod indicators;
+mod registers;
 mod rows;
 
 pub(crate) use indicators::{IndicatorCol, indicator_col, indicator_of};

@@ -5,9 +5,10 @@
 //! writing anything: required cells, dates (`dd/mm/yyyy` or ISO), closed lists, references
 //! (to the database or to other rows of the file), keys given twice, the domain's own rules
 //! (an approval before its plan's submission…), for assessments each value against its
-//! rulebook (kind, range, precision), and that no record is taken back in its lifecycle (a
-//! plan approved on record made submitted again, a recognition on record changed:
-//! `lifecycle.rs`). By default the import is **all or nothing**: any problem
+//! rulebook (kind, range, precision), for successions and communities their areas (an area
+//! succeeded once it has ended, a community in a commune: `places.rs`), and that no record is
+//! taken back in its lifecycle (a plan approved on record made submitted again, a recognition
+//! on record changed: `lifecycle.rs`). By default the import is **all or nothing**: any problem
 //! and nothing is written, the error listing every problem as `file:line: field: message`.
 //! With [`ImportOptions::skip_bad_rows`] the good rows are imported and the rejected ones
 //! written to [`ImportOptions::rejected_to`] with an `error` column. Writing is one transaction
@@ -22,6 +23,7 @@ mod export;
 pub(crate) mod header;
 mod kinds;
 mod lifecycle;
+mod places;
 mod read;
 mod seen;
 mod skip;
@@ -168,9 +170,13 @@ pub struct ImportReport {
 fn main_table(kind: ImportKind) -> &'static Table {
     match kind {
         ImportKind::Areas => &schema::AREAS,
+        ImportKind::Successions => &schema::SUCCESSIONS,
         ImportKind::Organisations => &schema::ORGANISATIONS,
         ImportKind::People => &schema::PEOPLE,
         ImportKind::Memberships => &schema::MEMBERSHIPS,
+        ImportKind::Clans => &schema::CLANS,
+        ImportKind::Communities => &schema::COMMUNITIES,
+        ImportKind::Households => &schema::HOUSEHOLDS,
         ImportKind::Registrations => &schema::REGISTRATIONS,
         ImportKind::Commitments => &schema::COMMITMENTS,
         ImportKind::SelfStudyPlans => &schema::SELF_STUDY_PLANS,
@@ -191,11 +197,12 @@ struct DataRow {
     errors: Vec<RowError>,
 }
 
-/// The file column a record field is reported under.
+/// The file column a record field or a table column is reported under.
 fn column_of(field: &str) -> &str {
     match field {
         "subject_id" => "subject",
-        "from" | "to" => "code",
+        "from_code" => "from",
+        "to_code" => "to",
         other => other,
     }
 }
@@ -349,7 +356,7 @@ impl Store {
                             RowError {
                                 file: file.clone(),
                                 line: d.line,
-                                field: table.key_cols()[0].name.to_owned(),
+                                field: column_of(table.key_cols()[0].name).to_owned(),
                                 message: format!("`{}` is already on line {l}", key_text(key)),
                             },
                         ));
@@ -365,6 +372,8 @@ impl Store {
         self.carry_over(kind, &header, &mut data, &file, None).await?;
         // No record taken back in its lifecycle.
         self.check_lifecycle(kind, &header, &mut data, &file, None).await?;
+        // Successions and communities against the stored areas.
+        self.check_places(kind, &mut data, &file).await?;
         // References, and the names of memberships' people.
         self.check_references(&mut data, &file).await?;
         self.check_names(&mut data, &file).await?;

@@ -690,7 +690,7 @@ impl Store {
                         dup.push(RowError {
                             file: file.clone(),
                             line: d.line,
-                            field: table.key_cols()[0].name.to_owned(),
+                            field: column_of(table.key_cols()[0].name).to_owned(),
                             message: format!("`{}` is already on line {l}", key_text(key)),
                         });
                     }
@@ -702,6 +702,7 @@ impl Store {
             let stored = if fresh { Some(main_table(kind)) } else { None };
             self.carry_over(kind, &header, &mut data, &file, stored).await?;
             self.check_lifecycle(kind, &header, &mut data, &file, stored).await?;
+            self.check_places(kind, &mut data, &file).await?;
             if let Some(skipping) = &mut skipping {
                 self.check_names(&mut data, &file).await?;
                 let ready = self.settle(skipping, data, &mut known, &file, false).await?;

@@ -24,6 +24,7 @@ mod kill;
 mod lifecycle;
 mod malformed;
 mod migrate;
+mod registers;
 mod safety;
 mod stream;
 mod tamper;

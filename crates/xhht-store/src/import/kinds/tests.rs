@@ -45,3 +45,27 @@ fn kinds_read_from_ids_and_labels() {
     assert!(matches!(indicator_col("Chỉ tiêu 1.3"), IndicatorCol::Value(v) if v == "1 3"));
     assert!(matches!(indicator_col("Minh chứng 1.3"), IndicatorCol::Evidence(v) if v == "1 3"));
 }
+
+#[test]
+fn kinds_come_parents_first_and_read_their_lists() {
+    let tables = crate::schema::ALL_TABLES;
+    let at = |k: ImportKind| tables.iter().position(|t| std::ptr::eq(*t, super::super::main_table(k))).unwrap();
+    for pair in ImportKind::ALL.windows(2) {
+        assert!(at(pair[0]) < at(pair[1]), "{} before {}", pair[0], pair[1]);
+    }
+    for kind in ImportKind::ALL {
+        assert_eq!(ImportKind::parse(kind.id()), Some(kind));
+    }
+    use registers::{community_kind, kind_from_name, succession_kind};
+    use xhht_core::area::SuccessionKind;
+    use xhht_core::entity::CommunityKind;
+    assert_eq!(succession_kind(&norm("Sáp nhập")), Some(SuccessionKind::Merged));
+    assert_eq!(succession_kind("tier-abolished"), Some(SuccessionKind::TierAbolished));
+    assert_eq!(succession_kind(&norm("Kết thúc cấp huyện")), Some(SuccessionKind::TierAbolished));
+    assert_eq!(community_kind("khu-pho"), Some(CommunityKind::KhuPho));
+    assert_eq!(community_kind(&norm("Tổ dân phố")), Some(CommunityKind::ToDanPho));
+    assert_eq!(kind_from_name("Ấp 3"), Some(CommunityKind::Ap));
+    assert_eq!(kind_from_name("Bản Pác Bó"), Some(CommunityKind::Thon));
+    assert_eq!(kind_from_name("Tổ dân phố 5"), Some(CommunityKind::ToDanPho));
+    assert_eq!(kind_from_name("Xóm Giữa"), None);
+}
