@@ -156,11 +156,19 @@ impl App {
         if year < first {
             return Err(Error::invalid("year", format!("the plan's data years start in {first}")));
         }
-        // The deployment's letterhead in force on the day; without its own, the plan's defaults.
+        // The deployment's letterhead for this scope in force on the day, else its whole area's
+        // (which the report replaces with the scope's own body's); without its own, the plan's
+        // defaults.
         let issuer = match self.issuers() {
-            Some(issuers) => Some(issuers.on(as_of).cloned().ok_or_else(|| {
-                Error::invalid("issuer", format!("no issuer in the deployment's configuration is in force on {as_of}"))
-            })?),
+            Some(issuers) => {
+                let scoped = issuers.for_scope(as_of, &scope_key(&scope));
+                Some(scoped.or_else(|| issuers.on(as_of)).cloned().ok_or_else(|| {
+                    Error::invalid(
+                        "issuer",
+                        format!("no issuer in the deployment's configuration is in force on {as_of}"),
+                    )
+                })?)
+            }
             None => None,
         };
         Ok(Options { kind, year, as_of, scope, notice: None, issuer })

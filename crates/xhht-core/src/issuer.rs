@@ -23,6 +23,11 @@ const CAN_DUOC: &str = include_str!("../data/issuers/can-duoc.toml");
 pub struct Issuer {
     /// A stable id, e.g. `bcd-huyen-can-duoc`.
     pub id: String,
+    /// What reports it issues: absent for the whole plan area's; `commune:CODE`, `org:CODE` or
+    /// `actor:ID` (e.g. `actor:actor.phong-gddt`) for that one scope's, which then take it in
+    /// place of the letterhead made from the body in force for the scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     /// The first day it is in force (absent: since always).
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::date::de_opt_date")]
     pub valid_from: Option<NaiveDate>,
@@ -95,9 +100,15 @@ impl Issuers {
         }
     }
 
-    /// The letterhead in force on `day`, if any.
+    /// The whole plan area's letterhead in force on `day`, if any.
     pub fn on(&self, day: NaiveDate) -> Option<&Issuer> {
-        self.issuers.iter().find(|i| i.in_force(day))
+        self.issuers.iter().find(|i| i.scope.is_none() && i.in_force(day))
+    }
+
+    /// The letterhead the file names for `scope` (`commune:CODE`, `org:CODE`, `actor:ID`) in
+    /// force on `day`, if any.
+    pub fn for_scope(&self, day: NaiveDate, scope: &str) -> Option<&Issuer> {
+        self.issuers.iter().find(|i| i.scope.as_deref() == Some(scope) && i.in_force(day))
     }
 
     fn check(&self) -> Vec<String> {
@@ -105,7 +116,16 @@ impl Issuers {
         if self.issuers.is_empty() {
             problems.push("no issuer is given".to_owned());
         }
+        if !self.issuers.iter().any(|i| i.scope.is_none()) {
+            problems.push("no issuer is given for the whole plan area (one without `scope`)".to_owned());
+        }
         for i in &self.issuers {
+            if let Some(scope) = &i.scope {
+                let known = ["commune:", "org:", "actor:"];
+                if !known.iter().any(|k| scope.strip_prefix(k).is_some_and(|rest| !rest.trim().is_empty())) {
+                    problems.push(format!("{}: scope `{scope}` is none of commune:CODE, org:CODE, actor:ID", i.id));
+                }
+            }
             let mut texts =
                 vec![("body", &i.body), ("place", &i.place), ("area", &i.area), ("signatory", &i.signatory)];
             if let Some(p) = &i.parent {
@@ -130,7 +150,7 @@ impl Issuers {
             }
         }
         for (n, a) in self.issuers.iter().enumerate() {
-            for b in &self.issuers[n + 1..] {
+            for b in self.issuers[n + 1..].iter().filter(|b| b.scope == a.scope) {
                 let starts = |x: &Issuer| x.valid_from.unwrap_or(NaiveDate::MIN);
                 let ends = |x: &Issuer| x.valid_until.unwrap_or(NaiveDate::MAX);
                 if starts(a) <= ends(b) && starts(b) <= ends(a) {
@@ -160,6 +180,29 @@ mod tests {
         assert!(!i.on(day(2024, 1, 1)).is_some_and(|x| x.assumed), "the plan's own issuer is from the source");
         assert!(i.on(day(2026, 12, 6)).is_some_and(|x| x.assumed), "the post-2025 default is an assumption");
         assert_eq!(i.on(day(2026, 12, 6)).map(|x| x.recipients.last().map(|r| r.vi.as_str())), Some(Some("Lưu: VT")));
+    }
+
+    #[test]
+    fn a_scope_takes_its_own_letterhead_and_spans_overlap_only_within_a_scope() {
+        let one = |id: &str, scope: &str, body: &str| {
+            format!(
+                "[[issuers]]\nid = \"{id}\"\n{scope}body = {{ vi = \"{body}\", en = \"{body}\" }}\nsymbol = \"BC\"\n\
+                 place = {{ vi = \"X\", en = \"X\" }}\narea = {{ vi = \"X\", en = \"X\" }}\n\
+                 signatory = {{ vi = \"CHỦ TỊCH\", en = \"CHAIR\" }}\nrecipients = []\nassumed = false\nsource = \"test\"\n"
+            )
+        };
+        let text = one("all", "", "Sở GD&ĐT") + &one("xa", "scope = \"commune:72001\"\n", "UBND xã Cần Đước");
+        let i = Issuers::from_toml(&text, "s.toml").unwrap_or_else(|e| panic!("{e}"));
+        let d = day(2026, 12, 6);
+        assert_eq!(i.on(d).map(|x| x.id.as_str()), Some("all"), "the whole area's is the one without a scope");
+        assert_eq!(i.for_scope(d, "commune:72001").map(|x| x.id.as_str()), Some("xa"));
+        assert!(i.for_scope(d, "commune:72002").is_none());
+        let bad = one("all", "", "A") + &one("x", "scope = \"ward 7\"\n", "B");
+        let e = Issuers::from_toml(&bad, "b.toml").map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains("x: scope `ward 7` is none of"), "{e}");
+        let only_scoped = one("x", "scope = \"org:A\"\n", "B");
+        let e = Issuers::from_toml(&only_scoped, "o.toml").map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains("no issuer is given for the whole plan area"), "{e}");
     }
 
     #[test]

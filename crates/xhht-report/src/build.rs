@@ -65,8 +65,10 @@ pub struct Options {
     pub scope: Scope,
     /// A notice to print first (e.g. that the data is synthetic).
     pub notice: Option<Text>,
-    /// Who issues it (the letterhead in force on `as_of`; absent: the embedded default of the
-    /// Cần Đước plan for that day, [`xhht_core::issuer::Issuers::can_duoc`]).
+    /// Who issues it: a letterhead for this scope (its `scope` set), taken as it is, or the
+    /// whole area's in force on `as_of` (absent: the embedded default of the Cần Đước plan for
+    /// that day, [`xhht_core::issuer::Issuers::can_duoc`]), which a commune's, an
+    /// organisation's or an actor's report replaces with its own body's.
     pub issuer: Option<Issuer>,
 }
 
@@ -357,7 +359,7 @@ fn build_inner(
     if let Some(b) = set.regime_for(Title::DonViHocTap, Subject::Organisation, year) {
         rulebooks.push(rulebook_ref(b));
     }
-    let issuer = issuer_for(opts, plan);
+    let issuer = issuer_for(opts, plan, &orgs);
     let mut report = Report {
         schema: SCHEMA_VERSION,
         kind: opts.kind,
