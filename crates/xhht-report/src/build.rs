@@ -523,10 +523,28 @@ fn target_sections(
                 e.1.push((old.map_or_else(|| code.clone(), |a| a.name.clone()), district));
             }
         }
+        // Communes first; the bodies managed above the commune (a province's, or a district's
+        // before 2025) after them, named as such — never as if the province were a commune.
+        let mut areas: Vec<_> = areas.into_iter().collect();
+        let above = |code: &str| {
+            registry.get(code).map(|a| a.level).filter(|l| *l != xhht_core::area::AreaLevel::Commune)
+        };
+        areas.sort_by_key(|(code, _)| above(code).is_some());
         let by_area = areas
             .into_iter()
             .map(|(code, (tl, merged))| {
-                let name = registry.get(&code).map_or_else(|| code.clone(), |a| a.name.clone());
+                let plain = registry.get(&code).map_or_else(|| code.clone(), |a| a.name.clone());
+                let label = match above(&code) {
+                    Some(xhht_core::area::AreaLevel::Province) => Text::new(
+                        format!("Cơ quan, đơn vị cấp tỉnh ({plain})"),
+                        format!("Province-level bodies ({plain})"),
+                    ),
+                    Some(_) => Text::new(
+                        format!("Cơ quan, đơn vị cấp huyện ({plain})"),
+                        format!("District-level bodies ({plain})"),
+                    ),
+                    None => Text::new(plain.clone(), plain),
+                };
                 let join = |district: bool| -> Vec<String> {
                     merged.iter().filter(|m| m.1 == district).map(|m| m.0.clone()).collect()
                 };
@@ -548,7 +566,7 @@ fn target_sections(
                     ));
                 }
                 let note = (!vi.is_empty()).then(|| Text::new(vi.join("; "), en.join("; ")));
-                BreakdownRow { key: code, label: Text::new(name.clone(), name), note, count: from_tally(tl) }
+                BreakdownRow { key: code, label, note, count: from_tally(tl) }
             })
             .collect();
         let by_kind = current
