@@ -319,6 +319,7 @@ fn build_inner(
     let titles = titles_section(records, this, filter, &orgs, year);
     let mut rewards = rewards_section(rules, phase_rewards, this, &orgs);
     rewards.proposals = proposal_rows(rules, records.reward_proposals, this, filter, &opts.scope, from_year, year);
+    rewards.verifier = sections::acting_as(&orgs, sections::VERIFYING_ACTOR, opts.as_of);
     let deadlines = deadline_section(plan, rules, records, filter, year, opts.as_of, engines)?;
     let actors = actor_sections(plan, records, filter, year);
     let areas = records
@@ -526,9 +527,8 @@ fn target_sections(
         // Communes first; the bodies managed above the commune (a province's, or a district's
         // before 2025) after them, named as such — never as if the province were a commune.
         let mut areas: Vec<_> = areas.into_iter().collect();
-        let above = |code: &str| {
-            registry.get(code).map(|a| a.level).filter(|l| *l != xhht_core::area::AreaLevel::Commune)
-        };
+        let above =
+            |code: &str| registry.get(code).map(|a| a.level).filter(|l| *l != xhht_core::area::AreaLevel::Commune);
         areas.sort_by_key(|(code, _)| above(code).is_some());
         let by_area = areas
             .into_iter()

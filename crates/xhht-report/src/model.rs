@@ -314,6 +314,11 @@ pub struct RewardsSection {
     /// Where the proposals of the years covered stand, per reward (the human decisions that
     /// follow eligibility: proposed, verified by the home-affairs office, decided).
     pub proposals: Vec<ProposalRow>,
+    /// Who verifies reward dossiers on the report's day: the bodies acting as the plan's
+    /// home-affairs office then (the district office until 30/06/2025, its successor after),
+    /// from the organisations on record; absent when none does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verifier: Option<Text>,
 }
 
 /// Where the proposals for one reward stand.

@@ -246,4 +246,30 @@ mod tests {
         let given = issuer_for(&opts(Scope::Area { code: "72001".into() }, Some(own)), plan, &orgs);
         assert_eq!(given.id, "ubnd-can-duoc-file");
     }
+
+    #[test]
+    fn dossiers_are_verified_by_the_body_acting_as_home_affairs_on_the_day() {
+        use super::super::sections::{VERIFYING_ACTOR, acting_as};
+        let district = org(
+            "PNV",
+            "Phòng Nội vụ huyện Cần Đước",
+            OrgKind::Agency,
+            "806",
+            Some(VERIFYING_ACTOR),
+            Some(day(2025, 6, 30)),
+        );
+        let mut province = org("SNV", "Sở Nội vụ tỉnh Tây Ninh", OrgKind::Agency, "72", Some(VERIFYING_ACTOR), None);
+        province.valid = DateRange::starting(day(2025, 7, 1));
+        let orgs: HashMap<&str, &Organisation> =
+            [&district, &province].into_iter().map(|o| (o.code.as_str(), o)).collect();
+        assert_eq!(
+            acting_as(&orgs, VERIFYING_ACTOR, day(2024, 12, 6)).map(|t| t.vi),
+            Some("Phòng Nội vụ huyện Cần Đước".to_owned())
+        );
+        assert_eq!(
+            acting_as(&orgs, VERIFYING_ACTOR, day(2026, 12, 6)).map(|t| t.vi),
+            Some("Sở Nội vụ tỉnh Tây Ninh".to_owned())
+        );
+        assert_eq!(acting_as(&orgs, "actor.none", day(2026, 12, 6)), None);
+    }
 }

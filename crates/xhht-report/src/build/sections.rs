@@ -108,7 +108,14 @@ pub(super) fn rewards_section(
         .first()
         .and_then(|s| rules.rewards.iter().find(|r| r.id == s.reward))
         .and_then(|r| r.judgement.clone());
-    RewardsSection { rules: rule_rows, eligible, eligible_limit: ELIGIBLE_LIMIT, judgement, proposals: Vec::new() }
+    RewardsSection {
+        rules: rule_rows,
+        eligible,
+        eligible_limit: ELIGIBLE_LIMIT,
+        judgement,
+        proposals: Vec::new(),
+        verifier: None,
+    }
 }
 
 /// Where the proposals of the years `from..=to` stand, per reward, for the subjects in scope (a
@@ -285,4 +292,23 @@ pub(super) fn actor_sections(
             ActorSection { id: a.id.clone(), section: a.section.clone(), name: a.name.clone(), duties, unreported }
         })
         .collect()
+}
+
+/// The plan actor that verifies reward dossiers (plan §IV.2, `actor.phong-noivu`).
+pub(super) const VERIFYING_ACTOR: &str = "actor.phong-noivu";
+
+/// The bodies acting as `actor` on `day`, by name, from the organisations on record (their
+/// validity is the duty's span: a district office until 30/06/2025, its successor after).
+pub(super) fn acting_as(orgs: &HashMap<&str, &Organisation>, actor: &str, day: NaiveDate) -> Option<Text> {
+    let mut names: Vec<&str> = orgs
+        .values()
+        .filter(|o| o.actor.as_deref() == Some(actor) && o.valid.contains(day))
+        .map(|o| o.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    (!names.is_empty()).then(|| {
+        let n = names.join(", ");
+        Text::new(n.clone(), n)
+    })
 }

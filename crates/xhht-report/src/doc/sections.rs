@@ -414,12 +414,19 @@ pub(super) fn rewards_section(r: &Report, lang: Lang) -> Section {
             "No reward proposal is recorded for the years of the report.",
         ));
     }
+    let (verify_vi, verify_en) = match &r.rewards.verifier {
+        Some(v) => (
+            format!("Đề xuất khen thưởng: thẩm định ({}) và quyết định", v.vi),
+            format!("Reward proposals: verification ({}) and decision", v.en),
+        ),
+        None => (
+            "Đề xuất khen thưởng: thẩm định (cơ quan nội vụ) và quyết định".to_owned(),
+            "Reward proposals: verification (home affairs) and decision".to_owned(),
+        ),
+    };
     s.tables.push(Table {
         name: "rewards-proposals".into(),
-        caption: l(
-            "Đề xuất khen thưởng: thẩm định (Phòng Nội vụ) và quyết định",
-            "Reward proposals: verification (home affairs) and decision",
-        ),
+        caption: t(lang, &verify_vi, &verify_en).to_owned(),
         keys: vec![
             "reward",
             "title",
