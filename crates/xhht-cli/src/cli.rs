@@ -345,6 +345,15 @@ pub enum PlanCommand {
         /// Mã cơ quan, ví dụ actor.phong-gddt / an actor id, e.g. actor.phong-gddt.
         id: Option<String>,
     },
+    /// Kiểm tra tệp kế hoạch (TOML) như một bộ tiêu chí: lỗi kèm dòng / check plan files (TOML) like a rulebook: errors with their line.
+    ///
+    /// Prints each file's plan and the days it is in force, or every problem as FILE:LINE;
+    /// exits 1 when a file has a problem.
+    Check {
+        /// Tệp TOML / TOML files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
 }
 
 /// `xhht rulebook …`

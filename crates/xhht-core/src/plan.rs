@@ -87,6 +87,20 @@ pub struct PlanMeta {
     pub area_code: String,
     /// The first and last years of the movement the plan covers.
     pub years: [i32; 2],
+    /// The first day the plan is in force (absent: the day it is dated).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::date::de_opt_date")]
+    pub valid_from: Option<NaiveDate>,
+    /// The last day it is in force (absent: 31 December of its last year). The Cần Đước plan
+    /// holds until 30/06/2025, when the district tier that issued it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::date::de_opt_date")]
+    pub valid_until: Option<NaiveDate>,
+    /// The plan it carries on from (its id), for a successor plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub succeeds: Option<String>,
+    /// A notice printed with the plan wherever it is cited (e.g. that it is synthetic, or which
+    /// of its parts are assumed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Text>,
 }
 
 /// A legal basis of the plan.
@@ -416,11 +430,32 @@ impl Plan {
         })
     }
 
-    /// Parses and checks a plan from TOML text; `origin` names the file in errors.
+    /// Parses and checks a plan from TOML text; `origin` names the file in errors, and each
+    /// problem about an element names the line where the element's id is written
+    /// (`plan.toml:120: actor.x.2: partner …`).
     pub fn from_toml(src: &str, origin: &str) -> Result<Plan> {
         let plan: Plan = toml::from_str(src).map_err(|e| Error::toml(origin, src, &e))?;
         let problems = plan.check();
-        if problems.is_empty() { Ok(plan) } else { Err(Error::InvalidPlan { origin: origin.to_owned(), problems }) }
+        if problems.is_empty() {
+            Ok(plan)
+        } else {
+            let problems = problems.into_iter().map(|p| located(src, origin, p)).collect();
+            Err(Error::InvalidPlan { origin: origin.to_owned(), problems })
+        }
+    }
+
+    /// The first and the last day the plan is in force: from `valid_from` (else the day it is
+    /// dated) to `valid_until` (else 31 December of its last year).
+    pub fn in_force(&self) -> (NaiveDate, NaiveDate) {
+        let from = self.meta.valid_from.unwrap_or(self.meta.dated);
+        let last = NaiveDate::from_ymd_opt(self.meta.years[1], 12, 31).unwrap_or(NaiveDate::MAX);
+        (from, self.meta.valid_until.unwrap_or(last))
+    }
+
+    /// Whether the plan is in force on `day`.
+    pub fn in_force_on(&self, day: NaiveDate) -> bool {
+        let (from, until) = self.in_force();
+        from <= day && day <= until
     }
 
     /// Every element with its id, in document order.
@@ -540,7 +575,28 @@ impl Plan {
         if next != self.meta.years[1] + 1 {
             problems.push(format!("the phases end in {} but the plan runs to {}", next - 1, self.meta.years[1]));
         }
+        let (from, until) = self.in_force();
+        if until < from {
+            problems.push(format!("meta: valid_until {until} is before the plan is in force ({from})"));
+        }
+        if self.meta.succeeds.as_deref() == Some(self.meta.id.as_str()) {
+            problems.push("meta: a plan cannot succeed itself".to_owned());
+        }
+        if self.meta.notice.as_ref().is_some_and(Text::is_incomplete) {
+            problems.push("meta: the notice needs both vi and en".to_owned());
+        }
         problems
+    }
+}
+
+/// `problem` prefixed with `origin:LINE` where the id it starts with (`actor.x.2: …`) is
+/// written in `src` as `id = "…"`; `meta:` problems point at `[meta]`.
+fn located(src: &str, origin: &str, problem: String) -> String {
+    let Some((id, _)) = problem.split_once(": ") else { return format!("{origin}: {problem}") };
+    let needle = if id == "meta" { "[meta]".to_owned() } else { format!("id = \"{id}\"") };
+    match src.lines().position(|l| l.trim_start().starts_with(&needle)) {
+        Some(n) => format!("{origin}:{}: {problem}", n + 1),
+        None => format!("{origin}: {problem}"),
     }
 }
 

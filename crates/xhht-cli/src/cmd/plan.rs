@@ -13,6 +13,7 @@ use crate::output::{Out, col};
 pub(crate) fn run(o: &mut Out<'_>, cmd: PlanCommand) -> anyhow::Result<ExitCode> {
     let plan = Plan::can_duoc_2024();
     match cmd {
+        PlanCommand::Check { paths } => return check(o, &paths),
         PlanCommand::Show => show(o, plan)?,
         PlanCommand::Targets => targets(o, plan)?,
         PlanCommand::Timeline => timeline(o, plan)?,
@@ -244,4 +245,60 @@ fn actor(o: &mut Out<'_>, plan: &Plan, id: &str) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `xhht plan check FILE…`: each file parsed and checked; its plan and the days it is in force,
+/// or its problems with their lines.
+fn check(o: &mut Out<'_>, paths: &[std::path::PathBuf]) -> anyhow::Result<ExitCode> {
+    let lang = o.lang;
+    let mut failed = false;
+    for path in paths {
+        let shown = path.display().to_string();
+        let text = match std::fs::metadata(path) {
+            Ok(m) if m.len() > MAX_PLAN_BYTES => {
+                o.line(format!("{shown}: {}", t(lang, "tệp quá lớn (tối đa 1 MB)", "file too large (at most 1 MB)")))?;
+                failed = true;
+                continue;
+            }
+            _ => std::fs::read_to_string(path).with_context(|| format!("cannot read {shown}"))?,
+        };
+        match Plan::from_toml(&text, &shown) {
+            Ok(p) => {
+                let (from, until) = p.in_force();
+                o.line(format!(
+                    "{shown}: {} — {} ({} {} {} {})",
+                    p.meta.id,
+                    p.meta.title.get(lang),
+                    t(lang, "hiệu lực từ", "in force from"),
+                    format_date(from, lang),
+                    t(lang, "đến", "to"),
+                    format_date(until, lang),
+                ))?;
+                if let Some(n) = &p.meta.notice {
+                    o.line(format!("  {}", n.get(lang)))?;
+                }
+            }
+            Err(xhht_core::Error::InvalidPlan { problems, .. }) => {
+                failed = true;
+                for p in problems {
+                    o.line(p)?;
+                }
+            }
+            Err(e) => {
+                failed = true;
+                o.line(e.to_string())?;
+            }
+        }
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The largest plan file read (the Cần Đước plan is about 80 KB).
+const MAX_PLAN_BYTES: u64 = 1 << 20;
+
+fn t(lang: xhht_core::Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        xhht_core::Lang::Vi => vi,
+        xhht_core::Lang::En => en,
+    }
 }

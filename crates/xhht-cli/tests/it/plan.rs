@@ -88,3 +88,49 @@ fn an_actor_form_is_written_to_fill() {
     assert_eq!(bad.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_plan_file_is_checked_like_a_rulebook_with_each_problem_on_its_line() {
+    let dir = std::env::temp_dir().join(format!("xhht-plan-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shipped = include_str!("../../../xhht-core/data/plans/can-duoc-2024.toml");
+    let ok = dir.join("ke-hoach.toml");
+    std::fs::write(&ok, shipped).unwrap();
+    let o = xhht(&["plan", "check", ok.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let s = stdout(&o);
+    assert!(s.contains("can-duoc-2024") && s.contains("hiệu lực từ 01/02/2024 đến 30/06/2025"), "{s}");
+
+    // A partner no actor is, and a successor that succeeds itself: each named on its line.
+    let bad_text = shipped
+        .replacen("\"actor.phong-ldtbxh\", \"actor.phong-vhtt\"", "\"actor.phong-khong-co\", \"actor.phong-vhtt\"", 1)
+        .replacen("valid_until = 2025-06-30", "valid_until = 2023-01-01", 1);
+    let line = bad_text.lines().position(|l| l.contains("actor.phong-khong-co")).unwrap();
+    let id_line = bad_text[..bad_text.find("actor.phong-khong-co").unwrap()]
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim_start().starts_with("id = "))
+        .last()
+        .map(|(n, _)| n + 1)
+        .unwrap();
+    assert!(id_line <= line + 1);
+    let bad = dir.join("sai.toml");
+    std::fs::write(&bad, &bad_text).unwrap();
+    let o = xhht(&["plan", "check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let s = stdout(&o);
+    assert!(
+        s.contains(&format!("sai.toml:{id_line}: ")) && s.contains("`actor.phong-khong-co` is not an actor"),
+        "{s}"
+    );
+    let meta_line = bad_text.lines().position(|l| l == "[meta]").unwrap() + 1;
+    assert!(s.contains(&format!("sai.toml:{meta_line}: meta: valid_until 2023-01-01 is before")), "{s}");
+
+    // Not TOML at all: the line and column.
+    let broken = dir.join("hong.toml");
+    std::fs::write(&broken, "[meta]\nid = \n").unwrap();
+    let o = xhht(&["plan", "check", broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("hong.toml:2:"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -109,3 +109,13 @@ fn a_syntax_error_names_file_line_and_column() {
     let Error::Toml { origin, line, .. } = &err else { panic!("{err}") };
     assert_eq!((origin.as_str(), *line), ("bad.toml", 2));
 }
+
+#[test]
+fn the_district_plan_is_in_force_until_the_district_tier_ended() {
+    let plan = Plan::can_duoc_2024();
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    assert_eq!(plan.in_force(), (d(2024, 2, 1), d(2025, 6, 30)));
+    assert!(plan.in_force_on(d(2025, 6, 30)));
+    assert!(!plan.in_force_on(d(2025, 7, 1)));
+    assert!(plan.meta.succeeds.is_none());
+}
