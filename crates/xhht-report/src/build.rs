@@ -370,6 +370,8 @@ fn build_inner(
         scope_name: scope_name(&opts.scope, plan, registry, &orgs, &issuer),
         scope: opts.scope.clone(),
         plan: (plan.meta.id.clone(), plan.meta.number.clone(), plan.meta.title.clone()),
+        plan_until: Some(plan.in_force().1)
+            .filter(|until| NaiveDate::from_ymd_opt(year, 12, 31).is_some_and(|end| *until < end)),
         issuer,
         notice: opts.notice.clone(),
         rulebooks,

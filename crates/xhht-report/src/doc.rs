@@ -111,6 +111,34 @@ impl Chart {
             Self::Progress { caption, .. } | Self::Bars { caption, .. } | Self::Status { caption, .. } => caption,
         }
     }
+
+    /// The chart's own numbers as a small table, one row a data point (a year, a bar, a
+    /// status): what a spreadsheet charts and a page shows beneath the drawing.
+    pub fn table(&self, lang: Lang) -> Table {
+        match self {
+            Self::Progress { caption, points, legend, .. } => Table {
+                name: String::new(),
+                caption: caption.clone(),
+                keys: vec!["year", "share", "path"],
+                labels: vec![t(lang, "Năm", "Year").to_owned(), legend[0].clone(), legend[1].clone()],
+                rows: points.iter().map(|(y, s, p)| vec![Cell::Year(*y), Cell::Pct(*s), Cell::Pct(*p)]).collect(),
+            },
+            Self::Bars { caption, bars } => Table {
+                name: String::new(),
+                caption: caption.clone(),
+                keys: vec!["label", "share"],
+                labels: vec![t(lang, "Địa bàn", "Area").to_owned(), t(lang, "Tỷ lệ (%)", "Share (%)").to_owned()],
+                rows: bars.iter().map(|(b, s)| vec![Cell::Text(b.clone()), Cell::Pct(*s)]).collect(),
+            },
+            Self::Status { caption, parts } => Table {
+                name: String::new(),
+                caption: caption.clone(),
+                keys: vec!["status", "count"],
+                labels: vec![t(lang, "Tình trạng", "Status").to_owned(), t(lang, "Số lượng", "Count").to_owned()],
+                rows: parts.iter().map(|(label, n, _)| vec![Cell::Text(label.clone()), Cell::Int(*n)]).collect(),
+            },
+        }
+    }
 }
 
 /// A section.
@@ -329,6 +357,18 @@ pub fn document(r: &Report, lang: Lang) -> Document {
         },
         format!("{}: {} — {}", l("Thực hiện Kế hoạch", "Under the plan"), r.plan.1, tx(lang, &r.plan.2)),
     ];
+    if let Some(until) = r.plan_until {
+        subtitle.push(match lang {
+            Lang::Vi => format!(
+                "Kế hoạch hết hiệu lực ngày {}; các mục tiêu của Kế hoạch tiếp tục được theo dõi trên địa bàn của Kế hoạch.",
+                date(until, lang)
+            ),
+            Lang::En => format!(
+                "The plan ceased to be in force on {}; its targets are still followed over the plan's area.",
+                date(until, lang)
+            ),
+        });
+    }
     if r.kind != ReportKind::Annual && r.as_of.year() > r.year {
         subtitle.push(match lang {
             Lang::Vi => format!(

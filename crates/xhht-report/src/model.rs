@@ -478,6 +478,10 @@ pub struct Report {
     pub scope_name: Text,
     /// The plan: id, number, title.
     pub plan: (String, String, Text),
+    /// The last day the plan is in force, when it ends before the report's data year does (the
+    /// Cần Đước plan ended with the district tier on 30/06/2025): the report says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_until: Option<NaiveDate>,
     /// Who issues it: the letterhead in force on `as_of` (body, number symbol, place, recipients,
     /// signatory), from the deployment's configuration.
     pub issuer: xhht_core::issuer::Issuer,

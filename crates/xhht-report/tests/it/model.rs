@@ -273,3 +273,14 @@ fn units_of_2023_rescored_under_the_rules_of_2024() {
     assert!(own.assessed > 0 && own.rulebook != r.rulebook);
     assert_eq!(own.meeting, confers);
 }
+
+#[test]
+fn a_report_of_a_year_after_the_plan_ended_says_so_in_its_heading() {
+    let y2026 = report(ReportKind::Annual, 2026, Scope::District);
+    assert_eq!(y2026.plan_until, chrono::NaiveDate::from_ymd_opt(2025, 6, 30));
+    let doc = xhht_report::doc::document(&y2026, xhht_core::Lang::Vi);
+    let md = xhht_report::render::markdown::render(&doc);
+    assert!(md.contains("Kế hoạch hết hiệu lực ngày 30/06/2025"), "{md}");
+    let y2024 = report(ReportKind::Annual, 2024, Scope::District);
+    assert_eq!(y2024.plan_until, None, "in force through 2024");
+}
