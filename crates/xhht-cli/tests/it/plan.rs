@@ -134,3 +134,19 @@ fn a_plan_file_is_checked_like_a_rulebook_with_each_problem_on_its_line() {
     assert!(stdout(&o).contains("hong.toml:2:"), "{}", stdout(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_sample_successor_plan_checks_and_says_it_is_synthetic() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/plans/ke-hoach-xa-can-duoc-2026.toml");
+    let o = xhht(&["plan", "check", path]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let s = stdout(&o);
+    assert!(s.contains("xa-can-duoc-2026") && s.contains("hiệu lực từ 15/01/2026 đến 31/12/2030"), "{s}");
+    assert!(s.contains("dữ liệu mô phỏng") && s.contains("giả định"), "{s}");
+    let text = std::fs::read_to_string(path).unwrap();
+    let plan = xhht_core::plan::Plan::from_toml(&text, path).unwrap();
+    assert_eq!(plan.meta.succeeds.as_deref(), Some("can-duoc-2024"));
+    let (from, _) = plan.in_force();
+    let (_, district_until) = xhht_core::plan::Plan::can_duoc_2024().in_force();
+    assert!(from > district_until, "it starts after the district plan ended");
+}
