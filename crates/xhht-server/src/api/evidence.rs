@@ -166,7 +166,7 @@ mod tests {
     #[test]
     fn the_download_name_is_given_in_ascii_and_in_utf8() {
         assert_eq!(
-            super::disposition("Bảng-điểm.pdf"),
+            crate::http::disposition("Bảng-điểm.pdf"),
             "attachment; filename=\"B_ng-_i_m.pdf\"; filename*=UTF-8''B%E1%BA%A3ng-%C4%91i%E1%BB%83m.pdf"
         );
     }

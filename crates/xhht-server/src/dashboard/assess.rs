@@ -89,6 +89,12 @@ fn subject_of(kind: &str, id: String) -> Result<SubjectRef, ApiError> {
     }
 }
 
+/// A refused form as typed: its fields, and the problem found with each (by field).
+type Typed<'a> = (&'a [(String, String)], HashMap<String, String>);
+
+/// A refused form: the fields as sent, and the problems by field.
+type Typed<'a> = (&'a [(String, String)], HashMap<String, String>);
+
 async fn render(
     state: &AppState,
     user: &AuthUser,
@@ -96,7 +102,7 @@ async fn render(
     (kind, id): (&str, &str),
     year: i32,
     done: Option<String>,
-    typed: Option<(&[(String, String)], HashMap<String, String>)>,
+    typed: Option<Typed<'_>>,
 ) -> Result<AssessPage, (Frame, ApiError)> {
     let path = format!("/assess/{kind}/{id}");
     let frame = Frame::new(lang, user, &format!("{path}?year={year}"));
