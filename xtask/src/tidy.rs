@@ -11,8 +11,10 @@
 //!   database driver (dev-dependencies are allowed).
 //! - Every member crate has `[lints] workspace = true`.
 //! - Every crate under `crates/` has a `src/lib.rs` (`xhht-cli` may have only `src/main.rs`).
-//! - The layers (module `layers`): the front-ends name no rulebook id, hold no SQL and do not
-//!   lean on each other; no front-end file over 400 lines, no other source file over 800.
+//! - The layers (module `layers`): the front-ends name no rulebook id, hold no SQL, do not
+//!   lean on each other and reach the store only through `xhht-app` (no `xhht_store` in their
+//!   code, no `xhht-store` in their dependencies); no front-end file over 400 lines, no other
+//!   source file over 800.
 //!
 //! Files are found by walking the working tree (so files not yet committed are checked too),
 //! skipping `target/`, `node_modules/` and hidden directories. Test data (anything under a

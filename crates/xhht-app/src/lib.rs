@@ -17,6 +17,9 @@
 //! - Writing records as someone ([`records`], reward proposals): each write judged by
 //!   `decide` on what it touches, found from the records.
 //! - Accounts ([`auth`]): users, API tokens, sessions.
+//! - The database's imports, exports, backups, audit check and plain reads ([`io`],
+//!   [`App::db`]), with the store's plain data they take and give: the front-ends reach the
+//!   store only through this crate.
 //!
 //! Every decision of who may do what is `xhht_core::access::decide`, asked here, not in a
 //! front-end.
@@ -35,6 +38,7 @@ mod error;
 pub mod evidence;
 pub mod explain;
 pub mod inbox;
+pub mod io;
 pub mod proposals;
 pub mod records;
 pub mod reports;

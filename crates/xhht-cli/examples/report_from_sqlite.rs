@@ -13,10 +13,11 @@
 use std::time::Instant;
 
 use clap::Parser;
+use xhht_app::App;
+use xhht_app::dataset::Records;
 use xhht_report::build::DIGEST_LIMITS;
 use xhht_scoring::digest::YearDigest;
 use xhht_scoring::year::YearEngines;
-use xhht_store::Store;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -38,16 +39,29 @@ fn main() -> anyhow::Result<()> {
         println!("synthetic province: {PEOPLE} people, {ORGS} organisations, 4 years (made in {:.1?})", t.elapsed());
         let t = Instant::now();
         tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(async {
-            let store = Store::open(&db_text).await?;
-            store.put_areas(WHO, &s.areas).await?;
-            store.put_organisations(WHO, &s.organisations).await?;
-            store.put_people(WHO, &s.people).await?;
-            let version = store.data_version().await?;
+            let app = App::open(&db_text).await?;
+            let registers = Records {
+                areas: &s.areas,
+                successions: &[],
+                organisations: &s.organisations,
+                people: &s.people,
+                memberships: &[],
+                registrations: &[],
+                commitments: &[],
+                self_study_plans: &[],
+                assessments: &[],
+                recognitions: &[],
+                report_submissions: &[],
+                duty_reports: &[],
+                reward_proposals: &[],
+            };
+            app.put_records(WHO, registers).await?;
+            let version = app.db().data_version().await?;
             for r in &s.results {
                 let d = YearDigest::of_year(r, &engines, &s.organisations, &[], DIGEST_LIMITS)?;
-                store.save_digest(&d, &engines, version).await?;
+                app.db().save_digest(&d, version).await?;
             }
-            store.close().await;
+            app.close().await;
             anyhow::Ok(())
         })?;
         println!("written to {} with the digests of 2023–2026 in {:.1?}", db.display(), t.elapsed());

@@ -16,7 +16,7 @@ async fn open(db_url: &str) -> Result<xhht_app::App> {
 
 fn app_error(e: xhht_app::Error) -> Error {
     match e {
-        xhht_app::Error::Store(s) => Error::Store(s),
+        e @ xhht_app::Error::Store(_) => Error::App(e),
         xhht_app::Error::Invalid(p) => Error::Invalid(p.into_iter().map(|p| p.message).collect::<Vec<_>>().join("; ")),
         xhht_app::Error::NotFound(m) => Error::Invalid(m),
         other => Error::Evaluation(other.to_string()),

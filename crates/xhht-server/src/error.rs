@@ -15,9 +15,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The store reported an error.
+    /// The database failed or refused (through the use cases: `xhht_app::Error::Store`).
     #[error(transparent)]
-    Store(#[from] xhht_store::Error),
+    App(#[from] xhht_app::Error),
     /// A user, role or token argument is not acceptable.
     #[error("{0}")]
     Invalid(String),
@@ -109,45 +109,27 @@ impl ApiError {
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
         match e {
-            Error::Store(s) => s.into(),
+            Error::App(a) => a.into(),
             Error::Invalid(m) => ApiError::invalid("body", m),
             other => ApiError::Internal(other.to_string()),
         }
     }
 }
 
-impl From<xhht_store::Error> for ApiError {
-    fn from(e: xhht_store::Error) -> Self {
-        use xhht_store::Error as S;
-        match e {
-            S::Invalid { field, message, .. } => ApiError::Invalid(vec![FieldError { field, message }]),
-            S::Conflict { expected, actual, .. } => ApiError::Conflict(format!(
-                "the record changed since it was read (you had version {expected}, it is now at {actual}); read it again"
-            )),
-            S::NotFound { table, .. } => ApiError::NotFound(format!("no such record in {table}")),
-            S::Import { errors } => ApiError::Invalid(
-                errors
-                    .into_iter()
-                    .map(|r| FieldError { field: format!("line {}: {}", r.line, r.field), message: r.message })
-                    .collect(),
-            ),
-            S::Scoring(err) => ApiError::Internal(format!("evaluation: {err}")),
-            other => ApiError::Internal(other.to_string()),
-        }
-    }
-}
-
 impl From<xhht_app::Error> for ApiError {
+    /// The store's refusals come classified ([`xhht_app::Error::classify`]: a record not valid,
+    /// changed since it was read, not found, an import file's rows); any other failure of the
+    /// store is internal.
     fn from(e: xhht_app::Error) -> Self {
         use xhht_app::Error as A;
-        match e {
+        match e.classify() {
             A::Forbidden(m) => ApiError::Forbidden(m),
             A::NotFound(m) => ApiError::NotFound(m),
             A::Invalid(problems) => ApiError::Invalid(
                 problems.into_iter().map(|p| FieldError { field: p.field, message: p.message }).collect(),
             ),
             A::Conflict(m) => ApiError::Conflict(m),
-            A::Store(s) => s.into(),
+            A::Store(s) => ApiError::Internal(s.to_string()),
             A::Core(c) => c.into(),
             A::Report(e @ xhht_report::Error::UnknownScope { .. }) => ApiError::NotFound(e.to_string()),
             A::Evaluation { year, source } => ApiError::Conflict(format!(

@@ -5,9 +5,9 @@
 //! - [`app`] builds the whole service (API under `/api/v1`, the OpenAPI document at
 //!   `/api/openapi.json`, the dashboard at `/`) over one [`AppState`]; [`serve`] runs it on a
 //!   socket with graceful shutdown. Tests call `app(state).oneshot(request)` with no socket.
-//! - [`AppState`] holds the store (`xhht_store::Store`), the server's own connection pool
-//!   (users, tokens and sessions live in the database, so several processes
-//!   can serve one PostgreSQL), the rule engines, and the caches ([`cache`]).
+//! - [`AppState`] holds the use cases (`xhht_app::App`: the database, where users, tokens and
+//!   sessions live too, so several processes can serve one PostgreSQL, and the rule engines)
+//!   and the caches ([`cache`]).
 //! - [`auth`]: users (argon2id passwords), API tokens (256-bit, stored as SHA-256), sessions;
 //!   `add_user` and `create_token` for the CLI.
 //! - Every request is mapped to `xhht_core::access::{Principal, Action, Resource}` and judged
@@ -15,8 +15,9 @@
 //!
 //! # What this crate is not
 //!
-//! It holds no business rule: handlers parse requests, ask `decide`, call the store, the rules
-//! engine and the report builder, and render the answers.
+//! It holds no business rule: handlers parse requests, make one `xhht-app` call and render the
+//! answers. It does not depend on `xhht-store`: imports, the audit check and plain reads go
+//! through `xhht_app::io`.
 
 pub mod api;
 pub mod auth;

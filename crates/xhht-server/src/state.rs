@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use xhht_store::Store;
 
 use crate::cache::Cache;
 use crate::error::{Error, Result};
@@ -206,9 +205,9 @@ impl AppState {
         })
     }
 
-    /// The store.
-    pub fn store(&self) -> &Store {
-        self.inner.app.store()
+    /// The database's imports, the audit check and plain reads ([`xhht_app::App::db`]).
+    pub fn store(&self) -> xhht_app::io::Db<'_> {
+        self.inner.app.db()
     }
 
     /// The use cases.

@@ -6,6 +6,9 @@
 //! - A front-end's code holds no SQL (`SELECT`, `INSERT INTO`, `UPDATE … SET`, `DELETE FROM`,
 //!   `CREATE TABLE`), comments included: all SQL lives in `xhht-store`.
 //! - A front-end neither names the other's crate in code nor depends on it in its manifest.
+//! - A front-end neither names `xhht_store` in code nor depends on `xhht-store` in its
+//!   manifest, nor reaches the store through `App::store`: it goes through `xhht-app`
+//!   (`xhht_app::io` for imports, exports, backups, the audit check and plain reads).
 //! - No front-end source file is over [`FRONT_END_LINES`] lines, no other source file over
 //!   [`SOURCE_LINES`].
 
@@ -16,6 +19,12 @@ use super::Problem;
 
 /// The front-end crates: (directory under `crates/`, the crate name in code).
 pub(super) const FRONT_ENDS: &[(&str, &str)] = &[("xhht-cli", "xhht_cli"), ("xhht-server", "xhht_server")];
+/// The store: (the crate's directory and package name, its name in code), which the front-ends
+/// reach only through `xhht-app`.
+pub(super) const STORE: (&str, &str) = ("xhht-store", "xhht_store");
+/// How a front-end's code would reach the store through the app (`App::store`); `App::db` is
+/// the way.
+const STORE_THROUGH_APP: &[&str] = &["app.store()", "app().store()"];
 /// The most lines a front-end source file may have.
 pub(super) const FRONT_END_LINES: usize = 400;
 /// The most lines any other source file may have.
@@ -128,6 +137,20 @@ pub(super) fn check_file(path: &str, text: &str, rulebooks: &[String]) -> Vec<Pr
                 format!("the front-end holds SQL (`{keyword}`): all SQL lives in xhht-store"),
             ));
         }
+        if names(code, STORE.1) {
+            problems.push(Problem::new(
+                path,
+                n + 1,
+                format!("{own} names the store (`{}`): reach it through xhht-app (`xhht_app::io`)", STORE.1),
+            ));
+        }
+        if let Some(call) = STORE_THROUGH_APP.iter().find(|call| code.contains(*call)) {
+            problems.push(Problem::new(
+                path,
+                n + 1,
+                format!("{own} reaches the store through the app (`{call}`): use `App::db` (`xhht_app::io`)"),
+            ));
+        }
         for (other, in_code) in FRONT_ENDS.iter().filter(|(dir, _)| dir != own) {
             if names(code, in_code) {
                 problems.push(Problem::new(
@@ -141,12 +164,20 @@ pub(super) fn check_file(path: &str, text: &str, rulebooks: &[String]) -> Vec<Pr
     problems
 }
 
-/// Checks that no front-end's manifest depends on the other front-end.
+/// Checks that no front-end's manifest depends on the other front-end or on the store (a
+/// `[dev-dependencies]` entry is not checked).
 pub(super) fn check_manifests(root: &Path) -> Vec<Problem> {
     let mut problems = Vec::new();
     for (own, _) in FRONT_ENDS {
         let rel = format!("crates/{own}/Cargo.toml");
         let Ok(text) = fs::read_to_string(root.join(&rel)) else { continue };
+        if let Some(line) = super::dependency_line(&text, STORE.0) {
+            problems.push(Problem::new(
+                &rel,
+                line,
+                format!("{own} depends on {}: the front-ends reach the store through xhht-app", STORE.0),
+            ));
+        }
         for (other, _) in FRONT_ENDS.iter().filter(|(dir, _)| dir != own) {
             if let Some(line) = super::dependency_line(&text, other) {
                 problems.push(Problem::new(
@@ -190,6 +221,21 @@ mod tests {
         assert_eq!(p.len(), 1, "{p:?}");
         let p = check_file("crates/xhht-server/src/a.rs", "//! A.\nconst Q: &str = \"DELETE FROM t\";\n", &[]);
         assert_eq!(p.len(), 1, "{p:?}");
+    }
+
+    #[test]
+    fn the_store_named_or_reached_through_the_app_in_a_front_end_is_a_problem() {
+        let p = check_file("crates/xhht-server/src/a.rs", "//! A.\nuse xhht_store::YearData;\n", &[]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].to_string().starts_with("crates/xhht-server/src/a.rs:2: "), "{}", p[0]);
+        let p = check_file("crates/xhht-cli/src/a.rs", "//! A.\nfn f() { xhht_store::Store::open(db); }\n", &[]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        let p = check_file("crates/xhht-cli/src/a.rs", "//! A.\nlet s = app.store();\nstate.app().store();\n", &[]);
+        assert_eq!(p.len(), 2, "{p:?}");
+        let fine = "//! The store (`xhht_store`) is reached through `xhht_app::io`.\nlet d = app.db();\n";
+        assert!(check_file("crates/xhht-cli/src/a.rs", fine, &[]).is_empty());
+        assert!(check_file("crates/xhht-server/src/a.rs", "//! A.\nlet d = state.store();\n", &[]).is_empty());
+        assert!(check_file("crates/xhht-app/src/a.rs", "//! A.\nuse xhht_store::Store;\n", &[]).is_empty());
     }
 
     #[test]

@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use xhht_core::Lang;
-use xhht_store::Store;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::bail;
-use xhht_store::{ExportFormat, ImportKind, ImportOptions, ImportProgress, Progress};
+use xhht_app::App;
+use xhht_app::io::{ExportFormat, ImportKind, ImportOptions, ImportProgress, Progress};
 
 use crate::cmd::db::{open, runtime};
 use crate::output::Out;
@@ -19,8 +19,7 @@ use crate::output::Out;
 pub(crate) fn backup(o: &mut Out<'_>, db: &str, to: &Path) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
         let app = open(db).await?;
-        let store = app.store();
-        store.backup(to).await.with_context(|| format!("cannot back up to {}", to.display()))
+        app.db().backup(to).await.with_context(|| format!("cannot back up to {}", to.display()))
     })?;
     o.line(match o.lang {
         Lang::Vi => format!("Đã sao lưu vào {}", to.display()),
@@ -31,7 +30,7 @@ pub(crate) fn backup(o: &mut Out<'_>, db: &str, to: &Path) -> anyhow::Result<Exi
 
 pub(crate) fn restore(o: &mut Out<'_>, db: &str, from: &Path) -> anyhow::Result<ExitCode> {
     runtime()?.block_on(async {
-        Store::restore(from, db).await.with_context(|| format!("cannot restore {} into {db}", from.display()))
+        App::restore(from, db).await.with_context(|| format!("cannot restore {} into {db}", from.display()))
     })?;
     o.line(match o.lang {
         Lang::Vi => format!("Đã khôi phục {} vào {db}", from.display()),
@@ -106,8 +105,7 @@ pub(crate) fn import(
     opts.progress = bar.as_ref().map(|(_, p)| p.clone());
     let report = runtime()?.block_on(async {
         let app = open(db).await?;
-        let store = app.store();
-        anyhow::Ok(store.import(kind, file, &opts).await?)
+        anyhow::Ok(app.db().import(kind, file, &opts).await?)
     });
     if let Some((b, _)) = &bar {
         b.finish_and_clear();
@@ -207,8 +205,7 @@ pub(crate) fn export(o: &mut Out<'_>, db: &str, kind: &str, out: &Path) -> anyho
         }
         let reports = runtime()?.block_on(async {
             let app = open(db).await?;
-            let store = app.store();
-            anyhow::Ok(store.duty_reports().await?.into_iter().map(|v| v.value).collect::<Vec<_>>())
+            anyhow::Ok(app.db().duty_reports().await?.into_iter().map(|v| v.value).collect::<Vec<_>>())
         })?;
         let json = serde_json::to_vec_pretty(&reports).context("cannot write the duty reports as JSON")?;
         std::fs::write(out, json).with_context(|| format!("cannot write {}", out.display()))?;
@@ -223,8 +220,7 @@ pub(crate) fn export(o: &mut Out<'_>, db: &str, kind: &str, out: &Path) -> anyho
     };
     let n = runtime()?.block_on(async {
         let app = open(db).await?;
-        let store = app.store();
-        anyhow::Ok(store.export(kind, format, out).await?)
+        anyhow::Ok(app.db().export(kind, format, out).await?)
     })?;
     o.line(format!("{}: {n}", out.display()))?;
     Ok(ExitCode::SUCCESS)

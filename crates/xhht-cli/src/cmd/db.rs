@@ -37,8 +37,8 @@ fn whoami() -> String {
 /// administrator named after `what`.
 pub(crate) async fn acting(app: &App, name: Option<&str>, what: &str) -> anyhow::Result<xhht_app::auth::AuthUser> {
     let Some(name) = name else { return Ok(local_user(what)) };
-    let user = app.store().user(name).await.with_context(|| format!("cannot read the account `{name}`"))?;
-    user.map(xhht_app::auth::AuthUser::from).ok_or_else(|| {
+    let user = app.db().user(name).await.with_context(|| format!("cannot read the account `{name}`"))?;
+    user.ok_or_else(|| {
         anyhow::anyhow!("không có tài khoản “{name}” (thêm bằng xhht user add) / no account named “{name}” (add it with xhht user add)")
     })
 }

@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use xhht_app::io::{ImportKind, ImportOptions};
 use xhht_core::access::{Action, Resource, Role};
-use xhht_store::{ImportKind, ImportOptions};
 
 use super::{Body, Unread};
 use crate::auth::{AuthUser, sha256_hex};

@@ -79,7 +79,7 @@ pub(crate) async fn audit_verify(
     who: Auth,
     super::Q(q): super::Q<AuditQuery>,
 ) -> Result<Json<AuditState>, ApiError> {
-    use xhht_store::{AuditCheck, DifferenceKind, ExpectedHead, HeadCheck};
+    use xhht_app::io::{AuditCheck, DifferenceKind, ExpectedHead, HeadCheck};
     who.require(Action::Read, &Resource::Audit, false)?;
     let deep = q.deep.unwrap_or(false);
     if deep {

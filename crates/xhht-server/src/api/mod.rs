@@ -26,7 +26,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-use xhht_store::YearData;
+use xhht_app::io::YearData;
 
 use crate::error::{ApiError, json_error};
 use crate::http::ReadLimiter;
@@ -345,8 +345,8 @@ pub(crate) struct Written {
     pub(crate) unchanged: u64,
 }
 
-impl From<xhht_store::WriteReport> for Written {
-    fn from(w: xhht_store::WriteReport) -> Self {
+impl From<xhht_app::io::WriteReport> for Written {
+    fn from(w: xhht_app::io::WriteReport) -> Self {
         Self { added: w.added, changed: w.changed, unchanged: w.unchanged }
     }
 }

@@ -19,9 +19,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::body::Bytes;
+use xhht_app::io::YearData;
 use xhht_report::model::Report;
 use xhht_scoring::year::YearResults;
-use xhht_store::YearData;
 
 use crate::auth::AuthUser;
 pub use crate::lru::CacheUsage;

@@ -5,10 +5,10 @@ use std::io::Write;
 
 use axum::body::Bytes;
 use serde::Serialize;
+use xhht_app::io::YearData;
 use xhht_report::model::Report;
 use xhht_scoring::year::{Unmet, YearResults};
 use xhht_scoring::{EntityDiagnostic, Evaluation};
-use xhht_store::YearData;
 
 use super::reports::{RenderKey, ReportKey};
 use crate::auth::AuthUser;

@@ -89,9 +89,6 @@ fn subject_of(kind: &str, id: String) -> Result<SubjectRef, ApiError> {
     }
 }
 
-/// A refused form as typed: its fields, and the problem found with each (by field).
-type Typed<'a> = (&'a [(String, String)], HashMap<String, String>);
-
 /// A refused form: the fields as sent, and the problems by field.
 type Typed<'a> = (&'a [(String, String)], HashMap<String, String>);
 

@@ -5,9 +5,9 @@ use askama_web::WebTemplate;
 use axum::extract::{FromRequest, Multipart, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use xhht_app::io::ImportKind;
 use xhht_core::Lang;
 use xhht_core::access::{Action, Resource};
-use xhht_store::ImportKind;
 
 use crate::api::admin::{DUTY_REPORTS, import_duty_form, run_import};
 

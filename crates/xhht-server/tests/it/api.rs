@@ -402,7 +402,7 @@ async fn decisions_kept_by_an_older_server_move_into_the_store() {
     let p = p.iter().find(|p| p.subject().id() == w.member_a).unwrap();
     let d = p.decision().expect("carried over");
     assert_eq!((d.by.as_str(), d.note.as_deref()), ("admin", Some("QĐ 5")));
-    assert!(state.store().audit_verify().await.unwrap().is_ok());
+    assert!(state.store().audit_check(&xhht_app::io::AuditCheck::new()).await.unwrap().is_ok());
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{path}")).await.unwrap();
     let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'server_reward_decisions'")
         .fetch_one(&pool)

@@ -108,19 +108,29 @@ async fn two_instances_on_one_postgres_share_writes_and_sessions() {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.unwrap();
     let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b).to_owned();
     let db = format!("{base}/{name}");
-    // Copy the template's records into PostgreSQL through the store.
-    let src = xhht_store::Store::open(world().file.to_str().unwrap()).await.unwrap();
-    let dst = xhht_store::Store::open(&db).await.unwrap();
+    // Copy the template's records into PostgreSQL through the use cases.
+    let src = xhht_app::App::open(world().file.to_str().unwrap()).await.unwrap();
+    let dst = xhht_app::App::open(&db).await.unwrap();
     for year in [2025, 2026] {
-        let d = src.load_year(year).await.unwrap();
-        let who = "test setup";
-        dst.put_areas(who, &d.areas).await.unwrap();
-        dst.put_successions(who, &d.successions).await.unwrap();
-        dst.put_organisations(who, &d.organisations).await.unwrap();
-        dst.put_people(who, &d.people).await.unwrap();
-        dst.put_memberships(who, &d.memberships).await.unwrap();
-        dst.put_commitments(who, &d.commitments).await.unwrap();
+        let d = src.db().load_year(year).await.unwrap();
+        let records = xhht_app::dataset::Records {
+            areas: &d.areas,
+            successions: &d.successions,
+            organisations: &d.organisations,
+            people: &d.people,
+            memberships: &d.memberships,
+            registrations: &[],
+            commitments: &d.commitments,
+            self_study_plans: &[],
+            assessments: &[],
+            recognitions: &[],
+            report_submissions: &[],
+            duty_reports: &[],
+            reward_proposals: &[],
+        };
+        dst.put_records("test setup", records).await.unwrap();
     }
+    src.close().await;
     dst.close().await;
     let tokens = add_users(&db, world()).await;
     two_instances_see_each_other(&db, tokens).await;

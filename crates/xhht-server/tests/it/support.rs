@@ -113,22 +113,27 @@ fn build_world(dir: &Path, final_dir: &Path) -> World {
     w
 }
 
-/// The demo district's records written into the database at `target`.
+/// The demo district's records (not its duty reports or reward proposals) written into the
+/// database at `target`, through the use cases.
 async fn load(target: &str, data: &xhht_demo::Dataset) {
-    let store = xhht_store::Store::open(target).await.unwrap();
-    let who = "test setup";
-    store.put_areas(who, &data.areas).await.unwrap();
-    store.put_successions(who, &data.successions).await.unwrap();
-    store.put_organisations(who, &data.organisations).await.unwrap();
-    store.put_people(who, &data.people).await.unwrap();
-    store.put_memberships(who, &data.memberships).await.unwrap();
-    store.put_registrations(who, &data.registrations).await.unwrap();
-    store.put_commitments(who, &data.commitments).await.unwrap();
-    store.put_self_study_plans(who, &data.self_study_plans).await.unwrap();
-    store.put_assessments(who, &data.assessments).await.unwrap();
-    store.put_recognitions(who, &data.recognitions).await.unwrap();
-    store.put_report_submissions(who, &data.report_submissions).await.unwrap();
-    store.close().await;
+    let app = xhht_app::App::open(target).await.unwrap();
+    let records = xhht_app::dataset::Records {
+        areas: &data.areas,
+        successions: &data.successions,
+        organisations: &data.organisations,
+        people: &data.people,
+        memberships: &data.memberships,
+        registrations: &data.registrations,
+        commitments: &data.commitments,
+        self_study_plans: &data.self_study_plans,
+        assessments: &data.assessments,
+        recognitions: &data.recognitions,
+        report_submissions: &data.report_submissions,
+        duty_reports: &[],
+        reward_proposals: &[],
+    };
+    app.put_records("test setup", records).await.unwrap();
+    app.close().await;
 }
 
 /// The PostgreSQL server the tests may use (`XHHT_TEST_POSTGRES_URL`, a role that may create

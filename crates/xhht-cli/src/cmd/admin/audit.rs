@@ -9,8 +9,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use serde_json::{Value, json};
+use xhht_app::io::{AuditCheck, AuditKey, AuditReport, BrokenLink, DifferenceKind, ExpectedHead, HeadCheck};
 use xhht_core::Lang;
-use xhht_store::{AuditCheck, AuditKey, AuditReport, BrokenLink, DifferenceKind, ExpectedHead, HeadCheck};
 
 use crate::cli::{AuditCommand, Format};
 use crate::cmd::db::{open, runtime};
@@ -44,7 +44,7 @@ pub(crate) fn verify(o: &mut Out<'_>, db: &str, command: AuditCommand) -> anyhow
     }
     let report = runtime()?.block_on(async {
         let app = open(db).await?;
-        anyhow::Ok(app.store().audit_check(&check).await?)
+        anyhow::Ok(app.db().audit_check(&check).await?)
     })?;
     if o.format == Format::Json {
         o.json(&as_json(&report))?;
@@ -310,7 +310,7 @@ fn as_json(r: &AuditReport) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use xhht_store::{AuditHead, DeepReport, Difference};
+    use xhht_app::io::{AuditHead, DeepReport, Difference};
 
     use super::*;
 

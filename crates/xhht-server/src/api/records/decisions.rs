@@ -223,7 +223,7 @@ pub(crate) async fn store_duty_reports(
     state: &AppState,
     who: &Auth,
     items: Vec<(String, DutyReport)>,
-) -> Result<xhht_store::WriteReport, ApiError> {
+) -> Result<xhht_app::io::WriteReport, ApiError> {
     let w = state.app().put_duty_reports(&user(who), items).await?;
     state.invalidate();
     Ok(w)

@@ -6,9 +6,9 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
+use xhht_app::io::YearData;
 use xhht_core::access::{Action, Resource};
 use xhht_core::record::SubjectRef;
-use xhht_store::YearData;
 
 use super::{PageQuery, org_of_person, year_or};
 use crate::error::ApiError;
