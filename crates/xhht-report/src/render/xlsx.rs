@@ -232,38 +232,11 @@ fn plan_sheets(doc: &Document, taken: &mut HashSet<String>) -> Vec<Sheet> {
                     Lang::En => format!("{} {}", wanted(t, lang), chart.to_lowercase()),
                 },
             );
-            let table = chart_table(c, lang);
+            let table = c.table(lang);
             sheets.push(Sheet { name: sheet_name(&stem, taken), table, charts: vec![c.clone()] });
         }
     }
     sheets
-}
-
-/// A small table holding a chart's own numbers (for a chart no document table holds).
-fn chart_table(c: &Chart, lang: Lang) -> Table {
-    match c {
-        Chart::Progress { caption, points, legend, .. } => Table {
-            name: String::new(),
-            caption: caption.clone(),
-            keys: vec!["year", "share", "path"],
-            labels: vec![l(lang, "Năm", "Year").to_owned(), legend[0].clone(), legend[1].clone()],
-            rows: points.iter().map(|(y, s, p)| vec![Cell::Year(*y), Cell::Pct(*s), Cell::Pct(*p)]).collect(),
-        },
-        Chart::Bars { caption, bars } => Table {
-            name: String::new(),
-            caption: caption.clone(),
-            keys: vec!["label", "share"],
-            labels: vec![l(lang, "Địa bàn", "Area").to_owned(), l(lang, "Tỷ lệ (%)", "Share (%)").to_owned()],
-            rows: bars.iter().map(|(b, s)| vec![Cell::Text(b.clone()), Cell::Pct(*s)]).collect(),
-        },
-        Chart::Status { caption, parts } => Table {
-            name: String::new(),
-            caption: caption.clone(),
-            keys: vec!["status", "count"],
-            labels: vec![l(lang, "Tình trạng", "Status").to_owned(), l(lang, "Số lượng", "Count").to_owned()],
-            rows: parts.iter().map(|(label, n, _)| vec![Cell::Text(label.clone()), Cell::Int(*n)]).collect(),
-        },
-    }
 }
 
 /// Row and column numbers of the table layout.

@@ -8,7 +8,7 @@ use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use xhht_core::Lang;
 use xhht_core::access::{Action, Resource};
-use xhht_report::doc::{Chart, comparable_text, document, projection_text, status_word};
+use xhht_report::doc::{Cell, Chart, comparable_text, document, projection_text, status_word};
 use xhht_report::model::DeadlineStatus;
 use xhht_report::render::svg;
 
@@ -33,7 +33,48 @@ struct TargetView {
     projection: String,
     /// The changes of rules the series crosses, in words.
     breaks: Vec<String>,
-    chart: String,
+    chart: ChartView,
+}
+
+/// A chart of the report: drawn for a wide and for a narrow column (the page shows the one
+/// that fits), with its numbers as a table beneath.
+#[derive(Default)]
+struct ChartView {
+    wide: String,
+    compact: String,
+    table: ChartTable,
+}
+
+/// A chart's own numbers ([`Chart::table`]), written as the chart writes them.
+#[derive(Default)]
+struct ChartTable {
+    caption: String,
+    labels: Vec<String>,
+    /// Rows of (text, a number to right-align).
+    rows: Vec<Vec<(String, bool)>>,
+}
+
+impl ChartView {
+    fn of(chart: &Chart, lang: Lang) -> Self {
+        let t = chart.table(lang);
+        Self {
+            wide: svg::render(chart, lang),
+            compact: svg::render_compact(chart, lang),
+            table: ChartTable {
+                caption: t.caption,
+                labels: t.labels,
+                rows: t
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .map(|c| (c.show(lang), matches!(c, Cell::Int(_) | Cell::Dec(_) | Cell::Pct(_))))
+                            .collect()
+                    })
+                    .collect(),
+            },
+        }
+    }
 }
 
 /// A commune in the table and the grid.
@@ -71,7 +112,7 @@ struct Overview {
     /// The targets to choose from for the commune view: (index, title, chosen).
     area_choices: Vec<(usize, String, bool)>,
     areas: Vec<AreaView>,
-    status_chart: String,
+    status_chart: ChartView,
     on_time: u64,
     late: u64,
     missing: u64,
@@ -157,21 +198,21 @@ pub(super) async fn overview(
         let (_, report) = state.report_or_stale(&key).await?;
         let doc = document(&report, lang);
         let mut progress_charts = Vec::new();
-        let mut status_chart = String::new();
+        let mut status_chart = None;
         for s in &doc.sections {
             for c in &s.charts {
                 match c {
-                    Chart::Progress { .. } => progress_charts.push(svg::render(c, lang)),
-                    Chart::Status { .. } if status_chart.is_empty() => status_chart = svg::render(c, lang),
+                    Chart::Progress { .. } => progress_charts.push(ChartView::of(c, lang)),
+                    Chart::Status { .. } if status_chart.is_none() => status_chart = Some(ChartView::of(c, lang)),
                     _ => {}
                 }
             }
         }
+        let mut progress_charts = progress_charts.into_iter();
         let targets = report
             .targets
             .iter()
-            .enumerate()
-            .map(|(n, t)| TargetView {
+            .map(|t| TargetView {
                 title: t.title.get(lang).to_owned(),
                 share: pct(t.count.share, lang),
                 met: t.count.met,
@@ -194,7 +235,7 @@ pub(super) async fn overview(
                     .map(|b| b.note.get(lang).to_owned())
                     .chain(t.comparable.iter().map(|c| comparable_text(c, lang)))
                     .collect(),
-                chart: progress_charts.get(n).cloned().unwrap_or_default(),
+                chart: progress_charts.next().unwrap_or_default(),
             })
             .collect();
         let chosen = opts.target.filter(|n| *n < report.targets.len()).unwrap_or(0);
@@ -256,7 +297,7 @@ pub(super) async fn overview(
             area_target: first.map(|t| t.title.get(lang).to_owned()).unwrap_or_default(),
             area_choices,
             areas,
-            status_chart,
+            status_chart: status_chart.unwrap_or_default(),
             on_time: d.on_time,
             late: d.late,
             missing: d.missing,

@@ -42,7 +42,7 @@ try {
   await page.goto(`${base}/`);
 
   // 2. The progress chart.
-  const charts = page.locator('#targets svg.chart');
+  const charts = page.locator('#targets svg.chart:visible');
   check(await charts.count() >= 1, 'the overview has target progress charts');
   check(await charts.first().isVisible(), 'the progress chart is visible');
   const box = await charts.first().boundingBox();

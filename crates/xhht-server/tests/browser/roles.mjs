@@ -31,6 +31,7 @@ const ENGLISH = /\b(the|and|not|this|failed|error|request|deserialize|forbidden|
 async function audit(page, name) {
   for (const width of [1366, 390]) {
     await page.setViewportSize({ width, height: 900 });
+    if (name === 'overview' && width === 390) await (await import('./charts.mjs')).checkCharts(page);
     await page.evaluate(axeSource);
     const result = await page.evaluate(async () =>
       // eslint-disable-next-line no-undef

@@ -46,6 +46,10 @@ async fn the_overview_needs_a_login_and_shows_progress_charts_in_both_languages(
     assert!(r.header("content-type").starts_with("text/html"));
     assert!(html.contains("Tiến độ thực hiện mục tiêu"), "Vietnamese first");
     assert!(html.matches("<svg").count() >= 2, "progress charts");
+    // Each chart drawn for a wide and for a narrow column, its figures in a table beneath it.
+    let figures = html.matches("<figure class=\"chart-box").count();
+    assert!(figures >= 3 && html.matches("class=\"chart compact\"").count() == figures, "{html:.3000}");
+    assert_eq!(html.matches("<details class=\"chart-data\"><summary>Bảng số liệu</summary>").count(), figures);
     assert!(html.contains("class=\"grid-map\""));
     assert!(html.contains("id=\"deadlines\""));
     assert!(html.contains("2023"), "the series since 2023");
