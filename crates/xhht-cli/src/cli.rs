@@ -157,7 +157,7 @@ pub enum Command {
     },
     /// Nhập tệp CSV/XLSX của đơn vị (tất cả hoặc không) / import an officials' CSV or XLSX file (all or nothing).
     Import {
-        /// Loại dữ liệu / what the file holds: areas, organisations, people, memberships, registrations, commitments, self-study-plans, assessments, recognitions, report-submissions; duty-reports (a filled `xhht form`, .xlsx, or a JSON list).
+        /// Loại dữ liệu / what the file holds: areas, successions, organisations, people, memberships, clans, communities, households, registrations, commitments, self-study-plans, assessments, recognitions, report-submissions; duty-reports (a filled `xhht form`, .xlsx, or a JSON list).
         kind: String,
         /// Tệp CSV hoặc XLSX (duty-reports: XLSX hoặc JSON) / the CSV or XLSX file (duty-reports: XLSX or JSON).
         file: std::path::PathBuf,

@@ -229,7 +229,7 @@ pub(crate) struct ImportDone {
 /// organisations), except `duty-reports`: a filled actor report form (`xhht form`, `.xlsx`),
 /// which the organisation's own unit may send too (problems as `FILE:ROW`).
 #[utoipa::path(post, path = "/imports/{kind}", tag = "admin",
-    params(("kind" = String, Path, description = "areas, organisations, people, memberships, registrations, commitments, self-study-plans, assessments, recognitions, report-submissions; duty-reports (a filled report form, .xlsx)"),
+    params(("kind" = String, Path, description = "areas, successions, organisations, people, memberships, clans, communities, households, registrations, commitments, self-study-plans, assessments, recognitions, report-submissions; duty-reports (a filled report form, .xlsx)"),
            ("file" = Option<String>, Query, description = "The file's name (its extension, .csv or .xlsx, says how to read it; without it, a ZIP package is read as .xlsx, anything else as .csv)")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 200, body = ImportDone), (status = 403, body = crate::error::ErrorBody),

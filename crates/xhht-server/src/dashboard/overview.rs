@@ -136,15 +136,13 @@ struct ChaseView {
     head: String,
 }
 
-/// A share as people read it: "30,38%" in Vietnamese, "30.38%" in English.
+/// A share as people read it, exactly as the report's tables and the charts print it
+/// ("30,38%" in Vietnamese, "30.38%" in English, two decimals); "—" when there is none.
 fn pct(d: Option<rust_decimal::Decimal>, lang: Lang) -> String {
-    d.map_or_else(
-        || "—".to_owned(),
-        |d| match lang {
-            Lang::Vi => format!("{d}%").replace('.', ","),
-            Lang::En => format!("{d}%"),
-        },
-    )
+    match d {
+        Some(_) => xhht_report::doc::Cell::Pct(d).show(lang),
+        None => "—".to_owned(),
+    }
 }
 
 fn level_class(d: Option<rust_decimal::Decimal>) -> &'static str {

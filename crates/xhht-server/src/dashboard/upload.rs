@@ -165,6 +165,10 @@ fn upload_kinds() -> Vec<(&'static str, &'static str, &'static str)> {
 fn kind_vi(id: &str) -> &'static str {
     match id {
         "areas" => "Địa bàn hành chính",
+        "successions" => "Sắp xếp địa bàn (đơn vị cũ, đơn vị kế thừa)",
+        "clans" => "Dòng họ",
+        "communities" => "Ấp, khu phố, tổ dân phố",
+        "households" => "Gia đình (hộ) và thành viên",
         "organisations" => "Cơ quan, đơn vị, trường học",
         "people" => "Cán bộ, công chức, viên chức, giáo viên, người lao động",
         "memberships" => "Thành viên của đơn vị",
@@ -174,13 +178,18 @@ fn kind_vi(id: &str) -> &'static str {
         "assessments" => "Kết quả đánh giá",
         "recognitions" => "Quyết định công nhận",
         "report-submissions" => "Báo cáo năm đã nhận",
-        _ => "Mẫu báo cáo của cơ quan đã điền (.xlsx)",
+        "duty-reports" => "Mẫu báo cáo của cơ quan đã điền (.xlsx)",
+        _ => "Loại dữ liệu khác",
     }
 }
 
 fn kind_en(id: &str) -> &'static str {
     match id {
         "areas" => "Administrative areas",
+        "successions" => "Area successions (the old unit and its successor)",
+        "clans" => "Clans",
+        "communities" => "Hamlets, quarters, residential groups",
+        "households" => "Households and their members",
         "organisations" => "Agencies, units, schools",
         "people" => "Cadres, civil servants, public employees, teachers, workers",
         "memberships" => "Members of a unit",
@@ -190,6 +199,7 @@ fn kind_en(id: &str) -> &'static str {
         "assessments" => "Assessments",
         "recognitions" => "Recognition decisions",
         "report-submissions" => "Annual reports received",
-        _ => "An actor's filled report form (.xlsx)",
+        "duty-reports" => "An actor's filled report form (.xlsx)",
+        _ => "Other data",
     }
 }
