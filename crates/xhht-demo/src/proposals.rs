@@ -27,7 +27,10 @@ pub(crate) fn pending_plan(plan: SelfStudyPlan, written: NaiveDate) -> Result<Se
 }
 
 /// The collective annual reward proposals of `year` for model units (quality ≥ 75), two in
-/// three of them, proposed on 1 December and walked as far as `today` allows.
+/// three of them, proposed on 1 December and walked as far as `today` allows. Only units that
+/// exist on that day are proposed: not a body that ended on 2025-06-30 for 2025 or later, nor one
+/// made on 2025-07-01 for the years before. Decisions after the reorganisation are the province
+/// Department of Education's, which holds the Education Office's duties in the demo (assumed).
 pub(crate) fn walk(
     ds: &mut Dataset,
     quality: &std::collections::HashMap<String, u64>,
@@ -41,9 +44,17 @@ pub(crate) fn walk(
     let verified_on = d(year, 12, 5);
     let decided_on = d(year + 1, 1, 15);
     let current = year == today.year();
-    let mut codes: Vec<&String> = quality.iter().filter(|(_, q)| **q >= 75).map(|(c, _)| c).collect();
+    let existing: std::collections::HashSet<&str> =
+        ds.organisations.iter().filter(|o| o.valid.contains(proposed_on)).map(|o| o.code.as_str()).collect();
+    let mut codes: Vec<String> =
+        quality.iter().filter(|(c, q)| **q >= 75 && existing.contains(c.as_str())).map(|(c, _)| c.clone()).collect();
     codes.sort();
-    for code in codes {
+    let decider = if decided_on >= d(crate::REFORM.0, crate::REFORM.1, crate::REFORM.2) {
+        "Sở GD&ĐT (mô phỏng)"
+    } else {
+        "Phòng GD&ĐT (mô phỏng)"
+    };
+    for code in &codes {
         let h = mix(&[code, "reward-proposal"], year);
         if h.is_multiple_of(3) {
             continue;
@@ -76,13 +87,13 @@ pub(crate) fn walk(
             (false, 0) => verify(p, VerificationOutcome::Refused, Some(returned))?,
             (false, _) if decided_on > today => verify(p, VerificationOutcome::Accepted, None)?,
             (false, 1) => verify(p, VerificationOutcome::Accepted, None)?.decide(Decision {
-                by: "Phòng GD&ĐT (mô phỏng)".to_owned(),
+                by: decider.to_owned(),
                 on: decided_on,
                 outcome: DecisionOutcome::Rejected,
                 note: Some("Chưa đủ thành tích tiêu biểu (mô phỏng)".to_owned()),
             })?,
             (false, _) => verify(p, VerificationOutcome::Accepted, None)?.decide(Decision {
-                by: "Phòng GD&ĐT (mô phỏng)".to_owned(),
+                by: decider.to_owned(),
                 on: decided_on,
                 outcome: DecisionOutcome::Approved,
                 note: Some(format!("{}/QĐ-KT (mô phỏng)", 100 + h % 900)),

@@ -68,12 +68,59 @@ fn a_commune_scope_counts_only_its_units_and_people() {
     let note = |code: &str| after.targets[0].by_area.iter().find(|b| b.key == code).and_then(|b| b.note.clone());
     let merged = note("72001").expect("merged communes carry a note");
     assert!(merged.vi.contains("sáp nhập 01/07/2025"), "{merged:?}");
-    // The old district's own bodies, now under the province, are said to be that, not a merger.
-    let province = note("72").expect("the district's bodies carry a note");
+    // The province's own bodies (from 2025-07-01) are counted under it, without a note: the old
+    // district's bodies ended on 2025-06-30.
+    assert!(after.targets[0].by_area.iter().any(|b| b.key == "72"), "the province's bodies are counted");
+    assert_eq!(note("72"), None);
+    // A district body still on the records after 2025-07-01 is said to be the old district's, not
+    // a merger.
+    let (ds, _, engines) = world();
+    let mut kept = ds.clone();
+    let office = kept.organisations.iter_mut().find(|o| o.name == "Phòng Nội vụ huyện Cần Đước").unwrap();
+    office.valid = xhht_core::period::DateRange::starting(office.valid.from());
+    let results: Vec<_> = (kept.first_year..=kept.last_year)
+        .map(|y| xhht_scoring::year::evaluate_year(engines, kept.input(y)).unwrap())
+        .collect();
+    let records = xhht_report::build::Records { organisations: &kept.organisations, ..crate::records() };
+    let opts = xhht_report::build::Options {
+        kind: ReportKind::Annual,
+        year: 2026,
+        as_of: today(),
+        scope: Scope::District,
+        notice: None,
+        issuer: None,
+    };
+    let r =
+        xhht_report::build::build(&records, &results, engines, xhht_core::plan::Plan::can_duoc_2024(), &opts).unwrap();
+    let province = r.targets[0].by_area.iter().find(|b| b.key == "72").and_then(|b| b.note.clone()).unwrap();
     assert!(
         province.vi.contains("cấp huyện của huyện Cần Đước cũ") && !province.vi.contains("sáp nhập"),
         "{province:?}"
     );
+}
+
+#[test]
+fn the_bodies_that_ended_in_2025_are_not_expected_in_2026_and_fewer_units_count_the_same_people() {
+    // The district tier ended on 2025-06-30 (the demo's data): its offices and the old communes'
+    // People's Committees send no report of 2026; the new communes' and the province's bodies do.
+    let r2026 = report(ReportKind::Annual, 2026, Scope::District);
+    let names: Vec<&str> = r2026.deadlines.rows.iter().map(|row| row.name.as_str()).collect();
+    for gone in ["UBND xã Long Định", "Phòng Nội vụ huyện Cần Đước", "UBND thị trấn Cần Đước"]
+    {
+        assert!(!names.contains(&gone), "{gone} in {names:?}");
+    }
+    for new in ["UBND xã Cần Đước", "Sở Nội vụ tỉnh Tây Ninh"] {
+        assert!(names.contains(&new), "{new} not in {names:?}");
+    }
+    let r2024 = report(ReportKind::Annual, 2024, Scope::District);
+    let names_2024: Vec<&str> = r2024.deadlines.rows.iter().map(|row| row.name.as_str()).collect();
+    assert!(names_2024.contains(&"UBND xã Long Định") && names_2024.contains(&"Phòng Nội vụ huyện Cần Đước"));
+    // The units counted change; the people counted do not.
+    let of = |r: &xhht_report::model::Report, id: &str| r.targets.iter().find(|t| t.id == id).unwrap().count.of;
+    assert!(of(&r2026, "target.unit-title") < of(&r2024, "target.unit-title"));
+    assert_eq!(of(&r2026, "target.citizen-title"), of(&r2024, "target.citizen-title"));
+    assert_eq!(r2026.criteria.individuals_meeting_all.of, r2024.criteria.individuals_meeting_all.of);
+    assert_ne!(r2026.criteria.collectives_meeting_all.of, r2024.criteria.collectives_meeting_all.of);
 }
 
 #[test]

@@ -88,6 +88,16 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             .map(|m| m["person"].as_str().unwrap().to_owned())
     };
     let member_b = in_b("member").expect("a member of B");
+    // A membership of A's member touches every organisation they have belonged to (A's people
+    // may have come from a body that ended on 2025-06-30).
+    let of_a = app.get("admin", &format!("/api/v1/memberships?person={}&per_page=500", w.member_a)).await.json();
+    let mut ever_a: Vec<Resource> = vec![rec()];
+    for m in of_a["items"].as_array().unwrap() {
+        let r = Resource::OrganisationRecord(m["organisation"].as_str().unwrap().to_owned());
+        if !ever_a.contains(&r) {
+            ever_a.push(r);
+        }
+    }
     let head_b = in_b("head").unwrap_or_else(|| member_b.clone());
     vec![
         WriteCase {
@@ -145,7 +155,7 @@ async fn cases(app: &TestApp) -> Vec<WriteCase> {
             uri: "/api/v1/memberships".into(),
             body: json!({"person": w.member_a, "organisation": a, "from": "1990-01-01", "to": "1990-12-31"}),
             action: Action::Write,
-            resources: vec![rec()],
+            resources: ever_a.clone(),
             head: None,
             step: None,
             own: false,

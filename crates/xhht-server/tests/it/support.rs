@@ -90,7 +90,18 @@ fn build_world(dir: &Path, final_dir: &Path) -> World {
         .to_string();
     let head_a = members(&org_a, MemberRole::Head)[0].clone();
     let member_a = members(&org_a, MemberRole::Member).into_iter().find(|p| *p != head_a).unwrap();
-    let org_b = orgs.iter().find(|o| **o != org_a && !members(o, MemberRole::Member).is_empty()).unwrap().to_string();
+    // B's people have been B's since before 2024 (the tests move them from 2024-01-01): not a
+    // body made by the reorganisation of 2025-07-01.
+    let before_2024 = |org: &str| {
+        data.organisations
+            .iter()
+            .any(|o| o.code == org && o.valid.from() < NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())
+    };
+    let org_b = orgs
+        .iter()
+        .find(|o| **o != org_a && before_2024(o) && !members(o, MemberRole::Member).is_empty())
+        .unwrap()
+        .to_string();
 
     let member_a_name = data.people.iter().find(|p| p.id == member_a).unwrap().full_name.clone();
     let actor_a = data.organisations.iter().find(|o| o.code == org_a).and_then(|o| o.actor.clone());
