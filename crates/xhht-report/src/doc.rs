@@ -399,7 +399,16 @@ pub fn document(r: &Report, lang: Lang) -> Document {
     let mut notice = r.notice.as_ref().map(|n| tx(lang, n).to_owned());
     if i.assumed {
         let from = i.valid_from.map(|d| date(d, lang)).unwrap_or_default();
+        let made_from_records = i.id.starts_with("org:");
         let note = match lang {
+            Lang::Vi if made_from_records => format!(
+                "Phần tiêu đề của cơ quan ban hành ({}) được lập từ hồ sơ đơn vị, là giả định.",
+                tx(lang, &i.body)
+            ),
+            Lang::En if made_from_records => format!(
+                "The issuing body's heading ({}) is made from the unit's record: an assumption.",
+                tx(lang, &i.body)
+            ),
             Lang::Vi => format!(
                 "Cơ quan ban hành ({}) là giả định mặc định cho thời gian từ {from}, khi không còn cấp huyện; đơn vị triển khai tự khai báo cơ quan của mình.",
                 tx(lang, &i.body)

@@ -163,6 +163,19 @@ fn reports_are_written_in_every_format() {
     let bad = xhht(&["report", "annual", "--scope", "galaxy", "--out", "x.md"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(stderr(&bad).contains("unknown scope `galaxy`"));
+    // Each scope under its own body: a new commune's report by its People's Committee, the
+    // whole area's by the area's letterhead, in 2026.
+    let commune =
+        xhht(&["--format", "md", "report", "annual", "--year", "2026", "--scope", "commune:72001", "--out", "c.md"]);
+    assert!(commune.status.success(), "{}", stderr(&commune));
+    let c = std::fs::read_to_string(dir.join("c.md")).unwrap();
+    assert!(c.contains("ỦY BAN NHÂN DÂN XÃ CẦN ĐƯỚC") && c.contains("…/BC-UBND") && c.contains("CHỦ TỊCH"), "{c}");
+    assert!(c.contains("được lập từ hồ sơ đơn vị, là giả định"), "{c}");
+    let whole = xhht(&["--format", "md", "report", "annual", "--year", "2026", "--out", "w.md"]);
+    assert!(whole.status.success(), "{}", stderr(&whole));
+    let w = std::fs::read_to_string(dir.join("w.md")).unwrap();
+    assert!(w.contains("SỞ GIÁO DỤC VÀ ĐÀO TẠO") && !w.contains("ỦY BAN NHÂN DÂN XÃ CẦN ĐƯỚC"), "{w}");
+    assert!(w.contains("Kế hoạch hết hiệu lực ngày 30/06/2025"), "{w}");
 }
 
 #[test]

@@ -74,6 +74,7 @@ fn issuer_of(o: &Organisation, orgs: &HashMap<&str, &Organisation>, whole: &Issu
     };
     let reports_to = Text::new(format!("{} (b/c)", whole.body.vi), format!("{} (to report)", whole.body.en));
     Issuer {
+        // `org:` marks a letterhead made from the records (the report says so).
         id: format!("org:{}", o.code),
         scope: None,
         valid_from: Some(o.valid.from()),
