@@ -360,3 +360,21 @@ pub(crate) fn disposition(name: &str) -> String {
     }
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
+
+/// A file sent as an attachment, never shown inline: its media type (`application/octet-stream`
+/// when it cannot be a header), its name in ASCII and UTF-8, not sniffed, not cached.
+pub(crate) fn attachment(bytes: Vec<u8>, media_type: &str, name: &str) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    let kind =
+        HeaderValue::from_str(media_type).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    h.insert(header::CONTENT_TYPE, kind);
+    if let Ok(v) = HeaderValue::from_str(&disposition(name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    resp
+}

@@ -6,8 +6,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use xhht_app::evidence::{Evidence, EvidenceAdded};
@@ -134,17 +134,7 @@ pub(crate) async fn evidence_file(
 ) -> Result<Response, ApiError> {
     let subject = subject_of(&q.subject_kind, q.subject)?;
     let content = state.app().evidence_file(&who.0, &subject, &q.rulebook, q.year, &q.name, state.today()).await?;
-    let mut resp = content.bytes.into_response();
-    let h = resp.headers_mut();
-    let kind = HeaderValue::from_str(&content.file.media_type)
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-    h.insert(header::CONTENT_TYPE, kind);
-    if let Ok(v) = HeaderValue::from_str(&crate::http::disposition(&content.file.name)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    Ok(resp)
+    Ok(crate::http::attachment(content.bytes, &content.file.media_type, &content.file.name))
 }
 
 /// Removes an evidence file (whoever may attach one); the audit trail keeps the row as it was.

@@ -10,7 +10,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use serde::Deserialize;
@@ -301,19 +301,7 @@ pub(super) async fn evidence_get(
     }
     .await;
     match got {
-        Ok(content) => {
-            let mut resp = content.bytes.into_response();
-            let h = resp.headers_mut();
-            let kind = HeaderValue::from_str(&content.file.media_type)
-                .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-            h.insert(header::CONTENT_TYPE, kind);
-            if let Ok(v) = HeaderValue::from_str(&crate::http::disposition(&content.file.name)) {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-            resp
-        }
+        Ok(content) => crate::http::attachment(content.bytes, &content.file.media_type, &content.file.name),
         Err(e) => error_page(Some(frame), lang, e),
     }
 }

@@ -161,8 +161,6 @@ pub(super) async fn report_form(
     headers: HeaderMap,
     Query(opts): Query<PageOpts>,
 ) -> Response {
-    use axum::http::{HeaderValue, header};
-    use axum::response::IntoResponse;
     let user = match require_login(user) {
         Ok(u) => u,
         Err(r) => return *r,
@@ -172,17 +170,7 @@ pub(super) async fn report_form(
     let frame = Frame::new(lang, &user, &format!("/work?year={year}"));
     match state.app().unit_report_form(&user, None, year, lang, state.today()).await {
         Ok((name, bytes)) => {
-            let mut resp = bytes.into_response();
-            let h = resp.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            );
-            if let Ok(v) = HeaderValue::from_str(&crate::http::disposition(&name)) {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-            resp
+            crate::http::attachment(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &name)
         }
         Err(e) => error_page(Some(frame), lang, e.into()),
     }
