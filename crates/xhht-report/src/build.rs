@@ -321,7 +321,13 @@ fn build_inner(
     rewards.proposals = proposal_rows(rules, records.reward_proposals, this, filter, &opts.scope, from_year, year);
     rewards.verifier = sections::acting_as(&orgs, sections::VERIFYING_ACTOR, opts.as_of);
     let deadlines = deadline_section(plan, rules, records, filter, year, opts.as_of, engines)?;
-    let actors = actor_sections(plan, records, filter, year);
+    let mut actors = actor_sections(plan, records, filter, year);
+    // After the plan ended, each actor's duties are held by whoever acts as it on the day.
+    if plan.in_force().1 < NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX) {
+        for a in &mut actors {
+            a.held_by = Some(sections::acting_as(&orgs, &a.id, opts.as_of));
+        }
+    }
     let areas = records
         .successions
         .iter()

@@ -634,11 +634,18 @@ fn actors_section(r: &Report, lang: Lang) -> Section {
     let mut rows = Vec::new();
     let mut unreported = 0u64;
     for a in &r.actors {
+        let name = match &a.held_by {
+            None => tx(lang, &a.name).to_owned(),
+            Some(Some(by)) => format!("{} ({} {})", tx(lang, &a.name), l("nay:", "now:"), tx(lang, by)),
+            Some(None) => {
+                format!("{} ({})", tx(lang, &a.name), l("nay không cơ quan nào đảm nhiệm", "no body holds it now"))
+            }
+        };
         for d in &a.duties {
             if d.reported.is_empty() {
                 unreported += 1;
                 rows.push(vec![
-                    text(tx(lang, &a.name)),
+                    text(name.clone()),
                     text(d.id.clone()),
                     text(duty_number(&a.section, &d.id, lang)),
                     text(role(&d.role)),
@@ -648,7 +655,7 @@ fn actors_section(r: &Report, lang: Lang) -> Section {
             }
             for (org, field, value) in &d.reported {
                 rows.push(vec![
-                    text(tx(lang, &a.name)),
+                    text(name.clone()),
                     text(d.id.clone()),
                     text(duty_number(&a.section, &d.id, lang)),
                     text(role(&d.role)),

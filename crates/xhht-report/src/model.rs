@@ -438,6 +438,11 @@ pub struct ActorSection {
     pub duties: Vec<DutyRow>,
     /// Duties nobody reported on.
     pub unreported: Vec<String>,
+    /// Who holds the actor's duties on the report's day, when the plan ended before the
+    /// report's year (the district offices' successors after 30/06/2025): the bodies acting as
+    /// it then, by name; `None` there when no body does. Absent while the plan is in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_by: Option<Option<Text>>,
 }
 
 /// An area that changed in the 2025 reorganisation.

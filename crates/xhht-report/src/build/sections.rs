@@ -289,7 +289,14 @@ pub(super) fn actor_sections(
                 })
                 .collect();
             let unreported = duties.iter().filter(|d| d.reported.is_empty()).map(|d| d.id.clone()).collect();
-            ActorSection { id: a.id.clone(), section: a.section.clone(), name: a.name.clone(), duties, unreported }
+            ActorSection {
+                id: a.id.clone(),
+                section: a.section.clone(),
+                name: a.name.clone(),
+                duties,
+                unreported,
+                held_by: None,
+            }
         })
         .collect()
 }
@@ -307,8 +314,13 @@ pub(super) fn acting_as(orgs: &HashMap<&str, &Organisation>, actor: &str, day: N
         .collect();
     names.sort_unstable();
     names.dedup();
-    (!names.is_empty()).then(|| {
-        let n = names.join(", ");
-        Text::new(n.clone(), n)
-    })
+    match names.as_slice() {
+        [] => None,
+        [one] => Some(Text::new(*one, *one)),
+        [one, two] => Some(Text::new(format!("{one}, {two}"), format!("{one}, {two}"))),
+        [first, rest @ ..] => Some(Text::new(
+            format!("{first} và {} cơ quan khác", rest.len()),
+            format!("{first} and {} other bodies", rest.len()),
+        )),
+    }
 }

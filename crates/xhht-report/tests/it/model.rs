@@ -331,3 +331,16 @@ fn a_report_of_a_year_after_the_plan_ended_says_so_in_its_heading() {
     let y2024 = report(ReportKind::Annual, 2024, Scope::District);
     assert_eq!(y2024.plan_until, None, "in force through 2024");
 }
+
+#[test]
+fn after_the_plan_ended_each_actor_names_the_body_holding_its_duties_that_day() {
+    let y2026 = report(ReportKind::Annual, 2026, Scope::District);
+    assert!(y2026.actors.iter().all(|a| a.held_by.is_some()), "every actor says who holds it in 2026");
+    let held: Vec<_> = y2026.actors.iter().filter_map(|a| a.held_by.clone().flatten()).collect();
+    assert!(!held.is_empty(), "some duties passed to a successor body");
+    assert!(held.iter().all(|t| !t.vi.contains("huyện")), "no district body holds a duty in 2026: {held:?}");
+    let md = xhht_report::render::markdown::render(&xhht_report::doc::document(&y2026, xhht_core::Lang::Vi));
+    assert!(md.contains("(nay: "), "{md}");
+    let y2024 = report(ReportKind::Annual, 2024, Scope::District);
+    assert!(y2024.actors.iter().all(|a| a.held_by.is_none()), "while the plan is in force, its own actors");
+}
