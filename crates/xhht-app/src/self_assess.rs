@@ -132,6 +132,19 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(t, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y")).ok()
 }
 
+/// The rulebook `subject` is assessed on in `year` (the one deciding its title, in force for
+/// the year): the assessment its self-assessment and evidence files belong to.
+///
+/// # Errors
+/// [`Error::Invalid`] for a subject that is neither a person nor an organisation;
+/// [`Error::NotFound`] when no rulebook is in force for the year.
+pub fn rulebook_for(subject: &SubjectRef, year: i32) -> Result<&'static xhht_core::rulebook::LoadedRulebook> {
+    let (title, kind) = title_of(subject)?;
+    RulebookSet::builtin().regime_for(title, kind, year).ok_or_else(|| {
+        Error::NotFound(format!("không có bộ tiêu chí áp dụng cho năm {year} / no rulebook in force for {year}"))
+    })
+}
+
 impl App {
     /// The indicators `subject` assesses itself on in `year`, with what it wrote so far and its
     /// evidence files, as `who` may see them on `today`: its writers (the person's own account,
@@ -150,7 +163,7 @@ impl App {
         today: NaiveDate,
     ) -> Result<SelfAssessmentForm> {
         check_year(year)?;
-        let (title, kind) = title_of(subject)?;
+        let (_, kind) = title_of(subject)?;
         let may_write = match self.require_own_records(who, subject, today).await {
             Ok(()) => true,
             Err(Error::Forbidden(_)) => false,
@@ -179,9 +192,7 @@ impl App {
                 (org.value.name, tags)
             }
         };
-        let book = RulebookSet::builtin().regime_for(title, kind, year).ok_or_else(|| {
-            Error::NotFound(format!("không có bộ tiêu chí áp dụng cho năm {year} / no rulebook in force for {year}"))
-        })?;
+        let book = rulebook_for(subject, year)?;
         let r = &book.rulebook;
         let stored = self.store().self_assessment(subject, r.id(), year).await?;
         let official = self.store().assessment(subject, r.id(), year).await?.is_some();

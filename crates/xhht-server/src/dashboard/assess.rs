@@ -233,9 +233,9 @@ pub(super) async fn evidence_add(
         let (name, bytes) = file
             .filter(|(_, b)| !b.is_empty())
             .ok_or_else(|| ApiError::invalid("file", "chưa chọn tệp / no file chosen"))?;
-        let form = app.self_assessment_form(&user, &subject, year, today).await?;
+        let rulebook = xhht_app::self_assess::rulebook_for(&subject, year)?.rulebook.id();
         let name = if name.trim().is_empty() { "minh-chung".to_owned() } else { name };
-        app.add_evidence(&user, subject, &form.rulebook, year, &name, &bytes, today).await?;
+        app.add_evidence(&user, subject, rulebook, year, &name, &bytes, today).await?;
         Ok::<_, ApiError>(year)
     }
     .await;
@@ -265,8 +265,8 @@ pub(super) async fn evidence_remove(
     let done = async {
         let subject = subject_of(&kind, id.clone())?;
         let year: i32 = f.need("year")?.parse().map_err(|_| ApiError::invalid("year", "một năm / a year"))?;
-        let form = app.self_assessment_form(&user, &subject, year, today).await?;
-        app.remove_evidence(&user, &subject, &form.rulebook, year, f.need("name")?, today).await?;
+        let rulebook = xhht_app::self_assess::rulebook_for(&subject, year)?.rulebook.id();
+        app.remove_evidence(&user, &subject, rulebook, year, f.need("name")?, today).await?;
         Ok::<_, ApiError>(year)
     }
     .await;
@@ -296,8 +296,8 @@ pub(super) async fn evidence_get(
     let got = async {
         let subject = subject_of(&kind, id.clone())?;
         let name = opts.name.as_deref().ok_or_else(|| ApiError::invalid("name", "cần điền / required"))?;
-        let form = app.self_assessment_form(&user, &subject, year, today).await?;
-        Ok::<_, ApiError>(app.evidence_file(&user, &subject, &form.rulebook, year, name, today).await?)
+        let rulebook = xhht_app::self_assess::rulebook_for(&subject, year)?.rulebook.id();
+        Ok::<_, ApiError>(app.evidence_file(&user, &subject, rulebook, year, name, today).await?)
     }
     .await;
     match got {
